@@ -1,0 +1,142 @@
+// Facts: what the parsers make of a host's raw output, and what the analyzer reasons over.
+// Every fact keeps `raw`, the text as the host printed it, so evidence can quote it verbatim.
+
+/** A listening socket from `ss -Htlnp` (TCP) or `ss -Hxlp` (unix stream). */
+export interface Listener {
+  proto: 'tcp' | 'unix';
+  /** 'inet' for IPv4, 'inet6' for IPv6 (including dual-stack `*`), 'unix' for unix sockets. */
+  family: 'inet' | 'inet6' | 'unix';
+  /** Bound address without brackets: "127.0.0.1", "0.0.0.0", "::", "::1", "*" (dual-stack wildcard). Absent for unix. */
+  address?: string;
+  port?: number;
+  /** Interface scope when bound with `%iface` (e.g. "127.0.0.53%lo"). */
+  scope?: string;
+  /** Socket path for unix listeners ("@name" for abstract sockets). */
+  path?: string;
+  /** True when the socket accepts on every address of its family (0.0.0.0, ::, *). */
+  wildcard: boolean;
+  /** True when an IPv6 wildcard socket also accepts IPv4 (ss prints it as `*`). */
+  dualStack: boolean;
+  /** For a listener: connections waiting in the accept queue. */
+  recvQ: number;
+  /** For a listener: the accept queue's size (backlog). */
+  sendQ: number;
+  processes: { name: string; pid: number; fd: number }[];
+  raw: string;
+}
+
+/** One line of nginx's error log, split into nginx's fields and classified. */
+export type ErrorLogKind =
+  | 'connect-refused'
+  | 'connect-timeout'
+  | 'no-route'
+  | 'unix-socket-missing'
+  | 'unix-socket-permission'
+  | 'prematurely-closed'
+  | 'reset-by-peer'
+  | 'read-timeout'
+  | 'header-too-big'
+  | 'no-live-upstreams'
+  | 'no-resolver'
+  | 'host-not-found'
+  | 'ssl-handshake'
+  | 'invalid-header'
+  | 'selinux-denied'
+  | 'other';
+
+export interface ErrorLogEntry {
+  /** Local time as nginx printed it: "2026/11/23 10:35:12". */
+  time: string;
+  level: 'debug' | 'info' | 'notice' | 'warn' | 'error' | 'crit' | 'alert' | 'emerg';
+  pid: number;
+  tid: number;
+  connection?: number;
+  /** The message up to the first ", client:" context field. */
+  message: string;
+  errno?: number;
+  errnoText?: string;
+  client?: string;
+  server?: string;
+  request?: string;
+  /** The upstream URL nginx tried, e.g. "http://127.0.0.1:8000/" or "fastcgi://unix:/run/php/x.sock:". */
+  upstream?: string;
+  host?: string;
+  kind: ErrorLogKind;
+  /** The log file this line came from. */
+  file: string;
+  raw: string;
+}
+
+/** `systemctl show UNIT -p …` */
+export interface ServiceState {
+  unit: string;
+  loadState: string;
+  activeState: string;
+  subState: string;
+  mainPid: number;
+  /** ActiveEnterTimestamp as printed, when set. */
+  activeEnterTimestamp?: string;
+  fragmentPath?: string;
+  execStart?: string;
+  result?: string;
+  raw: string;
+}
+
+/** A process from `ps -eo pid=,ppid=,user:32=,etimes=,args=` (elapsed seconds avoid the host's time zone). */
+export interface ProcessInfo {
+  pid: number;
+  ppid: number;
+  user: string;
+  /** Seconds since the process started; with the host's `date +%s` this gives its start time. */
+  elapsedSeconds: number;
+  args: string;
+  raw: string;
+}
+
+/** The nginx master and its workers, derived from the process table. */
+export interface NginxProcesses {
+  master?: ProcessInfo & { binary: string; configPath?: string; prefix?: string };
+  workers: ProcessInfo[];
+  /** The user the workers run as (the `user` directive in effect). */
+  workerUser?: string;
+}
+
+/** `stat -c` of a file, socket or directory (format fixed by the collector). */
+export interface FileStat {
+  path: string;
+  exists: boolean;
+  type?: 'file' | 'directory' | 'socket' | 'symlink' | 'other';
+  /** Permission bits, e.g. 0o660. */
+  mode?: number;
+  uid?: number;
+  gid?: number;
+  user?: string;
+  group?: string;
+  size?: number;
+  /** Modification time, epoch seconds. */
+  mtime?: number;
+  raw: string;
+}
+
+export interface SelinuxState {
+  mode: 'enforcing' | 'permissive' | 'disabled' | 'absent';
+  booleans: Record<string, boolean>;
+  raw: string;
+}
+
+/** The result of `nginx -t`. */
+export interface NginxTestResult {
+  ok: boolean;
+  /** "[emerg] … in /etc/nginx/conf.d/x.conf:12" split out. */
+  errors: { level: string; message: string; file?: string; line?: number; raw: string }[];
+  raw: string;
+}
+
+/** An active TCP or unix-socket connect from the nginx host to an upstream target. */
+export interface ProbeResult {
+  /** "127.0.0.1:8000", "[::1]:8000" or "unix:/run/app.sock". */
+  target: string;
+  outcome: 'ok' | 'refused' | 'timeout' | 'no-route' | 'missing' | 'permission' | 'error';
+  detail: string;
+  raw: string;
+}

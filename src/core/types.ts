@@ -1,0 +1,106 @@
+// The shared vocabulary of upstream-doctor: what a host printed (HostSnapshot), what we conclude
+// (Finding, Report), and what a fix changes (ConfigEdit). Pure types; no I/O here.
+
+/** Stable cause ids: the JSON contract, the tests and the docs use them. Add, never rename. */
+export const CAUSES = [
+  'upstream-port-mismatch',
+  'upstream-address-mismatch',
+  'upstream-not-listening',
+  'unix-socket-missing',
+  'unix-socket-permission',
+  'firewall-blocks-upstream',
+  'upstream-unreachable',
+  'nginx-config-invalid',
+  'config-not-reloaded',
+  'upstream-closed-connection',
+  'upstream-timeout',
+  'upstream-header-too-big',
+  'no-live-upstreams',
+  'selinux-denies-connect',
+  'nginx-not-running',
+  'host-unreachable',
+  // Added beyond the design's table, as the field taught us:
+  'resolver-missing',
+  'upstream-host-not-found',
+  'upstream-protocol-mismatch',
+  'upstream-ssl-handshake-failed',
+  'upstream-backlog-full',
+  'sudo-password-required',
+] as const;
+export type Cause = (typeof CAUSES)[number];
+
+export type Severity = 'critical' | 'warning' | 'info';
+
+/** One piece of evidence, quoted as the host printed it. */
+export interface Evidence {
+  /** Which command or file it came from: "nginx -T", "ss", "error.log", "iptables-save", "probe"… */
+  source: string;
+  file?: string;
+  line?: number;
+  text: string;
+}
+
+/** A one-line config edit: `before` is the whole line as it stands in `file`, `after` its replacement. */
+export interface ConfigEdit {
+  file: string;
+  line: number;
+  before: string;
+  after: string;
+}
+
+export interface Fix {
+  summary: string;
+  /** Commands an operator runs by hand (shown, never executed by the bot). */
+  commands?: string[];
+  edit?: ConfigEdit;
+}
+
+export interface Finding {
+  cause: Cause;
+  severity: Severity;
+  title: string;
+  detail: string;
+  evidence: Evidence[];
+  fix?: Fix;
+  /** Inventory name of the host the finding is about, when it is not the diagnosed host itself. */
+  host?: string;
+}
+
+export interface Report {
+  target: string;
+  host: string;
+  startedAt: string;
+  durationMs: number;
+  findings: Finding[];
+}
+
+/** The raw result of one allow-listed command, uninterpreted. */
+export interface CommandResult {
+  /** The collector's id of the command, e.g. "nginx-T", "ss-tcp". */
+  id: string;
+  /** The command line as run (for evidence and audit). */
+  command: string;
+  stdout: string;
+  stderr: string;
+  /** null when the command did not exit (timeout, signal, transport failure). */
+  exitCode: number | null;
+  durationMs: number;
+  /** Set when the command could not run or finish: "timeout", "output cap reached", a transport message. */
+  error?: string;
+  truncated?: boolean;
+}
+
+/** Everything one visit to one host printed. */
+export interface HostSnapshot {
+  /** Inventory name (or "local"). */
+  target: string;
+  /** The address we connected to. */
+  address: string;
+  startedAt: string;
+  durationMs: number;
+  results: Record<string, CommandResult>;
+  /** Set when the host could not be visited at all (SSH refused, host key, auth…). */
+  unreachable?: { reason: 'refused' | 'timeout' | 'auth' | 'host-key' | 'dns' | 'other'; message: string };
+  /** Snapshots of upstream hosts that are in the inventory, keyed by the upstream address. */
+  peers?: Record<string, HostSnapshot>;
+}

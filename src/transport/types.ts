@@ -1,0 +1,41 @@
+// A Transport runs allow-listed commands on one host: over SSH (ssh.ts) or on this machine (local.ts).
+import type { CommandResult } from '../core/types.js';
+
+/** One command to run. `argv` is never given to a shell as one string: each element is quoted on its own. */
+export interface CommandSpec {
+  /** The collector's id for the command ("nginx-T", "ss-tcp"…), copied into the result. */
+  id: string;
+  /** Program and arguments. argv[0] is looked up on PATH (plus /usr/sbin and /sbin). */
+  argv: string[];
+  /** Run under `sudo -n` when the host is configured with sudo. Default true for commands that need root. */
+  privileged?: boolean;
+  /** Kill the command after this long; the result then has exitCode null and error "timeout". */
+  timeoutMs?: number;
+  /** Keep at most this many bytes of stdout (and of stderr); the result is then marked truncated. */
+  maxBytes?: number;
+  /** Bytes for the command's standard input. */
+  stdin?: string;
+}
+
+export interface Transport {
+  /** Human name of where commands run: "deploy@10.0.1.10:22" or "local". */
+  readonly description: string;
+  /** Connect (or check the local machine). Rejects with a TransportError. */
+  connect(): Promise<void>;
+  /** Run one command. Never rejects for a command that fails: the failure is in the result. */
+  run(spec: CommandSpec): Promise<CommandResult>;
+  close(): Promise<void>;
+}
+
+export type TransportFailure = 'refused' | 'timeout' | 'auth' | 'host-key' | 'dns' | 'other';
+
+/** Why a host could not be reached at all. `message` is one clear line for a human. */
+export class TransportError extends Error {
+  constructor(
+    readonly reason: TransportFailure,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TransportError';
+  }
+}

@@ -1,0 +1,55 @@
+// The `upstream-doctor` command: one dispatcher, one module per subcommand.
+// Every subcommand returns its exit code; errors the user can fix are one line on stderr, never a stack trace.
+import { readFileSync } from 'node:fs';
+import { type CliIo, processIo, UsageError } from './io.js';
+
+export const USAGE = `usage: upstream-doctor <command> [options]
+
+commands:
+  diagnose HOST… [--inventory F] [--json] [--local]   why does nginx answer 502 on these hosts?
+  nginx-json FILE|- [--indent N]                        nginx config or \`nginx -T\` output as crossplane JSON
+  help                                                  this text
+
+Run \`upstream-doctor <command> --help\` for a command's options.`;
+
+type Command = (args: string[], io: CliIo) => Promise<number>;
+
+const commands: Record<string, () => Promise<Command>> = {
+  diagnose: async () => (await import('./diagnose.js')).diagnose,
+  'nginx-json': async () => (await import('./nginx-json.js')).nginxJson,
+};
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    io.stdout.write(`${USAGE}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    io.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  const load = commands[name];
+  if (!load) {
+    io.stderr.write(`upstream-doctor: unknown command '${name}'\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    return await (
+      await load()
+    )(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`upstream-doctor ${name}: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}

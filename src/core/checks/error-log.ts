@@ -1,0 +1,225 @@
+// Causes that only nginx's error log can show (runbook step 7): the backend accepted the connection and then
+// misbehaved — closed it, answered too slowly, sent headers too big, spoke another protocol — plus the
+// resolver and "no live upstreams" errors, and SELinux's refusals.
+import type { ErrorLogEntry, ErrorLogKind } from '../facts.js';
+import type { Cause, ConfigEdit, Finding, Fix, Severity } from '../types.js';
+import { insertAfterLine, insertBeforeLine, replaceOnLine } from '../edit.js';
+import { entryMatchesTarget } from '../log-match.js';
+import { formatEndpoint, listenersFor } from '../listeners.js';
+import type { UpstreamTarget } from '../upstreams.js';
+import { type CheckContext, describeUses, listenerEvidence, logEvidence, passEvidence } from './context.js';
+
+/** The directive family of the pass directive: proxy_, fastcgi_, uwsgi_, scgi_, grpc_. */
+function family(target: UpstreamTarget): string {
+  return target.directive.replace(/_pass$/, '');
+}
+
+function targetEntries(ctx: CheckContext, target: UpstreamTarget, kinds: ErrorLogKind[]): ErrorLogEntry[] {
+  return ctx.recent.filter((e) => kinds.includes(e.kind) && entryMatchesTarget(e, target));
+}
+
+interface LogCause {
+  cause: Cause;
+  kinds: ErrorLogKind[];
+  title: (t: UpstreamTarget, entries: ErrorLogEntry[]) => string;
+  detail: (t: UpstreamTarget, entries: ErrorLogEntry[]) => string;
+  fix: (ctx: CheckContext, t: UpstreamTarget, entries: ErrorLogEntry[]) => Fix;
+}
+
+const LOG_CAUSES: LogCause[] = [
+  {
+    cause: 'upstream-ssl-handshake-failed',
+    kinds: ['ssl-handshake'],
+    title: (t) => `The TLS handshake with ${t.id} fails`,
+    detail: (t, es) =>
+      wrongVersion(es)
+        ? `nginx speaks TLS to ${t.id}, but the backend answers in plain text ("wrong version number"): it does not serve HTTPS on that port.`
+        : `nginx cannot complete a TLS handshake with ${t.id}: a certificate, protocol or cipher mismatch.`,
+    fix: (ctx, t, es) => {
+      const use = t.uses[0]!;
+      const edit = wrongVersion(es) ? replaceOnLine(ctx.facts.nginx.sources, use.ref.file, use.ref.line, `${t.scheme}://`, 'http://') : undefined;
+      return edit
+        ? { summary: `The backend speaks plain HTTP: proxy to http:// instead of https://`, edit }
+        : { summary: 'Compare the backend\'s TLS settings with proxy_ssl_protocols / proxy_ssl_server_name / proxy_ssl_verify' };
+    },
+  },
+  {
+    cause: 'upstream-protocol-mismatch',
+    kinds: ['invalid-header'],
+    title: (t) => `The backend behind ${t.id} does not answer in the protocol nginx speaks to it`,
+    detail: (t) =>
+      `nginx sends ${t.directive === 'proxy_pass' ? 'HTTP' : family(t).toUpperCase()} but gets something else back ` +
+      `("upstream sent no valid header"): the port belongs to another kind of service, or it expects ` +
+      `${t.directive === 'proxy_pass' ? 'FastCGI (use fastcgi_pass) or TLS (use https://)' : 'HTTP (use proxy_pass)'}.`,
+    fix: () => ({ summary: 'Use the pass directive that matches the backend (proxy_pass for HTTP, fastcgi_pass for php-fpm, https:// for TLS)' }),
+  },
+  {
+    cause: 'upstream-header-too-big',
+    kinds: ['header-too-big'],
+    title: (t) => `The backend behind ${t.id} sends response headers bigger than nginx's buffer`,
+    detail: (t) =>
+      `nginx reads the response header into ${family(t)}_buffer_size (4k or 8k by default); the backend's headers ` +
+      `(often large cookies or a long Location/Link header) do not fit, so nginx gives up with 502.`,
+    fix: (ctx, t) => {
+      const f = family(t);
+      const use = t.uses[0]!;
+      // buffer_size must fit the header; busy_buffers_size must stay below all buffers minus one (nginx -t checks).
+      const directives = [`${f}_buffer_size 64k;`, `${f}_buffers 8 64k;`, `${f}_busy_buffers_size 128k;`];
+      const edit = insertAfterLine(ctx.facts.nginx.sources, use.ref.file, use.ref.line, directives);
+      return { summary: `Raise ${f}_buffer_size to 64k (and ${f}_buffers to match)`, ...(edit ? { edit } : {}) };
+    },
+  },
+  {
+    cause: 'upstream-closed-connection',
+    kinds: ['prematurely-closed', 'reset-by-peer'],
+    title: (t) => `The backend behind ${t.id} accepts connections and then closes them`,
+    detail: (t, es) =>
+      `nginx connects, sends the request, and the backend ${es.some((e) => e.kind === 'reset-by-peer') ? 'resets the connection' : 'closes the connection before a full response'}: ` +
+      `it crashes on the request, hits its own limit (worker timeout, max body size), or speaks another protocol on that port.`,
+    fix: () => ({
+      summary: "Look at the backend's own log at the times of these errors: it is failing on these requests",
+      commands: ['journalctl -u <backend> --since "-15min"'],
+    }),
+  },
+  {
+    cause: 'upstream-timeout',
+    kinds: ['read-timeout'],
+    title: (t) => `The backend behind ${t.id} answers too slowly (nginx gives up: 504)`,
+    detail: (t) =>
+      `nginx connected but got no response within ${family(t)}_read_timeout (60s by default): the backend is overloaded, ` +
+      `stuck on a slow dependency (database, external API), or the request is legitimately long.`,
+    fix: (_ctx, t) => ({
+      summary: `Find what makes the backend slow; raise ${family(t)}_read_timeout only for routes that are slow by design`,
+    }),
+  },
+  {
+    cause: 'upstream-host-not-found',
+    kinds: ['host-not-found'],
+    title: (t) => `nginx cannot resolve the upstream host of ${t.id}`,
+    detail: () => 'The name does not resolve (NXDOMAIN or no answer) with the resolver nginx uses, so there is nowhere to connect.',
+    fix: () => ({ summary: 'Fix the name in the config or add it to DNS / /etc/hosts' }),
+  },
+  {
+    cause: 'no-live-upstreams',
+    kinds: ['no-live-upstreams'],
+    title: (t) => `Every server of upstream ${t.group?.name ?? t.id} is marked failed ("no live upstreams")`,
+    detail: (t) =>
+      `After max_fails failures within fail_timeout nginx stops trying a server for fail_timeout; all servers of ` +
+      `${t.group?.name ?? t.id} are in that state, so nginx answers 502 without connecting at all. ` +
+      'When the servers are up again it recovers by itself after fail_timeout (10s by default), or at once on reload.',
+    fix: () => ({
+      summary: 'Bring the servers back (see the other findings); a reload clears the failed marks at once',
+      commands: ['nginx -t && systemctl reload nginx'],
+    }),
+  },
+];
+
+function wrongVersion(entries: ErrorLogEntry[]): boolean {
+  return entries.some((e) => /wrong version number|packet length too long|http request/i.test(e.raw));
+}
+
+export function errorLogFindings(ctx: CheckContext, explained: Set<UpstreamTarget>): Finding[] {
+  const findings: Finding[] = [];
+  for (const target of ctx.facts.upstreams) {
+    for (const lc of LOG_CAUSES) {
+      const entries = targetEntries(ctx, target, lc.kinds);
+      if (entries.length === 0) continue;
+      // When an endpoint finding already explains this target, its log symptoms are secondary.
+      const severity: Severity = explained.has(target) ? 'warning' : 'critical';
+      findings.push({
+        cause: lc.cause,
+        severity,
+        title: lc.title(target, entries),
+        detail: `${lc.detail(target, entries)} ${entries.length} such error${entries.length === 1 ? '' : 's'} in the last 30 minutes. ${describeUses(target)}`,
+        evidence: [passEvidence(ctx.facts, target), ...logEvidence(entries)],
+        fix: lc.fix(ctx, target, entries),
+      });
+    }
+  }
+  return findings;
+}
+
+/** proxy_pass with variables resolves names per request, which needs `resolver`. */
+export function resolverMissing(ctx: CheckContext): Finding[] {
+  const findings: Finding[] = [];
+  for (const target of ctx.facts.upstreams) {
+    if (!target.dynamic || target.dynamic.hasResolver) continue;
+    const entries = ctx.recent.filter((e) => e.kind === 'no-resolver');
+    const use = target.uses[0]!;
+    const nameserver = ctx.facts.nameservers.find((n) => !n.includes(':')) ?? ctx.facts.nameservers[0] ?? '127.0.0.53';
+    const ns = nameserver.includes(':') ? `[${nameserver}]` : nameserver;
+    const edit: ConfigEdit | undefined = insertBeforeLine(ctx.facts.nginx.sources, use.ref.file, use.ref.line, [
+      `resolver ${ns} valid=30s;`,
+    ]);
+    findings.push({
+      cause: 'resolver-missing',
+      severity: entries.length > 0 ? 'critical' : 'warning',
+      title: `${use.ref.text} needs a resolver, and none is configured`,
+      detail:
+        `With a variable in the address nginx resolves the name for each request, using the \`resolver\` directive ` +
+        `(it does not read /etc/resolv.conf). Without one, every request whose variable holds a hostname fails with 502` +
+        (entries.length > 0 ? ` — the error log shows exactly that ("no resolver defined").` : '.') +
+        ` ${describeUses(target)}`,
+      evidence: [passEvidence(ctx.facts, target), ...logEvidence(entries)],
+      fix: { summary: `Add \`resolver ${ns} valid=30s;\` (this host's nameserver) to the server or http block`, ...(edit ? { edit } : {}) },
+    });
+  }
+  return findings;
+}
+
+/** SELinux (Red Hat family) lets nginx connect only to "http ports" unless httpd_can_network_connect is on. */
+export function selinuxDenies(ctx: CheckContext): Finding[] {
+  const { selinux } = ctx.facts;
+  if (!selinux || selinux.mode !== 'enforcing' || selinux.booleans.httpd_can_network_connect !== false) return [];
+  const tcpTargets = ctx.facts.upstreams.filter((t) => t.endpoints.some((e) => e.kind === 'tcp'));
+  if (tcpTargets.length === 0) return [];
+  const denied = ctx.recent.filter((e) => e.kind === 'selinux-denied');
+  return [
+    {
+      cause: 'selinux-denies-connect',
+      severity: denied.length > 0 ? 'critical' : 'warning',
+      title: 'SELinux forbids nginx to connect to its upstreams (httpd_can_network_connect is off)',
+      detail:
+        'SELinux is enforcing and the boolean httpd_can_network_connect is off, so nginx may only connect to ports ' +
+        'labelled http_port_t; connect() to anything else fails with "13: Permission denied".',
+      evidence: [{ source: 'getsebool', text: selinux.raw.trim() }, ...logEvidence(denied)],
+      fix: { summary: 'Allow nginx to make network connections', commands: ['setsebool -P httpd_can_network_connect 1'] },
+    },
+  ];
+}
+
+/** A listener whose accept queue is full refuses (unix: EAGAIN) or drops new connections. */
+export function backlogFull(ctx: CheckContext): Finding[] {
+  const findings: Finding[] = [];
+  for (const target of ctx.facts.upstreams) {
+    for (const ep of target.endpoints) {
+      const listeners =
+        ep.kind === 'unix'
+          ? ctx.facts.listeners.filter((l) => l.proto === 'unix' && l.path === ep.path)
+          : ep.addresses.flatMap((a) => listenersFor(ctx.facts.listeners, a, ep.port ?? 0));
+      const full = listeners.find((l) => l.sendQ > 0 && l.recvQ >= l.sendQ);
+      const eagain = ctx.recent.filter(
+        (e) => e.errno === 11 && entryMatchesTarget(e, target),
+      );
+      if (!full && eagain.length === 0) continue;
+      const where = ep.kind === 'unix' ? ep.path! : formatEndpoint(ep.addresses[0] ?? ep.host ?? '', ep.port);
+      const php = listeners.some((l) => l.processes.some((p) => p.name.startsWith('php-fpm')));
+      findings.push({
+        cause: 'upstream-backlog-full',
+        severity: eagain.length > 0 ? 'critical' : 'warning',
+        title: `The backend on ${where} is saturated: its accept queue is full`,
+        detail:
+          (full ? `${full.recvQ} connections wait in a queue of ${full.sendQ}. ` : '') +
+          `The backend accepts connections more slowly than they arrive, so new ones are refused ("Resource temporarily unavailable") and nginx answers 502.` +
+          (php ? ' For php-fpm this means every child is busy: pm.max_children is reached.' : ''),
+        evidence: [passEvidence(ctx.facts, target), ...(full ? [listenerEvidence(full)] : []), ...logEvidence(eagain)],
+        fix: {
+          summary: php
+            ? 'Raise pm.max_children in the php-fpm pool (if memory allows) and find the slow requests (slowlog)'
+            : 'Give the backend more workers, or find what makes its requests slow',
+        },
+      });
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,121 @@
+// The state of nginx itself: is it running, does its config pass `nginx -t`, and is the running config the
+// one on disk (runbook: "Forgetting to Reload Nginx", "Not Testing Configuration").
+import type { ConfigEdit, Evidence, Finding } from '../types.js';
+import { replaceOnLine, sourceLine } from '../edit.js';
+import { entryMatchesTarget } from '../log-match.js';
+import type { CheckContext } from './context.js';
+
+export function nginxNotRunning(ctx: CheckContext): Finding[] {
+  const { facts } = ctx;
+  if (facts.nginx.processes.master) return [];
+  const invalid = facts.nginx.test && !facts.nginx.test.ok;
+  return [
+    {
+      cause: 'nginx-not-running',
+      severity: 'critical',
+      title: `nginx is not running on ${facts.target}`,
+      detail:
+        'No nginx master process is running, so nothing answers on its ports (clients see connection refused, or a ' +
+        'load balancer in front answers 502).' +
+        (invalid ? ' Its configuration fails `nginx -t`, which would also stop it from starting.' : ''),
+      evidence: [{ source: 'ps', text: 'no process "nginx: master process"' }],
+      fix: {
+        summary: invalid ? 'Fix the configuration error below, then start nginx' : 'Start nginx and look at why it stopped',
+        commands: ['nginx -t', 'systemctl start nginx', 'journalctl -u nginx -n 50'],
+      },
+    },
+  ];
+}
+
+export function configInvalid(ctx: CheckContext): Finding[] {
+  const { facts } = ctx;
+  const test = facts.nginx.test;
+  if (!test || test.ok) return [];
+  const first = test.errors.find((e) => e.level === 'emerg') ?? test.errors[0];
+  const evidence: Evidence[] = test.errors.slice(0, 3).map((e) => ({
+    source: 'nginx -t',
+    ...(e.file ? { file: e.file } : {}),
+    ...(e.line ? { line: e.line } : {}),
+    text: e.raw,
+  }));
+  if (first?.file && first.line) {
+    const text = sourceLine(facts.nginx.sources, first.file, first.line);
+    if (text !== undefined) evidence.push({ source: 'config', file: first.file, line: first.line, text: text.trim() });
+  }
+  const running = facts.nginx.processes.master !== undefined;
+  return [
+    {
+      cause: 'nginx-config-invalid',
+      severity: 'critical',
+      title: `nginx -t fails: ${first?.message ?? 'the configuration is invalid'}${first?.file ? ` (${first.file}:${first.line})` : ''}`,
+      detail: running
+        ? 'The configuration on disk does not pass `nginx -t`, so a reload is refused and nginx keeps serving the ' +
+          'configuration it loaded before: whatever edit was meant to fix the 502 never took effect.'
+        : 'The configuration on disk does not pass `nginx -t`, so nginx cannot start.',
+      evidence,
+      fix: { summary: fixSummary(first?.message), ...editFor(ctx, first) },
+    },
+  ];
+}
+
+function fixSummary(message: string | undefined): string {
+  if (message?.includes('invalid URL prefix')) return 'Add the scheme: proxy_pass needs http:// (or https://)';
+  if (message?.includes('is not terminated by ";"')) return 'Add the missing ";"';
+  return 'Correct the line nginx -t names, run nginx -t, then reload';
+}
+
+/** Concrete edits for the errors we can repair with certainty; others get a summary only. */
+function editFor(
+  ctx: CheckContext,
+  error: { message: string; file?: string; line?: number } | undefined,
+): { edit?: ConfigEdit } {
+  if (!error?.file || !error.line) return {};
+  const sources = ctx.facts.nginx.sources;
+  const prefix = /invalid URL prefix in "([^"]+)"/.exec(error.message);
+  if (prefix) {
+    const edit = replaceOnLine(sources, error.file, error.line, prefix[1]!, `http://${prefix[1]}`);
+    return edit ? { edit } : {};
+  }
+  return {};
+}
+
+/**
+ * Config files changed after nginx last loaded its config. Workers are re-forked on every reload, so the
+ * youngest worker's age tells when the running config was loaded.
+ */
+export function configNotReloaded(ctx: CheckContext): Finding[] {
+  const { facts } = ctx;
+  const { processes } = facts.nginx;
+  if (!facts.clock || !processes.master || processes.workers.length === 0) return [];
+  if (facts.nginx.test && !facts.nginx.test.ok) return []; // configInvalid explains it, and reload is impossible
+  const loadedAt = facts.clock.epoch - Math.min(...processes.workers.map((w) => w.elapsedSeconds));
+  const configFiles = new Set(facts.nginx.sources.keys());
+  // One second of slack: mtime and elapsed time are both whole seconds.
+  const changed = facts.stats.filter((s) => configFiles.has(s.path) && s.mtime !== undefined && s.mtime > loadedAt + 1);
+  if (changed.length === 0) return [];
+
+  // Upstreams in the error log that the config on disk no longer names: the running config's old targets.
+  const stale = ctx.recent.filter(
+    (e) => e.upstream && !facts.upstreams.some((t) => entryMatchesTarget(e, t)),
+  );
+  const iso = (epoch: number) => new Date(epoch * 1000).toISOString().replace('.000Z', 'Z');
+  const evidence: Evidence[] = [
+    ...changed.slice(0, 3).map((s) => ({ source: 'stat', file: s.path, text: `${s.path} modified ${iso(s.mtime!)}` })),
+    { source: 'ps', text: `nginx workers started ${iso(loadedAt)} (last start or reload)` },
+    ...stale.slice(-2).map((e) => ({ source: 'error.log', file: e.file, text: e.raw })),
+  ];
+  const critical = stale.length > 0 || !ctx.recent.some((e) => e.upstream);
+  return [
+    {
+      cause: 'config-not-reloaded',
+      severity: critical ? 'critical' : 'warning',
+      title: `${changed.map((s) => s.path).join(', ')} changed after nginx last loaded its config`,
+      detail:
+        `nginx loaded its configuration at ${iso(loadedAt)}; ${changed.length === 1 ? 'this file was' : 'these files were'} ` +
+        `edited later, so nginx still runs the old configuration` +
+        (stale.length > 0 ? ` — the error log still shows it connecting to ${stale.at(-1)!.upstream}, which the file on disk no longer names.` : '.'),
+      evidence,
+      fix: { summary: 'Test the configuration and reload nginx', commands: ['nginx -t', 'systemctl reload nginx   # or: nginx -s reload'] },
+    },
+  ];
+}

@@ -1,0 +1,67 @@
+// Building config edits from the source text nginx -T showed us. An edit always quotes the whole line as it
+// stands, so the remediation can refuse to apply it if the file changed.
+import type { ConfigEdit } from './types.js';
+
+export type Sources = Map<string, string>;
+
+export function sourceLine(sources: Sources, file: string, line: number): string | undefined {
+  const text = sources.get(file);
+  if (text === undefined) return undefined;
+  return text.split('\n')[line - 1];
+}
+
+const ADDRESS_CHAR = /[\w.:[\]/-]/;
+
+/**
+ * Replace `from` with `to` in the given line where `from` stands as a whole address token (not inside a longer
+ * one: replacing 127.0.0.1:80 must not touch 127.0.0.1:8000). Returns undefined when it is not on that line.
+ */
+export function replaceOnLine(
+  sources: Sources,
+  file: string,
+  line: number,
+  from: string,
+  to: string,
+): ConfigEdit | undefined {
+  const before = sourceLine(sources, file, line);
+  if (before === undefined || from === '') return undefined;
+  let at = before.indexOf(from);
+  while (at !== -1) {
+    const prev = before[at - 1];
+    const next = before[at + from.length];
+    const boundedLeft = prev === undefined || !ADDRESS_CHAR.test(prev) || prev === '/' || from.startsWith('/');
+    const boundedRight = next === undefined || !ADDRESS_CHAR.test(next) || next === '/';
+    if (boundedLeft && boundedRight) {
+      const after = before.slice(0, at) + to + before.slice(at + from.length);
+      return { file, line, before, after };
+    }
+    at = before.indexOf(from, at + 1);
+  }
+  return undefined;
+}
+
+/** Insert directives after the given line, indented like it. `after` then holds the line and the new ones. */
+export function insertAfterLine(
+  sources: Sources,
+  file: string,
+  line: number,
+  directives: string[],
+): ConfigEdit | undefined {
+  const before = sourceLine(sources, file, line);
+  if (before === undefined) return undefined;
+  const indent = /^\s*/.exec(before)?.[0] ?? '';
+  return { file, line, before, after: [before, ...directives.map((d) => indent + d)].join('\n') };
+}
+
+/** Insert directives before the given line, indented like it. */
+export function insertBeforeLine(
+  sources: Sources,
+  file: string,
+  line: number,
+  directives: string[],
+): ConfigEdit | undefined {
+  const before = sourceLine(sources, file, line);
+  if (before === undefined) return undefined;
+  const indent = /^\s*/.exec(before)?.[0] ?? '';
+  return { file, line, before, after: [...directives.map((d) => indent + d), before].join('\n') };
+}

@@ -1,0 +1,72 @@
+// Tie error-log lines to the upstream endpoints they are about, and keep only the recent ones.
+import type { ErrorLogEntry } from './facts.js';
+import type { HostFacts } from './host-facts.js';
+import type { Endpoint, UpstreamTarget } from './upstreams.js';
+import { parseAddress } from './upstreams.js';
+
+/** What nginx's `upstream: "…"` field names: an address and port, a unix socket, or a group/host name. */
+export type LoggedUpstream =
+  | { kind: 'tcp'; host: string; port?: number }
+  | { kind: 'unix'; path: string };
+
+export function loggedUpstream(entry: ErrorLogEntry): LoggedUpstream | undefined {
+  if (!entry.upstream) return undefined;
+  const m = /^[a-z]+:\/\/(.*)$/i.exec(entry.upstream);
+  const rest = m ? m[1]! : entry.upstream;
+  if (rest.startsWith('unix:')) {
+    // fastcgi://unix:/run/php/x.sock:  and  http://unix:/run/app.sock:/path
+    const end = rest.indexOf(':', 5);
+    return { kind: 'unix', path: end === -1 ? rest.slice(5) : rest.slice(5, end) };
+  }
+  const slash = rest.indexOf('/');
+  const address = slash === -1 ? rest : rest.slice(0, slash);
+  const parsed = parseAddress(address, undefined);
+  return parsed.kind === 'unix' ? parsed : { kind: 'tcp', host: parsed.host, port: parsed.port };
+}
+
+export function entryMatchesEndpoint(entry: ErrorLogEntry, ep: Endpoint): boolean {
+  const up = loggedUpstream(entry);
+  if (!up) return false;
+  if (up.kind === 'unix') return ep.kind === 'unix' && ep.path === up.path;
+  if (ep.kind !== 'tcp' || up.port !== ep.port) return false;
+  return up.host === ep.host || ep.addresses.includes(up.host);
+}
+
+export function entryMatchesTarget(entry: ErrorLogEntry, target: UpstreamTarget): boolean {
+  if (target.endpoints.some((ep) => entryMatchesEndpoint(entry, ep))) return true;
+  const up = loggedUpstream(entry);
+  // "no live upstreams" and resolver errors name the group or the unresolved host, not an address.
+  return up?.kind === 'tcp' && (up.host === target.group?.name || `${target.scheme}://${up.host}` === target.id);
+}
+
+/** nginx's "2026/11/23 10:35:12" as seconds, in the host's local time (comparable with clock.local). */
+function localSeconds(time: string): number | undefined {
+  const m = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(time);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
+  return Date.UTC(y!, mo! - 1, d!, h!, mi!, s!) / 1000;
+}
+
+/** How long ago (seconds) the entry was written, by the host's own clock; undefined when unknown. */
+export function entryAge(entry: ErrorLogEntry, clock: HostFacts['clock']): number | undefined {
+  if (!clock) return undefined;
+  const now = localSeconds(clock.local);
+  const then = localSeconds(entry.time);
+  return now === undefined || then === undefined ? undefined : now - then;
+}
+
+/** Error-log lines that speak of the present incident: the last 30 minutes (all, when the clock is unknown). */
+export const RECENT_SECONDS = 30 * 60;
+
+export function recentEntries(facts: HostFacts): ErrorLogEntry[] {
+  return facts.errorLog.filter((e) => {
+    const age = entryAge(e, facts.clock);
+    return age === undefined || age <= RECENT_SECONDS;
+  });
+}
+
+/** The epoch second an entry was written, using the host's clock to convert local time. */
+export function entryEpoch(entry: ErrorLogEntry, clock: HostFacts['clock']): number | undefined {
+  const age = entryAge(entry, clock);
+  return age === undefined || !clock ? undefined : clock.epoch - age;
+}

@@ -1,0 +1,281 @@
+// The upstream model: every place nginx sends a request (proxy_pass, fastcgi_pass, …), resolved through
+// `upstream { server … }` groups into concrete endpoints (address:port or unix socket), each knowing the
+// server blocks and locations that use it and the file:line it was written at.
+// Follows nginx's own rules (ngx_http_proxy_module, ngx_http_upstream, ngx_parse_url) rather than intuition:
+// a proxy_pass without scheme is invalid, a name that is not an upstream group is a hostname resolved at
+// start-up, variables make the target dynamic (resolved per request, which needs `resolver`).
+
+/** A directive with includes already inlined: what the walker over the parsed config gives us. */
+export interface ConfigNode {
+  directive: string;
+  args: string[];
+  file: string;
+  line: number;
+  block?: ConfigNode[];
+}
+
+export interface ConfigRef {
+  file: string;
+  line: number;
+  /** The directive as nginx sees it, re-joined: `proxy_pass http://app;` */
+  text: string;
+}
+
+export const PASS_DIRECTIVES = [
+  'proxy_pass',
+  'fastcgi_pass',
+  'uwsgi_pass',
+  'scgi_pass',
+  'grpc_pass',
+  'memcached_pass',
+] as const;
+export type PassDirective = (typeof PASS_DIRECTIVES)[number];
+
+/** Where in the config a request is handed to an upstream. */
+export interface UpstreamUse {
+  directive: PassDirective;
+  ref: ConfigRef;
+  /** `http` or `stream` */
+  context: 'http' | 'stream';
+  serverNames: string[];
+  listen: string[];
+  serverRef?: ConfigRef;
+  location?: string;
+  locationRef?: ConfigRef;
+}
+
+/** One concrete place nginx connects to. */
+export interface Endpoint {
+  kind: 'tcp' | 'unix';
+  /** As written: "127.0.0.1", "::1" (no brackets), "localhost", "app.internal". */
+  host?: string;
+  port?: number;
+  path?: string;
+  /** IP addresses nginx will use: literals, localhost's two, or (later) what `getent ahosts` returned. */
+  addresses: string[];
+  /** True for a hostname that must be resolved (not a literal, not localhost). */
+  needsResolution: boolean;
+  weight: number;
+  backup: boolean;
+  down: boolean;
+  maxFails: number;
+  /** The `server` line of the upstream group, or the pass directive itself. */
+  ref: ConfigRef;
+}
+
+export interface UpstreamTarget {
+  /** What the pass directive names, without the URI: "http://backend", "unix:/run/php/php8.2-fpm.sock". */
+  id: string;
+  directive: PassDirective;
+  scheme?: string;
+  /** Set when the directive names an `upstream` group. */
+  group?: { name: string; ref: ConfigRef };
+  endpoints: Endpoint[];
+  /** Set when the address contains variables: nginx resolves it per request. */
+  dynamic?: { hasResolver: boolean };
+  /** Set when nginx would reject the directive (no scheme, no port…): the reason. */
+  invalid?: string;
+  uses: UpstreamUse[];
+}
+
+const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443, grpc: 80, grpcs: 443 };
+/** Schemes each directive accepts (nginx rejects others with "invalid URL prefix"). */
+const SCHEMES: Record<PassDirective, string[] | null> = {
+  proxy_pass: ['http', 'https'],
+  grpc_pass: ['grpc', 'grpcs'],
+  uwsgi_pass: ['uwsgi', 'suwsgi'],
+  fastcgi_pass: null,
+  scgi_pass: null,
+  memcached_pass: null,
+};
+
+export function refOf(node: ConfigNode): ConfigRef {
+  return { file: node.file, line: node.line, text: directiveText(node) };
+}
+
+export function directiveText(node: Pick<ConfigNode, 'directive' | 'args'>): string {
+  const args = node.args.map((a) => (a === '' || /[\s;{}"']/.test(a) ? JSON.stringify(a) : a));
+  return [node.directive, ...args].join(' ') + ';';
+}
+
+/** Split "host:port", "[v6]:port", "unix:/path" as nginx's ngx_parse_url does. */
+export function parseAddress(
+  text: string,
+  defaultPort: number | undefined,
+): { kind: 'tcp'; host: string; port?: number } | { kind: 'unix'; path: string } {
+  if (text.startsWith('unix:')) return { kind: 'unix', path: text.slice(5) };
+  if (text.startsWith('[')) {
+    const close = text.indexOf(']');
+    const host = close > 0 ? text.slice(1, close) : text.slice(1);
+    const rest = close > 0 ? text.slice(close + 1) : '';
+    const port = rest.startsWith(':') ? Number(rest.slice(1)) : defaultPort;
+    return { kind: 'tcp', host, port: Number.isInteger(port) ? port : undefined };
+  }
+  const colon = text.lastIndexOf(':');
+  if (colon > 0 && text.indexOf(':') === colon) {
+    const port = Number(text.slice(colon + 1));
+    return { kind: 'tcp', host: text.slice(0, colon), port: Number.isInteger(port) ? port : undefined };
+  }
+  return { kind: 'tcp', host: text, port: defaultPort };
+}
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+export function isIpLiteral(host: string): boolean {
+  return IPV4.test(host) || host.includes(':');
+}
+
+/** What a hostname stands for without DNS: literals, and localhost as nginx's resolver sees /etc/hosts. */
+export function literalAddresses(host: string): { addresses: string[]; needsResolution: boolean } {
+  if (isIpLiteral(host)) return { addresses: [host], needsResolution: false };
+  if (host === 'localhost') return { addresses: ['127.0.0.1', '::1'], needsResolution: false };
+  return { addresses: [], needsResolution: true };
+}
+
+function endpoint(
+  address: string,
+  defaultPort: number | undefined,
+  node: ConfigNode,
+  params: Partial<Pick<Endpoint, 'weight' | 'backup' | 'down' | 'maxFails'>> = {},
+): Endpoint {
+  const parsed = parseAddress(address, defaultPort);
+  const base = {
+    weight: params.weight ?? 1,
+    backup: params.backup ?? false,
+    down: params.down ?? false,
+    maxFails: params.maxFails ?? 1,
+    ref: refOf(node),
+  };
+  if (parsed.kind === 'unix') return { kind: 'unix', path: parsed.path, addresses: [], needsResolution: false, ...base };
+  return { kind: 'tcp', host: parsed.host, port: parsed.port, ...literalAddresses(parsed.host), ...base };
+}
+
+/** `server ADDRESS [weight=N] [max_fails=N] [backup] [down] …` inside an upstream block. */
+function groupServer(node: ConfigNode): Endpoint | undefined {
+  const [address, ...params] = node.args;
+  if (address === undefined) return undefined;
+  const num = (name: string) => {
+    const p = params.find((x) => x.startsWith(`${name}=`));
+    return p === undefined ? undefined : Number(p.slice(name.length + 1));
+  };
+  return endpoint(address, 80, node, {
+    weight: num('weight'),
+    maxFails: num('max_fails'),
+    backup: params.includes('backup'),
+    down: params.includes('down'),
+  });
+}
+
+interface Scope {
+  context: 'http' | 'stream';
+  server?: ConfigNode;
+  location?: ConfigNode;
+  /** resolver directives seen from http down to here (inherited like nginx's merge). */
+  hasResolver: boolean;
+}
+
+/** Every upstream target the config sends requests to, each listing the places that use it. */
+export function upstreamTargets(tree: ConfigNode[]): UpstreamTarget[] {
+  const groups = new Map<string, ConfigNode>();
+  const passes: { node: ConfigNode; scope: Scope }[] = [];
+
+  const visit = (nodes: ConfigNode[], scope: Scope) => {
+    const hasResolver = scope.hasResolver || nodes.some((n) => n.directive === 'resolver');
+    for (const node of nodes) {
+      const here = { ...scope, hasResolver };
+      if (node.directive === 'upstream' && node.block) {
+        groups.set(`${scope.context}:${node.args[0] ?? ''}`, node);
+        continue;
+      }
+      if ((PASS_DIRECTIVES as readonly string[]).includes(node.directive)) passes.push({ node, scope: here });
+      if (!node.block) continue;
+      if (node.directive === 'http' || node.directive === 'stream') {
+        visit(node.block, { context: node.directive, hasResolver: false });
+      } else if (node.directive === 'server') {
+        visit(node.block, { ...here, server: node, location: undefined });
+      } else if (node.directive === 'location') {
+        visit(node.block, { ...here, location: node });
+      } else {
+        visit(node.block, here);
+      }
+    }
+  };
+  visit(tree, { context: 'http', hasResolver: false });
+
+  const targets = new Map<string, UpstreamTarget>();
+  for (const { node, scope } of passes) {
+    const target = resolvePass(node, scope, groups);
+    const existing = targets.get(`${scope.context}:${target.directive}:${target.id}`);
+    const use = useOf(node, scope);
+    if (existing) existing.uses.push(use);
+    else targets.set(`${scope.context}:${target.directive}:${target.id}`, { ...target, uses: [use] });
+  }
+  return [...targets.values()];
+}
+
+function useOf(node: ConfigNode, scope: Scope): UpstreamUse {
+  const block = scope.server?.block ?? [];
+  return {
+    directive: node.directive as PassDirective,
+    ref: refOf(node),
+    context: scope.context,
+    serverNames: block.filter((n) => n.directive === 'server_name').flatMap((n) => n.args),
+    listen: block.filter((n) => n.directive === 'listen').map((n) => n.args[0] ?? ''),
+    serverRef: scope.server ? refOf(scope.server) : undefined,
+    location: scope.location ? scope.location.args.join(' ') : undefined,
+    locationRef: scope.location ? refOf(scope.location) : undefined,
+  };
+}
+
+function resolvePass(
+  node: ConfigNode,
+  scope: Scope,
+  groups: Map<string, ConfigNode>,
+): Omit<UpstreamTarget, 'uses'> {
+  const directive = node.directive as PassDirective;
+  const raw = node.args[0] ?? '';
+  const schemes = scope.context === 'stream' ? null : SCHEMES[directive];
+  let scheme: string | undefined;
+  let rest = raw;
+  const m = /^([a-z]+):\/\//i.exec(raw);
+  if (m) {
+    scheme = m[1]!.toLowerCase();
+    rest = raw.slice(m[0].length);
+  }
+  const base = { directive, scheme };
+
+  if (schemes && !scheme && directive !== 'grpc_pass') {
+    return { ...base, id: raw, endpoints: [], invalid: `invalid URL prefix in "${raw}": ${directive} needs a scheme (${schemes.map((s) => `${s}://`).join(' or ')})` };
+  }
+  if (scheme && schemes && !schemes.includes(scheme)) {
+    return { ...base, id: raw, endpoints: [], invalid: `invalid URL prefix "${scheme}://" in ${directive}` };
+  }
+
+  // The address part: up to the URI's "/" (for unix: sockets, nginx ends the path at the next ':').
+  let address: string;
+  if (rest.startsWith('unix:')) {
+    const end = rest.indexOf(':', 5);
+    address = end === -1 ? rest : rest.slice(0, end);
+  } else {
+    const slash = rest.indexOf('/');
+    address = slash === -1 ? rest : rest.slice(0, slash);
+  }
+  const id = scheme ? `${scheme}://${address}` : address;
+
+  if (address.includes('$')) return { ...base, id, endpoints: [], dynamic: { hasResolver: scope.hasResolver } };
+
+  const group = groups.get(`${scope.context}:${address}`);
+  if (group) {
+    const endpoints = (group.block ?? [])
+      .filter((n) => n.directive === 'server')
+      .map(groupServer)
+      .filter((e): e is Endpoint => e !== undefined);
+    return { ...base, id, group: { name: address, ref: refOf(group) }, endpoints };
+  }
+
+  const defaultPort = scheme ? DEFAULT_PORTS[scheme] : undefined;
+  const ep = endpoint(address, defaultPort, node);
+  if (ep.kind === 'tcp' && ep.port === undefined) {
+    return { ...base, id, endpoints: [], invalid: `no port in upstream "${address}"` };
+  }
+  return { ...base, id, endpoints: [ep] };
+}

@@ -9,6 +9,11 @@ export interface CommandSpec {
   argv: string[];
   /** Run under `sudo -n` when the host is configured with sudo. Default true for commands that need root. */
   privileged?: boolean;
+  /**
+   * Run as this (unprivileged) user: `sudo -n -u USER --` on sudo hosts, `runuser -u USER --` when we are root.
+   * Used to ask "may nginx's worker user connect to this socket?" as that very user.
+   */
+  runAs?: string;
   /** Kill the command after this long; the result then has exitCode null and error "timeout". */
   timeoutMs?: number;
   /** Keep at most this many bytes of stdout (and of stderr); the result is then marked truncated. */

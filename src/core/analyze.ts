@@ -41,7 +41,8 @@ const SEVERITY_RANK: Record<Severity, number> = { critical: 0, warning: 1, info:
 export function orderFindings(findings: Finding[]): Finding[] {
   return [...findings].sort(
     (a, b) =>
-      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || PRECEDENCE.indexOf(a.cause) - PRECEDENCE.indexOf(b.cause),
+      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+      PRECEDENCE.indexOf(a.cause) - PRECEDENCE.indexOf(b.cause),
   );
 }
 
@@ -67,8 +68,13 @@ export function analyze(facts: HostFacts): Finding[] {
     f.cause === 'no-live-upstreams' && otherCritical ? { ...f, severity: 'warning' as const } : f,
   );
   // Without nginx running, upstream problems cannot be what clients see now: keep them, but below.
-  const demoted = notRunning.length > 0
-    ? adjusted.map((f) => (f.cause === 'nginx-not-running' || f.severity !== 'critical' ? f : { ...f, severity: 'warning' as const }))
-    : adjusted;
+  const demoted =
+    notRunning.length > 0
+      ? adjusted.map((f) =>
+          f.cause === 'nginx-not-running' || f.severity !== 'critical'
+            ? f
+            : { ...f, severity: 'warning' as const },
+        )
+      : adjusted;
   return orderFindings(demoted);
 }

@@ -29,7 +29,8 @@ export function replaceOnLine(
   while (at !== -1) {
     const prev = before[at - 1];
     const next = before[at + from.length];
-    const boundedLeft = prev === undefined || !ADDRESS_CHAR.test(prev) || prev === '/' || from.startsWith('/');
+    const boundedLeft =
+      prev === undefined || !ADDRESS_CHAR.test(prev) || prev === '/' || from.startsWith('/');
     const boundedRight = next === undefined || !ADDRESS_CHAR.test(next) || next === '/';
     if (boundedLeft && boundedRight) {
       const after = before.slice(0, at) + to + before.slice(at + from.length);

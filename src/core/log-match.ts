@@ -5,9 +5,7 @@ import type { Endpoint, UpstreamTarget } from './upstreams.js';
 import { parseAddress } from './upstreams.js';
 
 /** What nginx's `upstream: "…"` field names: an address and port, a unix socket, or a group/host name. */
-export type LoggedUpstream =
-  | { kind: 'tcp'; host: string; port?: number }
-  | { kind: 'unix'; path: string };
+export type LoggedUpstream = { kind: 'tcp'; host: string; port?: number } | { kind: 'unix'; path: string };
 
 export function loggedUpstream(entry: ErrorLogEntry): LoggedUpstream | undefined {
   if (!entry.upstream) return undefined;
@@ -36,7 +34,9 @@ export function entryMatchesTarget(entry: ErrorLogEntry, target: UpstreamTarget)
   if (target.endpoints.some((ep) => entryMatchesEndpoint(entry, ep))) return true;
   const up = loggedUpstream(entry);
   // "no live upstreams" and resolver errors name the group or the unresolved host, not an address.
-  return up?.kind === 'tcp' && (up.host === target.group?.name || `${target.scheme}://${up.host}` === target.id);
+  return (
+    up?.kind === 'tcp' && (up.host === target.group?.name || `${target.scheme}://${up.host}` === target.id)
+  );
 }
 
 /** nginx's "2026/11/23 10:35:12" as seconds, in the host's local time (comparable with clock.local). */

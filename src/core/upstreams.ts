@@ -145,7 +145,8 @@ function endpoint(
     maxFails: params.maxFails ?? 1,
     ref: refOf(node),
   };
-  if (parsed.kind === 'unix') return { kind: 'unix', path: parsed.path, addresses: [], needsResolution: false, ...base };
+  if (parsed.kind === 'unix')
+    return { kind: 'unix', path: parsed.path, addresses: [], needsResolution: false, ...base };
   return { kind: 'tcp', host: parsed.host, port: parsed.port, ...literalAddresses(parsed.host), ...base };
 }
 
@@ -244,7 +245,12 @@ function resolvePass(
   const base = { directive, scheme };
 
   if (schemes && !scheme && directive !== 'grpc_pass') {
-    return { ...base, id: raw, endpoints: [], invalid: `invalid URL prefix in "${raw}": ${directive} needs a scheme (${schemes.map((s) => `${s}://`).join(' or ')})` };
+    return {
+      ...base,
+      id: raw,
+      endpoints: [],
+      invalid: `invalid URL prefix in "${raw}": ${directive} needs a scheme (${schemes.map((s) => `${s}://`).join(' or ')})`,
+    };
   }
   if (scheme && schemes && !schemes.includes(scheme)) {
     return { ...base, id: raw, endpoints: [], invalid: `invalid URL prefix "${scheme}://" in ${directive}` };
@@ -261,7 +267,8 @@ function resolvePass(
   }
   const id = scheme ? `${scheme}://${address}` : address;
 
-  if (address.includes('$')) return { ...base, id, endpoints: [], dynamic: { hasResolver: scope.hasResolver } };
+  if (address.includes('$'))
+    return { ...base, id, endpoints: [], dynamic: { hasResolver: scope.hasResolver } };
 
   const group = groups.get(`${scope.context}:${address}`);
   if (group) {

@@ -19,7 +19,10 @@ export function contextOf(facts: HostFacts): CheckContext {
 export type Check = (ctx: CheckContext) => Finding[];
 
 /** Evidence for a config directive: the line as written in its file. */
-export function configEvidence(facts: HostFacts, ref: { file: string; line: number; text: string }): Evidence {
+export function configEvidence(
+  facts: HostFacts,
+  ref: { file: string; line: number; text: string },
+): Evidence {
   const line = sourceLine(facts.nginx.sources, ref.file, ref.line);
   return { source: facts.nginx.configSource, file: ref.file, line: ref.line, text: line?.trim() || ref.text };
 }

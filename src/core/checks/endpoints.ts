@@ -61,7 +61,9 @@ function tcpFindings(ctx: CheckContext, target: UpstreamTarget, ep: Endpoint): D
   const failing = new Map<string, Draft[]>();
   for (const address of addresses) {
     const local = isLoopback(address) || facts.addresses.includes(address);
-    const d = local ? localTcp(ctx, target, ep, address, ep.port) : remoteTcp(ctx, target, ep, address, ep.port);
+    const d = local
+      ? localTcp(ctx, target, ep, address, ep.port)
+      : remoteTcp(ctx, target, ep, address, ep.port);
     if (d.length > 0) failing.set(address, d);
   }
   // localhost → 127.0.0.1 and ::1: one family listening and the other not is an address mismatch of its own.
@@ -86,7 +88,14 @@ function probeFor(facts: HostFacts, address: string, port: number): ProbeResult 
 }
 
 function probeEvidence(probe: ProbeResult | undefined): Evidence[] {
-  return probe ? [{ source: 'probe', text: `connect ${probe.target}: ${probe.outcome}${probe.detail ? ` (${probe.detail})` : ''}` }] : [];
+  return probe
+    ? [
+        {
+          source: 'probe',
+          text: `connect ${probe.target}: ${probe.outcome}${probe.detail ? ` (${probe.detail})` : ''}`,
+        },
+      ]
+    : [];
 }
 
 /** Local traffic (loopback or the host's own address) leaves through OUTPUT and arrives through INPUT on lo. */
@@ -216,7 +225,11 @@ function remoteTcp(
     if (into.verdict !== 'accept') return [firewallDraft(ctx, target, ep, address, port, into, peer)];
   }
   if (!probe || probe.outcome === 'ok') return [];
-  const evidence = [configEvidence(facts, ep.ref), ...probeEvidence(probe), ...logEvidence(entriesFor(ctx, ep))];
+  const evidence = [
+    configEvidence(facts, ep.ref),
+    ...probeEvidence(probe),
+    ...logEvidence(entriesFor(ctx, ep)),
+  ];
   if (probe.outcome === 'refused' && !peer) {
     return [
       {
@@ -234,7 +247,9 @@ function remoteTcp(
     ];
   }
   if (probe.outcome === 'timeout' || probe.outcome === 'no-route') {
-    const peerNote = peer ? ` ${peer.target}'s firewall accepts the traffic and something listens there,` : '';
+    const peerNote = peer
+      ? ` ${peer.target}'s firewall accepts the traffic and something listens there,`
+      : '';
     return [
       {
         cause: 'upstream-unreachable',
@@ -278,7 +293,15 @@ function notListening(
     const l = samePort[0]!;
     const reachable = reachableAddress(l, on, facts, remote);
     const edit =
-      reachable !== undefined ? replaceOnLine(facts.nginx.sources, ep.ref.file, ep.ref.line, hostToken(ep), addressToken(ep, reachable)) : undefined;
+      reachable !== undefined
+        ? replaceOnLine(
+            facts.nginx.sources,
+            ep.ref.file,
+            ep.ref.line,
+            hostToken(ep),
+            addressToken(ep, reachable),
+          )
+        : undefined;
     return [
       {
         cause: 'upstream-address-mismatch',
@@ -340,7 +363,14 @@ function notListening(
         ...base,
         ...logs,
         ...probe,
-        ...(service ? [{ source: 'systemctl show', text: `${service.unit}: ActiveState=${service.activeState} SubState=${service.subState}${service.result ? ` Result=${service.result}` : ''}` }] : []),
+        ...(service
+          ? [
+              {
+                source: 'systemctl show',
+                text: `${service.unit}: ActiveState=${service.activeState} SubState=${service.subState}${service.result ? ` Result=${service.result}` : ''}`,
+              },
+            ]
+          : []),
       ],
       fix: {
         summary: service
@@ -370,9 +400,16 @@ function reachableAddress(l: Listener, on: HostFacts, from: HostFacts, remote: b
 }
 
 /** A backend listening on another port of the same address: the likely intended target. */
-function portCandidate(ctx: CheckContext, on: HostFacts, address: string, port: number): Listener | undefined {
+function portCandidate(
+  ctx: CheckContext,
+  on: HostFacts,
+  address: string,
+  port: number,
+): Listener | undefined {
   const used = new Set(
-    ctx.facts.upstreams.flatMap((t) => t.endpoints.map((e) => e.port)).filter((p): p is number => p !== undefined),
+    ctx.facts.upstreams
+      .flatMap((t) => t.endpoints.map((e) => e.port))
+      .filter((p): p is number => p !== undefined),
   );
   const candidates = on.listeners.filter(
     (l) =>
@@ -401,10 +438,22 @@ function addressToken(ep: Endpoint, address: string, port = ep.port!): string {
   return `${host}:${port}`;
 }
 
-function localhostFamily(ctx: CheckContext, target: UpstreamTarget, ep: Endpoint, bad: string, good: string): Draft {
+function localhostFamily(
+  ctx: CheckContext,
+  target: UpstreamTarget,
+  ep: Endpoint,
+  bad: string,
+  good: string,
+): Draft {
   const port = ep.port!;
   const l = listenersFor(ctx.facts.listeners, good, port)[0];
-  const edit = replaceOnLine(ctx.facts.nginx.sources, ep.ref.file, ep.ref.line, hostToken(ep), addressToken(ep, good));
+  const edit = replaceOnLine(
+    ctx.facts.nginx.sources,
+    ep.ref.file,
+    ep.ref.line,
+    hostToken(ep),
+    addressToken(ep, good),
+  );
   return {
     cause: 'upstream-address-mismatch',
     title: `"localhost" is ${good} and ${bad} to nginx, but the backend listens only on ${formatEndpoint(good, port)}`,

@@ -37,10 +37,15 @@ const LOG_CAUSES: LogCause[] = [
         : `nginx cannot complete a TLS handshake with ${t.id}: a certificate, protocol or cipher mismatch.`,
     fix: (ctx, t, es) => {
       const use = t.uses[0]!;
-      const edit = wrongVersion(es) ? replaceOnLine(ctx.facts.nginx.sources, use.ref.file, use.ref.line, `${t.scheme}://`, 'http://') : undefined;
+      const edit = wrongVersion(es)
+        ? replaceOnLine(ctx.facts.nginx.sources, use.ref.file, use.ref.line, `${t.scheme}://`, 'http://')
+        : undefined;
       return edit
         ? { summary: `The backend speaks plain HTTP: proxy to http:// instead of https://`, edit }
-        : { summary: 'Compare the backend\'s TLS settings with proxy_ssl_protocols / proxy_ssl_server_name / proxy_ssl_verify' };
+        : {
+            summary:
+              "Compare the backend's TLS settings with proxy_ssl_protocols / proxy_ssl_server_name / proxy_ssl_verify",
+          };
     },
   },
   {
@@ -51,7 +56,10 @@ const LOG_CAUSES: LogCause[] = [
       `nginx sends ${t.directive === 'proxy_pass' ? 'HTTP' : family(t).toUpperCase()} but gets something else back ` +
       `("upstream sent no valid header"): the port belongs to another kind of service, or it expects ` +
       `${t.directive === 'proxy_pass' ? 'FastCGI (use fastcgi_pass) or TLS (use https://)' : 'HTTP (use proxy_pass)'}.`,
-    fix: () => ({ summary: 'Use the pass directive that matches the backend (proxy_pass for HTTP, fastcgi_pass for php-fpm, https:// for TLS)' }),
+    fix: () => ({
+      summary:
+        'Use the pass directive that matches the backend (proxy_pass for HTTP, fastcgi_pass for php-fpm, https:// for TLS)',
+    }),
   },
   {
     cause: 'upstream-header-too-big',
@@ -66,7 +74,10 @@ const LOG_CAUSES: LogCause[] = [
       // buffer_size must fit the header; busy_buffers_size must stay below all buffers minus one (nginx -t checks).
       const directives = [`${f}_buffer_size 64k;`, `${f}_buffers 8 64k;`, `${f}_busy_buffers_size 128k;`];
       const edit = insertAfterLine(ctx.facts.nginx.sources, use.ref.file, use.ref.line, directives);
-      return { summary: `Raise ${f}_buffer_size to 64k (and ${f}_buffers to match)`, ...(edit ? { edit } : {}) };
+      return {
+        summary: `Raise ${f}_buffer_size to 64k (and ${f}_buffers to match)`,
+        ...(edit ? { edit } : {}),
+      };
     },
   },
   {
@@ -96,7 +107,8 @@ const LOG_CAUSES: LogCause[] = [
     cause: 'upstream-host-not-found',
     kinds: ['host-not-found'],
     title: (t) => `nginx cannot resolve the upstream host of ${t.id}`,
-    detail: () => 'The name does not resolve (NXDOMAIN or no answer) with the resolver nginx uses, so there is nowhere to connect.',
+    detail: () =>
+      'The name does not resolve (NXDOMAIN or no answer) with the resolver nginx uses, so there is nowhere to connect.',
     fix: () => ({ summary: 'Fix the name in the config or add it to DNS / /etc/hosts' }),
   },
   {
@@ -146,11 +158,15 @@ export function resolverMissing(ctx: CheckContext): Finding[] {
     if (!target.dynamic || target.dynamic.hasResolver) continue;
     const entries = ctx.recent.filter((e) => e.kind === 'no-resolver');
     const use = target.uses[0]!;
-    const nameserver = ctx.facts.nameservers.find((n) => !n.includes(':')) ?? ctx.facts.nameservers[0] ?? '127.0.0.53';
+    const nameserver =
+      ctx.facts.nameservers.find((n) => !n.includes(':')) ?? ctx.facts.nameservers[0] ?? '127.0.0.53';
     const ns = nameserver.includes(':') ? `[${nameserver}]` : nameserver;
-    const edit: ConfigEdit | undefined = insertBeforeLine(ctx.facts.nginx.sources, use.ref.file, use.ref.line, [
-      `resolver ${ns} valid=30s;`,
-    ]);
+    const edit: ConfigEdit | undefined = insertBeforeLine(
+      ctx.facts.nginx.sources,
+      use.ref.file,
+      use.ref.line,
+      [`resolver ${ns} valid=30s;`],
+    );
     findings.push({
       cause: 'resolver-missing',
       severity: entries.length > 0 ? 'critical' : 'warning',
@@ -161,7 +177,10 @@ export function resolverMissing(ctx: CheckContext): Finding[] {
         (entries.length > 0 ? ` — the error log shows exactly that ("no resolver defined").` : '.') +
         ` ${describeUses(target)}`,
       evidence: [passEvidence(ctx.facts, target), ...logEvidence(entries)],
-      fix: { summary: `Add \`resolver ${ns} valid=30s;\` (this host's nameserver) to the server or http block`, ...(edit ? { edit } : {}) },
+      fix: {
+        summary: `Add \`resolver ${ns} valid=30s;\` (this host's nameserver) to the server or http block`,
+        ...(edit ? { edit } : {}),
+      },
     });
   }
   return findings;
@@ -170,7 +189,8 @@ export function resolverMissing(ctx: CheckContext): Finding[] {
 /** SELinux (Red Hat family) lets nginx connect only to "http ports" unless httpd_can_network_connect is on. */
 export function selinuxDenies(ctx: CheckContext): Finding[] {
   const { selinux } = ctx.facts;
-  if (!selinux || selinux.mode !== 'enforcing' || selinux.booleans.httpd_can_network_connect !== false) return [];
+  if (!selinux || selinux.mode !== 'enforcing' || selinux.booleans.httpd_can_network_connect !== false)
+    return [];
   const tcpTargets = ctx.facts.upstreams.filter((t) => t.endpoints.some((e) => e.kind === 'tcp'));
   if (tcpTargets.length === 0) return [];
   const denied = ctx.recent.filter((e) => e.kind === 'selinux-denied');
@@ -183,7 +203,10 @@ export function selinuxDenies(ctx: CheckContext): Finding[] {
         'SELinux is enforcing and the boolean httpd_can_network_connect is off, so nginx may only connect to ports ' +
         'labelled http_port_t; connect() to anything else fails with "13: Permission denied".',
       evidence: [{ source: 'getsebool', text: selinux.raw.trim() }, ...logEvidence(denied)],
-      fix: { summary: 'Allow nginx to make network connections', commands: ['setsebool -P httpd_can_network_connect 1'] },
+      fix: {
+        summary: 'Allow nginx to make network connections',
+        commands: ['setsebool -P httpd_can_network_connect 1'],
+      },
     },
   ];
 }
@@ -198,9 +221,7 @@ export function backlogFull(ctx: CheckContext): Finding[] {
           ? ctx.facts.listeners.filter((l) => l.proto === 'unix' && l.path === ep.path)
           : ep.addresses.flatMap((a) => listenersFor(ctx.facts.listeners, a, ep.port ?? 0));
       const full = listeners.find((l) => l.sendQ > 0 && l.recvQ >= l.sendQ);
-      const eagain = ctx.recent.filter(
-        (e) => e.errno === 11 && entryMatchesTarget(e, target),
-      );
+      const eagain = ctx.recent.filter((e) => e.errno === 11 && entryMatchesTarget(e, target));
       if (!full && eagain.length === 0) continue;
       const where = ep.kind === 'unix' ? ep.path! : formatEndpoint(ep.addresses[0] ?? ep.host ?? '', ep.port);
       const php = listeners.some((l) => l.processes.some((p) => p.name.startsWith('php-fpm')));
@@ -212,7 +233,11 @@ export function backlogFull(ctx: CheckContext): Finding[] {
           (full ? `${full.recvQ} connections wait in a queue of ${full.sendQ}. ` : '') +
           `The backend accepts connections more slowly than they arrive, so new ones are refused ("Resource temporarily unavailable") and nginx answers 502.` +
           (php ? ' For php-fpm this means every child is busy: pm.max_children is reached.' : ''),
-        evidence: [passEvidence(ctx.facts, target), ...(full ? [listenerEvidence(full)] : []), ...logEvidence(eagain)],
+        evidence: [
+          passEvidence(ctx.facts, target),
+          ...(full ? [listenerEvidence(full)] : []),
+          ...logEvidence(eagain),
+        ],
         fix: {
           summary: php
             ? 'Raise pm.max_children in the php-fpm pool (if memory allows) and find the slow requests (slowlog)'

@@ -14,7 +14,10 @@ export function collectionGaps(ctx: CheckContext): Finding[] {
         'upstream-doctor runs its read-only commands with `sudo -n` and never types a password. Without them the ' +
         'diagnosis below is incomplete.',
       evidence: sudo.slice(0, 5).map((g) => ({ source: g.command, text: g.message })),
-      fix: { summary: "Install the README's sudoers rule for the SSH user (it allows exactly the diagnostic commands)" },
+      fix: {
+        summary:
+          "Install the README's sudoers rule for the SSH user (it allows exactly the diagnostic commands)",
+      },
     },
   ];
 }

@@ -20,7 +20,9 @@ export function nginxNotRunning(ctx: CheckContext): Finding[] {
         (invalid ? ' Its configuration fails `nginx -t`, which would also stop it from starting.' : ''),
       evidence: [{ source: 'ps', text: 'no process "nginx: master process"' }],
       fix: {
-        summary: invalid ? 'Fix the configuration error below, then start nginx' : 'Start nginx and look at why it stopped',
+        summary: invalid
+          ? 'Fix the configuration error below, then start nginx'
+          : 'Start nginx and look at why it stopped',
         commands: ['nginx -t', 'systemctl start nginx', 'journalctl -u nginx -n 50'],
       },
     },
@@ -40,7 +42,8 @@ export function configInvalid(ctx: CheckContext): Finding[] {
   }));
   if (first?.file && first.line) {
     const text = sourceLine(facts.nginx.sources, first.file, first.line);
-    if (text !== undefined) evidence.push({ source: 'config', file: first.file, line: first.line, text: text.trim() });
+    if (text !== undefined)
+      evidence.push({ source: 'config', file: first.file, line: first.line, text: text.trim() });
   }
   const running = facts.nginx.processes.master !== undefined;
   return [
@@ -59,7 +62,8 @@ export function configInvalid(ctx: CheckContext): Finding[] {
 }
 
 function fixSummary(message: string | undefined): string {
-  if (message?.includes('invalid URL prefix')) return 'Add the scheme: proxy_pass needs http:// (or https://)';
+  if (message?.includes('invalid URL prefix'))
+    return 'Add the scheme: proxy_pass needs http:// (or https://)';
   if (message?.includes('is not terminated by ";"')) return 'Add the missing ";"';
   return 'Correct the line nginx -t names, run nginx -t, then reload';
 }
@@ -91,7 +95,9 @@ export function configNotReloaded(ctx: CheckContext): Finding[] {
   const loadedAt = facts.clock.epoch - Math.min(...processes.workers.map((w) => w.elapsedSeconds));
   const configFiles = new Set(facts.nginx.sources.keys());
   // One second of slack: mtime and elapsed time are both whole seconds.
-  const changed = facts.stats.filter((s) => configFiles.has(s.path) && s.mtime !== undefined && s.mtime > loadedAt + 1);
+  const changed = facts.stats.filter(
+    (s) => configFiles.has(s.path) && s.mtime !== undefined && s.mtime > loadedAt + 1,
+  );
   if (changed.length === 0) return [];
 
   // Upstreams in the error log that the config on disk no longer names: the running config's old targets.
@@ -100,7 +106,9 @@ export function configNotReloaded(ctx: CheckContext): Finding[] {
   );
   const iso = (epoch: number) => new Date(epoch * 1000).toISOString().replace('.000Z', 'Z');
   const evidence: Evidence[] = [
-    ...changed.slice(0, 3).map((s) => ({ source: 'stat', file: s.path, text: `${s.path} modified ${iso(s.mtime!)}` })),
+    ...changed
+      .slice(0, 3)
+      .map((s) => ({ source: 'stat', file: s.path, text: `${s.path} modified ${iso(s.mtime!)}` })),
     { source: 'ps', text: `nginx workers started ${iso(loadedAt)} (last start or reload)` },
     ...stale.slice(-2).map((e) => ({ source: 'error.log', file: e.file, text: e.raw })),
   ];
@@ -113,9 +121,14 @@ export function configNotReloaded(ctx: CheckContext): Finding[] {
       detail:
         `nginx loaded its configuration at ${iso(loadedAt)}; ${changed.length === 1 ? 'this file was' : 'these files were'} ` +
         `edited later, so nginx still runs the old configuration` +
-        (stale.length > 0 ? ` — the error log still shows it connecting to ${stale.at(-1)!.upstream}, which the file on disk no longer names.` : '.'),
+        (stale.length > 0
+          ? ` — the error log still shows it connecting to ${stale.at(-1)!.upstream}, which the file on disk no longer names.`
+          : '.'),
       evidence,
-      fix: { summary: 'Test the configuration and reload nginx', commands: ['nginx -t', 'systemctl reload nginx   # or: nginx -s reload'] },
+      fix: {
+        summary: 'Test the configuration and reload nginx',
+        commands: ['nginx -t', 'systemctl reload nginx   # or: nginx -s reload'],
+      },
     },
   ];
 }

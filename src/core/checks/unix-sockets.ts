@@ -6,7 +6,14 @@ import type { Evidence, Finding } from '../types.js';
 import { replaceOnLine } from '../edit.js';
 import { closestBySimilarity } from '../similar.js';
 import type { Endpoint, UpstreamTarget } from '../upstreams.js';
-import { type CheckContext, configEvidence, describeUses, entriesFor, listenerEvidence, logEvidence } from './context.js';
+import {
+  type CheckContext,
+  configEvidence,
+  describeUses,
+  entriesFor,
+  listenerEvidence,
+  logEvidence,
+} from './context.js';
 
 type Draft = Omit<Finding, 'severity'>;
 
@@ -33,7 +40,8 @@ function permits(ids: UserIds, st: FileStat, bit: 2 | 1): boolean {
   if (ids.uid === 0) return true;
   const mode = st.mode ?? 0;
   if (st.uid === ids.uid) return ((mode >> 6) & bit) !== 0;
-  if (st.gid !== undefined && (st.gid === ids.gid || ids.groups.includes(st.gid))) return ((mode >> 3) & bit) !== 0;
+  if (st.gid !== undefined && (st.gid === ids.gid || ids.groups.includes(st.gid)))
+    return ((mode >> 3) & bit) !== 0;
   return (mode & bit) !== 0;
 }
 
@@ -93,14 +101,21 @@ function missing(
   const path = ep.path!;
   const sockets = facts.listeners.filter(
     (l): l is Listener & { path: string } =>
-      l.proto === 'unix' && l.path !== undefined && !l.path.startsWith('@') && !l.processes.every((p) => p.name === 'nginx'),
+      l.proto === 'unix' &&
+      l.path !== undefined &&
+      !l.path.startsWith('@') &&
+      !l.processes.every((p) => p.name === 'nginx'),
   );
   const match = closestBySimilarity(path, sockets, (l) => l.path);
-  const edit = match ? replaceOnLine(facts.nginx.sources, ep.ref.file, ep.ref.line, path, match.path) : undefined;
+  const edit = match
+    ? replaceOnLine(facts.nginx.sources, ep.ref.file, ep.ref.line, path, match.path)
+    : undefined;
   const what = st?.exists ? `${path} is a ${st.type ?? 'file'}, not a socket` : `${path} does not exist`;
   return {
     cause: 'unix-socket-missing',
-    title: match ? `nginx connects to ${path}, but the socket is ${match.path}` : `The socket ${path} does not exist`,
+    title: match
+      ? `nginx connects to ${path}, but the socket is ${match.path}`
+      : `The socket ${path} does not exist`,
     detail:
       `${what}, so connect() fails and nginx answers 502. ` +
       (match
@@ -115,7 +130,10 @@ function missing(
     ],
     fix: edit
       ? { summary: `Point nginx at ${match!.path}`, edit }
-      : { summary: `Start the backend that should create ${path}, or point nginx at the socket it creates`, commands: ['ss -xlp'] },
+      : {
+          summary: `Start the backend that should create ${path}, or point nginx at the socket it creates`,
+          commands: ['ss -xlp'],
+        },
   };
 }
 
@@ -131,7 +149,10 @@ function permissionProblem(
     return {
       user: user ?? 'the worker user',
       reason: `Connecting as ${user ?? 'the worker user'} is refused.`,
-      evidence: [{ source: 'probe', text: `connect unix:${path} as ${user}: ${probe.outcome} (${probe.detail})` }, ...(st ? [statEvidence(st)] : [])],
+      evidence: [
+        { source: 'probe', text: `connect unix:${path} as ${user}: ${probe.outcome} (${probe.detail})` },
+        ...(st ? [statEvidence(st)] : []),
+      ],
     };
   }
   if (!user || !ids || !st) return undefined;
@@ -163,5 +184,7 @@ function socketOwnershipCommands(listener: Listener, user: string, path: string)
       `systemctl restart ${proc.replace(/:.*/, '')}`,
     ];
   }
-  return [`chgrp ${user} ${path} && chmod 0660 ${path}   # lasts until the backend recreates it: fix its own socket settings too`];
+  return [
+    `chgrp ${user} ${path} && chmod 0660 ${path}   # lasts until the backend recreates it: fix its own socket settings too`,
+  ];
 }

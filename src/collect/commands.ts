@@ -1,0 +1,127 @@
+// The allow-listed, read-only command set. Every command is a constant argv; where a command needs something
+// the host told us (the nginx binary, a socket path, a user name), it goes in as one argv element, validated
+// first and quoted by the transport — never spliced into a shell string.
+import type { CommandSpec } from '../transport/types.js';
+
+export const STAT_FORMAT = '%n\t%F\t%a\t%u\t%g\t%U\t%G\t%s\t%Y';
+
+/** Bytes of each error log we read: its tail. A 1 GB log costs what a small one costs. */
+export const ERROR_LOG_TAIL_BYTES = 256 * 1024;
+const OUTPUT_CAP = 8 * 1024 * 1024;
+const SHORT = 10_000;
+
+const spec = (id: string, argv: string[], privileged = false, timeoutMs = SHORT): CommandSpec => ({
+  id,
+  argv,
+  privileged,
+  timeoutMs,
+  maxBytes: OUTPUT_CAP,
+});
+
+/** Phase 1: what we can ask without knowing anything about the host yet. */
+export const BASE_COMMANDS: CommandSpec[] = [
+  spec('date', ['date', '+%s %Y/%m/%d %H:%M:%S']),
+  spec('ps', ['ps', '-eo', 'pid=,ppid=,user:32=,etimes=,args=']),
+  spec('ss-tcp', ['ss', '-Htlnp'], true),
+  spec('ss-unix', ['ss', '-Hxlp'], true),
+  spec('ip-addr', ['ip', '-o', 'addr', 'show']),
+  spec('iptables-save', ['iptables-save', '-t', 'filter'], true),
+  spec('ip6tables-save', ['ip6tables-save', '-t', 'filter'], true),
+  spec('nft-json', ['nft', '-j', 'list', 'ruleset'], true),
+  spec('nft-text', ['nft', '-a', 'list', 'ruleset'], true),
+  spec('ufw', ['ufw', 'status', 'verbose'], true),
+  spec('firewalld', ['firewall-cmd', '--list-all'], true),
+  spec('resolv-conf', ['cat', '/etc/resolv.conf']),
+  spec('getenforce', ['getenforce']),
+  spec('getsebool', ['getsebool', 'httpd_can_network_connect']),
+  spec('systemctl-units', [
+    'systemctl',
+    'list-units',
+    '--type=service',
+    '--all',
+    '--no-legend',
+    '--plain',
+    '--no-pager',
+  ]),
+];
+
+/** nginx's own view, asked of the binary the running master was started from, with its -c and -p. */
+export function nginxCommands(binary: string, configPath?: string, prefix?: string): CommandSpec[] {
+  const where = [...(configPath ? ['-c', configPath] : []), ...(prefix ? ['-p', prefix] : [])];
+  return [
+    spec('nginx-T', [binary, '-T', ...where], true, 20_000),
+    spec('nginx-t', [binary, '-t', ...where], true, 20_000),
+    spec('nginx-V', [binary, '-V']),
+  ];
+}
+
+export function statCommand(paths: string[]): CommandSpec {
+  return spec('stat', ['stat', '-L', '-c', STAT_FORMAT, '--', ...paths], true);
+}
+
+export function catCommand(id: string, path: string): CommandSpec {
+  return spec(id, ['cat', '--', path], true);
+}
+
+export function errorLogCommand(id: string, path: string): CommandSpec {
+  return spec(id, ['tail', '-c', String(ERROR_LOG_TAIL_BYTES), '--', path], true);
+}
+
+export function idCommand(user: string): CommandSpec {
+  return spec(`id:${user}`, ['id', '--', user]);
+}
+
+export function getentCommand(host: string): CommandSpec {
+  return spec(`getent:${host}`, ['getent', 'ahosts', host]);
+}
+
+export function systemctlShowCommand(units: string[]): CommandSpec {
+  return spec('systemctl-show', [
+    'systemctl',
+    'show',
+    '--no-pager',
+    '-p',
+    'Id,LoadState,ActiveState,SubState,MainPID,ActiveEnterTimestamp,FragmentPath,ExecStart,Result',
+    '--',
+    ...units,
+  ]);
+}
+
+/**
+ * An active connect from the nginx host, the way nginx would do it. perl is in Debian's and RHEL's base
+ * systems (perl-base is Essential), so the probe needs nothing installed. Exit codes: 0 ok, 1 refused,
+ * 2 timeout, 3 no route, 4 missing, 5 permission, 9 other; the message goes to stdout.
+ */
+const PROBE_SCRIPT = String.raw`
+use strict; use Socket; use Errno qw(ECONNREFUSED ETIMEDOUT EHOSTUNREACH ENETUNREACH ENOENT EACCES EINPROGRESS);
+my ($kind, $addr, $port) = @ARGV; my $s; my $t = 3;
+sub done { print "$_[1]\n"; exit $_[0]; }
+sub code { my $e = $_[0]+0; return $e==ECONNREFUSED ? 1 : $e==ETIMEDOUT ? 2 : ($e==EHOSTUNREACH||$e==ENETUNREACH) ? 3 : $e==ENOENT ? 4 : $e==EACCES ? 5 : 9; }
+if ($kind eq 'unix') {
+  socket($s, PF_UNIX, SOCK_STREAM, 0) or done(9, "socket: $!");
+  connect($s, pack_sockaddr_un($addr)) or done(code($!), "$!");
+  done(0, 'connected');
+}
+my ($fam, $sa) = $addr =~ /:/ ? (PF_INET6, pack_sockaddr_in6($port, inet_pton(AF_INET6, $addr))) : (PF_INET, pack_sockaddr_in($port, inet_aton($addr)));
+socket($s, $fam, SOCK_STREAM, 0) or done(9, "socket: $!");
+$SIG{ALRM} = sub { done(2, 'Connection timed out') }; alarm $t;
+connect($s, $sa) or done(code($!), "$!");
+done(0, 'connected');
+`;
+
+export function tcpProbeCommand(address: string, port: number): CommandSpec {
+  return spec(
+    `probe:${address}:${port}`,
+    ['perl', '-e', PROBE_SCRIPT, 'tcp', address, String(port)],
+    false,
+    8_000,
+  );
+}
+
+/** Connect to a unix socket as nginx's worker user: permission is the question. */
+export function unixProbeCommand(path: string, user: string): CommandSpec {
+  return {
+    ...spec(`probe:unix:${path}`, ['perl', '-e', PROBE_SCRIPT, 'unix', path], false, 8_000),
+    runAs: user,
+  };
+}

@@ -125,3 +125,8 @@ export function unixProbeCommand(path: string, user: string): CommandSpec {
     runAs: user,
   };
 }
+
+/** The entries of a directory, one full path a line (to expand an include glob when nginx -T failed). */
+export function listDirCommand(dir: string): CommandSpec {
+  return spec(`ls:${dir}`, ['find', dir, '-maxdepth', '1', '-mindepth', '1'], true);
+}

@@ -55,7 +55,8 @@ export function endpointFindings(ctx: CheckContext): { findings: Finding[]; down
 function tcpFindings(ctx: CheckContext, target: UpstreamTarget, ep: Endpoint): Draft[] {
   const { facts } = ctx;
   if (ep.port === undefined) return [];
-  const addresses = ep.needsResolution ? (facts.resolved[ep.host ?? ''] ?? []) : ep.addresses;
+  // What the host's resolver said wins over our defaults (a /etc/hosts without ::1 localhost is common).
+  const addresses = (ep.host !== undefined && facts.resolved[ep.host]) || (ep.needsResolution ? [] : ep.addresses);
   // Hostnames that do not resolve are the resolver checks' business.
   const drafts: Draft[] = [];
   const failing = new Map<string, Draft[]>();

@@ -1,0 +1,104 @@
+// `upstream-doctor diagnose HOST… [--inventory F] [--json] [--local]`: collect → analyze → print, for several
+// hosts at once. Exit code: the worst of the hosts' (0 healthy, 1 critical findings, 2 could not diagnose).
+import { hostname } from 'node:os';
+import { parseArgs } from 'node:util';
+import type { Report } from '../core/types.js';
+import { exitCodeOf, reportOf } from '../core/report.js';
+import { collect, type PeerHost } from '../collect/collect.js';
+import { findHostByAddress, loadInventory, selectHosts, type Inventory, type Target } from '../inventory/index.js';
+import { SshTransport } from '../transport/ssh.js';
+import { LocalTransport } from '../transport/local.js';
+import type { Transport } from '../transport/types.js';
+import { type CliIo, UsageError } from './io.js';
+import { COLOR, PLAIN, renderReport } from './render-text.js';
+import { Progress } from './progress.js';
+
+export const DIAGNOSE_USAGE = `usage: upstream-doctor diagnose HOST… [--inventory FILE] [--json]
+       upstream-doctor diagnose --local [--json]
+
+  HOST       an inventory name, a glob (web-*), or tag:NAME
+  --inventory FILE   the inventory (default: $UPSTREAM_DOCTOR_INVENTORY, else ./hosts.yml)
+  --json     print the report as JSON (an array when several hosts are asked)
+  --local    diagnose this machine, without SSH`;
+
+interface Job {
+  name: string;
+  address: string;
+  transport: Transport;
+}
+
+export async function diagnose(args: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        inventory: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        local: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n${DIAGNOSE_USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout.write(`${DIAGNOSE_USAGE}\n`);
+    return 0;
+  }
+  if (values.local && positionals.length > 0) throw new UsageError('--local diagnoses this machine: give no HOST with it');
+  if (!values.local && positionals.length === 0) throw new UsageError(`name at least one host\n${DIAGNOSE_USAGE}`);
+
+  let jobs: Job[];
+  let inventory: Inventory | undefined;
+  if (values.local) {
+    jobs = [{ name: hostname(), address: 'localhost', transport: new LocalTransport() }];
+  } else {
+    const loaded = await loadInventory({ path: values.inventory, env: io.env });
+    if (!loaded.ok) {
+      for (const e of loaded.errors) io.stderr.write(`upstream-doctor diagnose: ${e}\n`);
+      return 2;
+    }
+    inventory = loaded.inventory;
+    const selection = selectHosts(inventory, positionals);
+    if (!selection.ok) {
+      for (const e of selection.errors) io.stderr.write(`upstream-doctor diagnose: ${e}\n`);
+      return 2;
+    }
+    jobs = selection.targets.map((t) => ({ name: t.name, address: t.address, transport: sshTo(t, io) }));
+  }
+
+  const progress = new Progress(io.stderr, jobs.map((j) => j.name));
+  const peerFor = (address: string): PeerHost | undefined => {
+    const peer = inventory ? findHostByAddress(inventory, address) : undefined;
+    return peer ? { name: peer.name, transport: sshTo(peer, io) } : undefined;
+  };
+  const reports: Report[] = await Promise.all(
+    jobs.map(async (job) => {
+      const snapshot = await collect(job.transport, job, {
+        peerFor,
+        onProgress: (step) => progress.update(job.name, step),
+      });
+      const report = reportOf(snapshot);
+      progress.done(job.name);
+      return report;
+    }),
+  );
+  progress.clear();
+
+  if (values.json) {
+    // One plain host name (or --local) asks for one report; several names, a glob or a tag for an array.
+    const single = values.local || (positionals.length === 1 && !/[*?[]|^tag:/.test(positionals[0]!));
+    io.stdout.write(`${JSON.stringify(single ? reports[0] : reports, null, 2)}\n`);
+  } else {
+    const style = io.stdout.isTTY && !io.env.NO_COLOR ? COLOR : PLAIN;
+    io.stdout.write(reports.map((r) => renderReport(r, style)).join('\n'));
+  }
+  return Math.max(...reports.map(exitCodeOf));
+}
+
+function sshTo(target: Target, io: CliIo): Transport {
+  return new SshTransport(target, { env: io.env });
+}

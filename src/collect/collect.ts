@@ -1,0 +1,232 @@
+// One short, read-only visit to a host: run the allow-listed commands in parallel over one connection, in
+// as few rounds as the questions allow (each round asks what the previous answers made necessary), and return
+// the raw output. Nothing is interpreted for the report here; parsing only decides what to ask next.
+import type { CommandResult, HostSnapshot } from '../core/types.js';
+import type { CommandSpec, Transport } from '../transport/types.js';
+import { TransportError } from '../transport/types.js';
+import { upstreamTargets } from '../core/upstreams.js';
+import { isLoopback } from '../core/listeners.js';
+import { parentDirs } from '../core/checks/unix-sockets.js';
+import { parseGetentAhosts, parseIpAddr } from '../parsers/host-basics.js';
+import { findNginx, parsePs } from '../parsers/ps.js';
+import { findAll } from '../parsers/nginx/resolve.js';
+import {
+  BASE_COMMANDS,
+  catCommand,
+  errorLogCommand,
+  getentCommand,
+  idCommand,
+  listDirCommand,
+  nginxCommands,
+  statCommand,
+  systemctlShowCommand,
+  tcpProbeCommand,
+  unixProbeCommand,
+} from './commands.js';
+import { configFromSnapshot, missingConfigFiles } from './config-files.js';
+
+export interface PeerHost {
+  /** Inventory name of the upstream host. */
+  name: string;
+  transport: Transport;
+}
+
+export interface CollectOptions {
+  /** An upstream address that belongs to an inventory host → a transport to that host. */
+  peerFor?: (address: string) => PeerHost | undefined;
+  /** Called as each round starts ("reading nginx config", …) for progress lines. */
+  onProgress?: (step: string) => void;
+  /** Whether this visit is to a peer: then only listeners, firewall and services are collected. */
+  peer?: boolean;
+}
+
+/** At most this many rounds of following includes when nginx -T cannot print the config. */
+const MAX_INCLUDE_ROUNDS = 8;
+/** Units we always look at, besides failed ones. */
+const NGINX_UNIT = 'nginx.service';
+/** A path we pass to a command: absolute, no NUL or newline (the transport quotes it; this keeps ids sane). */
+const SAFE_PATH = /^\/[^\0\n]*$/;
+const SAFE_USER = /^[a-z_][a-z0-9_.-]{0,31}\$?$/i;
+const SAFE_HOSTNAME = /^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?)*\.?$/i;
+
+const PEER_COMMAND_IDS = new Set([
+  'date',
+  'ps',
+  'ss-tcp',
+  'ss-unix',
+  'ip-addr',
+  'iptables-save',
+  'ip6tables-save',
+  'nft-json',
+  'nft-text',
+  'ufw',
+  'firewalld',
+  'systemctl-units',
+]);
+
+class Visit {
+  readonly results: Record<string, CommandResult> = {};
+  constructor(
+    private readonly transport: Transport,
+    readonly snapshot: HostSnapshot,
+  ) {
+    snapshot.results = this.results;
+  }
+
+  async run(specs: CommandSpec[]): Promise<void> {
+    const fresh = specs.filter((s) => !(s.id in this.results));
+    const done = await Promise.all(fresh.map((s) => this.transport.run(s)));
+    for (const r of done) this.results[r.id] = r;
+  }
+
+  stdout(id: string): string {
+    const r = this.results[id];
+    return r && r.exitCode === 0 ? r.stdout : '';
+  }
+}
+
+export async function collect(
+  transport: Transport,
+  target: { name: string; address: string },
+  options: CollectOptions = {},
+): Promise<HostSnapshot> {
+  const started = Date.now();
+  const snapshot: HostSnapshot = {
+    target: target.name,
+    address: target.address,
+    startedAt: new Date(started).toISOString(),
+    durationMs: 0,
+    results: {},
+  };
+  const progress = options.onProgress ?? (() => undefined);
+  try {
+    progress(`connecting to ${transport.description}`);
+    await transport.connect();
+    const visit = new Visit(transport, snapshot);
+    progress('reading processes, listeners, firewall');
+    await visit.run(options.peer ? BASE_COMMANDS.filter((c) => PEER_COMMAND_IDS.has(c.id)) : BASE_COMMANDS);
+    if (options.peer) {
+      await visit.run([systemctlShowCommand(unitsToShow(visit))]);
+    } else {
+      await collectNginx(visit, progress);
+      await collectPeers(visit, options, progress);
+    }
+  } catch (err) {
+    if (!(err instanceof TransportError)) throw err;
+    snapshot.unreachable = { reason: err.reason, message: err.message };
+  } finally {
+    await transport.close().catch(() => undefined);
+  }
+  snapshot.durationMs = Date.now() - started;
+  return snapshot;
+}
+
+async function collectNginx(visit: Visit, progress: (step: string) => void): Promise<void> {
+  const processes = findNginx(parsePs(visit.stdout('ps')));
+  const master = processes.master;
+  const binary = master && SAFE_PATH.test(master.binary) ? master.binary : 'nginx';
+  const configPath = master?.configPath && SAFE_PATH.test(master.configPath) ? master.configPath : undefined;
+  const prefix = master?.prefix && SAFE_PATH.test(master.prefix) ? master.prefix : undefined;
+  progress('reading nginx config (nginx -T, nginx -t)');
+  await visit.run(nginxCommands(binary, configPath, prefix));
+
+  // nginx -T prints nothing when the config is invalid: read the files ourselves, following includes.
+  if (visit.results['nginx-T']?.exitCode !== 0) {
+    for (let round = 0; round < MAX_INCLUDE_ROUNDS; round++) {
+      const missing = missingConfigFiles(visit.snapshot);
+      const files = missing.files.filter((f) => SAFE_PATH.test(f));
+      const dirs = missing.dirs.filter((d) => SAFE_PATH.test(d));
+      if (files.length === 0 && dirs.length === 0) break;
+      await visit.run([...files.map((f) => catCommand(`file:${f}`, f)), ...dirs.map((d) => listDirCommand(d))]);
+    }
+  }
+
+  const config = configFromSnapshot(visit.snapshot);
+  const tree = config?.tree ?? [];
+  const targets = upstreamTargets(tree);
+  const endpoints = targets.flatMap((t) => t.endpoints);
+  const sockets = [...new Set(endpoints.filter((e) => e.kind === 'unix').map((e) => e.path!))].filter((p) =>
+    SAFE_PATH.test(p),
+  );
+  const hostnames = [
+    ...new Set(endpoints.filter((e) => e.kind === 'tcp' && e.host && !e.host.includes(':')).map((e) => e.host!)),
+  ].filter((h) => SAFE_HOSTNAME.test(h) && !/^\d+(\.\d+){3}$/.test(h));
+  const user = processes.workerUser ?? findAll(tree, 'user')[0]?.args[0];
+  const configFiles = [...(config?.sources.keys() ?? [])].filter((p) => SAFE_PATH.test(p));
+  const statPaths = [...new Set([...configFiles, ...sockets, ...sockets.flatMap(parentDirs)])];
+
+  progress(`checking ${endpoints.length} upstream endpoint${endpoints.length === 1 ? '' : 's'}, error logs, services`);
+  const round: CommandSpec[] = [
+    ...errorLogPaths(visit, tree, prefix).map((p) => errorLogCommand(`error-log:${p}`, p)),
+    ...(statPaths.length > 0 ? [statCommand(statPaths)] : []),
+    ...(user && SAFE_USER.test(user) ? [idCommand(user)] : []),
+    ...hostnames.map(getentCommand),
+    systemctlShowCommand(unitsToShow(visit)),
+    ...literalProbes(endpoints),
+    ...(user && SAFE_USER.test(user) ? sockets.map((p) => unixProbeCommand(p, user)) : []),
+  ];
+  await visit.run(round);
+
+  // Names resolve only now: probe the addresses they gave.
+  const resolvedProbes = hostnames.flatMap((h) =>
+    parseGetentAhosts(visit.stdout(`getent:${h}`)).flatMap((address) =>
+      endpoints.filter((e) => e.host === h && e.port !== undefined).map((e) => tcpProbeCommand(address, e.port!)),
+    ),
+  );
+  if (resolvedProbes.length > 0) await visit.run(resolvedProbes);
+}
+
+function literalProbes(endpoints: ReturnType<typeof upstreamTargets>[number]['endpoints']): CommandSpec[] {
+  return endpoints.flatMap((e) =>
+    e.kind === 'tcp' && e.port !== undefined && !e.needsResolution && e.host !== 'localhost'
+      ? e.addresses.map((a) => tcpProbeCommand(a, e.port!))
+      : [],
+  );
+}
+
+/** Every error_log the config names (files only: not stderr, syslog: or memory:), else the compiled-in one. */
+function errorLogPaths(visit: Visit, tree: Parameters<typeof findAll>[0], prefix: string | undefined): string[] {
+  const version = visit.results['nginx-V'];
+  const compiled = /--error-log-path=(\S+)/.exec(`${version?.stderr ?? ''}${version?.stdout ?? ''}`)?.[1];
+  const base = (prefix ?? /--prefix=(\S+)/.exec(version?.stderr ?? '')?.[1] ?? '/etc/nginx/').replace(/\/?$/, '/');
+  const named = findAll(tree, 'error_log')
+    .map((d) => d.args[0] ?? '')
+    .filter((p) => p !== '' && p !== 'stderr' && !p.startsWith('syslog:') && !p.startsWith('memory:'))
+    .map((p) => (p.startsWith('/') ? p : base + p));
+  const paths = named.length > 0 ? named : [compiled ?? '/var/log/nginx/error.log'];
+  return [...new Set(paths)].filter((p) => SAFE_PATH.test(p) && !p.includes('$'));
+}
+
+/** nginx's own unit and every service that is loaded but not running (the backend that should listen). */
+function unitsToShow(visit: Visit): string[] {
+  const stopped = visit
+    .stdout('systemctl-units')
+    .split('\n')
+    .map((l) => /^\s*(\S+\.service)\s+loaded\s+(\S+)\s+(\S+)/.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null && m[2] !== 'active')
+    .map((m) => m[1]!)
+    .filter((u) => /^[\w@.:-]+$/.test(u))
+    .slice(0, 20);
+  return [NGINX_UNIT, ...stopped.filter((u) => u !== NGINX_UNIT)];
+}
+
+async function collectPeers(visit: Visit, options: CollectOptions, progress: (step: string) => void): Promise<void> {
+  if (!options.peerFor) return;
+  const own = new Set(parseIpAddr(visit.stdout('ip-addr')));
+  const config = configFromSnapshot(visit.snapshot);
+  const addresses = new Set<string>();
+  for (const ep of upstreamTargets(config?.tree ?? []).flatMap((t) => t.endpoints)) {
+    const resolved = ep.host ? parseGetentAhosts(visit.stdout(`getent:${ep.host}`)) : [];
+    for (const a of [...ep.addresses, ...resolved]) if (!isLoopback(a) && !own.has(a)) addresses.add(a);
+  }
+  const peers: Record<string, HostSnapshot> = {};
+  await Promise.all(
+    [...addresses].map(async (address) => {
+      const peer = options.peerFor!(address);
+      if (!peer) return;
+      progress(`following upstream ${address} to ${peer.name}`);
+      peers[address] = await collect(peer.transport, { name: peer.name, address }, { peer: true });
+    }),
+  );
+  if (Object.keys(peers).length > 0) visit.snapshot.peers = peers;
+}

@@ -1,0 +1,98 @@
+// Raw command output → HostFacts. Each command's output goes through its parser; a command that failed
+// becomes a gap (or, for a sudo that wanted a password, a finding), never a guess.
+import type { CommandResult, HostSnapshot } from './types.js';
+import type { CollectionGap, HostFacts, NginxFacts, UserIds } from './host-facts.js';
+import type { ErrorLogEntry } from './facts.js';
+import { upstreamTargets } from './upstreams.js';
+import { parseSsTcp, parseSsUnix } from '../parsers/ss.js';
+import { parseErrorLog } from '../parsers/errorlog.js';
+import { parseSystemctlShow } from '../parsers/systemd.js';
+import { findNginx, parsePs } from '../parsers/ps.js';
+import { parseStat } from '../parsers/stat.js';
+import { parseSelinux } from '../parsers/selinux.js';
+import { parseNginxTest } from '../parsers/nginx-test.js';
+import { parseClock, parseGetentAhosts, parseId, parseIpAddr, parseResolvConf } from '../parsers/host-basics.js';
+import { configFromSnapshot } from '../collect/config-files.js';
+import { firewallFacts } from '../firewall/from-snapshot.js';
+import { parseProbe } from '../collect/probe.js';
+
+/** stdout of a command that ran and succeeded, else undefined. */
+function ok(r: CommandResult | undefined): string | undefined {
+  return r && r.exitCode === 0 ? r.stdout : undefined;
+}
+
+const SUDO_PASSWORD = /sudo: (a password is required|a terminal is required)/;
+
+function gapsOf(snapshot: HostSnapshot): CollectionGap[] {
+  const gaps: CollectionGap[] = [];
+  for (const r of Object.values(snapshot.results)) {
+    if (SUDO_PASSWORD.test(r.stderr) || r.error?.includes('sudo requires a password')) {
+      gaps.push({ command: r.command, message: (r.error ?? r.stderr).trim(), sudoPassword: true });
+    } else if (r.error) {
+      gaps.push({ command: r.command, message: r.error });
+    }
+  }
+  return gaps;
+}
+
+function byPrefix(snapshot: HostSnapshot, prefix: string): [string, CommandResult][] {
+  return Object.entries(snapshot.results)
+    .filter(([id]) => id.startsWith(prefix))
+    .map(([id, r]) => [id.slice(prefix.length), r]);
+}
+
+function nginxFacts(snapshot: HostSnapshot): NginxFacts {
+  const r = snapshot.results;
+  const processes = findNginx(parsePs(r.ps?.stdout ?? ''));
+  const config = configFromSnapshot(snapshot);
+  const testRun = r['nginx-t'];
+  return {
+    processes,
+    tree: config?.tree ?? [],
+    sources: config?.sources ?? new Map(),
+    parseErrors: config?.payload.errors.map((e) => ({ file: e.file, line: e.line ?? undefined, error: e.error })) ?? [],
+    test: testRun && testRun.exitCode !== null ? parseNginxTest(testRun.stderr, testRun.exitCode) : undefined,
+    configSource: config?.source ?? 'nginx -T',
+  };
+}
+
+export function readSnapshot(snapshot: HostSnapshot): HostFacts {
+  const r = snapshot.results;
+  const nginx = nginxFacts(snapshot);
+  const resolved: Record<string, string[]> = {};
+  for (const [host, res] of byPrefix(snapshot, 'getent:')) resolved[host] = parseGetentAhosts(res.stdout);
+  const users: Record<string, UserIds> = {};
+  for (const [user, res] of byPrefix(snapshot, 'id:')) {
+    const ids = parseId(res.stdout);
+    if (ids) users[user] = ids;
+  }
+  const errorLog: ErrorLogEntry[] = byPrefix(snapshot, 'error-log:').flatMap(([file, res]) =>
+    parseErrorLog(res.stdout, file),
+  );
+  const stat = r.stat;
+  const peers: Record<string, HostFacts> = {};
+  for (const [address, peer] of Object.entries(snapshot.peers ?? {})) {
+    if (!peer.unreachable) peers[address] = readSnapshot(peer);
+  }
+  const upstreams = upstreamTargets(nginx.tree);
+  return {
+    target: snapshot.target,
+    address: snapshot.address,
+    clock: parseClock(r.date?.stdout ?? ''),
+    addresses: parseIpAddr(r['ip-addr']?.stdout ?? ''),
+    nginx,
+    upstreams,
+    listeners: [...parseSsTcp(ok(r['ss-tcp']) ?? ''), ...parseSsUnix(ok(r['ss-unix']) ?? '')],
+    firewall: firewallFacts(snapshot),
+    errorLog,
+    services: parseSystemctlShow(ok(r['systemctl-show']) ?? ''),
+    stats: stat ? parseStat(stat.stdout, stat.stderr) : [],
+    users,
+    selinux: r.getenforce ? parseSelinux(r.getenforce.stdout, r.getsebool?.stdout ?? '') : undefined,
+    probes: byPrefix(snapshot, 'probe:').map(([target, res]) => parseProbe(target, res)),
+    resolved,
+    nameservers: parseResolvConf(ok(r['resolv-conf']) ?? ''),
+    gaps: gapsOf(snapshot),
+    peers,
+  };
+}

@@ -5,6 +5,7 @@
 // reading. So do we, but we keep what was read before the error: the analyzer can still look at the rest
 // of a broken config. crossplane keeps nothing of such a file (`parsed: []`). Misplaced or mis-shaped
 // directives we know (see directives.ts) are reported and left out, and parsing goes on, as crossplane does.
+// Error lines are nginx's: where it stopped reading (crossplane gives the directive's first line).
 // Blocks nest at most MAX_DEPTH deep so that nothing downstream can exhaust the stack on hostile input.
 
 import type { FileError, PayloadDirective } from './ast.js';
@@ -106,6 +107,7 @@ export function parseFile(text: string, file: string, options: ParseFileOptions 
     const stmt: PayloadDirective = { directive: lexer.value, line: lexer.line, args: [] };
     const args = stmt.args;
     let terminator: ';' | '{';
+    let terminatorLine: number;
     for (;;) {
       const k = lexer.next();
       if (k === 'word' || k === 'quoted') {
@@ -114,11 +116,13 @@ export function parseFile(text: string, file: string, options: ParseFileOptions 
       }
       if (k === ';' || k === '{') {
         terminator = k;
+        terminatorLine = lexer.line;
         break;
       }
       if (k === 'lua') {
         args.push(lexer.value);
         terminator = ';';
+        terminatorLine = lexer.line;
         break;
       }
       if (k === '}') report('unexpected "}"', lexer.line);
@@ -131,7 +135,8 @@ export function parseFile(text: string, file: string, options: ParseFileOptions 
 
     const problem = checkDirective(frame.ctx, stmt.directive, args.length, terminator);
     if (problem !== undefined) {
-      report(problem, stmt.line);
+      // nginx names the line it had read up to (where the `;` or `{` is), not the directive's first line.
+      report(problem, terminatorLine);
       if (terminator === '{' && !skipBlock()) break;
       continue;
     }
@@ -139,7 +144,7 @@ export function parseFile(text: string, file: string, options: ParseFileOptions 
     if (stmt.directive === 'include' && options.onInclude && args.length > 0) {
       const included = options.onInclude(args[0]!, frame.ctx);
       stmt.includes = included.indices;
-      if (included.error !== undefined) report(included.error, stmt.line);
+      if (included.error !== undefined) report(included.error, terminatorLine);
     }
 
     frame.list.push(stmt);

@@ -1,0 +1,104 @@
+// `upstream-doctor nginx-json FILE|- [--indent N]`: an nginx config (includes followed) or `nginx -T`
+// output, as the JSON payload `crossplane parse` prints. Exit 0 when it parsed cleanly, 1 when the
+// payload carries parse errors (it is still printed), 2 for a usage or read error (one line on stderr).
+
+import { readFileSync } from 'node:fs';
+import type { ConfigSource, NginxConfig } from '../parsers/nginx/ast.js';
+import { parseConfig } from '../parsers/nginx/config.js';
+import { diskSource } from '../parsers/nginx/disk.js';
+import { isDump, parseDump } from '../parsers/nginx/dump.js';
+import { toCrossplaneJson } from '../parsers/nginx/json.js';
+import { type CliIo, readAll, UsageError } from './io.js';
+
+export const NGINX_JSON_USAGE = `usage: upstream-doctor nginx-json FILE|- [--indent N]
+
+Prints an nginx config as crossplane's JSON payload.
+  FILE        nginx.conf (its includes are followed, relative to its directory),
+              or saved \`nginx -T\` output (recognised by its "# configuration file" lines)
+  -           read either from stdin (a config read from stdin resolves includes against
+              the current directory)
+  --indent N  indent the JSON by N spaces (default: compact, one line)
+
+Exit status: 0 parsed, 1 parse errors (the payload is still printed), 2 usage or read error.`;
+
+interface Options {
+  input: string;
+  indent?: number;
+}
+
+function parseArgs(args: string[]): Options | 'help' {
+  let input: string | undefined;
+  let indent: number | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--help' || arg === '-h') return 'help';
+    let value: string | undefined;
+    if (arg === '--indent' || arg === '-i') {
+      value = args[++i];
+      if (value === undefined) throw new UsageError(`${arg} needs a number`);
+    } else if (arg.startsWith('--indent=')) {
+      value = arg.slice('--indent='.length);
+    } else if (arg.startsWith('-') && arg !== '-') {
+      throw new UsageError(`unknown option ${arg}`);
+    } else if (input === undefined) {
+      input = arg;
+      continue;
+    } else {
+      throw new UsageError(`one input only (got ${input} and ${arg})`);
+    }
+    if (!/^\d{1,3}$/.test(value))
+      throw new UsageError(`--indent needs a whole number of spaces, not "${value}"`);
+    indent = Number(value);
+  }
+  if (input === undefined) throw new UsageError('missing FILE (or - for stdin)');
+  return indent === undefined ? { input } : { input, indent };
+}
+
+/** Why a file could not be read, in a few words. */
+function readError(err: unknown): string {
+  const code = (err as { code?: unknown }).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    default:
+      return err instanceof Error ? err.message : String(err);
+  }
+}
+
+/**
+ * The disk, with the main file's text as already read (so it is read once). A config read from stdin is
+ * the file "-": its relative includes resolve against the current directory.
+ */
+function diskWithMain(main: string, text: string): ConfigSource {
+  return { read: (path) => (path === main ? { text } : diskSource.read(path)), glob: diskSource.glob };
+}
+
+export async function nginxJson(args: string[], io: CliIo): Promise<number> {
+  const options = parseArgs(args);
+  if (options === 'help') {
+    io.stdout.write(`${NGINX_JSON_USAGE}\n`);
+    return 0;
+  }
+
+  let config: NginxConfig;
+  if (options.input === '-') {
+    const text = await readAll(io.stdin);
+    config = isDump(text) ? parseDump(text) : parseConfig('-', diskWithMain('-', text));
+  } else {
+    let text: string;
+    try {
+      text = readFileSync(options.input, 'utf8');
+    } catch (err) {
+      io.stderr.write(`upstream-doctor nginx-json: cannot read ${options.input}: ${readError(err)}\n`);
+      return 2;
+    }
+    config = isDump(text) ? parseDump(text) : parseConfig(options.input, diskWithMain(options.input, text));
+  }
+
+  io.stdout.write(`${toCrossplaneJson(config.payload, options.indent)}\n`);
+  return config.payload.status === 'ok' ? 0 : 1;
+}

@@ -35,7 +35,13 @@ export function parseInventory(text: string, options: ParseInventoryOptions): In
       }),
     };
   }
-  const value: unknown = document.toJS();
+  let value: unknown;
+  try {
+    value = document.toJS();
+  } catch (error) {
+    // e.g. an alias (*name) without its anchor, or too many aliases (yaml's guard against alias bombs).
+    return { ok: false, errors: [`${options.source}: ${(error as Error).message.split('\n')[0]}`] };
+  }
   if (value === null || value === undefined) {
     return {
       ok: false,

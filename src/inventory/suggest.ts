@@ -24,15 +24,19 @@ export function levenshtein(a: string, b: string): number {
   return rows[a.length]![b.length]!;
 }
 
-/** Words close enough to `word` to be what was meant, closest first (case-insensitive). */
+/** The words closest to `word`, if close enough to be what was meant (case-insensitive; ties all listed). */
 export function closeWords(word: string, candidates: readonly string[], limit = 5): string[] {
   const lower = word.toLowerCase();
   // Allow about one typo per three characters, at least one, so "web-1" finds "web-01" but "db" not "web".
   const budget = Math.max(1, Math.floor(word.length / 3));
-  return candidates
+  const scored = candidates
     .map((candidate) => ({ candidate, distance: levenshtein(lower, candidate.toLowerCase()) }))
-    .filter(({ distance }) => distance <= budget)
-    .sort((x, y) => x.distance - y.distance || x.candidate.localeCompare(y.candidate))
-    .slice(0, limit)
-    .map(({ candidate }) => candidate);
+    .filter(({ distance }) => distance <= budget);
+  // Only the best: "WEB-02" means web-02, not also web-01 one edit further away.
+  const best = Math.min(...scored.map(({ distance }) => distance));
+  return scored
+    .filter(({ distance }) => distance === best)
+    .map(({ candidate }) => candidate)
+    .sort()
+    .slice(0, limit);
 }

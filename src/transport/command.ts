@@ -66,10 +66,8 @@ export function explainFailure(
     if (/^sudo: (a password is required|a terminal is required|no tty present)/m.test(stderr)) {
       return `sudo requires a password for ${user}: add the sudoers rule from the README`;
     }
-    if (
-      /^sudo: .*(is not in the sudoers file|is not allowed to (run|execute))/m.test(stderr) ||
-      /^Sorry, user .* is not allowed/m.test(stderr)
-    ) {
+    // sudo prints these with or without a "sudo: " prefix, depending on its version.
+    if (/is not in the sudoers file|is not allowed to (run|execute)/.test(stderr)) {
       return `sudo refuses ${user} for ${program}: add the sudoers rule from the README`;
     }
     if (exitCode === 127 && /sudo: (command )?not found|sudo: not found/.test(stderr))

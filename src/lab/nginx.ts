@@ -1,0 +1,103 @@
+// Debian's real nginx inside a lab host, started and signalled the way an operator would, with
+// helpers to stage the states the diagnosis must recognise (edited but not reloaded, stopped).
+import { readdir, readFile } from 'node:fs/promises';
+import { LabError, processExists, sleep, waitFor, type RunResult } from './proc.js';
+
+export const NGINX_PID_FILE = '/run/nginx.pid';
+
+/** What NginxControl needs from its host (kept narrow so the control is easy to follow). */
+export interface NginxHost {
+  readonly name: string;
+  run(argv: string[]): Promise<RunResult>;
+  /** Backing path (outside the host) of a private file inside it. */
+  resolve(insidePath: string): Promise<string>;
+  writeFile(insidePath: string, content: string): Promise<string>;
+}
+
+export class NginxControl {
+  /** Wall-clock time (ms) of the last start or completed reload: workers started no later. */
+  private workersStartedAt = 0;
+
+  constructor(private readonly host: NginxHost) {}
+
+  async masterPid(): Promise<number> {
+    const text = await readFile(await this.host.resolve(NGINX_PID_FILE), 'utf8').catch(() => '');
+    const pid = Number(text.trim());
+    return Number.isInteger(pid) && pid > 0 && processExists(pid) ? pid : 0;
+  }
+
+  async isRunning(): Promise<boolean> {
+    return (await this.masterPid()) > 0;
+  }
+
+  /** `nginx` (it daemonizes); resolves once the master has written its pid file. */
+  async start(): Promise<void> {
+    await this.check(['nginx'], 'start nginx');
+    if (!(await waitFor(() => this.isRunning(), 5_000)))
+      throw new LabError(`${this.host.name}: nginx did not start`);
+    await this.waitForWorkers(new Set());
+    this.workersStartedAt = Date.now();
+  }
+
+  /** `nginx -s reload`; resolves when new workers run. Rejects (nginx still on the old config) when the config is invalid. */
+  async reload(): Promise<void> {
+    const before = new Set(await this.workerPids());
+    await this.check(['nginx', '-s', 'reload'], 'reload nginx');
+    await this.waitForWorkers(before);
+    this.workersStartedAt = Date.now();
+  }
+
+  /** `nginx -s stop`; resolves when the master is gone. */
+  async stop(): Promise<void> {
+    const pid = await this.masterPid();
+    if (pid === 0) return;
+    await this.check(['nginx', '-s', 'stop'], 'stop nginx');
+    if (!(await waitFor(() => !processExists(pid), 5_000))) process.kill(pid, 'SIGKILL');
+  }
+
+  /** `nginx -t` as run on the host (exit code, and the file:line nginx complains about on stderr). */
+  test(): Promise<RunResult> {
+    return this.host.run(['nginx', '-t']);
+  }
+
+  /**
+   * Changes a file without reloading. The new mtime falls in a later wall-clock second than the
+   * running workers' start, so even tools that print times to the second (ps -o lstart) see the
+   * file as newer than the running configuration.
+   */
+  async editFile(insidePath: string, content: string): Promise<void> {
+    const startedSecond = Math.floor(this.workersStartedAt / 1000);
+    const now = Date.now();
+    if (Math.floor(now / 1000) <= startedSecond) await sleep((startedSecond + 1) * 1000 - now + 20);
+    await this.host.writeFile(insidePath, content);
+  }
+
+  /** Pids of the master's worker (and cache manager) processes. */
+  async workerPids(): Promise<number[]> {
+    const master = await this.masterPid();
+    if (master === 0) return [];
+    const children = await readFile(`/proc/${master}/task/${master}/children`, 'utf8').catch(() => undefined);
+    if (children !== undefined) return children.split(/\s+/).filter(Boolean).map(Number);
+    // Kernels without CONFIG_PROC_CHILDREN: scan for processes whose parent is the master.
+    const pids: number[] = [];
+    for (const entry of await readdir('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === master) pids.push(Number(entry));
+    }
+    return pids;
+  }
+
+  private async waitForWorkers(old: Set<number>): Promise<void> {
+    const ok = await waitFor(async () => (await this.workerPids()).some((pid) => !old.has(pid)), 5_000);
+    if (!ok) throw new LabError(`${this.host.name}: nginx started no new worker processes`);
+  }
+
+  private async check(argv: string[], what: string): Promise<void> {
+    const result = await this.host.run(argv);
+    if (result.code !== 0) {
+      throw new LabError(`${this.host.name}: cannot ${what}: ${(result.stderr || result.stdout).trim()}`);
+    }
+  }
+}

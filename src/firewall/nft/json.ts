@@ -1,0 +1,465 @@
+// `nft -j list ruleset` → tables, sets, chains and rules. JSON carries exact structure but no rule text: each
+// rule gets a text rendered in nft's own syntax, which mergeNftRulesets replaces with the host's printed line
+// (from `nft -a list ruleset`) when that was collected too.
+import type {
+  Condition,
+  FirewallRule,
+  NftChain,
+  NftFamily,
+  NftRuleset,
+  NftSet,
+  NftTable,
+  Parsed,
+  PortRange,
+  RuleAction,
+} from '../types.js';
+import { parsePortRange } from '../ports.js';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+function isObject(v: Json | undefined): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function str(v: Json | undefined): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+function num(v: Json | undefined): number | undefined {
+  return typeof v === 'number' ? v : undefined;
+}
+/** The only key of a one-key object, as nft's JSON uses them ({"accept": null}, {"match": {…}}). */
+function single(v: Json | undefined): [string, Json] | undefined {
+  if (!isObject(v)) return undefined;
+  const keys = Object.keys(v);
+  return keys.length === 1 ? [keys[0]!, v[keys[0]!]!] : undefined;
+}
+
+export function parseNftJson(text: string): Parsed<NftRuleset> {
+  let doc: Json;
+  try {
+    doc = JSON.parse(text) as Json;
+  } catch (e) {
+    return { ok: false, error: `not JSON: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  if (!isObject(doc) || !Array.isArray(doc['nftables'])) return { ok: false, error: 'no "nftables" array' };
+  const warnings: string[] = [];
+  const ruleset: NftRuleset = { tables: [] };
+  const tableOf = (family: string | undefined, name: string | undefined): NftTable | undefined =>
+    ruleset.tables.find((t) => t.family === family && t.name === name);
+  const pendingRules: { table: NftTable; chain: string; rule: JsonObject }[] = [];
+
+  for (const item of doc['nftables']) {
+    const entry = single(item);
+    if (!entry || !isObject(entry[1])) continue;
+    const [kind, body] = entry as [string, JsonObject];
+    const family = str(body['family']);
+    switch (kind) {
+      case 'table': {
+        const name = str(body['name']);
+        if (!family || !name) {
+          warnings.push('a table without family or name');
+          break;
+        }
+        const table: NftTable = { family: family as NftFamily, name, chains: [], sets: [] };
+        const handle = num(body['handle']);
+        if (handle !== undefined) table.handle = handle;
+        const flags = body['flags'];
+        if (flags === 'dormant' || (Array.isArray(flags) && flags.includes('dormant'))) table.dormant = true;
+        ruleset.tables.push(table);
+        break;
+      }
+      case 'chain': {
+        const table = tableOf(family, str(body['table']));
+        const name = str(body['name']);
+        if (!table || !name) {
+          warnings.push(`a chain outside a known table: ${JSON.stringify(body).slice(0, 200)}`);
+          break;
+        }
+        const chain: NftChain = { name, rules: [] };
+        const handle = num(body['handle']);
+        if (handle !== undefined) chain.handle = handle;
+        const type = str(body['type']);
+        const hook = str(body['hook']);
+        const prio = num(body['prio']);
+        if (type) chain.type = type;
+        if (hook) chain.hook = hook;
+        if (prio !== undefined) chain.priority = prio;
+        const policy = str(body['policy']);
+        if (policy === 'accept' || policy === 'drop') chain.policy = policy;
+        else if (hook) chain.policy = 'accept';
+        table.chains.push(chain);
+        break;
+      }
+      case 'set': {
+        const table = tableOf(family, str(body['table']));
+        const name = str(body['name']);
+        if (!table || !name) break;
+        const type = body['type'];
+        const set: NftSet = {
+          name,
+          type: Array.isArray(type) ? type.map((t) => String(t)).join(' . ') : (str(type) ?? ''),
+          flags: Array.isArray(body['flags']) ? body['flags'].map((f) => String(f)) : [],
+          elements: Array.isArray(body['elem']) ? body['elem'].flatMap((e) => valueStrings(e) ?? []) : [],
+        };
+        const handle = num(body['handle']);
+        if (handle !== undefined) set.handle = handle;
+        table.sets.push(set);
+        break;
+      }
+      case 'rule': {
+        const table = tableOf(family, str(body['table']));
+        const chain = str(body['chain']);
+        if (!table || !chain) {
+          warnings.push(`a rule outside a known table: ${JSON.stringify(body).slice(0, 200)}`);
+          break;
+        }
+        pendingRules.push({ table, chain, rule: body });
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  // Rules last: their set references need every set of the table.
+  for (const { table, chain: chainName, rule } of pendingRules) {
+    let chain = table.chains.find((c) => c.name === chainName);
+    if (!chain) {
+      chain = { name: chainName, rules: [] };
+      table.chains.push(chain);
+    }
+    chain.rules.push(ruleFrom(rule, table.sets));
+  }
+  return { ok: true, value: ruleset, warnings };
+}
+
+function ruleFrom(body: JsonObject, sets: NftSet[]): FirewallRule {
+  const exprs = Array.isArray(body['expr']) ? body['expr'] : [];
+  const conditions: Condition[] = [];
+  let action: RuleAction = { kind: 'continue' };
+  const texts: string[] = [];
+  let counters: { packets: number; bytes: number } | undefined;
+  for (const expr of exprs) {
+    const entry = single(expr);
+    if (!entry) {
+      conditions.push({ kind: 'unknown', text: JSON.stringify(expr) });
+      texts.push(JSON.stringify(expr));
+      continue;
+    }
+    const [kind, value] = entry;
+    switch (kind) {
+      case 'match': {
+        const m = isObject(value) ? value : {};
+        const rendered = renderMatch(m);
+        texts.push(rendered);
+        conditions.push(...matchConditions(m, sets, rendered));
+        break;
+      }
+      case 'accept':
+      case 'drop':
+      case 'return':
+        action = { kind };
+        texts.push(kind);
+        break;
+      case 'continue':
+        texts.push(kind);
+        break;
+      case 'jump':
+      case 'goto': {
+        const target = isObject(value) ? (str(value['target']) ?? '') : '';
+        action = { kind, chain: target };
+        texts.push(`${kind} ${target}`);
+        break;
+      }
+      case 'reject': {
+        const how = rejectWith(value);
+        action = how === undefined ? { kind: 'reject' } : { kind: 'reject', with: how };
+        texts.push(how === undefined ? 'reject' : `reject with ${how}`);
+        break;
+      }
+      case 'counter': {
+        const c = isObject(value) ? value : {};
+        const packets = num(c['packets']);
+        const bytes = num(c['bytes']);
+        if (packets !== undefined && bytes !== undefined) counters = { packets, bytes };
+        texts.push(packets !== undefined ? `counter packets ${packets} bytes ${bytes ?? 0}` : 'counter');
+        break;
+      }
+      case 'log': {
+        const prefix = isObject(value) ? str(value['prefix']) : undefined;
+        texts.push(prefix !== undefined ? `log prefix ${JSON.stringify(prefix)}` : 'log');
+        break;
+      }
+      case 'limit':
+      case 'quota': {
+        const t = `${kind} ${JSON.stringify(value)}`;
+        conditions.push({ kind: 'unknown', text: t });
+        texts.push(t);
+        break;
+      }
+      case 'xt': {
+        const x = isObject(value) ? value : {};
+        const name = str(x['name']) ?? '?';
+        const t = `xt ${str(x['type']) ?? 'match'} ${name}`;
+        texts.push(t);
+        if (x['type'] === 'target') {
+          action = [
+            'LOG',
+            'NFLOG',
+            'MARK',
+            'CONNMARK',
+            'CT',
+            'TRACE',
+            'TCPMSS',
+            'AUDIT',
+            'CLASSIFY',
+          ].includes(name)
+            ? { kind: 'continue' }
+            : name === 'REJECT'
+              ? { kind: 'reject' }
+              : { kind: 'unknown', text: t };
+        } else if (name !== 'comment') conditions.push({ kind: 'unknown', text: t });
+        break;
+      }
+      case 'queue':
+      case 'dnat':
+      case 'snat':
+      case 'masquerade':
+      case 'redirect':
+      case 'tproxy':
+      case 'fwd':
+      case 'synproxy': {
+        const t = `${kind}${value === null ? '' : ` ${JSON.stringify(value)}`}`;
+        action = { kind: 'unknown', text: t };
+        texts.push(t);
+        break;
+      }
+      default:
+        // mangle (… set …), ct helper/timeout/expectation, notrack, flow, dup, set/map updates: statements
+        // that change or count the packet and let it go on.
+        texts.push(`${kind}${value === null ? '' : ` ${JSON.stringify(value)}`}`);
+        break;
+    }
+  }
+  const comment = str(body['comment']);
+  if (comment !== undefined) texts.push(`comment ${JSON.stringify(comment)}`);
+  const rule: FirewallRule = { text: texts.join(' '), conditions, action };
+  const handle = num(body['handle']);
+  if (handle !== undefined) rule.handle = handle;
+  if (counters) rule.counters = counters;
+  if (comment !== undefined) rule.comment = comment;
+  return rule;
+}
+
+function rejectWith(value: Json): string | undefined {
+  if (!isObject(value)) return undefined;
+  const type = str(value['type']);
+  const expr = str(value['expr']);
+  if (type === 'tcp reset') return 'tcp reset';
+  if (type && expr) return `${type} ${expr}`;
+  return type;
+}
+
+/** Elements as the text form prints them: "10.0.0.0/8", "8000-8100", "lo". undefined for what is not a plain value. */
+function valueStrings(v: Json | undefined): string[] | undefined {
+  if (typeof v === 'string') return [v];
+  if (typeof v === 'number') return [String(v)];
+  if (Array.isArray(v)) {
+    const out: string[] = [];
+    for (const e of v) {
+      const s = valueStrings(e);
+      if (!s) return undefined;
+      out.push(...s);
+    }
+    return out;
+  }
+  const entry = single(v);
+  if (!entry) return undefined;
+  const [kind, body] = entry;
+  if (kind === 'prefix' && isObject(body)) return [`${str(body['addr']) ?? ''}/${num(body['len']) ?? ''}`];
+  if (kind === 'range' && Array.isArray(body) && body.length === 2) {
+    const [a, b] = [valueStrings(body[0]), valueStrings(body[1])];
+    return a && b ? [`${a[0]}-${b[0]}`] : undefined;
+  }
+  if (kind === 'set') return valueStrings(body);
+  if (kind === 'elem' && isObject(body)) return valueStrings(body['val']);
+  return undefined;
+}
+
+function renderValue(v: Json | undefined): string {
+  if (isObject(v) && 'set' in v) return `{ ${(valueStrings(v) ?? ['?']).join(', ')} }`;
+  if (Array.isArray(v)) return (valueStrings(v) ?? ['?']).join(',');
+  const s = valueStrings(v);
+  return s ? s.join(',') : JSON.stringify(v);
+}
+
+function renderLeft(left: Json | undefined): string {
+  const entry = single(left);
+  if (!entry) return JSON.stringify(left);
+  const [kind, body] = entry;
+  if (kind === 'payload' && isObject(body))
+    return `${str(body['protocol']) ?? '?'} ${str(body['field']) ?? '?'}`;
+  if (kind === 'meta' && isObject(body)) {
+    const key = str(body['key']) ?? '?';
+    return ['iif', 'iifname', 'oif', 'oifname'].includes(key) ? key : `meta ${key}`;
+  }
+  if (kind === 'ct' && isObject(body)) return `ct ${str(body['key']) ?? '?'}`;
+  if (kind === 'fib' && isObject(body)) {
+    const flags = Array.isArray(body['flags']) ? body['flags'].map(String).join(' . ') : '';
+    return `fib ${flags} ${str(body['result']) ?? ''}`.trim();
+  }
+  if (kind === '&' && Array.isArray(body)) return `${renderLeft(body[0])} & ${renderValue(body[1])}`;
+  return JSON.stringify(left);
+}
+
+function renderMatch(m: JsonObject): string {
+  const op = str(m['op']) ?? '==';
+  const right = m['right'];
+  const quoted =
+    typeof right === 'string' && /iifname|oifname|iif|oif/.test(renderLeft(m['left']))
+      ? JSON.stringify(right)
+      : undefined;
+  const value = right === false ? 'missing' : right === true ? 'exists' : (quoted ?? renderValue(right));
+  return `${renderLeft(m['left'])} ${op === '==' || op === 'in' ? '' : `${op} `}${value}`;
+}
+
+function matchConditions(m: JsonObject, sets: NftSet[], text: string): Condition[] {
+  const op = str(m['op']) ?? '==';
+  const negated = op === '!=';
+  const plainOp = op === '==' || op === '!=' || op === 'in';
+  const unknown: Condition[] = [{ kind: 'unknown', text }];
+  const left = single(m['left']);
+  const right = m['right'];
+  if (!left) return unknown;
+  const [kind, body] = left;
+  const values = (): string[] | undefined => {
+    const ref = str(right);
+    if (ref?.startsWith('@')) return sets.find((s) => s.name === ref.slice(1))?.elements;
+    return valueStrings(right);
+  };
+
+  if (kind === 'payload' && isObject(body)) {
+    const protocol = str(body['protocol']) ?? '';
+    const field = str(body['field']) ?? '';
+    if (protocol === 'icmp' || protocol === 'icmpv6') {
+      return [{ kind: 'protocol', negated: false, protocols: [protocol === 'icmp' ? 'icmp' : 'ipv6-icmp'] }];
+    }
+    if ((protocol === 'ip' || protocol === 'ip6') && (field === 'saddr' || field === 'daddr')) {
+      const addresses = values();
+      if (!addresses || !plainOp) return unknown;
+      return [{ kind: field, negated, addresses, family: protocol === 'ip' ? 4 : 6 }];
+    }
+    if ((protocol === 'ip' && field === 'protocol') || (protocol === 'ip6' && field === 'nexthdr')) {
+      const protocols = values();
+      if (!protocols || !plainOp) return unknown;
+      return [
+        { kind: 'family', negated: false, family: protocol === 'ip' ? 4 : 6 },
+        { kind: 'protocol', negated, protocols: protocols.map((p) => p.toLowerCase()) },
+      ];
+    }
+    if (
+      ['tcp', 'udp', 'th', 'sctp', 'dccp', 'udplite'].includes(protocol) &&
+      (field === 'dport' || field === 'sport')
+    ) {
+      const ports = portRanges(op, values());
+      if (!ports) return unknown;
+      const c: Condition = { kind: field, negated, ports };
+      if (protocol !== 'th') c.protocol = protocol;
+      return [c];
+    }
+    return unknown;
+  }
+  if (kind === '&' && Array.isArray(body)) {
+    // tcp flags syn / fin,syn,rst,ack ⇒ {"&": [tcp flags, [fin, syn, rst, ack]]} == "syn"
+    const inner = single(body[0]);
+    const mask = valueStrings(body[1]) ?? [];
+    if (
+      inner?.[0] === 'payload' &&
+      isObject(inner[1]) &&
+      inner[1]['field'] === 'flags' &&
+      mask.includes('syn') &&
+      mask.includes('ack') &&
+      (right === 'syn' || (Array.isArray(right) && right.length === 1 && right[0] === 'syn'))
+    ) {
+      return [{ kind: 'syn', negated }];
+    }
+    return unknown;
+  }
+  if (kind === 'meta' && isObject(body)) {
+    const key = str(body['key']) ?? '';
+    const vals = values();
+    if (!vals || !plainOp) return unknown;
+    if (key === 'iif' || key === 'iifname') return [{ kind: 'iif', negated, names: vals }];
+    if (key === 'oif' || key === 'oifname') return [{ kind: 'oif', negated, names: vals }];
+    if (key === 'l4proto')
+      return [{ kind: 'protocol', negated, protocols: vals.map((p) => p.toLowerCase()) }];
+    if (key === 'nfproto' || key === 'protocol') {
+      const families = new Set(vals.map((e) => (/^ip(v4)?$/.test(e) ? 4 : /^ip(v)?6$/.test(e) ? 6 : 0)));
+      if (families.has(0)) return unknown;
+      if (families.size === 2) {
+        return negated
+          ? [
+              { kind: 'family', negated: false, family: 4 },
+              { kind: 'family', negated: false, family: 6 },
+            ]
+          : [];
+      }
+      return [{ kind: 'family', negated, family: [...families][0] as 4 | 6 }];
+    }
+    return unknown;
+  }
+  if (kind === 'ct' && isObject(body)) {
+    const key = str(body['key']);
+    const vals = values();
+    if (!vals || !plainOp) return unknown;
+    if (key === 'state') return [{ kind: 'ctstate', negated, states: vals.map((s) => s.toLowerCase()) }];
+    if (key === 'status') return [{ kind: 'ctstatus', negated, statuses: vals.map((s) => s.toLowerCase()) }];
+    return unknown;
+  }
+  if (kind === 'fib' && isObject(body)) {
+    const result = str(body['result']);
+    const flags = Array.isArray(body['flags']) ? body['flags'].map(String) : [];
+    if ((result === 'oif' || result === 'oifname') && typeof right === 'boolean') {
+      // `… oif missing` is {"right": false}: the reverse-path lookup found no interface.
+      return [{ kind: 'rpfilter-fails', negated: negated !== right }];
+    }
+    if (result === 'type' && (flags.includes('daddr') || flags.includes('saddr'))) {
+      const vals = values();
+      if (!vals || !plainOp) return unknown;
+      return [
+        {
+          kind: 'addrtype',
+          which: flags.includes('daddr') ? 'dst' : 'src',
+          negated,
+          types: vals.map((v) => v.toUpperCase()),
+        },
+      ];
+    }
+    return unknown;
+  }
+  return unknown;
+}
+
+function portRanges(op: string, vals: string[] | undefined): PortRange[] | undefined {
+  if (!vals) return undefined;
+  if (op === '==' || op === '!=' || op === 'in') {
+    const out: PortRange[] = [];
+    for (const v of vals) {
+      const r = parsePortRange(v);
+      if (!r) return undefined;
+      out.push(r);
+    }
+    return out;
+  }
+  const p = vals.length === 1 ? parsePortRange(vals[0]!) : undefined;
+  if (!p || p.from !== p.to) return undefined;
+  const n = p.from;
+  const bounds: Record<string, PortRange> = {
+    '<': { from: 0, to: n - 1 },
+    '<=': { from: 0, to: n },
+    '>': { from: n + 1, to: 65535 },
+    '>=': { from: n, to: 65535 },
+  };
+  const r = bounds[op];
+  return r && r.from <= r.to ? [r] : undefined;
+}

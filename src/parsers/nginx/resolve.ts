@@ -5,8 +5,8 @@
 
 import type { ConfigNode, Payload, PayloadDirective } from './ast.js';
 
-/** Ten times the nodes of a config with 10,000 server blocks. */
-export const MAX_TREE_NODES = 2_000_000;
+/** Several times the nodes of a config with 10,000 server blocks (about 200,000). */
+export const MAX_TREE_NODES = 1_000_000;
 
 interface Pending {
   source: readonly PayloadDirective[];

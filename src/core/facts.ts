@@ -9,7 +9,7 @@ export interface Listener {
   /** Bound address without brackets: "127.0.0.1", "0.0.0.0", "::", "::1", "*" (dual-stack wildcard). Absent for unix. */
   address?: string;
   port?: number;
-  /** Interface scope when bound with `%iface` (e.g. "127.0.0.53%lo"). */
+  /** Interface the socket is bound to, when ss prints `%iface` ("127.0.0.53%lo:53" → "lo"). */
   scope?: string;
   /** Socket path for unix listeners ("@name" for abstract sockets). */
   path?: string;
@@ -42,6 +42,15 @@ export type ErrorLogKind =
   | 'ssl-handshake'
   | 'invalid-header'
   | 'selinux-denied'
+  // Added with the recorded logs (test/fixtures/hosts/tools/errorlog/):
+  /** connect() to a unix socket failed with EAGAIN (11): its accept queue is full (php-fpm overloaded). */
+  | 'backlog-full'
+  /** The resolver itself failed: "recv() failed (111: Connection refused) while resolving, resolver: …". */
+  | 'resolver-error'
+  /** "upstream server temporarily disabled" (warn): max_fails reached for one server of a group. */
+  | 'upstream-disabled'
+  /** "FastCGI sent in stderr: "…"": the application's own error output, possibly spanning lines. */
+  | 'fastcgi-stderr'
   | 'other';
 
 export interface ErrorLogEntry {
@@ -61,6 +70,12 @@ export interface ErrorLogEntry {
   /** The upstream URL nginx tried, e.g. "http://127.0.0.1:8000/" or "fastcgi://unix:/run/php/x.sock:". */
   upstream?: string;
   host?: string;
+  referrer?: string;
+  /** The resolver of a "while resolving" line, e.g. "127.0.0.1:53". */
+  resolver?: string;
+  /** For configuration errors ("… in /etc/nginx/sites-enabled/shop:3", e.g. a failed reload): file and line. */
+  configFile?: string;
+  configLine?: number;
   kind: ErrorLogKind;
   /** The log file this line came from. */
   file: string;
@@ -93,12 +108,25 @@ export interface ProcessInfo {
   raw: string;
 }
 
+/** An nginx master process: "nginx: master process /usr/sbin/nginx -c /etc/nginx/nginx.conf". */
+export type NginxMaster = ProcessInfo & {
+  /** The binary as it was started: "/usr/sbin/nginx", or "nginx" when started from PATH. */
+  binary: string;
+  /** -c as given (relative paths are relative to the prefix). */
+  configPath?: string;
+  /** -p as given (nginx's prefix), when started with one. */
+  prefix?: string;
+};
+
 /** The nginx master and its workers, derived from the process table. */
 export interface NginxProcesses {
-  master?: ProcessInfo & { binary: string; configPath?: string; prefix?: string };
+  master?: NginxMaster;
+  /** Workers of `master`, including old ones still "shutting down" after a reload. */
   workers: ProcessInfo[];
   /** The user the workers run as (the `user` directive in effect). */
   workerUser?: string;
+  /** Further masters when several nginx instances run on the host (each with its own -c or -p). */
+  otherMasters?: NginxMaster[];
 }
 
 /** `stat -c` of a file, socket or directory (format fixed by the collector). */
@@ -115,6 +143,12 @@ export interface FileStat {
   size?: number;
   /** Modification time, epoch seconds. */
   mtime?: number;
+  /**
+   * Why stat failed, as it said: "No such file or directory", "Not a directory", "Permission denied"…
+   * `exists` is false whenever stat failed, but only the first two mean the path is missing; with any
+   * other error its existence is unknown.
+   */
+  error?: string;
   raw: string;
 }
 
@@ -127,8 +161,13 @@ export interface SelinuxState {
 /** The result of `nginx -t`. */
 export interface NginxTestResult {
   ok: boolean;
-  /** "[emerg] … in /etc/nginx/conf.d/x.conf:12" split out. */
+  /**
+   * Every "[level] …" diagnostic nginx printed, "[emerg] … in /etc/nginx/conf.d/x.conf:12" split out.
+   * Warnings are here too (level "warn"): they do not fail the test.
+   */
   errors: { level: string; message: string; file?: string; line?: number; raw: string }[];
+  /** The main config file tested, from "the configuration file /etc/nginx/nginx.conf syntax is ok". */
+  configFile?: string;
   raw: string;
 }
 

@@ -1,0 +1,231 @@
+// nginx's error log → entries, each split into nginx's fields and classified by what went wrong.
+//
+// nginx writes one line per entry:
+//   2026/11/23 16:08:13 [error] 106#106: *1 connect() failed (111: Connection refused) while connecting to
+//   upstream, client: 127.0.0.1, server: shop.example, request: "GET / HTTP/1.1", upstream:
+//   "http://127.0.0.1:8000/", host: "shop.example"
+// except when it copies an application's output: "FastCGI sent in stderr: "…"" holds PHP's message verbatim,
+// newlines included, so one entry may span lines (recorded: fastcgi-stderr-multiline.error.log).
+//
+// The context fields (client, server, request, upstream, host, referrer) are printed raw. The request line
+// cannot hold a space after a comma (nginx answers 400 to spaces in the URI), but the Host and Referer
+// headers are the client's own text: quotes and ", upstream: "…"" may appear inside them (recorded:
+// tricky-request.error.log). Fields are therefore taken in nginx's fixed order, each value ending only where
+// the next field's name follows a quote, the referrer (always last) running to the end.
+//
+// Every message we classify was recorded from nginx 1.22.1: test/fixtures/hosts/tools/errorlog/.
+import type { ErrorLogEntry, ErrorLogKind } from '../core/facts.js';
+
+export interface SkippedLine {
+  /** 1-based line number in the text. */
+  line: number;
+  text: string;
+  reason: string;
+}
+
+export interface ErrorLogParse {
+  entries: ErrorLogEntry[];
+  /** Lines that are not (part of) an nginx error-log entry: a cut first line, another program's output. */
+  skipped: SkippedLine[];
+}
+
+const LEVELS = ['debug', 'info', 'notice', 'warn', 'error', 'crit', 'alert', 'emerg'] as const;
+type Level = ErrorLogEntry['level'];
+
+const PREFIX = /^(\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}) \[([a-z]+)\] (\d+)#(\d+): (?:\*(\d+) )?/;
+
+// A quoted value: any character, but a quote only when the next field does not start right after it.
+const quoted = (next: string): string => `((?:[^"]|"(?!, (?:${next}): "|$))*)`;
+const CONTEXT = new RegExp(
+  '^, client: ([^,]*), server: ([^,]*)' +
+    `(?:, request: "${quoted('subrequest|upstream|host|referrer')}")?` +
+    `(?:, subrequest: "${quoted('upstream|host|referrer')}")?` +
+    `(?:, upstream: "${quoted('host|referrer')}")?` +
+    `(?:, host: "${quoted('referrer')}")?` +
+    '(?:, referrer: "([\\s\\S]*)")?' +
+    // The stream module's counters follow its upstream field.
+    '(?:, bytes from/to client:\\S+, bytes from/to upstream:\\S+)?$',
+);
+const RESOLVER = /, resolver: (\S+)$/;
+const CONFIG_AT = / in (\/[^\s]*?):(\d+)$/;
+const ERRNO = /\((\d+): ([^)]*)\)/;
+/** Entries longer than this stop collecting continuation lines (nginx itself caps a line near 2 KB). */
+const MAX_ENTRY_CHARS = 64 * 1024;
+
+interface Context {
+  message: string;
+  client?: string;
+  server?: string;
+  request?: string;
+  upstream?: string;
+  host?: string;
+  referrer?: string;
+  resolver?: string;
+}
+
+/** Split the text after "pid#tid: *cid " into the message and nginx's context fields. */
+function splitContext(body: string): Context {
+  let from = body.indexOf(', client: ');
+  while (from !== -1) {
+    const m = CONTEXT.exec(body.slice(from));
+    if (m) {
+      const ctx: Context = { message: body.slice(0, from), client: m[1]!, server: m[2]! };
+      if (m[3] !== undefined) ctx.request = m[3];
+      if (m[5] !== undefined) ctx.upstream = m[5];
+      if (m[6] !== undefined) ctx.host = m[6];
+      if (m[7] !== undefined) ctx.referrer = m[7];
+      return ctx;
+    }
+    from = body.indexOf(', client: ', from + 1);
+  }
+  const r = RESOLVER.exec(body);
+  if (r) return { message: body.slice(0, r.index), resolver: r[1]! };
+  return { message: body };
+}
+
+function isUnixTarget(message: string, upstream: string | undefined): boolean {
+  return /connect\(\) to unix:/.test(message) || /^[a-z]+:\/\/unix:/i.test(upstream ?? '');
+}
+
+/** What went wrong, from nginx's wording and errno. First match wins; the order matters. */
+export function classifyErrorLog(
+  message: string,
+  errno: number | undefined,
+  upstream?: string,
+): ErrorLogKind {
+  if (/ sent in stderr: "/.test(message)) return 'fastcgi-stderr';
+  if (/upstream sent too big header/.test(message)) return 'header-too-big';
+  if (/no live upstreams/.test(message)) return 'no-live-upstreams';
+  if (/no resolver defined to resolve/.test(message)) return 'no-resolver';
+  if (/ could not be resolved \(|host not found in upstream/.test(message)) return 'host-not-found';
+  if (/ while resolving\b/.test(message)) return 'resolver-error';
+  // A timeout while handshaking is a TLS problem first: the backend does not speak TLS, or not in time.
+  if (/SSL_do_handshake\(\) failed|while SSL handshaking to upstream|upstream SSL certificate/.test(message))
+    return 'ssl-handshake';
+  if (
+    /upstream sent (?:no valid|invalid|unsupported FastCGI protocol version|unexpected FastCGI record|invalid status)/.test(
+      message,
+    )
+  )
+    return 'invalid-header';
+  if (/upstream prematurely closed connection/.test(message)) return 'prematurely-closed';
+  if (errno === 104) return 'reset-by-peer';
+  if (errno === 32 && /to upstream/.test(message)) return 'prematurely-closed'; // broken pipe while sending
+  if (/upstream server temporarily disabled/.test(message)) return 'upstream-disabled';
+  if (/upstream timed out/.test(message))
+    return /while connecting to upstream/.test(message) ? 'connect-timeout' : 'read-timeout';
+  if (/connect\(\) (?:to \S+ )?failed/.test(message)) {
+    const unix = isUnixTarget(message, upstream);
+    switch (errno) {
+      case 111:
+        return 'connect-refused';
+      case 113: // EHOSTUNREACH: unreachable route, ICMP host-unreachable (a firewall's REJECT)
+      case 101: // ENETUNREACH: no route at all
+      case 100: // ENETDOWN
+        return 'no-route';
+      case 2: // ENOENT
+      case 20: // ENOTDIR: a path component is a file
+        return unix ? 'unix-socket-missing' : 'other';
+      case 13: // EACCES: the socket's mode, or (TCP) SELinux's httpd_can_network_connect
+        return unix ? 'unix-socket-permission' : 'selinux-denied';
+      case 11: // EAGAIN: a unix socket's accept queue is full
+        return unix ? 'backlog-full' : 'other';
+      case 110:
+        return 'connect-timeout';
+      default:
+        return 'other';
+    }
+  }
+  return 'other';
+}
+
+function entryFrom(text: string, file: string): ErrorLogEntry | undefined {
+  const p = PREFIX.exec(text);
+  if (!p) return undefined;
+  const level = p[2]!;
+  if (!(LEVELS as readonly string[]).includes(level)) return undefined;
+  const body = text.slice(p[0].length);
+  const ctx = splitContext(body);
+  // PHP's own text may hold "(2: …)"; only nginx's part of the message carries an errno.
+  const stderr = / sent in stderr: "/.test(ctx.message);
+  const errnoMatch = stderr ? null : ERRNO.exec(ctx.message);
+  const errno = errnoMatch ? Number(errnoMatch[1]) : undefined;
+  const config = ctx.client === undefined ? CONFIG_AT.exec(ctx.message) : null;
+  const entry: ErrorLogEntry = {
+    time: p[1]!,
+    level: level as Level,
+    pid: Number(p[3]),
+    tid: Number(p[4]),
+    message: ctx.message,
+    kind: classifyErrorLog(ctx.message, errno, ctx.upstream),
+    file,
+    raw: text,
+  };
+  if (p[5] !== undefined) entry.connection = Number(p[5]);
+  if (errnoMatch) {
+    entry.errno = errno;
+    entry.errnoText = errnoMatch[2]!;
+  }
+  for (const key of ['client', 'server', 'request', 'upstream', 'host', 'referrer', 'resolver'] as const) {
+    const value = ctx[key];
+    if (value !== undefined) entry[key] = value;
+  }
+  if (config) {
+    entry.configFile = config[1]!;
+    entry.configLine = Number(config[2]);
+  }
+  return entry;
+}
+
+const STDERR_OPENS = / sent in stderr: "/;
+const CONTEXT_STARTS = /, client: [^,]*, server: /;
+
+/** The error log's text → entries and the lines that are not nginx's. Never throws. */
+export function parseErrorLogDetailed(text: string, file: string): ErrorLogParse {
+  const entries: ErrorLogEntry[] = [];
+  const skipped: SkippedLine[] = [];
+  let pending: string[] = [];
+  let pendingLine = 0;
+  let pendingChars = 0;
+  // An entry stays open while application text ("… sent in stderr: "…") has not reached nginx's context.
+  let open = false;
+  const flush = (): void => {
+    if (pending.length === 0) return;
+    const entry = entryFrom(pending.join('\n'), file);
+    if (entry) entries.push(entry);
+    else skipped.push({ line: pendingLine, text: pending.join('\n'), reason: 'not an nginx error-log line' });
+    pending = [];
+    open = false;
+  };
+  const lines = text.split('\n');
+  // A trailing newline ends the last line; it does not start an empty one.
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  lines.forEach((rawLine, i) => {
+    const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
+    if (PREFIX.test(line)) {
+      flush();
+      pending = [line];
+      pendingLine = i + 1;
+      pendingChars = line.length;
+      open = STDERR_OPENS.test(line) && !CONTEXT_STARTS.test(line);
+    } else if (open && pendingChars < MAX_ENTRY_CHARS) {
+      pending.push(line);
+      pendingChars += line.length + 1;
+      open = !CONTEXT_STARTS.test(line);
+    } else if (line.trim() !== '') {
+      flush();
+      skipped.push({
+        line: i + 1,
+        text: line,
+        reason: i === 0 ? 'starts inside an entry (the log was cut here)' : 'not an nginx error-log line',
+      });
+    }
+  });
+  flush();
+  return { entries, skipped };
+}
+
+/** The error log's text → its entries, in order. Lines that are not nginx's are left out. */
+export function parseErrorLog(text: string, file: string): ErrorLogEntry[] {
+  return parseErrorLogDetailed(text, file).entries;
+}

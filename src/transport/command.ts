@@ -70,10 +70,12 @@ export function explainFailure(
     if (/is not in the sudoers file|is not allowed to (run|execute)/.test(stderr)) {
       return `sudo refuses ${user} for ${program}: add the sudoers rule from the README`;
     }
-    if (exitCode === 127 && /sudo: (command )?not found|sudo: not found/.test(stderr))
+    if (exitCode === 127 && /sudo: (command )?not found|failed to run command 'sudo'/.test(stderr))
       return 'sudo is not installed on the host';
   }
-  if (exitCode === 127 && /not found/i.test(stderr)) return `command not found: ${program}`;
+  // 127: the shell's "not found", or timeout(1)'s "failed to run command …: No such file or directory".
+  if (exitCode === 127 && /not found|No such file or directory/i.test(stderr))
+    return `command not found: ${program}`;
   return undefined;
 }
 

@@ -218,8 +218,8 @@ export async function startSshd(options: SshdOptions): Promise<Sshd> {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await Promise.race([exited, delay(3000).then(() => child.kill('SIGKILL'))]);
+      // unshare blocks SIGTERM while it waits for its child; KILL it, and --kill-child takes the namespace down.
+      child.kill('SIGKILL');
       await exited;
     }
     live.delete(child);

@@ -89,6 +89,15 @@ describe('explainFailure', () => {
     expect(
       explainFailure({ exitCode: 127, stderr: 'sh: 1: exec: nginx: not found\n' }, bare, 'deploy', 'nginx'),
     ).toBe('command not found: nginx');
+    // Over SSH commands run under timeout(1), which words it differently.
+    const viaTimeout = (name: string) =>
+      `timeout: failed to run command '${name}': No such file or directory\n`;
+    expect(explainFailure({ exitCode: 127, stderr: viaTimeout('nginx') }, bare, 'deploy', 'nginx')).toBe(
+      'command not found: nginx',
+    );
+    expect(explainFailure({ exitCode: 127, stderr: viaTimeout('sudo') }, sudo, 'deploy', 'nginx')).toBe(
+      'sudo is not installed on the host',
+    );
   });
 
   it('leaves ordinary failures to their exit code', () => {

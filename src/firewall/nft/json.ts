@@ -128,12 +128,12 @@ export function parseNftJson(text: string): Parsed<NftRuleset> {
       chain = { name: chainName, rules: [] };
       table.chains.push(chain);
     }
-    chain.rules.push(ruleFrom(rule, table.sets));
+    chain.rules.push(ruleFrom(rule, table.sets, table.family));
   }
   return { ok: true, value: ruleset, warnings };
 }
 
-function ruleFrom(body: JsonObject, sets: NftSet[]): FirewallRule {
+function ruleFrom(body: JsonObject, sets: NftSet[], family: string): FirewallRule {
   const exprs = Array.isArray(body['expr']) ? body['expr'] : [];
   const conditions: Condition[] = [];
   let action: RuleAction = { kind: 'continue' };
@@ -172,7 +172,7 @@ function ruleFrom(body: JsonObject, sets: NftSet[]): FirewallRule {
         break;
       }
       case 'reject': {
-        const how = rejectWith(value);
+        const how = rejectWith(value, family);
         action = how === undefined ? { kind: 'reject' } : { kind: 'reject', with: how };
         texts.push(how === undefined ? 'reject' : `reject with ${how}`);
         break;
@@ -251,11 +251,14 @@ function ruleFrom(body: JsonObject, sets: NftSet[]): FirewallRule {
   return rule;
 }
 
-function rejectWith(value: Json): string | undefined {
+function rejectWith(value: Json, family: string): string | undefined {
   if (!isObject(value)) return undefined;
   const type = str(value['type']);
   const expr = str(value['expr']);
   if (type === 'tcp reset') return 'tcp reset';
+  // nft prints the family's default (port-unreachable of its ICMP flavour) as a bare `reject`.
+  const defaultType = family === 'inet' ? 'icmpx' : family === 'ip6' ? 'icmpv6' : 'icmp';
+  if (expr === 'port-unreachable' && type === defaultType) return undefined;
   if (type && expr) return `${type} ${expr}`;
   return type;
 }

@@ -2,13 +2,12 @@
 // hosts at once. Exit code: the worst of the hosts' (0 healthy, 1 critical findings, 2 could not diagnose).
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { Report } from '../core/types.js';
+import type { HostSnapshot, Report } from '../core/types.js';
 import { exitCodeOf, reportOf } from '../core/report.js';
-import { collect, type PeerHost } from '../collect/collect.js';
-import { findHostByAddress, loadInventory, selectHosts, type Inventory, type Target } from '../inventory/index.js';
-import { SshTransport } from '../transport/ssh.js';
+import { collect } from '../collect/collect.js';
+import { collectTarget } from '../collect/from-inventory.js';
+import { loadInventory, selectHosts } from '../inventory/index.js';
 import { LocalTransport } from '../transport/local.js';
-import type { Transport } from '../transport/types.js';
 import { type CliIo, UsageError } from './io.js';
 import { COLOR, PLAIN, renderReport } from './render-text.js';
 import { Progress } from './progress.js';
@@ -20,12 +19,6 @@ export const DIAGNOSE_USAGE = `usage: upstream-doctor diagnose HOST… [--invent
   --inventory FILE   the inventory (default: $UPSTREAM_DOCTOR_INVENTORY, else ./hosts.yml)
   --json     print the report as JSON (an array when several hosts are asked)
   --local    diagnose this machine, without SSH`;
-
-interface Job {
-  name: string;
-  address: string;
-  transport: Transport;
-}
 
 export async function diagnose(args: string[], io: CliIo): Promise<number> {
   let parsed;
@@ -48,39 +41,43 @@ export async function diagnose(args: string[], io: CliIo): Promise<number> {
     io.stdout.write(`${DIAGNOSE_USAGE}\n`);
     return 0;
   }
-  if (values.local && positionals.length > 0) throw new UsageError('--local diagnoses this machine: give no HOST with it');
-  if (!values.local && positionals.length === 0) throw new UsageError(`name at least one host\n${DIAGNOSE_USAGE}`);
+  if (values.local && positionals.length > 0)
+    throw new UsageError('--local diagnoses this machine: give no HOST with it');
+  if (!values.local && positionals.length === 0)
+    throw new UsageError(`name at least one host\n${DIAGNOSE_USAGE}`);
 
+  type Job = { name: string; snapshot: (onProgress: (step: string) => void) => Promise<HostSnapshot> };
   let jobs: Job[];
-  let inventory: Inventory | undefined;
   if (values.local) {
-    jobs = [{ name: hostname(), address: 'localhost', transport: new LocalTransport() }];
+    const local = { name: hostname(), address: 'localhost' };
+    jobs = [
+      { name: local.name, snapshot: (onProgress) => collect(new LocalTransport(), local, { onProgress }) },
+    ];
   } else {
     const loaded = await loadInventory({ path: values.inventory, env: io.env });
     if (!loaded.ok) {
       for (const e of loaded.errors) io.stderr.write(`upstream-doctor diagnose: ${e}\n`);
       return 2;
     }
-    inventory = loaded.inventory;
+    const inventory = loaded.inventory;
     const selection = selectHosts(inventory, positionals);
     if (!selection.ok) {
       for (const e of selection.errors) io.stderr.write(`upstream-doctor diagnose: ${e}\n`);
       return 2;
     }
-    jobs = selection.targets.map((t) => ({ name: t.name, address: t.address, transport: sshTo(t, io) }));
+    jobs = selection.targets.map((t) => ({
+      name: t.name,
+      snapshot: (onProgress) => collectTarget(inventory, t, { env: io.env, onProgress }),
+    }));
   }
 
-  const progress = new Progress(io.stderr, jobs.map((j) => j.name));
-  const peerFor = (address: string): PeerHost | undefined => {
-    const peer = inventory ? findHostByAddress(inventory, address) : undefined;
-    return peer ? { name: peer.name, transport: sshTo(peer, io) } : undefined;
-  };
+  const progress = new Progress(
+    io.stderr,
+    jobs.map((j) => j.name),
+  );
   const reports: Report[] = await Promise.all(
     jobs.map(async (job) => {
-      const snapshot = await collect(job.transport, job, {
-        peerFor,
-        onProgress: (step) => progress.update(job.name, step),
-      });
+      const snapshot = await job.snapshot((step) => progress.update(job.name, step));
       const report = reportOf(snapshot);
       progress.done(job.name);
       return report;
@@ -97,8 +94,4 @@ export async function diagnose(args: string[], io: CliIo): Promise<number> {
     io.stdout.write(reports.map((r) => renderReport(r, style)).join('\n'));
   }
   return Math.max(...reports.map(exitCodeOf));
-}
-
-function sshTo(target: Target, io: CliIo): Transport {
-  return new SshTransport(target, { env: io.env });
 }

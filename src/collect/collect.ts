@@ -137,7 +137,10 @@ async function collectNginx(visit: Visit, progress: (step: string) => void): Pro
       const files = missing.files.filter((f) => SAFE_PATH.test(f));
       const dirs = missing.dirs.filter((d) => SAFE_PATH.test(d));
       if (files.length === 0 && dirs.length === 0) break;
-      await visit.run([...files.map((f) => catCommand(`file:${f}`, f)), ...dirs.map((d) => listDirCommand(d))]);
+      await visit.run([
+        ...files.map((f) => catCommand(`file:${f}`, f)),
+        ...dirs.map((d) => listDirCommand(d)),
+      ]);
     }
   }
 
@@ -149,13 +152,17 @@ async function collectNginx(visit: Visit, progress: (step: string) => void): Pro
     SAFE_PATH.test(p),
   );
   const hostnames = [
-    ...new Set(endpoints.filter((e) => e.kind === 'tcp' && e.host && !e.host.includes(':')).map((e) => e.host!)),
+    ...new Set(
+      endpoints.filter((e) => e.kind === 'tcp' && e.host && !e.host.includes(':')).map((e) => e.host!),
+    ),
   ].filter((h) => SAFE_HOSTNAME.test(h) && !/^\d+(\.\d+){3}$/.test(h));
   const user = processes.workerUser ?? findAll(tree, 'user')[0]?.args[0];
   const configFiles = [...(config?.sources.keys() ?? [])].filter((p) => SAFE_PATH.test(p));
   const statPaths = [...new Set([...configFiles, ...sockets, ...sockets.flatMap(parentDirs)])];
 
-  progress(`checking ${endpoints.length} upstream endpoint${endpoints.length === 1 ? '' : 's'}, error logs, services`);
+  progress(
+    `checking ${endpoints.length} upstream endpoint${endpoints.length === 1 ? '' : 's'}, error logs, services`,
+  );
   const round: CommandSpec[] = [
     ...errorLogPaths(visit, tree, prefix).map((p) => errorLogCommand(`error-log:${p}`, p)),
     ...(statPaths.length > 0 ? [statCommand(statPaths)] : []),
@@ -170,7 +177,9 @@ async function collectNginx(visit: Visit, progress: (step: string) => void): Pro
   // Names resolve only now: probe the addresses they gave.
   const resolvedProbes = hostnames.flatMap((h) =>
     parseGetentAhosts(visit.stdout(`getent:${h}`)).flatMap((address) =>
-      endpoints.filter((e) => e.host === h && e.port !== undefined).map((e) => tcpProbeCommand(address, e.port!)),
+      endpoints
+        .filter((e) => e.host === h && e.port !== undefined)
+        .map((e) => tcpProbeCommand(address, e.port!)),
     ),
   );
   if (resolvedProbes.length > 0) await visit.run(resolvedProbes);
@@ -185,10 +194,17 @@ function literalProbes(endpoints: ReturnType<typeof upstreamTargets>[number]['en
 }
 
 /** Every error_log the config names (files only: not stderr, syslog: or memory:), else the compiled-in one. */
-function errorLogPaths(visit: Visit, tree: Parameters<typeof findAll>[0], prefix: string | undefined): string[] {
+function errorLogPaths(
+  visit: Visit,
+  tree: Parameters<typeof findAll>[0],
+  prefix: string | undefined,
+): string[] {
   const version = visit.results['nginx-V'];
   const compiled = /--error-log-path=(\S+)/.exec(`${version?.stderr ?? ''}${version?.stdout ?? ''}`)?.[1];
-  const base = (prefix ?? /--prefix=(\S+)/.exec(version?.stderr ?? '')?.[1] ?? '/etc/nginx/').replace(/\/?$/, '/');
+  const base = (prefix ?? /--prefix=(\S+)/.exec(version?.stderr ?? '')?.[1] ?? '/etc/nginx/').replace(
+    /\/?$/,
+    '/',
+  );
   const named = findAll(tree, 'error_log')
     .map((d) => d.args[0] ?? '')
     .filter((p) => p !== '' && p !== 'stderr' && !p.startsWith('syslog:') && !p.startsWith('memory:'))
@@ -210,7 +226,11 @@ function unitsToShow(visit: Visit): string[] {
   return [NGINX_UNIT, ...stopped.filter((u) => u !== NGINX_UNIT)];
 }
 
-async function collectPeers(visit: Visit, options: CollectOptions, progress: (step: string) => void): Promise<void> {
+async function collectPeers(
+  visit: Visit,
+  options: CollectOptions,
+  progress: (step: string) => void,
+): Promise<void> {
   if (!options.peerFor) return;
   const own = new Set(parseIpAddr(visit.stdout('ip-addr')));
   const config = configFromSnapshot(visit.snapshot);

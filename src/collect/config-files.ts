@@ -33,7 +33,10 @@ function resultsByPrefix(snapshot: HostSnapshot, prefix: string): Map<string, st
 }
 
 /** Files read with `cat` (`file:PATH`) and directories listed with `find` (`ls:DIR`), as a ConfigSource. */
-function snapshotSource(snapshot: HostSnapshot, misses?: { files: Set<string>; dirs: Set<string> }): ConfigSource {
+function snapshotSource(
+  snapshot: HostSnapshot,
+  misses?: { files: Set<string>; dirs: Set<string> },
+): ConfigSource {
   const files = resultsByPrefix(snapshot, 'file:');
   const dirs = resultsByPrefix(snapshot, 'ls:');
   return {

@@ -66,3 +66,16 @@ export function insertBeforeLine(
   const indent = /^\s*/.exec(before)?.[0] ?? '';
   return { file, line, before, after: [...directives.map((d) => indent + d), before].join('\n') };
 }
+
+/** Replace the whole line with these directives, indented like it. */
+export function replaceLine(
+  sources: Sources,
+  file: string,
+  line: number,
+  directives: string[],
+): ConfigEdit | undefined {
+  const before = sourceLine(sources, file, line);
+  if (before === undefined) return undefined;
+  const indent = /^\s*/.exec(before)?.[0] ?? '';
+  return { file, line, before, after: directives.map((d) => indent + d).join('\n') };
+}

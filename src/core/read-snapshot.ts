@@ -11,7 +11,13 @@ import { findNginx, parsePs } from '../parsers/ps.js';
 import { parseStat } from '../parsers/stat.js';
 import { parseSelinux } from '../parsers/selinux.js';
 import { parseNginxTest } from '../parsers/nginx-test.js';
-import { parseClock, parseGetentAhosts, parseId, parseIpAddr, parseResolvConf } from '../parsers/host-basics.js';
+import {
+  parseClock,
+  parseGetentAhosts,
+  parseId,
+  parseIpAddr,
+  parseResolvConf,
+} from '../parsers/host-basics.js';
 import { configFromSnapshot } from '../collect/config-files.js';
 import { firewallFacts } from '../firewall/from-snapshot.js';
 import { parseProbe } from '../collect/probe.js';
@@ -50,7 +56,8 @@ function nginxFacts(snapshot: HostSnapshot): NginxFacts {
     processes,
     tree: config?.tree ?? [],
     sources: config?.sources ?? new Map(),
-    parseErrors: config?.payload.errors.map((e) => ({ file: e.file, line: e.line ?? undefined, error: e.error })) ?? [],
+    parseErrors:
+      config?.payload.errors.map((e) => ({ file: e.file, line: e.line ?? undefined, error: e.error })) ?? [],
     test: testRun && testRun.exitCode !== null ? parseNginxTest(testRun.stderr, testRun.exitCode) : undefined,
     configSource: config?.source ?? 'nginx -T',
   };

@@ -23,7 +23,7 @@ function unreachableFinding(snapshot: HostSnapshot): Finding {
     fix: {
       summary:
         u.reason === 'host-key'
-          ? 'Check the key with the host\'s owner; if the change is expected, update known_hosts (ssh-keygen -R, then ssh-keyscan)'
+          ? "Check the key with the host's owner; if the change is expected, update known_hosts (ssh-keygen -R, then ssh-keyscan)"
           : u.reason === 'auth'
             ? "Install the bot's public key in the SSH user's authorized_keys, or fix identityFile in the inventory"
             : 'Check that the host is up and its sshd reachable from the worker (address and port in the inventory)',
@@ -44,6 +44,7 @@ export function reportOf(snapshot: HostSnapshot): Report {
 
 /** Exit codes of the design: 0 no critical finding, 1 critical findings, 2 the host could not be diagnosed. */
 export function exitCodeOf(report: Report): 0 | 1 | 2 {
-  if (report.findings.some((f) => f.cause === 'host-unreachable' || f.cause === 'sudo-password-required')) return 2;
+  if (report.findings.some((f) => f.cause === 'host-unreachable' || f.cause === 'sudo-password-required'))
+    return 2;
   return report.findings.some((f) => f.severity === 'critical') ? 1 : 0;
 }

@@ -5,14 +5,9 @@
 // a proxy_pass without scheme is invalid, a name that is not an upstream group is a hostname resolved at
 // start-up, variables make the target dynamic (resolved per request, which needs `resolver`).
 
-/** A directive with includes already inlined: what the walker over the parsed config gives us. */
-export interface ConfigNode {
-  directive: string;
-  args: string[];
-  file: string;
-  line: number;
-  block?: ConfigNode[];
-}
+import type { ConfigNode } from '../parsers/nginx/ast.js';
+
+export type { ConfigNode };
 
 export interface ConfigRef {
   file: string;
@@ -35,6 +30,8 @@ export type PassDirective = (typeof PASS_DIRECTIVES)[number];
 export interface UpstreamUse {
   directive: PassDirective;
   ref: ConfigRef;
+  /** The pass directive in the resolved tree (its parent chain gives the enclosing blocks). */
+  node: ConfigNode;
   /** `http` or `stream` */
   context: 'http' | 'stream';
   serverNames: string[];
@@ -218,6 +215,7 @@ function useOf(node: ConfigNode, scope: Scope): UpstreamUse {
   return {
     directive: node.directive as PassDirective,
     ref: refOf(node),
+    node,
     context: scope.context,
     serverNames: block.filter((n) => n.directive === 'server_name').flatMap((n) => n.args),
     listen: block.filter((n) => n.directive === 'listen').map((n) => n.args[0] ?? ''),
@@ -285,4 +283,21 @@ function resolvePass(
     return { ...base, id, endpoints: [], invalid: `no port in upstream "${address}"` };
   }
   return { ...base, id, endpoints: [ep] };
+}
+
+/**
+ * The directive of this name in effect where `node` stands: in its own block, else the nearest enclosing
+ * block that sets it (nginx's merge of http → server → location).
+ */
+export function inEffect(node: ConfigNode, directive: string): ConfigNode | undefined {
+  for (let block = node.parent; block; block = block.parent) {
+    const found = block.block?.find((n) => n.directive === directive);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Directives of this name in the same block as `node`. */
+export function sibling(node: ConfigNode, directive: string): ConfigNode | undefined {
+  return node.parent?.block?.find((n) => n.directive === directive);
 }

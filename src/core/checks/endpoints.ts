@@ -56,7 +56,8 @@ function tcpFindings(ctx: CheckContext, target: UpstreamTarget, ep: Endpoint): D
   const { facts } = ctx;
   if (ep.port === undefined) return [];
   // What the host's resolver said wins over our defaults (a /etc/hosts without ::1 localhost is common).
-  const addresses = (ep.host !== undefined && facts.resolved[ep.host]) || (ep.needsResolution ? [] : ep.addresses);
+  const addresses =
+    (ep.host !== undefined && facts.resolved[ep.host]) || (ep.needsResolution ? [] : ep.addresses);
   // Hostnames that do not resolve are the resolver checks' business.
   const drafts: Draft[] = [];
   const failing = new Map<string, Draft[]>();

@@ -2,12 +2,19 @@
 // misbehaved — closed it, answered too slowly, sent headers too big, spoke another protocol — plus the
 // resolver and "no live upstreams" errors, and SELinux's refusals.
 import type { ErrorLogEntry, ErrorLogKind } from '../facts.js';
-import type { Cause, ConfigEdit, Finding, Fix, Severity } from '../types.js';
-import { insertAfterLine, insertBeforeLine, replaceOnLine } from '../edit.js';
-import { entryMatchesTarget } from '../log-match.js';
+import type { Cause, ConfigEdit, Evidence, Finding, Fix, Severity } from '../types.js';
+import { insertAfterLine, insertBeforeLine, replaceLine, replaceOnLine } from '../edit.js';
+import { entryMatchesEndpoint, entryMatchesTarget } from '../log-match.js';
 import { formatEndpoint, listenersFor } from '../listeners.js';
-import type { UpstreamTarget } from '../upstreams.js';
-import { type CheckContext, describeUses, listenerEvidence, logEvidence, passEvidence } from './context.js';
+import { inEffect, refOf, sibling, type UpstreamTarget } from '../upstreams.js';
+import {
+  type CheckContext,
+  configEvidence,
+  describeUses,
+  listenerEvidence,
+  logEvidence,
+  passEvidence,
+} from './context.js';
 
 /** The directive family of the pass directive: proxy_, fastcgi_, uwsgi_, scgi_, grpc_. */
 function family(target: UpstreamTarget): string {
@@ -21,6 +28,8 @@ function targetEntries(ctx: CheckContext, target: UpstreamTarget, kinds: ErrorLo
 interface LogCause {
   cause: Cause;
   kinds: ErrorLogKind[];
+  /** The directive whose value is part of the story (its line is evidence when set). */
+  setting?: (t: UpstreamTarget) => string;
   title: (t: UpstreamTarget, entries: ErrorLogEntry[]) => string;
   detail: (t: UpstreamTarget, entries: ErrorLogEntry[]) => string;
   fix: (ctx: CheckContext, t: UpstreamTarget, entries: ErrorLogEntry[]) => Fix;
@@ -68,16 +77,22 @@ const LOG_CAUSES: LogCause[] = [
     detail: (t) =>
       `nginx reads the response header into ${family(t)}_buffer_size (4k or 8k by default); the backend's headers ` +
       `(often large cookies or a long Location/Link header) do not fit, so nginx gives up with 502.`,
+    setting: (t) => `${family(t)}_buffer_size`,
     fix: (ctx, t) => {
       const f = family(t);
-      const use = t.uses[0]!;
-      // buffer_size must fit the header; busy_buffers_size must stay below all buffers minus one (nginx -t checks).
+      const pass = t.uses[0]!.node;
+      const summary = `Raise ${f}_buffer_size to 64k (and ${f}_buffers to match)`;
+      // buffer_size must fit the header, and busy_buffers_size must stay below all buffers minus one, which
+      // nginx -t checks: set the three together. A second copy of a directive in one block fails nginx -t,
+      // so an existing buffer_size line is replaced; if the others are set here too, we leave it to a human.
+      if (sibling(pass, `${f}_buffers`) || sibling(pass, `${f}_busy_buffers_size`)) return { summary };
       const directives = [`${f}_buffer_size 64k;`, `${f}_buffers 8 64k;`, `${f}_busy_buffers_size 128k;`];
-      const edit = insertAfterLine(ctx.facts.nginx.sources, use.ref.file, use.ref.line, directives);
-      return {
-        summary: `Raise ${f}_buffer_size to 64k (and ${f}_buffers to match)`,
-        ...(edit ? { edit } : {}),
-      };
+      const existing = sibling(pass, `${f}_buffer_size`);
+      const sources = ctx.facts.nginx.sources;
+      const edit = existing
+        ? replaceLine(sources, existing.file, existing.line, directives)
+        : insertAfterLine(sources, pass.file, pass.line, directives);
+      return { summary, ...(edit ? { edit } : {}) };
     },
   },
   {
@@ -99,6 +114,7 @@ const LOG_CAUSES: LogCause[] = [
     detail: (t) =>
       `nginx connected but got no response within ${family(t)}_read_timeout (60s by default): the backend is overloaded, ` +
       `stuck on a slow dependency (database, external API), or the request is legitimately long.`,
+    setting: (t) => `${family(t)}_read_timeout`,
     fix: (_ctx, t) => ({
       summary: `Find what makes the backend slow; raise ${family(t)}_read_timeout only for routes that are slow by design`,
     }),
@@ -130,6 +146,27 @@ function wrongVersion(entries: ErrorLogEntry[]): boolean {
   return entries.some((e) => /wrong version number|packet length too long|http request/i.test(e.raw));
 }
 
+/** The config lines a log finding is about: the servers the log names, the group, the setting, the pass. */
+function configEvidenceFor(
+  ctx: CheckContext,
+  target: UpstreamTarget,
+  entries: ErrorLogEntry[],
+  lc: LogCause,
+): Evidence[] {
+  const endpoints = target.endpoints.filter((ep) => entries.some((e) => entryMatchesEndpoint(e, ep)));
+  const setting = lc.setting ? inEffect(target.uses[0]!.node, lc.setting(target)) : undefined;
+  const refs = [
+    ...(target.group && endpoints.length === 0 ? [target.group.ref] : []),
+    ...endpoints.map((ep) => ep.ref),
+    ...(setting ? [refOf(setting)] : []),
+    target.uses[0]!.ref,
+  ];
+  const seen = new Set<string>();
+  return refs
+    .filter((r) => (seen.has(`${r.file}:${r.line}`) ? false : (seen.add(`${r.file}:${r.line}`), true)))
+    .map((r) => configEvidence(ctx.facts, r));
+}
+
 export function errorLogFindings(ctx: CheckContext, explained: Set<UpstreamTarget>): Finding[] {
   const findings: Finding[] = [];
   for (const target of ctx.facts.upstreams) {
@@ -143,7 +180,7 @@ export function errorLogFindings(ctx: CheckContext, explained: Set<UpstreamTarge
         severity,
         title: lc.title(target, entries),
         detail: `${lc.detail(target, entries)} ${entries.length} such error${entries.length === 1 ? '' : 's'} in the last 30 minutes. ${describeUses(target)}`,
-        evidence: [passEvidence(ctx.facts, target), ...logEvidence(entries)],
+        evidence: [...configEvidenceFor(ctx, target, entries, lc), ...logEvidence(entries)],
         fix: lc.fix(ctx, target, entries),
       });
     }

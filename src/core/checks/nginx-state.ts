@@ -64,7 +64,8 @@ export function configInvalid(ctx: CheckContext): Finding[] {
 function fixSummary(message: string | undefined): string {
   if (message?.includes('invalid URL prefix'))
     return 'Add the scheme: proxy_pass needs http:// (or https://)';
-  if (message?.includes('is not terminated by ";"')) return 'Add the missing ";"';
+  if (message && /is not terminated by ";"|unexpected "}"|expecting ";"/.test(message))
+    return 'Add the missing ";"';
   return 'Correct the line nginx -t names, run nginx -t, then reload';
 }
 
@@ -79,6 +80,17 @@ function editFor(
   if (prefix) {
     const edit = replaceOnLine(sources, error.file, error.line, prefix[1]!, `http://${prefix[1]}`);
     return edit ? { edit } : {};
+  }
+  // `server 127.0.0.1:3000` followed by `}`: nginx reports the brace; the missing ";" is on the line before.
+  if (/unexpected "}"|unexpected end of file, expecting ";"/.test(error.message)) {
+    const lines = (sources.get(error.file) ?? '').split('\n');
+    for (let n = error.line - 1; n >= 1; n--) {
+      const text = lines[n - 1] ?? '';
+      const code = text.trim();
+      if (code === '' || code.startsWith('#')) continue;
+      if (/[;{}]$/.test(code) || code.includes('#')) break;
+      return { edit: { file: error.file, line: n, before: text, after: `${text.trimEnd()};` } };
+    }
   }
   return {};
 }

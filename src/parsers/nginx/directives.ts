@@ -142,6 +142,19 @@ const SHAPES: ReadonlyMap<string, readonly Shape[]> = new Map<string, Shape[]>([
   ['zone', [shape(['http/upstream'], false, 1, 2), shape(['stream/upstream'], false, 1, 2)]],
 ]);
 
+/** directive → context → its shapes there (precomputed: the parser asks for every directive it reads). */
+const BY_CONTEXT: ReadonlyMap<string, ReadonlyMap<string, readonly Shape[]>> = new Map(
+  [...SHAPES].map(([name, shapes]) => {
+    const byCtx = new Map<string, Shape[]>();
+    for (const ctx of KNOWN_CONTEXTS)
+      byCtx.set(
+        ctx,
+        shapes.filter((s) => (s.contexts as readonly string[]).includes(ctx)),
+      );
+    return [name, byCtx] as const;
+  }),
+);
+
 /** crossplane's enter_block_ctx: nested locations keep the context `http/location`. */
 export function enterBlock(ctx: string, directive: string): string {
   if (directive === 'location' && (ctx === 'http' || ctx.startsWith('http/'))) return 'http/location';
@@ -158,10 +171,8 @@ export function checkDirective(
   nargs: number,
   terminator: ';' | '{',
 ): string | undefined {
-  if (!KNOWN_CONTEXTS.has(ctx)) return undefined;
-  const shapes = SHAPES.get(directive);
-  if (!shapes) return undefined;
-  const allowed = shapes.filter((s) => (s.contexts as readonly string[]).includes(ctx));
+  const allowed = BY_CONTEXT.get(directive)?.get(ctx);
+  if (allowed === undefined) return undefined; // an unknown directive, or a context we do not check
   if (allowed.length === 0) return `"${directive}" directive is not allowed here`;
   // As crossplane: the first shape's complaint wins when none fits (it is the one nginx tries).
   let reason = '';

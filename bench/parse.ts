@@ -1,0 +1,155 @@
+// Parse benchmark: an nginx config with 10,000 server blocks (and 2,500 upstream groups), as one
+// `nginx -T` dump. Prints the median parse time of several runs and the memory it takes.
+// Run: node --import tsx bench/parse.ts [SERVERS]   (target: parse under 250 ms for 10,000 servers)
+//      node --import tsx bench/parse.ts SERVERS --write FILE   writes the generated dump and exits
+
+import { writeFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { parseDump } from '../src/parsers/nginx/dump.js';
+import { parseFile } from '../src/parsers/nginx/parser.js';
+import { buildTree, findAll } from '../src/parsers/nginx/resolve.js';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+const SERVERS = Number(process.argv[2] ?? 10_000);
+const RUNS = 7;
+const WARMUP = 2;
+
+function upstreams(count: number): string {
+  let out = '';
+  for (let i = 0; i < count; i++) {
+    const port = 3000 + (i % 2000);
+    out +=
+      `upstream app_${i} {\n` +
+      `    zone app_${i} 64k;\n` +
+      `    server 10.0.${(i >> 8) & 255}.${i & 255}:${port} max_fails=3 fail_timeout=10s;\n` +
+      `    server 10.1.${(i >> 8) & 255}.${i & 255}:${port} backup;\n` +
+      `    keepalive 32;\n` +
+      `}\n\n`;
+  }
+  return out;
+}
+
+function server(i: number, groups: number): string {
+  const host = `site${i}.example.com`;
+  return `server {
+    listen 80;
+    listen [::]:80;
+    listen 443 ssl http2;
+    server_name ${host} www.${host};
+    ssl_certificate /etc/ssl/certs/${host}.pem;
+    ssl_certificate_key /etc/ssl/private/${host}.key;
+    access_log /var/log/nginx/${host}.access.log main;
+    root /var/www/${host};
+
+    location / {
+        try_files $uri $uri/ @app;   # static first
+    }
+
+    location @app {
+        proxy_pass http://app_${i % groups};
+        proxy_set_header Host $host;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_read_timeout 30s;
+    }
+
+    location /api/ {
+        proxy_pass http://127.0.0.1:${8000 + (i % 1000)}/;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+    }
+
+    location ~* \\.(png|jpg|css|js)$ {
+        expires 7d;
+        add_header Cache-Control "public, max-age=604800";
+    }
+
+    location = /healthz {
+        return 200 "ok\\n";
+    }
+}
+
+`;
+}
+
+function generate(servers: number): string {
+  const groups = Math.max(1, Math.floor(servers / 4));
+  const parts: string[] = [
+    'nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\n',
+    'nginx: configuration file /etc/nginx/nginx.conf test is successful\n',
+    '# configuration file /etc/nginx/nginx.conf:\n',
+    'user www-data;\nworker_processes auto;\npid /run/nginx.pid;\nerror_log /var/log/nginx/error.log;\n',
+    'events {\n    worker_connections 4096;\n}\n\nhttp {\n',
+    '    log_format main \'$remote_addr - [$time_local] "$request" $status $upstream_addr\';\n',
+    '    resolver 127.0.0.53 valid=30s;\n    include /etc/nginx/conf.d/*.conf;\n}\n\n',
+    '# configuration file /etc/nginx/conf.d/upstreams.conf:\n',
+    upstreams(groups),
+    '\n# configuration file /etc/nginx/conf.d/servers.conf:\n',
+  ];
+  for (let i = 0; i < servers; i++) parts.push(server(i, groups));
+  return parts.join('');
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function time<T>(fn: () => T): { ms: number; value: T } {
+  const start = process.hrtime.bigint();
+  const value = fn();
+  return { ms: Number(process.hrtime.bigint() - start) / 1e6, value };
+}
+
+function measure<T>(label: string, fn: () => T): T {
+  let value: T | undefined;
+  const times: number[] = [];
+  for (let i = 0; i < WARMUP + RUNS; i++) {
+    gc();
+    const r = time(fn);
+    if (i >= WARMUP) times.push(r.ms);
+    value = r.value;
+  }
+  const fmt = (n: number): string => n.toFixed(1).padStart(7);
+  console.log(
+    `${label.padEnd(44)} median ${fmt(median(times))} ms   min ${fmt(Math.min(...times))} ms   max ${fmt(Math.max(...times))} ms`,
+  );
+  return value!;
+}
+
+const MB = 1024 * 1024;
+const text = generate(SERVERS);
+const writeTo = process.argv.indexOf('--write');
+if (writeTo > 0) {
+  writeFileSync(process.argv[writeTo + 1]!, text);
+  process.exit(0);
+}
+const lines = text.split('\n').length;
+console.log(
+  `config: ${SERVERS} server blocks, ${Math.floor(SERVERS / 4)} upstream groups, ${lines} lines, ${(text.length / MB).toFixed(1)} MB`,
+);
+console.log(`runs: median of ${RUNS} after ${WARMUP} warm-up runs, node ${process.version}\n`);
+
+const serversHeader = '# configuration file /etc/nginx/conf.d/servers.conf:\n';
+const servers = text.slice(text.indexOf(serversHeader) + serversHeader.length);
+measure('parseFile (servers file: lexer + parser)', () =>
+  parseFile(servers, 'servers.conf', { ctx: 'http' }),
+);
+const config = measure('parseDump (split + parse + includes + tree)', () => parseDump(text));
+measure('buildTree (resolved tree only)', () => buildTree(config.payload));
+
+// Memory of one full parse, measured alone after a collection.
+gc();
+const before = process.memoryUsage();
+const kept = parseDump(text);
+const after = process.memoryUsage();
+const proxyPasses = findAll(kept.tree, 'proxy_pass').length;
+console.log(
+  `\nmemory of one parseDump result: heap +${((after.heapUsed - before.heapUsed) / MB).toFixed(1)} MB, ` +
+    `rss ${(after.rss / MB).toFixed(0)} MB, peak rss ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
+);
+console.log(
+  `check: ${kept.payload.status}, ${kept.payload.config.length} files, ${proxyPasses} proxy_pass directives`,
+);

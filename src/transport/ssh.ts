@@ -127,8 +127,15 @@ export class SshTransport implements Transport {
       this.client.on('close', () => this.drop(`the connection to ${this.description} closed`));
     } catch (error) {
       this.closeClients();
-      throw error;
+      if (error instanceof TransportError) throw error;
+      // Anything else is a bug or an ssh2 surprise; callers still get the one error type the interface promises.
+      throw new TransportError(
+        'other',
+        `SSH to ${this.description} failed: ${oneLine(String((error as Error).message ?? error))}`,
+      );
     }
+    // close() was called while we were connecting: do not leave the new connection open behind its back.
+    if (this.lost !== undefined) this.closeClients();
   }
 
   /** Connect to `target`, first through its jump host when it has one (recursively). */
@@ -156,24 +163,35 @@ export class SshTransport implements Transport {
       const timer = setTimeout(() => {
         reject(new TransportError('timeout', `jump host ${jump.name} timed out connecting to ${hostPort}`));
       }, this.options.readyTimeoutMs);
-      jumpClient.forwardOut('127.0.0.1', 0, target.address, target.port, (error, channel) => {
+      try {
+        jumpClient.forwardOut('127.0.0.1', 0, target.address, target.port, (error, channel) => {
+          clearTimeout(timer);
+          if (error) {
+            const reason = /refused/i.test(error.message)
+              ? 'refused'
+              : /timed out/i.test(error.message)
+                ? 'timeout'
+                : 'other';
+            reject(
+              new TransportError(
+                reason,
+                `jump host ${jump.name} could not reach ${hostPort}: ${oneLine(error.message)}`,
+              ),
+            );
+          } else {
+            resolve(channel);
+          }
+        });
+      } catch (error) {
+        // ssh2 throws (rather than calling back) when the jump connection is already gone.
         clearTimeout(timer);
-        if (error) {
-          const reason = /refused/i.test(error.message)
-            ? 'refused'
-            : /timed out/i.test(error.message)
-              ? 'timeout'
-              : 'other';
-          reject(
-            new TransportError(
-              reason,
-              `jump host ${jump.name} could not reach ${hostPort}: ${oneLine(error.message)}`,
-            ),
-          );
-        } else {
-          resolve(channel);
-        }
-      });
+        reject(
+          new TransportError(
+            'other',
+            `jump host ${jump.name} dropped the connection: ${(error as Error).message}`,
+          ),
+        );
+      }
     });
   }
 
@@ -325,49 +343,65 @@ export class SshTransport implements Transport {
       const execStarted = Date.now();
       this.inFlight.add(abort);
 
-      client.exec(line, (error, opened) => {
-        if (error) {
-          clearTimeout(timer);
-          this.inFlight.delete(abort);
-          done = true;
-          // sshd answers "open failed" past MaxSessions; with others still open, wait for fewer and try again.
-          if (/open failure/i.test(error.message) && this.slots.inUse > 1) {
-            this.slots.shrinkTo(this.slots.inUse - 1);
-            resolve('retry');
-          } else {
-            resolve(
-              failedResult(
-                spec.id,
-                command,
-                started,
-                `could not start the command: ${oneLine(error.message)}`,
-              ),
-            );
+      try {
+        client.exec(line, (error, opened) => {
+          if (error) {
+            clearTimeout(timer);
+            this.inFlight.delete(abort);
+            done = true;
+            // sshd answers "open failed" past MaxSessions; with others still open, wait for fewer and try again.
+            if (/open failure/i.test(error.message) && this.slots.inUse > 1) {
+              this.slots.shrinkTo(this.slots.inUse - 1);
+              resolve('retry');
+            } else {
+              resolve(
+                failedResult(
+                  spec.id,
+                  command,
+                  started,
+                  `could not start the command: ${oneLine(error.message)}`,
+                ),
+              );
+            }
+            return;
           }
-          return;
-        }
-        channel = opened;
-        if (done) {
-          // Aborted (connection lost) while the channel was opening.
-          opened.close();
-          return;
-        }
-        opened.on('data', (chunk: Buffer) => {
-          if (!stdout.push(chunk)) stop('output cap reached');
+          channel = opened;
+          if (done) {
+            // Aborted (connection lost) while the channel was opening.
+            opened.close();
+            return;
+          }
+          opened.on('data', (chunk: Buffer) => {
+            if (!stdout.push(chunk)) stop('output cap reached');
+          });
+          opened.stderr.on('data', (chunk: Buffer) => {
+            if (!stderr.push(chunk)) stop('output cap reached');
+          });
+          opened.on('exit', (code: number | null, signalName?: string) => {
+            exitCode = code;
+            signal = signalName;
+            // timeout(1) exits 124 after TERM, 137 after KILL: the deadline passed, not the command's own failure.
+            if ((code === 124 || code === 137) && Date.now() - execStarted >= timeoutMs)
+              stopped ??= 'timeout';
+          });
+          opened.on('close', () => finish());
+          if (stopped !== undefined) {
+            // The backstop fired while the channel was still opening: end it at once.
+            signalChannel(opened, 'TERM');
+            opened.close();
+            return;
+          }
+          opened.end(spec.stdin ?? '');
         });
-        opened.stderr.on('data', (chunk: Buffer) => {
-          if (!stderr.push(chunk)) stop('output cap reached');
-        });
-        opened.on('exit', (code: number | null, signalName?: string) => {
-          exitCode = code;
-          signal = signalName;
-          // timeout(1) exits 124 after TERM, 137 after KILL: the deadline passed, not the command's own failure.
-          if ((code === 124 || code === 137) && Date.now() - execStarted >= timeoutMs) stopped ??= 'timeout';
-        });
-        opened.on('close', () => finish());
-        if (stopped !== undefined) stop(stopped);
-        opened.end(spec.stdin ?? '');
-      });
+      } catch (error) {
+        // ssh2 throws "Not connected" (rather than calling back) once the connection is gone.
+        clearTimeout(timer);
+        this.inFlight.delete(abort);
+        done = true;
+        resolve(
+          failedResult(spec.id, command, started, `could not start the command: ${(error as Error).message}`),
+        );
+      }
     });
   }
 

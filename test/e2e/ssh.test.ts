@@ -212,7 +212,7 @@ describe('SSH transport against a real sshd', () => {
       Array.from({ length: 20 }, (_, i) => [0, `${i}\n`, undefined]),
     );
     expect(elapsed).toBeGreaterThanOrEqual(1_200);
-    expect(elapsed).toBeLessThan(4_000);
+    expect(elapsed).toBeLessThan(6_000);
     expect(logins(server) - before).toBe(1);
     console.info(
       `[figures] 20 parallel commands (echo) over one connection: ${quickMs.toFixed(0)} ms; 20 × sleep 0.4: ${elapsed.toFixed(0)} ms`,
@@ -276,7 +276,7 @@ describe('SSH transport against a real sshd', () => {
     const started = performance.now();
     const result = await transport.run({ id: 'sleep', argv: ['sleep', '31.5'], timeoutMs: 500 });
     expect(result).toMatchObject({ exitCode: null, error: 'timeout' });
-    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(performance.now() - started).toBeLessThan(3_000);
     // The regex keeps pgrep from matching the `timeout … pgrep` wrapper that runs it.
     expect(await transport.run({ id: 'pgrep', argv: ['pgrep', '-f', '^sleep 31[.]5'] })).toMatchObject({
       exitCode: 1,
@@ -297,7 +297,7 @@ describe('SSH transport against a real sshd', () => {
   it('finishes commands in flight, and refuses new ones, when the connection dies', async () => {
     const transport = await connected();
     const pending = transport.run({ id: 'sleep', argv: ['sleep', '5'] });
-    // Kill the sshd process serving this connection (the shell's parent's parent: sshd → sshd session → sh).
+    // Kill the sshd process serving this connection: sh's parent is timeout(1), whose parent is that sshd.
     await transport.run({ id: 'kill', argv: ['sh', '-c', 'kill -KILL $(ps -o ppid= -p $PPID)'] });
     const result = await pending;
     expect(result.exitCode).toBeNull();

@@ -6,6 +6,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BackendBehaviour, BackendServerConfig } from './backend-server.js';
+import { childPid } from './holder.js';
 import { nsenterArgv, type RunAs } from './ns-exec.js';
 import { LAB_ENV, LabError, processExists, waitFor } from './proc.js';
 
@@ -156,11 +157,14 @@ export async function startBackend(
       child.stdout!.on('data', (chunk: Buffer) => {
         out += chunk.toString('utf8');
         if (!settled && out.includes('ready\n') && child.pid !== undefined) {
+          // The backend is nsenter's child (nsenter forks to enter the host's PID namespace).
+          const pid = childPid(child.pid);
+          if (pid === undefined) return fail('vanished after starting');
           settled = true;
           clearTimeout(timer);
           child.stdout!.destroy();
           child.unref();
-          resolve(child.pid);
+          resolve(pid);
         }
       });
       child.on('error', (e) => fail(`could not start: ${e.message}`));

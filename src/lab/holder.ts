@@ -1,8 +1,11 @@
-// The holder: one long-lived process per host that owns the host's mount namespace (and UTS
-// namespace, for its hostname). `ip netns exec` makes a fresh mount namespace on every call, so
-// the holder is started once and every later command joins it with `nsenter --target <pid>`:
-// then nginx, sshd, the backends and every SSH session see the same private /etc/nginx and /run.
+// The holder: one long-lived process per host that owns the host's mount, UTS (hostname) and PID
+// namespaces. `ip netns exec` makes a fresh mount namespace on every call, so the holder is started
+// once and every later command joins it with `nsenter --target <pid>`: then nginx, sshd, the
+// backends and every SSH session see the same private /etc/nginx and /run, and `ps` on the host
+// shows the host's processes only (the collector looks for the nginx master in ps). The holder is
+// the namespace's PID 1 and reaps orphans like an init; when it dies, the kernel kills the rest.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { LAB_ENV, LabError } from './proc.js';
 
 /**
@@ -22,7 +25,7 @@ name=$1 addr=$2 gw=$3 fstab=$4
 hostname "$name"
 mount --all --fstab "$fstab"
 echo ready
-exec sleep infinity
+exec perl -e '$0 = "init"; while (1) { sleep 1 if waitpid(-1, 0) < 0 }'
 `;
 
 /** fstab(5) text binding each [source, mount point] in order (whitespace and backslashes escaped as octal). */
@@ -44,7 +47,11 @@ export interface HolderOptions {
   timeoutMs?: number;
 }
 
-/** Starts the holder and resolves with its pid once its network and mounts are in place. */
+/**
+ * Starts the holder and resolves with its pid (as the root namespace numbers it) once its network
+ * and mounts are in place. The spawned process is `unshare`, which forks the namespace's PID 1 and
+ * waits for it: the holder is that child.
+ */
 export function startHolder(options: HolderOptions): Promise<number> {
   const args = [
     'netns',
@@ -53,6 +60,9 @@ export function startHolder(options: HolderOptions): Promise<number> {
     'unshare',
     '--mount',
     '--uts',
+    '--pid',
+    '--fork',
+    '--mount-proc',
     '--propagation',
     'private',
     '/bin/sh',
@@ -85,13 +95,18 @@ export function startHolder(options: HolderOptions): Promise<number> {
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString('utf8');
       if (!settled && out.includes('ready\n') && child.pid !== undefined) {
-        settled = true;
         clearTimeout(timer);
         // The holder lives on past this call; the lab's event loop must not wait for it.
         child.stdout.destroy();
         child.stderr.destroy();
         child.unref();
-        resolve(child.pid);
+        const holder = childPid(child.pid);
+        if (holder === undefined) {
+          fail(`holder for ${options.netns} has no PID 1`);
+          return;
+        }
+        settled = true;
+        resolve(holder);
       }
     });
     child.on('error', (e) => fail(`cannot start the holder for ${options.netns}: ${e.message}`));
@@ -99,4 +114,15 @@ export function startHolder(options: HolderOptions): Promise<number> {
       fail(`holder for ${options.netns} exited (${code ?? signal}) during setup`),
     );
   });
+}
+
+/** The (only) child of `pid`, from /proc. */
+export function childPid(pid: number): number | undefined {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/);
+    const first = Number(children[0]);
+    return Number.isInteger(first) && first > 0 ? first : undefined;
+  } catch {
+    return undefined;
+  }
 }

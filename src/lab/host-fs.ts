@@ -3,7 +3,18 @@
 // writes a host's files from the root namespace through this map, and never outside it: a path that
 // is not private to the host (or a symlink that leads out) is refused rather than written on the machine.
 import { existsSync } from 'node:fs';
-import { chmod, chown, lstat, mkdir, readFile, readlink, realpath, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  chown,
+  lstat,
+  mkdir,
+  readFile,
+  readlink,
+  realpath,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { posix } from 'node:path';
 import { LabError } from './proc.js';
 
@@ -100,6 +111,15 @@ export class HostFs {
       await chown(target, options.uid ?? -1, options.gid ?? -1);
     }
     return target;
+  }
+
+  /** Makes `insidePath` a symbolic link to `target` (kept verbatim: it is resolved inside the host). */
+  async symlink(insidePath: string, target: string): Promise<void> {
+    const link = this.backingPath(insidePath);
+    await this.resolve(posix.dirname(insidePath));
+    await mkdir(posix.dirname(link), { recursive: true });
+    await rm(link, { force: true });
+    await symlink(target, link);
   }
 
   async readFile(insidePath: string): Promise<string> {

@@ -12,14 +12,18 @@ import { bindFstab, startHolder } from './holder.js';
 import { HostFs, PRIVATE_DIRS, PRIVATE_SUDOERS_DIR, type WriteOptions } from './host-fs.js';
 import { deleteNetnsAndLinks, killNetnsProcesses, listLinks } from './netns.js';
 import { NginxControl } from './nginx.js';
+import { findPhpFpm, phpFpmConfig, type PhpFpmSpec } from './php-fpm.js';
 import { nsenterArgv } from './ns-exec.js';
-import { LabError, describeFailure, run, runOk, type RunResult } from './proc.js';
+import { machinePid } from './pid-map.js';
+import { LabError, describeFailure, run, runOk, waitFor, type RunResult } from './proc.js';
 import { fingerprintOfLine, knownHostsLine, writeEd25519 } from './ssh-keys.js';
 import { SSHD_PID_FILE, readPid, sshdConfig, sshdPaths, startSshd, stopSshd } from './sshd.js';
 
 export interface NginxSpec {
   /** Files to write, relative to /etc/nginx ("conf.d/shop.conf") or absolute inside the host. */
   files?: Record<string, string>;
+  /** Symbolic links to make: link path → target, both relative to /etc/nginx or absolute (sites-enabled/shop → ../sites-available/shop). */
+  links?: Record<string, string>;
   /** Remove Debian's default site (sites-enabled/default). Default: true when `files` are given. */
   removeDefaultSite?: boolean;
   /** Start nginx once the host is up. Default true. */
@@ -30,6 +34,8 @@ export interface HostSpec {
   /** Debian's stock nginx config (default site) unless files are given. */
   nginx?: NginxSpec;
   backends?: BackendSpec[];
+  /** Debian's php-fpm as a FastCGI backend (where installed). */
+  phpFpm?: PhpFpmSpec;
   firewall?: FirewallSpec;
   /** Extra accounts (a non-root SSH user with sudo rules). */
   users?: LabUser[];
@@ -90,7 +96,6 @@ export class LabHost {
   /** Milliseconds from the start of setup to the end of each phase (for benchmarks and curiosity). */
   readonly setupTimings: Record<string, number> = {};
   holderPid = 0;
-  private sshdPid = 0;
   private currentHostKey = '';
   private tornDown = false;
 
@@ -112,6 +117,7 @@ export class LabHost {
     this.nginx = new NginxControl({
       name: ctx.name,
       run: (argv) => this.exec(argv),
+      machinePid: (nsPid) => machinePid(this.holderPid, nsPid),
       resolve: (p) => this.fs.resolve(p),
       writeFile: (p, content) => this.fs.writeFile(p, content),
     });
@@ -171,6 +177,7 @@ export class LabHost {
       this.startSshd().then(() => phase('sshd')),
       this.applyFirewall(spec.firewall ?? {}).then(() => phase('firewall')),
       ...(spec.backends ?? []).map((b) => this.startBackend(b).then(() => phase(`backend ${b.name}`))),
+      spec.phpFpm ? this.startPhpFpm(spec.phpFpm).then(() => phase('php-fpm')) : undefined,
       spec.nginx?.start !== false ? this.nginx.start().then(() => phase('nginx')) : undefined,
     ]);
     phase('total');
@@ -209,9 +216,11 @@ export class LabHost {
     if (nginx.removeDefaultSite ?? nginx.files !== undefined) {
       await unlink(posix.join(root, '/etc/nginx/sites-enabled/default')).catch(() => undefined);
     }
-    for (const [path, content] of Object.entries(nginx.files ?? {})) {
-      await this.fs.writeFile(path.startsWith('/') ? path : `/etc/nginx/${path}`, content);
-    }
+    const inNginx = (path: string): string => (path.startsWith('/') ? path : `/etc/nginx/${path}`);
+    for (const [path, content] of Object.entries(nginx.files ?? {}))
+      await this.fs.writeFile(inNginx(path), content);
+    for (const [path, target] of Object.entries(nginx.links ?? {}))
+      await this.fs.symlink(inNginx(path), target);
     for (const [path, content] of Object.entries(spec.files ?? {})) await this.fs.writeFile(path, content);
   }
 
@@ -322,17 +331,30 @@ export class LabHost {
     for (const command of firewallCommands(spec)) await this.execOk(command.argv, { stdin: command.stdin });
   }
 
+  /** Starts php-fpm with one pool (see php-fpm.ts); resolves when its socket exists. */
+  async startPhpFpm(spec: PhpFpmSpec = {}): Promise<void> {
+    const fpm = findPhpFpm();
+    if (!fpm) throw new LabError(`${this.name}: php-fpm is not installed on this machine`);
+    const config = posix.join(this.dir, 'php-fpm.conf');
+    await writeFile(config, phpFpmConfig(spec, fpm.version));
+    await this.fs.mkdir('/run/php', { mode: 0o755 });
+    await this.execOk([fpm.binary, '--fpm-config', config]);
+    const socket = await this.fs.resolve(spec.listen ?? `/run/php/php${fpm.version}-fpm.sock`);
+    if (!(await waitFor(() => existsSync(socket), 5_000)))
+      throw new LabError(`${this.name}: php-fpm made no socket`);
+  }
+
   async startSshd(): Promise<void> {
     const paths = sshdPaths(this.dir);
     const pidFile = await this.fs.resolve(SSHD_PID_FILE);
     await rm(pidFile, { force: true });
-    this.sshdPid = await startSshd((argv) => nsenterArgv(this.holderPid, argv), paths, pidFile);
+    await startSshd((argv) => nsenterArgv(this.holderPid, argv), paths, pidFile);
   }
 
   /** Stops sshd: SSH to the host is then refused, while nginx and the backends keep running. */
   async stopSshd(): Promise<void> {
-    await stopSshd(this.sshdPid || (await readPid(await this.fs.resolve(SSHD_PID_FILE))));
-    this.sshdPid = 0;
+    const nsPid = await readPid(await this.fs.resolve(SSHD_PID_FILE));
+    if (nsPid > 0) await stopSshd(await machinePid(this.holderPid, nsPid));
   }
 
   /**

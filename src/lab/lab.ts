@@ -48,7 +48,7 @@ export interface Ghost {
   address: string;
 }
 
-const REQUIRED_PROGRAMS = ['ip', 'nsenter', 'unshare', 'setpriv', 'mount', 'sshd', 'nginx'];
+const REQUIRED_PROGRAMS = ['ip', 'nsenter', 'unshare', 'setpriv', 'mount', 'perl', 'sshd', 'nginx'];
 
 export class Lab {
   readonly hosts = new Map<string, LabHost>();
@@ -145,13 +145,17 @@ export class Lab {
     return host;
   }
 
-  /** Creates and starts a host; the inventory and known_hosts list it once this resolves. */
-  async addHost(name: string, spec: HostSpec = {}): Promise<LabHost> {
+  /**
+   * Creates and starts a host; the inventory and known_hosts list it once this resolves. `spec` may
+   * be a function of the host's address, for configs that name it (nginx → the host's LAN IP).
+   */
+  async addHost(name: string, spec: HostSpec | ((address: string) => HostSpec) = {}): Promise<LabHost> {
     this.assertUsable();
     const problem = hostNameProblem(name);
     if (problem) throw new LabError(problem);
     if (this.hosts.has(name) || this.ghosts.has(name)) throw new LabError(`lab already has a host ${name}`);
     const index = this.nextIndex++;
+    const address = hostAddress(this.id, index);
     const host = await LabHost.create(
       {
         name,
@@ -159,14 +163,14 @@ export class Lab {
         netns: netnsName(this.prefix, this.id, name),
         veth: vethName(this.prefix, this.id, index),
         bridge: this.bridge,
-        address: hostAddress(this.id, index),
+        address,
         gateway: this.defaultGateway,
         hostDir: posix.join(this.dir, 'hosts', name),
         sharedFiles: this.sharedMounts(),
         clientPublicKey: this.clientPublicKey,
         backendScript: this.backendScript,
       },
-      spec,
+      typeof spec === 'function' ? spec(address) : spec,
     );
     this.hosts.set(name, host);
     await this.writeSharedFiles();

@@ -1,5 +1,6 @@
 // Network namespaces and links of the root namespace: listing, emptying and deleting them.
 import { readdir, readlink, stat } from 'node:fs/promises';
+import { namespacePid } from './pid-map.js';
 import { processExists, run, waitFor } from './proc.js';
 
 const NETNS_DIR = '/run/netns';
@@ -33,20 +34,36 @@ export async function pidsInNetns(names: string[]): Promise<number[]> {
   return pids;
 }
 
-/** SIGKILLs every process in the namespaces and waits (up to 5 s) until they are gone. */
+/**
+ * SIGKILLs every process in the namespaces and waits (a few seconds at most) until they are gone.
+ * Each host's PID-namespace init (its holder) goes first: the kernel then kills the host's
+ * processes and the init reaps them. Killed all at once, a backend could outlive its nsenter
+ * parent as a zombie handed to the machine's own pid 1, which (in containers and micro-VMs) may
+ * reap late or never, keeping the dying init waiting.
+ */
 export async function killNetnsProcesses(names: string[]): Promise<void> {
+  const inits: number[] = [];
+  for (const pid of await pidsInNetns(names)) {
+    if (pid !== 1 && (await namespacePid(pid)) === 1) inits.push(pid);
+  }
+  killAll(inits);
+  await waitFor(() => inits.every((pid) => !processExists(pid)), 2_000, 5);
   for (let round = 0; round < 3; round++) {
     const pids = (await pidsInNetns(names)).filter((pid) => pid !== process.pid);
     if (pids.length === 0) return;
-    for (const pid of pids) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
+    killAll(pids);
     // New processes (a forking sshd) may appear while the old ones die: look again.
     await waitFor(() => pids.every((pid) => !processExists(pid)), 2_000, 5);
+  }
+}
+
+function killAll(pids: number[]): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
   }
 }
 

@@ -9,6 +9,8 @@ export const NGINX_PID_FILE = '/run/nginx.pid';
 export interface NginxHost {
   readonly name: string;
   run(argv: string[]): Promise<RunResult>;
+  /** The machine's pid for a pid as the host numbers it (0 when none). */
+  machinePid(nsPid: number): Promise<number>;
   /** Backing path (outside the host) of a private file inside it. */
   resolve(insidePath: string): Promise<string>;
   writeFile(insidePath: string, content: string): Promise<string>;
@@ -20,10 +22,13 @@ export class NginxControl {
 
   constructor(private readonly host: NginxHost) {}
 
+  /** The master's pid as the machine numbers it (nginx.pid holds the host's own number); 0 when none runs. */
   async masterPid(): Promise<number> {
     const text = await readFile(await this.host.resolve(NGINX_PID_FILE), 'utf8').catch(() => '');
-    const pid = Number(text.trim());
-    return Number.isInteger(pid) && pid > 0 && processExists(pid) ? pid : 0;
+    const nsPid = Number(text.trim());
+    if (!Number.isInteger(nsPid) || nsPid <= 0) return 0;
+    const pid = await this.host.machinePid(nsPid);
+    return pid > 0 && processExists(pid) ? pid : 0;
   }
 
   async isRunning(): Promise<boolean> {
@@ -89,9 +94,16 @@ export class NginxControl {
     return pids;
   }
 
+  /**
+   * Waits for new workers and for the old ones to leave: right after the reload signal, old workers
+   * still accept connections and would answer with the old configuration.
+   */
   private async waitForWorkers(old: Set<number>): Promise<void> {
-    const ok = await waitFor(async () => (await this.workerPids()).some((pid) => !old.has(pid)), 5_000);
-    if (!ok) throw new LabError(`${this.host.name}: nginx started no new worker processes`);
+    const ok = await waitFor(async () => {
+      const now = await this.workerPids();
+      return now.some((pid) => !old.has(pid)) && now.every((pid) => !old.has(pid));
+    }, 10_000);
+    if (!ok) throw new LabError(`${this.host.name}: nginx did not replace its worker processes`);
   }
 
   private async check(argv: string[], what: string): Promise<void> {

@@ -1,5 +1,6 @@
-// Commands inside a lab host: join the holder's mount, network and UTS namespaces with nsenter,
-// then (optionally) drop to another user with setpriv, all as argv.
+// Commands inside a lab host: join the holder's mount, network, UTS and PID namespaces with
+// nsenter, then (optionally) drop to another user with setpriv, all as argv. Entering a PID
+// namespace makes nsenter fork: the program runs as nsenter's child, and nsenter exits with its status.
 
 export interface RunAs {
   user: string;
@@ -9,7 +10,7 @@ export interface RunAs {
 
 /** nsenter argv that runs `argv` inside the host whose holder has pid `holderPid`. */
 export function nsenterArgv(holderPid: number, argv: string[], as?: RunAs): string[] {
-  const enter = ['nsenter', '--target', String(holderPid), '--mount', '--net', '--uts', '--'];
+  const enter = ['nsenter', '--target', String(holderPid), '--mount', '--net', '--uts', '--pid', '--'];
   if (as === undefined || as.user === 'root') return [...enter, ...argv];
   // setpriv resolves names inside the host (its private /etc/passwd, when it has one).
   return [

@@ -64,7 +64,7 @@ export async function readPid(pidFile: string): Promise<number> {
   return Number.isInteger(pid) && pid > 0 ? pid : 0;
 }
 
-/** Stops the listening sshd (sessions already open stay, as with `systemctl stop ssh`). */
+/** Stops the listening sshd, given its machine pid (sessions already open stay, as with `systemctl stop ssh`). */
 export async function stopSshd(pid: number): Promise<void> {
   if (pid <= 0 || !processExists(pid)) return;
   process.kill(pid, 'SIGTERM');

@@ -1,0 +1,101 @@
+// Every staged cause of a 502 (and the ways a host can be out of reach), for the end-to-end suite,
+// the benchmarks and `upstream-doctor demo`.
+import { findPhpFpm } from '../php-fpm.js';
+import { deploySudo, hostDown, hostKeyChanged, sshRefused, sudoPassword } from './access.js';
+import {
+  closedConnection,
+  headerTooBig,
+  noLiveUpstreams,
+  protocolMismatch,
+  resetConnection,
+  slowBackend,
+} from './behaviour.js';
+import { configInvalid, configNotReloaded, nginxNotRunning, resolverMissing } from './config.js';
+import {
+  addressMismatch,
+  healthy,
+  ipv6Loopback,
+  ipv6OnlyApp,
+  nothingListening,
+  portMismatch,
+} from './connect.js';
+import { firewallDrop, firewallReject, upstreamUnreachable } from './firewall.js';
+import type { Scenario } from './types.js';
+import { phpFpmSocketMissing, unixSocketMissing, unixSocketPermission } from './unix.js';
+
+export const ALL_SCENARIOS: readonly Scenario[] = [
+  healthy,
+  portMismatch,
+  addressMismatch,
+  ipv6Loopback,
+  ipv6OnlyApp,
+  nothingListening,
+  unixSocketMissing,
+  unixSocketPermission,
+  phpFpmSocketMissing,
+  firewallReject,
+  firewallDrop,
+  upstreamUnreachable,
+  configInvalid,
+  configNotReloaded,
+  nginxNotRunning,
+  resolverMissing,
+  closedConnection,
+  resetConnection,
+  protocolMismatch,
+  slowBackend,
+  headerTooBig,
+  noLiveUpstreams,
+  deploySudo,
+  sudoPassword,
+  hostKeyChanged,
+  sshRefused,
+  hostDown,
+];
+
+/** Whether this machine has what the scenario needs beyond the lab itself. */
+export function scenarioAvailable(scenario: Scenario): boolean {
+  return scenario.requires !== 'php-fpm' || findPhpFpm() !== undefined;
+}
+
+/** The scenarios this machine can stage. */
+export function availableScenarios(): Scenario[] {
+  return ALL_SCENARIOS.filter(scenarioAvailable);
+}
+
+export function scenarioById(id: string): Scenario | undefined {
+  return ALL_SCENARIOS.find((s) => s.id === id);
+}
+
+export * from './types.js';
+export { diagnosisSudoers, passwordSudoers } from './sudoers.js';
+export { lineOf, SHOP_CONF } from './site.js';
+export {
+  addressMismatch,
+  closedConnection,
+  configInvalid,
+  configNotReloaded,
+  deploySudo,
+  firewallDrop,
+  firewallReject,
+  headerTooBig,
+  healthy,
+  hostDown,
+  hostKeyChanged,
+  ipv6Loopback,
+  ipv6OnlyApp,
+  nginxNotRunning,
+  noLiveUpstreams,
+  nothingListening,
+  phpFpmSocketMissing,
+  portMismatch,
+  protocolMismatch,
+  resetConnection,
+  resolverMissing,
+  slowBackend,
+  sshRefused,
+  sudoPassword,
+  unixSocketMissing,
+  unixSocketPermission,
+  upstreamUnreachable,
+};

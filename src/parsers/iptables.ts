@@ -41,6 +41,17 @@ const NON_TERMINAL_TARGETS = new Set([
   'TCPOPTSTRIP',
 ]);
 
+const PROTOCOL_MODULES = new Set(['tcp', 'udp', 'sctp', 'dccp', 'udplite']);
+const PROTOCOL_OPTIONS = new Set([
+  '--dport',
+  '--sport',
+  '--destination-port',
+  '--source-port',
+  '--syn',
+  '--tcp-flags',
+  '--tcp-option',
+]);
+
 const DEFAULT_REJECT = { 4: 'icmp-port-unreachable', 6: 'icmp6-port-unreachable' } as const;
 
 export function parseIptablesSave(text: string, family?: 4 | 6): Parsed<IptablesRuleset> {
@@ -267,11 +278,19 @@ function parseRule(
     if (v.startsWith('--')) {
       const { values, next } = takeValues(words, i + 1);
       const option = { name: v, values, negated };
-      if (module) module.options.push(option);
+      // A port option belongs to the protocol's own match, which `-p tcp` loads implicitly, even when another
+      // module was named last (`-p tcp -m recent --rcheck --dport 22`).
+      const protocolOption = PROTOCOL_OPTIONS.has(v) && !PROTOCOL_MODULES.has(module?.name ?? '');
+      if (module && !protocolOption) module.options.push(option);
       else {
-        // A match option without `-m`: iptables loads the protocol's module implicitly (`-p tcp --dport 22`).
-        module = { name: protocol ?? '', options: [option] };
-        modules.push(module);
+        const name = protocol ?? '';
+        let own = modules.find((m) => m.name === name);
+        if (!own) {
+          own = { name, options: [] };
+          modules.push(own);
+        }
+        own.options.push(option);
+        if (!module) module = own;
       }
       i = next;
       continue;

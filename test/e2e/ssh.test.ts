@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Target } from '../../src/inventory/types.js';
 import { SshTransport, type SshOptions } from '../../src/transport/ssh.js';
 import { TransportError } from '../../src/transport/types.js';
-import { freePort, generateKey, startSshd, type KeyPair, type Sshd } from './support/sshd.js';
+import { dieWithParent, freePort, generateKey, startSshd, type KeyPair, type Sshd } from './support/sshd.js';
 
 const run = promisify(execFile);
 
@@ -406,7 +406,8 @@ describe('authentication', () => {
 
   it('uses ssh-agent when useAgent is set', async () => {
     const socket = join(dir, 'agent.sock');
-    const agent: ChildProcess = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
+    const [program, ...args] = dieWithParent(['ssh-agent', '-D', '-a', socket]);
+    const agent: ChildProcess = spawn(program!, args, { stdio: 'ignore' });
     cleanups.push(async () => agent.kill());
     for (let i = 0; i < 100; i++) {
       if (

@@ -123,10 +123,15 @@ mount --bind "$dir/home/root" /root
 exec /usr/sbin/sshd -D -e -f "$dir/sshd_config"`;
 
 const live = new Set<ChildProcess>();
-// Last resort if a test run dies without its afterAll: no sshd outlives the test process.
+// A test process that exits without its afterAll still takes its servers down (see also --pdeathsig below).
 process.once('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
+
+/** argv that the kernel KILLs when this (test) process dies, for helpers like ssh-agent. */
+export function dieWithParent(argv: string[]): string[] {
+  return ['setpriv', '--pdeathsig', 'KILL', ...argv];
+}
 
 export async function startSshd(options: SshdOptions): Promise<Sshd> {
   const address = options.address ?? '127.0.0.1';
@@ -208,7 +213,10 @@ export async function startSshd(options: SshdOptions): Promise<Sshd> {
     'sshd-setup',
     dir,
   ];
-  const argv = options.netns !== undefined ? ['ip', 'netns', 'exec', options.netns, ...unshare] : unshare;
+  const inNetns = options.netns !== undefined ? ['ip', 'netns', 'exec', options.netns, ...unshare] : unshare;
+  // If this test process dies without cleaning up (killed, hook timeout), the kernel KILLs unshare, and with
+  // it (--kill-child) the whole namespace: no sshd outlives its test run.
+  const argv = dieWithParent(inNetns);
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   live.add(child);
   let log = '';

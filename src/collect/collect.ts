@@ -14,6 +14,7 @@ import {
   BASE_COMMANDS,
   catCommand,
   errorLogCommand,
+  frontendFirewallCommands,
   getentCommand,
   idCommand,
   listDirCommand,
@@ -59,8 +60,7 @@ const PEER_COMMAND_IDS = new Set([
   'ip6tables-save',
   'nft-json',
   'nft-text',
-  'ufw',
-  'firewalld',
+  'ufw-conf',
   'systemctl-units',
 ]);
 
@@ -106,7 +106,10 @@ export async function collect(
     progress('reading processes, listeners, firewall');
     await visit.run(options.peer ? BASE_COMMANDS.filter((c) => PEER_COMMAND_IDS.has(c.id)) : BASE_COMMANDS);
     if (options.peer) {
-      await visit.run([systemctlShowCommand(unitsToShow(visit))]);
+      await visit.run([
+        systemctlShowCommand(unitsToShow(visit)),
+        ...frontendFirewallCommands(visit.stdout('ufw-conf'), visit.stdout('ps')),
+      ]);
     } else {
       await collectNginx(visit, progress);
       await collectPeers(visit, options, progress);
@@ -128,7 +131,10 @@ async function collectNginx(visit: Visit, progress: (step: string) => void): Pro
   const configPath = master?.configPath && SAFE_PATH.test(master.configPath) ? master.configPath : undefined;
   const prefix = master?.prefix && SAFE_PATH.test(master.prefix) ? master.prefix : undefined;
   progress('reading nginx config (nginx -T, nginx -t)');
-  await visit.run(nginxCommands(binary, configPath, prefix));
+  await visit.run([
+    ...nginxCommands(binary, configPath, prefix),
+    ...frontendFirewallCommands(visit.stdout('ufw-conf'), visit.stdout('ps')),
+  ]);
 
   // nginx -T prints nothing when the config is invalid: read the files ourselves, following includes.
   if (visit.results['nginx-T']?.exitCode !== 0) {

@@ -29,8 +29,8 @@ export const BASE_COMMANDS: CommandSpec[] = [
   spec('ip6tables-save', ['ip6tables-save', '-t', 'filter'], true),
   spec('nft-json', ['nft', '-j', 'list', 'ruleset'], true),
   spec('nft-text', ['nft', '-a', 'list', 'ruleset'], true),
-  spec('ufw', ['ufw', 'status', 'verbose'], true),
-  spec('firewalld', ['firewall-cmd', '--list-all'], true),
+  // ufw and firewall-cmd are Python programs (half a second each to start): asked only when active.
+  spec('ufw-conf', ['cat', '/etc/ufw/ufw.conf']),
   spec('resolv-conf', ['cat', '/etc/resolv.conf']),
   spec('getenforce', ['getenforce']),
   spec('getsebool', ['getsebool', 'httpd_can_network_connect']),
@@ -44,6 +44,14 @@ export const BASE_COMMANDS: CommandSpec[] = [
     '--no-pager',
   ]),
 ];
+
+/** ufw when /etc/ufw/ufw.conf says it is enabled; firewalld when its daemon runs. */
+export function frontendFirewallCommands(ufwConf: string, processes: string): CommandSpec[] {
+  return [
+    ...(/^\s*ENABLED\s*=\s*yes\b/im.test(ufwConf) ? [spec('ufw', ['ufw', 'status', 'verbose'], true)] : []),
+    ...(/\bfirewalld\b/.test(processes) ? [spec('firewalld', ['firewall-cmd', '--list-all'], true)] : []),
+  ];
+}
 
 /** nginx's own view, asked of the binary the running master was started from, with its -c and -p. */
 export function nginxCommands(binary: string, configPath?: string, prefix?: string): CommandSpec[] {

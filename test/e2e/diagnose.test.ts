@@ -1,0 +1,94 @@
+// End to end: the real `upstream-doctor diagnose` binary, over real SSH, against every lab scenario.
+// Each diagnosis must name the staged root cause with its evidence and fix, exit with the design's code,
+// and leave the host's /etc/nginx byte-identical.
+import { execFile } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Lab, type LabHost } from '../../src/lab/index.js';
+import { availableScenarios, type StagedScenario } from '../../src/lab/scenarios/index.js';
+import type { Report } from '../../src/core/types.js';
+import { expectReportMeets } from '../support/expectation.js';
+
+const BIN = new URL('../../bin/upstream-doctor.js', import.meta.url).pathname;
+const scenarios = availableScenarios();
+let lab: Lab;
+const staged = new Map<string, StagedScenario>();
+const before = new Map<string, string>();
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', ...env } },
+      (error, stdout, stderr) => resolve({ code: error ? (error.code as number | null) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/** Every file under /etc/nginx with its sha256, as the host sees it. */
+async function nginxTree(host: LabHost): Promise<string> {
+  const r = await host.exec(['sh', '-c', 'find /etc/nginx -type f -print0 | sort -z | xargs -0 sha256sum']);
+  return r.stdout;
+}
+
+beforeAll(async () => {
+  lab = await Lab.create({ prefix: 'udd' });
+  const results = await Promise.all(scenarios.map((s) => s.stage(lab)));
+  for (const s of results) {
+    staged.set(s.id, s);
+    for (const host of s.hosts) before.set(host.name, await nginxTree(host));
+  }
+}, 240_000);
+
+afterAll(async () => {
+  await lab?.teardown();
+});
+
+describe('upstream-doctor diagnose against lab hosts', () => {
+  it.each(scenarios.map((s) => s.id))('%s', async (id) => {
+    const s = staged.get(id)!;
+    const run = await cli(['diagnose', '--inventory', lab.inventoryPath, '--json', s.expect.target]);
+    expect(run.stderr).not.toMatch(/\n\s+at /); // never a stack trace
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.target).toBe(s.expect.target);
+    expectReportMeets(report, s.expect);
+    expect(run.code).toBe(s.expect.exitCode);
+    if (s.expect.unreachable) {
+      const finding = report.findings[0]!;
+      expect(finding.cause).toBe('host-unreachable');
+      if (s.expect.unreachable.messageIncludes) expect(finding.detail).toContain(s.expect.unreachable.messageIncludes);
+    }
+    for (const host of s.hosts) expect(await nginxTree(host), `${host.name}: /etc/nginx changed`).toBe(before.get(host.name));
+  });
+
+  it('diagnoses several hosts at once: a JSON array in the order asked, the worst exit code', async () => {
+    const run = await cli(['diagnose', '--inventory', lab.inventoryPath, '--json', 'healthy', 'port-mismatch', 'host-down']);
+    const reports = JSON.parse(run.stdout) as Report[];
+    expect(reports.map((r) => r.target)).toEqual(['healthy', 'port-mismatch', 'host-down']);
+    expect(run.code).toBe(2);
+  });
+
+  it('prints the root cause first for a human, without colour when not a terminal', async () => {
+    const run = await cli(['diagnose', '--inventory', lab.inventoryPath, 'port-mismatch']);
+    expect(run.code).toBe(1);
+    expect(run.stdout.split('\n')[2]).toContain('upstream-port-mismatch');
+    expect(run.stdout).toContain('+     server 127.0.0.1:3000 max_fails=3;');
+    expect(run.stdout).not.toContain('\u001b[');
+  });
+
+  it('refuses an unknown host with close matches, and a missing inventory with its path', async () => {
+    const unknown = await cli(['diagnose', '--inventory', lab.inventoryPath, 'port-mismatc']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('port-mismatch');
+    const missing = await cli(['diagnose', '--inventory', '/nonexistent/hosts.yml', 'web-01']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('/nonexistent/hosts.yml');
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
+  });
+});

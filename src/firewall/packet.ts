@@ -170,6 +170,10 @@ export function matchCondition(c: Condition, pkt: PacketView): Tri {
     case 'rpfilter-fails':
       // We ask about packets that come in over the route back to their source.
       return not(false, c.negated);
+    case 'fragment':
+      return not(false, c.negated);
+    case 'exthdr':
+      return false;
     case 'unknown':
       return 'unknown';
   }

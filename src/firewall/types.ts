@@ -37,6 +37,11 @@ export type Condition =
   | { kind: 'addrtype'; which: 'src' | 'dst'; negated: boolean; types: string[] }
   /** A reverse-path check (nft `fib saddr . iif oif missing`, iptables `-m rpfilter`): true when the check FAILS. */
   | { kind: 'rpfilter-fails'; negated: boolean }
+  /** iptables `-f`: the packet is a second or later fragment (a connection's SYN never is). */
+  | { kind: 'fragment'; negated: boolean }
+  /** The packet carries this IPv6 extension header (iptables `-m rt`, `-m frag`, `-m hbh`…); a plain TCP SYN
+   * carries none, so these never match whatever their options say. */
+  | { kind: 'exthdr'; header: string }
   /** Anything the evaluator cannot decide (rate limits, ipsets we cannot see, marks…): the text names it. */
   | { kind: 'unknown'; text: string };
 

@@ -77,6 +77,16 @@ export function ufwStage(status: UfwStatus, direction: 'input' | 'output'): Stag
           });
         }
         if (!matched) continue;
+        if (rule.action === 'limit' && rule.v6) {
+          // ufw only fills ufw6-user-limit(-accept) when it finds ip6tables' `recent` match usable; on Debian 12
+          // (ufw 0.36.2, iptables-nft) we recorded both chains empty, so IPv6 LIMIT rules fall through to the
+          // default policy (the kernel drops; see test/e2e/firewall.test.ts). `ufw status` cannot tell.
+          const empty = decider.matches({
+            key: `ufw|limit6|${rule.line}`,
+            label: `${label} (IPv6 rate limiting: when ufw left its ufw6-user-limit chains empty, as recorded on Debian 12, the rule falls through)`,
+          });
+          if (empty) continue;
+        }
         if (rule.action === 'limit') {
           // ufw-user-limit rejects a source's 6th new connection within 30 s; the usual answer is accept.
           const limited = decider.matches({

@@ -251,7 +251,7 @@ function parseRule(
         continue;
       case '-f':
       case '--fragment':
-        conditions.push({ kind: 'unknown', text: `${negated ? '! ' : ''}-f` });
+        conditions.push({ kind: 'fragment', negated });
         i += 1;
         continue;
       case '-m':
@@ -351,6 +351,9 @@ function targetAction(
   if (target !== '' && target !== target.toUpperCase()) return { kind: 'jump', chain: target };
   return { kind: 'unknown', text: [`-j ${target}`, ...options.map(optionText)].join(' ') };
 }
+
+/** ip6tables matches on IPv6 extension headers. */
+const EXTENSION_HEADERS = new Set(['rt', 'frag', 'hbh', 'dst', 'ah', 'esp', 'mh']);
 
 const CT_STATES = new Set(['new', 'established', 'related', 'invalid', 'untracked', 'snat', 'dnat']);
 
@@ -465,6 +468,10 @@ function moduleConditions(
       default:
         unknown.push(o);
     }
+  }
+  if (EXTENSION_HEADERS.has(name)) {
+    // The match requires that IPv6 extension header; its options only refine it.
+    return { conditions: [{ kind: 'exthdr', header: name }] };
   }
   if (name === 'rpfilter') {
     // `-m rpfilter` matches packets that pass the reverse-path check; `--invert` those that fail it.

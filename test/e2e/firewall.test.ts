@@ -211,6 +211,8 @@ interface Case {
   expect: Verdict;
   /** The evaluator should flag this verdict as uncertain (a rate limit it cannot see). */
   uncertain?: true;
+  /** Views known to get this case wrong, and why (checked: they must flag their verdict as uncertain). */
+  doubted?: { views: string[]; why: string };
 }
 
 function packetsFor(c: Case): Packet[] {
@@ -290,8 +292,19 @@ function check(apply: () => void, views: Record<string, FirewallRulesets>, cases
     for (const [name, view] of Object.entries(views)) {
       const verdicts = packetsFor(c).map((p) => evaluate(view, p));
       const stop = verdicts.find((v) => v.verdict !== 'accept') ?? verdicts.at(-1)!;
+      const doubts = verdicts.flatMap((v) => v.uncertain ?? []);
+      if (c.doubted?.views.includes(name)) {
+        if (doubts.length === 0)
+          failures.push(`${label(c)}: ${name} should doubt its ${stop.verdict} (${c.doubted.why})`);
+        continue;
+      }
       if (stop.verdict !== real)
         failures.push(`${label(c)}: kernel ${real}, ${name} says ${describeVerdict(stop)}`);
+      if (doubts.length > 0 !== (c.uncertain === true)) {
+        failures.push(
+          `${label(c)}: ${name} uncertainty ${JSON.stringify(doubts)}, case expects ${c.uncertain ? 'some' : 'none'}`,
+        );
+      }
     }
   });
   expect(failures).toEqual([]);
@@ -422,6 +435,16 @@ describe('evaluator verdicts match the kernel', () => {
         { kind: 'in', port: 6379, from: 'fd00::5', expect: 'accept' },
         { kind: 'in', port: 8080, from: CLIENT_V6, expect: 'drop' },
         { kind: 'in', port: 22, from: CLIENT_V6, expect: 'accept' },
+        {
+          kind: 'in',
+          port: 2222,
+          from: CLIENT_V6,
+          expect: 'drop',
+          doubted: {
+            views: ['ufw status verbose'],
+            why: 'ufw left ufw6-user-limit-accept empty; status still says LIMIT',
+          },
+        },
         { kind: 'out', port: 25, expect: 'drop' },
         { kind: 'out', port: 5432, to: '10.9.0.1', expect: 'accept' },
         { kind: 'local', port: 1234, expect: 'accept' },

@@ -94,6 +94,23 @@ describe('evaluate: ufw from `ufw status verbose` (recorded)', () => {
     expect(v.uncertain![0]).toContain('if it matches, REJECT by ufw rule');
   });
 
+  it('doubts IPv6 LIMIT rules, which the recorded ufw left without their accept rule', () => {
+    // ufw status says LIMIT for both families, but the ip6tables rules ufw generated (recorded) jump to an
+    // empty ufw6-user-limit-accept chain: the packet falls through to the default policy, and the kernel drops it.
+    const fromIptables = evaluate(
+      { ip6tables: iptables('ufw/ip6tables.save') },
+      inbound('fd20::2', 'fd20::1', 2222),
+    );
+    expect(fromIptables).toMatchObject({ verdict: 'drop', firewall: 'ufw', byPolicy: true });
+    expect(fromIptables.uncertain).toBeUndefined();
+    const fromStatus = evaluate(ufw, inbound('fd20::2', 'fd20::1', 2222));
+    expect(fromStatus.verdict).toBe('accept');
+    expect(fromStatus.uncertain?.[0]).toContain(
+      'IPv6 rate limiting: when ufw left its ufw6-user-limit chains empty',
+    );
+    expect(fromStatus.uncertain?.[0]).toContain('if it matches, DROP by ufw default incoming policy');
+  });
+
   it('is uncertain where plain `ufw status` hides ports or defaults', () => {
     const plain: FirewallRulesets = { ufw: ufwStatus('status') };
     const app = evaluate(plain, inbound(CLIENT, SERVER, 443));

@@ -175,6 +175,31 @@ describe('parseIptablesSave (iptables 1.8.9 nf_tables, recorded)', () => {
     expect(chain(d, 'filter', 'INPUT')).toEqual({ name: 'INPUT', policy: 'ACCEPT', rules: [] });
   });
 
+  it('gives port options to the protocol match even after another -m, and reads -f and extension headers', () => {
+    const rs2 = must(
+      parseIptablesSave(
+        [
+          '*filter',
+          ':INPUT ACCEPT [0:0]',
+          '-A INPUT -p tcp -m recent --rcheck --dport 22 -j DROP',
+          '-A INPUT -f -j DROP',
+          '-A INPUT ! -f -p tcp --dport 1 -j DROP',
+          '-A INPUT -m rt --rt-type 0 -j DROP',
+          'COMMIT',
+        ].join('\n'),
+      ),
+    );
+    const [recent, frag, notFrag, rt] = chain(rs2, 'filter', 'INPUT').rules;
+    expect(recent!.conditions).toEqual([
+      { kind: 'protocol', negated: false, protocols: ['tcp'] },
+      { kind: 'unknown', text: '-m recent --rcheck' },
+      { kind: 'dport', negated: false, ports: [{ from: 22, to: 22 }], protocol: 'tcp' },
+    ]);
+    expect(frag!.conditions).toEqual([{ kind: 'fragment', negated: false }]);
+    expect(notFrag!.conditions[0]).toEqual({ kind: 'fragment', negated: true });
+    expect(rt!.conditions).toEqual([{ kind: 'exthdr', header: 'rt' }]);
+  });
+
   it('reads `iptables -S` output as the filter table', () => {
     const rs2 = must(
       parseIptablesSave(

@@ -97,7 +97,13 @@ describe('firewallFacts: the collected commands as the analyzer sees them', () =
       result('nft-json', 'nft -j list ruleset', fixture('nft/basic.json')),
       result('nft-text', 'nft -a list ruleset', fixture('nft/basic.nft')),
       result('ufw', 'ufw status verbose', fixture('ufw/status-inactive.txt')),
-      result('firewalld', 'firewall-cmd --list-all', '', 252, 'FirewallD is not running'),
+      result(
+        'firewalld',
+        'firewall-cmd --list-all',
+        fixture('firewalld/not-running.stdout'),
+        Number(fixture('firewalld/not-running.rc')),
+        fixture('firewalld/not-running.stderr'),
+      ),
     ]);
     const { rulesets, warnings } = firewallRulesets(snap);
     expect(warnings).toEqual([]);

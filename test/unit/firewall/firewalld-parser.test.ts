@@ -64,8 +64,10 @@ describe('parseFirewalldListAll (firewalld 1.3.3, recorded from the running daem
     expect(raws(b)).toEqual(raws(a));
   });
 
-  it('reads a stopped daemon as not running', () => {
-    expect(parseFirewalldListAll('FirewallD is not running\n')).toEqual({
+  it('reads a stopped daemon as not running (recorded: exit 252, the message on stderr)', () => {
+    expect(fixture('firewalld/not-running.stdout')).toBe('');
+    expect(fixture('firewalld/not-running.rc').trim()).toBe('252');
+    expect(parseFirewalldListAll(fixture('firewalld/not-running.stderr'))).toEqual({
       ok: true,
       value: { running: false, zones: [] },
       warnings: [],

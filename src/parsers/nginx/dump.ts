@@ -10,6 +10,8 @@ import type { NginxConfig } from './ast.js';
 import { memorySource, parseConfig, type ParseConfigOptions } from './config.js';
 
 const HEADER_PREFIX = '# configuration file ';
+const CR = 13;
+const COLON = 58;
 
 export interface DumpFile {
   /** The name nginx printed: the absolute path it opened. */
@@ -23,29 +25,36 @@ export interface SplitDump {
   files: DumpFile[];
 }
 
+/** The file name in a header line (`text[start, end)`, without its LF), or undefined for any other line. */
 function headerName(text: string, start: number, end: number): string | undefined {
   if (!text.startsWith(HEADER_PREFIX, start)) return undefined;
-  if (end - start <= HEADER_PREFIX.length + 1 || text.charCodeAt(end - 1) !== 58 /* : */) return undefined;
+  // Output that went through a CRLF conversion (a paste from Windows) still counts.
+  if (text.charCodeAt(end - 1) === CR) end--;
+  if (end - start <= HEADER_PREFIX.length + 1 || text.charCodeAt(end - 1) !== COLON) return undefined;
   return text.slice(start + HEADER_PREFIX.length, end - 1);
 }
 
 /** Splits `nginx -T` output into nginx's messages and the files it dumped. */
 export function splitDump(text: string): SplitDump {
-  const headers: { name: string; lineStart: number; bodyStart: number }[] = [];
+  const headers: { name: string; lineStart: number; bodyStart: number; crlf: boolean }[] = [];
   let pos = 0;
   while (pos <= text.length) {
     let end = text.indexOf('\n', pos);
     if (end === -1) end = text.length;
     const name = headerName(text, pos, end);
-    if (name !== undefined) headers.push({ name, lineStart: pos, bodyStart: Math.min(end + 1, text.length) });
+    if (name !== undefined) {
+      const crlf = text.charCodeAt(end - 1) === CR;
+      headers.push({ name, lineStart: pos, bodyStart: Math.min(end + 1, text.length), crlf });
+    }
     pos = end + 1;
   }
   const first = headers[0];
   const files: DumpFile[] = headers.map((h, i) => {
     const next = headers[i + 1];
     let body = text.slice(h.bodyStart, next ? next.lineStart : text.length);
-    // nginx wrote one LF after the file's bytes.
-    if (body.endsWith('\n')) body = body.slice(0, -1);
+    // nginx wrote one LF after the file's bytes (a CRLF conversion made it CR LF).
+    if (h.crlf && body.endsWith('\r\n')) body = body.slice(0, -2);
+    else if (body.endsWith('\n')) body = body.slice(0, -1);
     return { file: h.name, text: body };
   });
   return { preamble: first ? text.slice(0, first.lineStart) : text, files };
@@ -53,7 +62,7 @@ export function splitDump(text: string): SplitDump {
 
 /** Whether a text is `nginx -T` output rather than a config file: it has a `# configuration file …:` line. */
 export function isDump(text: string): boolean {
-  return /^# configuration file .+:$/m.test(text);
+  return /^# configuration file .+:\r?$/m.test(text);
 }
 
 /** Parses `nginx -T` output: the first dumped file is the main one. Never throws. */

@@ -52,6 +52,8 @@ const SEMICOLON = 59; // ;
 const RPAREN = 41; // )
 
 const LUA_BLOCK_SUFFIX = '_by_lua_block';
+const MAX_INTERNED_LENGTH = 24;
+const MAX_INTERNED = 20_000;
 
 /** Shown in messages the way nginx prints a character in `unexpected "%c"`. */
 function charAt(text: string, pos: number): string {
@@ -74,6 +76,7 @@ export class Lexer {
   private atStatementStart = true;
   private statementName = '';
   private failed = false;
+  private readonly interned = new Map<string, string>();
 
   constructor(text: string) {
     this.text = text;
@@ -152,8 +155,21 @@ export class Lexer {
     }
     if (pos > end) pos = end; // a trailing backslash at end of input
     this.pos = pos;
-    this.value = text.slice(start, pos);
+    const word = text.slice(start, pos);
+    this.value = pos - start <= MAX_INTERNED_LENGTH ? this.intern(word) : word;
     return 'word';
+  }
+
+  /**
+   * The same short words recur thousands of times in a big config (`proxy_set_header`, `Host`, `$host`,
+   * `80`). Handing out one string per distinct word lets each fresh slice die young: a quarter less heap
+   * for the payload, and less for the garbage collector to copy.
+   */
+  private intern(word: string): string {
+    const known = this.interned.get(word);
+    if (known !== undefined) return known;
+    if (this.interned.size < MAX_INTERNED) this.interned.set(word, word);
+    return word;
   }
 
   private quoted(start: number, quote: number): TokenKind {

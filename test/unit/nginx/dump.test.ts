@@ -42,6 +42,15 @@ describe('splitDump', () => {
     ]);
   });
 
+  it('still splits output that went through a CRLF conversion', () => {
+    const crlf = DUMP.replaceAll('\n', '\r\n');
+    expect(isDump(crlf)).toBe(true);
+    expect(splitDump(crlf).files.map((f) => [f.file, f.text])).toEqual(
+      splitDump(DUMP).files.map((f) => [f.file, f.text.replaceAll('\n', '\r\n')]),
+    );
+    expect(parseDump(crlf).payload).toEqual(parseDump(DUMP).payload);
+  });
+
   it('gives everything as preamble when there is no header', () => {
     expect(splitDump('nginx: [emerg] unexpected "}" in /etc/nginx/nginx.conf:3\n')).toEqual({
       preamble: 'nginx: [emerg] unexpected "}" in /etc/nginx/nginx.conf:3\n',

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { PayloadDirective } from '../../../src/parsers/nginx/ast.js';
 import { memorySource, parseConfig } from '../../../src/parsers/nginx/config.js';
 import { parseDump } from '../../../src/parsers/nginx/dump.js';
+import { compileGlob } from '../../../src/parsers/nginx/glob.js';
 import { toCrossplaneJson } from '../../../src/parsers/nginx/json.js';
 import { lex } from '../../../src/parsers/nginx/lexer.js';
 import { parseFile } from '../../../src/parsers/nginx/parser.js';
@@ -113,6 +114,20 @@ describe('random input never throws', () => {
         });
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('glob patterns: any pattern compiles and matches without throwing; a name matches itself', () => {
+    const globChar = fc.constantFrom('*', '?', '[', ']', '!', '^', '-', '\\', '/', '.', 'a', 'b', 'z', '(', ')', '$', '{');
+    const pattern = fc.array(fc.oneof(globChar, fc.string({ maxLength: 2 })), { maxLength: 20 }).map((p) => p.join(''));
+    fc.assert(
+      fc.property(pattern, fc.string({ maxLength: 12 }), (p, name) => {
+        const matches = compileGlob(p);
+        expect(typeof matches(name)).toBe('boolean');
+        const literal = name.replace(/[*?[\\]/g, '');
+        if (!literal.split('/').some((part) => part.startsWith('.'))) expect(compileGlob(literal)(literal)).toBe(true);
+      }),
+      { numRuns: 2000 },
     );
   });
 

@@ -4,6 +4,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { LabError, processExists, sleep, waitFor, type RunResult } from './proc.js';
 
 export const NGINX_PID_FILE = '/run/nginx.pid';
+/** Two clock seconds: each whole-second reading can be off by up to one. */
+const EDIT_AFTER_START_MS = 2_100;
 
 /** What NginxControl needs from its host (kept narrow so the control is easy to follow). */
 export interface NginxHost {
@@ -66,14 +68,13 @@ export class NginxControl {
   }
 
   /**
-   * Changes a file without reloading. The new mtime falls in a later wall-clock second than the
-   * running workers' start, so even tools that print times to the second (ps -o lstart) see the
-   * file as newer than the running configuration.
+   * Changes a file without reloading. The write happens at least EDIT_AFTER_START_MS after the
+   * running workers started, so tools that only know times to the second (`ps -o etimes`, `date
+   * +%s`, with the rounding of both) still see the file as newer than the running configuration.
    */
   async editFile(insidePath: string, content: string): Promise<void> {
-    const startedSecond = Math.floor(this.workersStartedAt / 1000);
-    const now = Date.now();
-    if (Math.floor(now / 1000) <= startedSecond) await sleep((startedSecond + 1) * 1000 - now + 20);
+    const wait = this.workersStartedAt + EDIT_AFTER_START_MS - Date.now();
+    if (wait > 0) await sleep(wait);
     await this.host.writeFile(insidePath, content);
   }
 

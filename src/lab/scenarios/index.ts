@@ -99,3 +99,4 @@ export {
   unixSocketPermission,
   upstreamUnreachable,
 };
+export { expectationMismatches } from './match.js';

@@ -9,7 +9,12 @@ import { posix } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupLabs, Lab, LabError, type LabHost } from '../../src/lab/index.js';
+import { withUsers } from '../../src/lab/accounts.js';
+import { bindFstab } from '../../src/lab/holder.js';
+import { hostNameProblem, prefixProblem, vethName, bridgeName } from '../../src/lab/names.js';
 import { pidsInNetns } from '../../src/lab/netns.js';
+import { writeEd25519 } from '../../src/lab/ssh-keys.js';
+import { parseInventory } from '../../src/inventory/index.js';
 import { healthy, portMismatch } from './scenarios/index.js';
 import { ssh } from './scenarios/ssh.js';
 
@@ -277,4 +282,67 @@ describe('a lab of 20 hosts', () => {
     }
     expect(await labLeftovers(big)).toEqual([]);
   }, 180_000);
+});
+
+describe('the parts behind it', () => {
+  it('keys made in-process are what ssh-keygen reads: same public key, same fingerprint', async () => {
+    const dir = posix.join(lab.dir, 'keytest');
+    await run('mkdir', ['-p', dir]);
+    const key = await writeEd25519(posix.join(dir, 'k'), 'lab@test');
+    const derived = await run('ssh-keygen', ['-y', '-f', posix.join(dir, 'k')]);
+    expect(derived.stdout.trim()).toBe(key.publicLine);
+    const listed = await run('ssh-keygen', ['-l', '-E', 'sha256', '-f', posix.join(dir, 'k.pub')]);
+    expect(listed.stdout).toContain(key.fingerprint);
+  });
+
+  it("the lab's hosts.yml is a valid inventory for upstream-doctor", () => {
+    const text = readFileSync(lab.inventoryPath, 'utf8');
+    const result = parseInventory(text, {
+      source: lab.inventoryPath,
+      baseDir: lab.dir,
+      home: '/root',
+      localUser: 'root',
+    });
+    if (!result.ok) throw new Error(result.errors.join('\n'));
+    expect(result.inventory.hosts.map((h) => h.name)).toEqual(expect.arrayContaining(['web-01', 'web-02']));
+    const web = result.inventory.hosts.find((h) => h.name === 'web-01')!;
+    expect(web).toMatchObject({
+      address: good.address,
+      user: 'root',
+      identityFile: lab.clientKeyPath,
+      knownHosts: lab.knownHostsPath,
+    });
+  });
+
+  it('fstab escapes blanks and backslashes the way mount reads them', () => {
+    expect(bindFstab([['/var/tmp/a b\\c', '/etc/nginx']])).toBe(
+      '/var/tmp/a\\040b\\134c /etc/nginx none bind 0 0\n',
+    );
+  });
+
+  it('names fit the kernel: prefixes of up to 7 characters, interface names of up to 15', () => {
+    expect(prefixProblem('ud')).toBeUndefined();
+    expect(prefixProblem('ud-demo')).toBeUndefined();
+    expect(prefixProblem('toolong1')).toMatch(/longer than 7/);
+    expect(prefixProblem('u d')).toMatch(/letters and digits/);
+    expect(vethName('ud-demo', 255, 244).length).toBeLessThanOrEqual(15);
+    expect(bridgeName('ud-demo', 255).length).toBeLessThanOrEqual(15);
+    expect(hostNameProblem('web-01')).toBeUndefined();
+    expect(hostNameProblem('Web_01')).toMatch(/lower-case/);
+  });
+
+  it("lab users are appended to copies of the machine's accounts, never replacing one", () => {
+    const machine = {
+      passwd: 'root:x:0:0:root:/root:/bin/bash\n',
+      group: 'root:x:0:\nwww-data:x:33:\n',
+      shadow: 'root:*:1:0:99999:7:::\n',
+    };
+    const files = withUsers(machine, [{ name: 'deploy', uid: 2901, groups: ['www-data'] }]);
+    expect(files.passwd).toBe(`${machine.passwd}deploy:x:2901:2901:lab user:/home/deploy:/bin/bash\n`);
+    expect(files.group).toContain('www-data:x:33:deploy');
+    expect(files.group).toContain('deploy:x:2901:');
+    expect(files.shadow).toMatch(/^deploy:\*:/m);
+    expect(() => withUsers(machine, [{ name: 'root', uid: 2902 }])).toThrow(/collides/);
+    expect(() => withUsers(machine, [{ name: 'other', uid: 0 }])).toThrow(/collides/);
+  });
 });

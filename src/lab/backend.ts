@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BackendBehaviour, BackendServerConfig } from './backend-server.js';
@@ -80,6 +80,7 @@ export async function prepareBackendScript(workRoot: string): Promise<string> {
   // Named by the hash of what it was made from, so the transpiler runs once per change, not per lab.
   const hash = createHash('sha256').update(input).digest('hex').slice(0, 12);
   const target = posix.join(workRoot, `backend-server-${hash}.mjs`);
+  await pruneOldScripts(workRoot, target);
   if (existsSync(target)) return target;
   let code = input;
   if (!fromBuild) {
@@ -94,6 +95,17 @@ export async function prepareBackendScript(workRoot: string): Promise<string> {
   await writeFile(temp, code, { mode: 0o644 });
   await rename(temp, target);
   return target;
+}
+
+/** Removes backend scripts of older versions, once a day old (a running lab may still start backends from one). */
+async function pruneOldScripts(workRoot: string, keep: string): Promise<void> {
+  const dayAgo = Date.now() - 86_400_000;
+  for (const name of await readdir(workRoot).catch(() => [])) {
+    const path = posix.join(workRoot, name);
+    if (!/^backend-server-[0-9a-f]+\.mjs$/.test(name) || path === keep) continue;
+    const info = await stat(path).catch(() => undefined);
+    if (info && info.mtimeMs < dayAgo) await rm(path, { force: true });
+  }
 }
 
 /** The backend-server config for a spec, with owner and group resolved inside the host. */

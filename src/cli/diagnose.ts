@@ -87,7 +87,7 @@ export async function diagnose(args: string[], io: CliIo): Promise<number> {
 
   if (values.json) {
     // One plain host name (or --local) asks for one report; several names, a glob or a tag for an array.
-    const single = values.local || (positionals.length === 1 && !/[*?[]|^tag:/.test(positionals[0]!));
+    const single = values.local || (positionals.length === 1 && !/[*?]|^tag:/.test(positionals[0]!));
     io.stdout.write(`${JSON.stringify(single ? reports[0] : reports, null, 2)}\n`);
   } else {
     const style = io.stdout.isTTY && !io.env.NO_COLOR ? COLOR : PLAIN;

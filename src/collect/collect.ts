@@ -104,15 +104,24 @@ export async function collect(
     await transport.connect();
     const visit = new Visit(transport, snapshot);
     progress('reading processes, listeners, firewall');
-    await visit.run(options.peer ? BASE_COMMANDS.filter((c) => PEER_COMMAND_IDS.has(c.id)) : BASE_COMMANDS);
     if (options.peer) {
+      await visit.run(BASE_COMMANDS.filter((c) => PEER_COMMAND_IDS.has(c.id)));
       await visit.run([
         systemctlShowCommand(unitsToShow(visit)),
         ...frontendFirewallCommands(visit.stdout('ufw-conf'), visit.stdout('ps')),
       ]);
     } else {
-      await collectNginx(visit, progress);
-      await collectPeers(visit, options, progress);
+      // Pipelined: nginx's questions need only ps, so they start as soon as ps answers, while the rest
+      // of the base commands are still running on their channels.
+      // ps is queued first so it gets a channel before the others.
+      const first = BASE_COMMANDS.filter((c) => c.id === 'ps' || c.id === 'ufw-conf');
+      const firstDone = visit.run(first);
+      const rest = visit.run(BASE_COMMANDS.filter((c) => !first.includes(c)));
+      await firstDone;
+      await Promise.all([
+        rest.then(() => visit.run([systemctlShowCommand(unitsToShow(visit))])),
+        collectNginx(visit, progress).then(() => collectPeers(visit, options, progress)),
+      ]);
     }
   } catch (err) {
     if (!(err instanceof TransportError)) throw err;
@@ -174,7 +183,6 @@ async function collectNginx(visit: Visit, progress: (step: string) => void): Pro
     ...(statPaths.length > 0 ? [statCommand(statPaths)] : []),
     ...(user && SAFE_USER.test(user) ? [idCommand(user)] : []),
     ...hostnames.map(getentCommand),
-    systemctlShowCommand(unitsToShow(visit)),
     ...literalProbes(endpoints),
     ...(user && SAFE_USER.test(user) ? sockets.map((p) => unixProbeCommand(p, user)) : []),
   ];

@@ -46,6 +46,29 @@ interface Frame {
   ctx: string;
 }
 
+/**
+ * The first `n` scratch arguments as a new exact-size array. Array literals for the common counts, because
+ * V8 learns that what an allocation site makes survives and then allocates it straight in the old
+ * generation, sparing the young-generation copies (a big config's payload is hundreds of thousands of
+ * these arrays); `slice` results never get that.
+ */
+function copyArgs(a: string[], n: number): string[] {
+  switch (n) {
+    case 0:
+      return [];
+    case 1:
+      return [a[0]!];
+    case 2:
+      return [a[0]!, a[1]!];
+    case 3:
+      return [a[0]!, a[1]!, a[2]!];
+    case 4:
+      return [a[0]!, a[1]!, a[2]!, a[3]!];
+    default:
+      return a.slice(0, n);
+  }
+}
+
 /** crossplane's _prepare_if_args: `if ($a = b)` has the arguments `$a`, `=`, `b`. */
 function prepareIfArgs(args: string[]): void {
   if (args.length === 0 || !args[0]!.startsWith('(') || !args[args.length - 1]!.endsWith(')')) return;
@@ -156,7 +179,7 @@ export function parseFile(text: string, file: string, options: ParseFileOptions 
       break statements;
     }
 
-    const stmt: PayloadDirective = { directive, line, args: argc === 0 ? [] : args.slice(0, argc) };
+    const stmt: PayloadDirective = { directive, line, args: copyArgs(args, argc) };
     if (directive === 'if') prepareIfArgs(stmt.args);
 
     const frame = frames[depth]!;

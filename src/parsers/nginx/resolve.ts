@@ -57,8 +57,14 @@ export function buildTree(payload: Payload): ConfigNode[] {
       }
       continue;
     }
-    const node: ConfigNode = { directive: d.directive, args: d.args, file: top.file, line: d.line };
-    if (top.parent) node.parent = top.parent;
+    // `parent` always present (undefined at the top) so every node has one of two shapes.
+    const node: ConfigNode = {
+      directive: d.directive,
+      args: d.args,
+      file: top.file,
+      line: d.line,
+      parent: top.parent,
+    };
     top.out.push(node);
     count++;
     if (d.block) {

@@ -242,7 +242,8 @@ function resolvePass(
   }
   const base = { directive, scheme };
 
-  if (schemes && !scheme && directive !== 'grpc_pass') {
+  // Only proxy_pass insists on a scheme; grpc_pass and uwsgi_pass take a bare address too.
+  if (schemes && !scheme && directive === 'proxy_pass') {
     return {
       ...base,
       id: raw,

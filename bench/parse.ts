@@ -113,6 +113,7 @@ function measure<T>(label: string, fn: () => T): T {
   const times: number[] = [];
   const cpu: number[] = [];
   for (let i = 0; i < WARMUP + RUNS; i++) {
+    value = undefined; // each run starts from the same heap: nothing of the previous run's result alive
     gc();
     const r = time(fn);
     if (i >= WARMUP) {

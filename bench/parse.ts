@@ -109,24 +109,24 @@ function time<T>(fn: () => T): { ms: number; cpuMs: number; value: T } {
 
 /** Wall time, and CPU time (all threads: the garbage collector's helpers count) which a busy machine distorts less. */
 function measure<T>(label: string, fn: () => T): T {
-  let value: T | undefined;
+  const last: { value?: T } = {};
   const times: number[] = [];
   const cpu: number[] = [];
   for (let i = 0; i < WARMUP + RUNS; i++) {
-    value = undefined; // each run starts from the same heap: nothing of the previous run's result alive
+    delete last.value; // each run starts from the same heap: nothing of the previous run's result alive
     gc();
     const r = time(fn);
     if (i >= WARMUP) {
       times.push(r.ms);
       cpu.push(r.cpuMs);
     }
-    value = r.value;
+    last.value = r.value;
   }
   const fmt = (n: number): string => n.toFixed(1).padStart(7);
   console.log(
     `${label.padEnd(44)} median ${fmt(median(times))} ms   min ${fmt(Math.min(...times))} ms   cpu median ${fmt(median(cpu))} ms`,
   );
-  return value!;
+  return last.value!;
 }
 
 const MB = 1024 * 1024;

@@ -118,14 +118,35 @@ describe('random input never throws', () => {
   });
 
   it('glob patterns: any pattern compiles and matches without throwing; a name matches itself', () => {
-    const globChar = fc.constantFrom('*', '?', '[', ']', '!', '^', '-', '\\', '/', '.', 'a', 'b', 'z', '(', ')', '$', '{');
-    const pattern = fc.array(fc.oneof(globChar, fc.string({ maxLength: 2 })), { maxLength: 20 }).map((p) => p.join(''));
+    const globChar = fc.constantFrom(
+      '*',
+      '?',
+      '[',
+      ']',
+      '!',
+      '^',
+      '-',
+      '\\',
+      '/',
+      '.',
+      'a',
+      'b',
+      'z',
+      '(',
+      ')',
+      '$',
+      '{',
+    );
+    const pattern = fc
+      .array(fc.oneof(globChar, fc.string({ maxLength: 2 })), { maxLength: 20 })
+      .map((p) => p.join(''));
     fc.assert(
       fc.property(pattern, fc.string({ maxLength: 12 }), (p, name) => {
         const matches = compileGlob(p);
         expect(typeof matches(name)).toBe('boolean');
         const literal = name.replace(/[*?[\\]/g, '');
-        if (!literal.split('/').some((part) => part.startsWith('.'))) expect(compileGlob(literal)(literal)).toBe(true);
+        if (!literal.split('/').some((part) => part.startsWith('.')))
+          expect(compileGlob(literal)(literal)).toBe(true);
       }),
       { numRuns: 2000 },
     );

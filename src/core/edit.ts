@@ -31,7 +31,7 @@ export function replaceOnLine(
     const next = before[at + from.length];
     const boundedLeft =
       prev === undefined || !ADDRESS_CHAR.test(prev) || prev === '/' || from.startsWith('/');
-    const boundedRight = next === undefined || !ADDRESS_CHAR.test(next) || next === '/';
+    const boundedRight = next === undefined || !ADDRESS_CHAR.test(next) || next === '/' || /[/:]$/.test(from);
     if (boundedLeft && boundedRight) {
       const after = before.slice(0, at) + to + before.slice(at + from.length);
       return { file, line, before, after };

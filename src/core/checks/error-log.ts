@@ -22,7 +22,12 @@ function family(target: UpstreamTarget): string {
 }
 
 function targetEntries(ctx: CheckContext, target: UpstreamTarget, kinds: ErrorLogKind[]): ErrorLogEntry[] {
-  return ctx.recent.filter((e) => kinds.includes(e.kind) && entryMatchesTarget(e, target));
+  return ctx.recent.filter(
+    (e) =>
+      kinds.includes(e.kind) &&
+      // "NAME could not be resolved" carries no upstream field: it belongs to the targets resolved per request.
+      (entryMatchesTarget(e, target) || (e.upstream === undefined && target.dynamic !== undefined)),
+  );
 }
 
 interface LogCause {
@@ -272,7 +277,7 @@ export function backlogFull(ctx: CheckContext): Finding[] {
           (php ? ' For php-fpm this means every child is busy: pm.max_children is reached.' : ''),
         evidence: [
           passEvidence(ctx.facts, target),
-          ...(full ? [listenerEvidence(full)] : []),
+          ...listeners.slice(0, 1).map((l) => listenerEvidence(full ?? l)),
           ...logEvidence(eagain),
         ],
         fix: {

@@ -1,0 +1,183 @@
+// Causes the lab cannot stage on this machine (SELinux, a saturated accept queue, DNS failures per request)
+// or that deserve a close look, each with a positive and a negative case. The host's outputs are real:
+// a lab snapshot (scripts/record-snapshots.ts) with error-log, ss and getenforce output recorded by
+// test/fixtures/hosts/record-*.sh put in; only the nginx config is written here, as input.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { CommandResult, Finding, HostSnapshot } from '../../../src/core/types.js';
+import { reportOf } from '../../../src/core/report.js';
+
+const fixture = (path: string) => readFileSync(new URL(`../../fixtures/${path}`, import.meta.url), 'utf8');
+const healthy = (JSON.parse(fixture('snapshots/healthy.json')) as { snapshot: HostSnapshot }).snapshot;
+
+function result(id: string, stdout: string, exitCode = 0, stderr = ''): CommandResult {
+  return { id, command: id, stdout, stderr, exitCode, durationMs: 1 };
+}
+
+/** The host's clock set to the newest log line, so the lines count as the present incident. */
+function clockAt(log: string): string {
+  const times = [...log.matchAll(/^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})/gm)];
+  const last = times.at(-1)!;
+  const epoch = Date.UTC(+last[1]!, +last[2]! - 1, +last[3]!, +last[4]!, +last[5]!, +last[6]!) / 1000;
+  return `${epoch} ${last[0]}\n`;
+}
+
+interface Parts {
+  conf: string;
+  errorLog?: string;
+  ssTcp?: string;
+  ssUnix?: string;
+  getenforce?: string;
+  getsebool?: string;
+  stat?: string;
+}
+
+/** The healthy lab host, with nginx running `conf` (read as files, as when nginx -T is not usable). */
+function host(parts: Parts): HostSnapshot {
+  const r = { ...healthy.results };
+  r['nginx-T'] = result('nginx-T', '', 1);
+  r['file:/etc/nginx/nginx.conf'] = result('file:/etc/nginx/nginx.conf', parts.conf);
+  delete r.stat;
+  for (const id of Object.keys(r)) {
+    if (id.startsWith('error-log:') || id.startsWith('probe:')) Reflect.deleteProperty(r, id);
+  }
+  if (parts.errorLog !== undefined) {
+    r['error-log:/var/log/nginx/error.log'] = result('error-log:/var/log/nginx/error.log', parts.errorLog);
+    if (/^\d{4}\//m.test(parts.errorLog)) r.date = result('date', clockAt(parts.errorLog));
+  }
+  if (parts.ssTcp !== undefined) r['ss-tcp'] = result('ss-tcp', parts.ssTcp);
+  if (parts.ssUnix !== undefined) r['ss-unix'] = result('ss-unix', parts.ssUnix);
+  if (parts.getenforce !== undefined) r.getenforce = result('getenforce', parts.getenforce);
+  if (parts.getsebool !== undefined) r.getsebool = result('getsebool', parts.getsebool);
+  if (parts.stat !== undefined) r.stat = result('stat', parts.stat);
+  return { ...healthy, results: r };
+}
+
+const site = (location: string) => `user www-data;
+events {}
+http {
+    server {
+        listen 80;
+        server_name shop.example;
+        location /api/ {
+${location}
+        }
+    }
+}
+`;
+
+function root(snapshot: HostSnapshot): Finding | undefined {
+  return reportOf(snapshot).findings[0];
+}
+
+function causes(snapshot: HostSnapshot): string[] {
+  return reportOf(snapshot).findings.map((f) => `${f.severity}:${f.cause}`);
+}
+
+describe('upstream-ssl-handshake-failed', () => {
+  const log = fixture('hosts/tools/errorlog/ssl-handshake-to-plain-http.error.log');
+  const conf = site('            proxy_pass https://127.0.0.1:8010;');
+
+  it('https:// to a plain HTTP backend: root cause, with the scheme edit', () => {
+    const f = root(
+      host({
+        conf,
+        errorLog: log,
+        ssTcp: 'LISTEN 0      511        127.0.0.1:8010      0.0.0.0:*    users:(("node",pid=77,fd=18))\n',
+      }),
+    );
+    expect(f?.cause).toBe('upstream-ssl-handshake-failed');
+    expect(f?.severity).toBe('critical');
+    expect(f?.evidence.some((e) => e.text.includes('wrong version number'))).toBe(true);
+    expect(f?.fix?.edit).toEqual({
+      file: '/etc/nginx/nginx.conf',
+      line: 8,
+      before: '            proxy_pass https://127.0.0.1:8010;',
+      after: '            proxy_pass http://127.0.0.1:8010;',
+    });
+  });
+
+  it('is not reported without handshake errors in the log', () => {
+    expect(causes(host({ conf, errorLog: fixture('hosts/tools/errorlog/healthy.error.log') }))).not.toContain(
+      'critical:upstream-ssl-handshake-failed',
+    );
+  });
+});
+
+describe('upstream-backlog-full', () => {
+  const log = fixture('hosts/tools/errorlog/unix-socket-backlog-full.error.log');
+  const conf = site('            proxy_pass http://unix:/tmp/hC-el/sock/busy.sock:/;');
+  const ssUnix = fixture('hosts/tools/ss/unix-backlog-full.txt');
+  const stat = fixture('hosts/tools/stat/unix-backlog-full.txt');
+
+  it('connect() fails with EAGAIN on a unix socket that exists and listens: root cause', () => {
+    const f = root(host({ conf, errorLog: log, ssUnix, stat }));
+    expect(f?.cause).toBe('upstream-backlog-full');
+    expect(f?.severity).toBe('critical');
+    expect(f?.evidence.some((e) => e.text.includes('(11: Resource temporarily unavailable)'))).toBe(true);
+    expect(f?.evidence.some((e) => e.text.includes('busy.sock') && e.source.startsWith('ss'))).toBe(true);
+  });
+
+  it('a TCP listener whose accept queue is full is a warning before nginx logs anything', () => {
+    const ssTcp = fixture('hosts/tools/ss/tcp-mixed.txt');
+    const findings = reportOf(
+      host({ conf: site('            proxy_pass http://127.0.0.1:9999;'), errorLog: '', ssTcp }),
+    ).findings;
+    expect(findings.find((f) => f.cause === 'upstream-backlog-full')?.severity).toBe('warning');
+  });
+
+  it('a listener with room in its queue and no EAGAIN is not saturated', () => {
+    const ssUnixIdle = fixture('hosts/tools/ss/unix-mixed.txt');
+    const idle = host({
+      conf: site('            proxy_pass http://unix:/tmp/hC-ss/app.sock:/;'),
+      errorLog: '',
+      ssUnix: ssUnixIdle,
+    });
+    expect(causes(idle).join()).not.toContain('upstream-backlog-full');
+  });
+});
+
+describe('upstream-host-not-found', () => {
+  const log = fixture('hosts/tools/errorlog/resolver-nxdomain.error.log');
+  const conf = site(
+    '            resolver 127.0.0.53;\n            set $app app.internal;\n            proxy_pass http://$app:8000;',
+  );
+
+  it('a name resolved per request that does not resolve: root cause', () => {
+    const f = root(host({ conf, errorLog: log }));
+    expect(f?.cause).toBe('upstream-host-not-found');
+    expect(f?.evidence.some((e) => e.text.includes('app.internal could not be resolved'))).toBe(true);
+  });
+
+  it('no lookup failures, no finding', () => {
+    expect(causes(host({ conf, errorLog: '' })).join()).not.toContain('upstream-host-not-found');
+  });
+});
+
+describe('selinux-denies-connect', () => {
+  const log = fixture('hosts/tools/errorlog/tcp-permission-denied-prohibit-route.error.log');
+  const conf = site('            proxy_pass http://10.98.0.1:8000;');
+  // getenforce and getsebool as libselinux prints them on an enforcing system (cannot be recorded here:
+  // see test/fixtures/hosts/tools/selinux/README).
+  const enforcing = { getenforce: 'Enforcing\n', getsebool: 'httpd_can_network_connect --> off\n' };
+
+  it('enforcing, the boolean off, and "13: Permission denied" on TCP connects: root cause with setsebool', () => {
+    const f = root(host({ conf, errorLog: log, ...enforcing }));
+    expect(f?.cause).toBe('selinux-denies-connect');
+    expect(f?.severity).toBe('critical');
+    expect(f?.fix?.commands).toEqual(['setsebool -P httpd_can_network_connect 1']);
+  });
+
+  it('the same log lines without SELinux (a prohibit route) are not blamed on SELinux', () => {
+    const disabled = {
+      getenforce: fixture('hosts/tools/selinux/getenforce-disabled.stdout'),
+      getsebool: fixture('hosts/tools/selinux/getsebool-disabled.stdout'),
+    };
+    expect(causes(host({ conf, errorLog: log, ...disabled })).join()).not.toContain('selinux');
+  });
+
+  it('SELinux enforcing with the boolean on is fine', () => {
+    const on = { getenforce: 'Enforcing\n', getsebool: 'httpd_can_network_connect --> on\n' };
+    expect(causes(host({ conf, errorLog: log, ...on })).join()).not.toContain('selinux');
+  });
+});

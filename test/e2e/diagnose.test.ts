@@ -4,7 +4,10 @@
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lab, type LabHost } from '../../src/lab/index.js';
-import { availableScenarios, type StagedScenario } from '../../src/lab/scenarios/index.js';
+import { availableScenarios, healthy, type StagedScenario } from '../../src/lab/scenarios/index.js';
+import { loadInventory, selectHosts } from '../../src/inventory/index.js';
+import { collectTarget } from '../../src/collect/from-inventory.js';
+import { ERROR_LOG_TAIL_BYTES } from '../../src/collect/commands.js';
 import type { Report } from '../../src/core/types.js';
 import { expectReportMeets } from '../support/expectation.js';
 
@@ -62,13 +65,23 @@ describe('upstream-doctor diagnose against lab hosts', () => {
     if (s.expect.unreachable) {
       const finding = report.findings[0]!;
       expect(finding.cause).toBe('host-unreachable');
-      if (s.expect.unreachable.messageIncludes) expect(finding.detail).toContain(s.expect.unreachable.messageIncludes);
+      if (s.expect.unreachable.messageIncludes)
+        expect(finding.detail).toContain(s.expect.unreachable.messageIncludes);
     }
-    for (const host of s.hosts) expect(await nginxTree(host), `${host.name}: /etc/nginx changed`).toBe(before.get(host.name));
+    for (const host of s.hosts)
+      expect(await nginxTree(host), `${host.name}: /etc/nginx changed`).toBe(before.get(host.name));
   });
 
   it('diagnoses several hosts at once: a JSON array in the order asked, the worst exit code', async () => {
-    const run = await cli(['diagnose', '--inventory', lab.inventoryPath, '--json', 'healthy', 'port-mismatch', 'host-down']);
+    const run = await cli([
+      'diagnose',
+      '--inventory',
+      lab.inventoryPath,
+      '--json',
+      'healthy',
+      'port-mismatch',
+      'host-down',
+    ]);
     const reports = JSON.parse(run.stdout) as Report[];
     expect(reports.map((r) => r.target)).toEqual(['healthy', 'port-mismatch', 'host-down']);
     expect(run.code).toBe(2);
@@ -90,5 +103,28 @@ describe('upstream-doctor diagnose against lab hosts', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('/nonexistent/hosts.yml');
     expect(missing.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('bounded reads', () => {
+  it('reads only the tail of a 1 GB error log', async () => {
+    const staged = await healthy.stage(lab, { name: 'big-log' });
+    const host = staged.targetHost!;
+    // A sparse gigabyte, then one real line at its end: tail -c reads the end, never the whole file.
+    await host.execOk(['truncate', '-s', '1G', '/var/log/nginx/error.log']);
+    await host.execOk([
+      'sh',
+      '-c',
+      'echo "2026/11/23 10:00:00 [error] 1#1: *1 the last line" >> /var/log/nginx/error.log',
+    ]);
+    const loaded = await loadInventory({ path: lab.inventoryPath });
+    if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+    const selection = selectHosts(loaded.inventory, ['big-log']);
+    if (!selection.ok) throw new Error(selection.errors.join('\n'));
+    const snapshot = await collectTarget(loaded.inventory, selection.targets[0]!);
+    const log = snapshot.results['error-log:/var/log/nginx/error.log']!;
+    expect(log.exitCode).toBe(0);
+    expect(log.stdout.length).toBe(ERROR_LOG_TAIL_BYTES);
+    expect(log.stdout.trimEnd().endsWith('the last line')).toBe(true);
   });
 });

@@ -77,15 +77,16 @@ export class SlackApiStandIn {
 
   /** Starts the stand-in on an ephemeral port of 127.0.0.1. */
   static async start(options: StandInOptions = {}): Promise<SlackApiStandIn> {
-    let standIn: SlackApiStandIn | undefined;
+    const holder: { standIn?: SlackApiStandIn } = {};
     const server = createServer((req, res) => {
-      standIn!.handle(req, res).catch((err: unknown) => {
+      holder.standIn!.handle(req, res).catch((err: unknown) => {
         res.writeHead(500).end(String(err));
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    standIn = new SlackApiStandIn(server, `http://127.0.0.1:${port}`, options);
+    const standIn = new SlackApiStandIn(server, `http://127.0.0.1:${port}`, options);
+    holder.standIn = standIn;
     return standIn;
   }
 

@@ -114,16 +114,17 @@ export interface PostOptions {
 
 /** POSTs `body` to `url` as Slack would (signed), timing the round trip. */
 export function postSigned(url: string, body: string, options: PostOptions): Promise<PostResult> {
-  const headers: Record<string, string> = {
+  const merged: Record<string, string | undefined> = {
     'content-type': options.contentType ?? FORM,
     'content-length': String(Buffer.byteLength(body)),
     'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
     ...signedHeaders(options.secret, body, options.timestamp),
+    ...options.headers,
   };
-  for (const [key, value] of Object.entries(options.headers ?? {})) {
-    if (value === undefined) delete headers[key];
-    else headers[key] = value;
-  }
+  // A header given as undefined is left out (a request without a signature).
+  const headers = Object.fromEntries(
+    Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const req = request(url, { method: 'POST', headers, agent: options.agent ?? false }, (res) => {

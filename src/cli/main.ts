@@ -8,6 +8,7 @@ export const USAGE = `usage: upstream-doctor <command> [options]
 commands:
   diagnose HOST… [--inventory F] [--json] [--local]   why does nginx answer 502 on these hosts?
   nginx-json FILE|- [--indent N]                        nginx config or \`nginx -T\` output as crossplane JSON
+  worker                                                work on the diagnose and remediate queues (Redis)
   help                                                  this text
 
 Run \`upstream-doctor <command> --help\` for a command's options.`;
@@ -17,6 +18,7 @@ type Command = (args: string[], io: CliIo) => Promise<number>;
 const commands: Record<string, () => Promise<Command>> = {
   diagnose: async () => (await import('./diagnose.js')).diagnose,
   'nginx-json': async () => (await import('./nginx-json.js')).nginxJson,
+  worker: async () => (await import('./worker.js')).worker,
 };
 
 function version(): string {

@@ -1,0 +1,188 @@
+// `upstream-doctor worker`: runs the diagnose and remediate queues until SIGTERM (then finishes the jobs in
+// progress and exits 0). Settings come from the environment and are checked before anything starts: a bad
+// one stops the process with one line naming it (exit 2).
+import { parseArgs } from 'node:util';
+import type { DestinationStream } from 'pino';
+import type { NotifierFactory } from '../core/notifier.js';
+import { loadInventory } from '../inventory/index.js';
+import { createLogger } from '../health/log.js';
+import { WorkerMetrics } from '../health/metrics.js';
+import { startHealthServer } from '../health/server.js';
+import { connectRedis, describeRedis } from '../queue/connection.js';
+import { DIAGNOSE_QUEUE, REMEDIATE_QUEUE } from '../queue/names.js';
+import { describeDestination, routeNotifiers } from '../queue/notifiers/route.js';
+import { TerminalNotifier } from '../queue/notifiers/terminal.js';
+import type { RemediationRunner } from '../queue/remediate-job.js';
+import { workerSettingsFrom } from '../queue/settings.js';
+import { startWorkers } from '../../workers/index.js';
+import { type CliIo, UsageError } from './io.js';
+
+export const WORKER_USAGE = `usage: upstream-doctor worker [--inventory FILE]
+
+Works on the diagnose and remediate queues until SIGTERM (finishes the jobs in progress, then exits 0).
+Logs are JSON lines on stdout; reports for destinations without a channel here are printed on stderr.
+
+environment (defaults in brackets):
+  REDIS_URL                  redis://host:port/db, or rediss:// for TLS  [redis://127.0.0.1:6379]
+  REDIS_SENTINELS            host:port,host:port: ask these Sentinels for the master (REDIS_URL then
+                             gives only password, db and TLS)
+  REDIS_SENTINEL_NAME        the Sentinel master group name (required with REDIS_SENTINELS)
+  REDIS_SENTINEL_PASSWORD    password of the Sentinels themselves, if any
+  QUEUE_PREFIX               prefix of every Redis key  [upstream-doctor]
+  UPSTREAM_DOCTOR_INVENTORY  hosts.yml, unless --inventory is given; re-read for every job  [./hosts.yml]
+  WORKER_CONCURRENCY         jobs at once per queue  [4]
+  WORKER_METRICS_PORT        /healthz and /metrics (0: any free port)  [9464]
+  WORKER_METRICS_HOST        address to serve them on  [0.0.0.0]
+  DIAGNOSE_TIMEOUT_MS        hard limit of one host visit  [120000]
+  DIAGNOSE_ATTEMPTS          tries while SSH is refused or times out (set where jobs are enqueued)  [3]
+  DIAGNOSE_BACKOFF_MS        first retry delay, doubled each time (same)  [5000]
+  WORKER_LOCK_DURATION_MS    a lost worker's job is taken over after about this  [30000]
+  WORKER_STALLED_INTERVAL_MS how often to look for jobs of lost workers  [30000]
+  WORKER_MAX_STALLED_COUNT   takeovers before a job fails (its requesters are told)  [2]
+  HOST_LOCK_TTL_MS           per-host lock lease, renewed while held  [30000]
+  HOST_LOCK_WAIT_MS          how long a job waits for another job on its host  [300000]
+  LOG_LEVEL                  fatal, error, warn, info, debug, trace, silent  [info]`;
+
+/** What an embedding process adds: `npm start` passes the bot's Slack notifier and the remediation runner. */
+export interface WorkerExtras {
+  slack?: NotifierFactory;
+  remediationRunner?: RemediationRunner;
+  /** Stops the worker like SIGTERM (in-process use and tests). */
+  stop?: AbortSignal;
+}
+
+export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {}): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { inventory: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+    }));
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n${WORKER_USAGE}`);
+  }
+  if (values.help) {
+    io.stdout.write(`${WORKER_USAGE}\n`);
+    return 0;
+  }
+  const checked = workerSettingsFrom(io.env);
+  if (!checked.ok) {
+    io.stderr.write(`upstream-doctor worker: ${checked.error}\n`);
+    return 2;
+  }
+  const settings = checked.settings;
+  const inventoryPath = values.inventory;
+  const inventory = await loadInventory({ path: inventoryPath, env: io.env });
+  if (!inventory.ok) {
+    io.stderr.write(`upstream-doctor worker: ${inventory.errors[0]}\n`);
+    return 2;
+  }
+
+  const log = createLogger({ level: settings.LOG_LEVEL, destination: io.stdout as DestinationStream });
+  const prefix = settings.QUEUE_PREFIX;
+  const redis = connectRedis(settings, {
+    role: 'worker',
+    connectionName: `upstream-doctor-worker-${process.pid}`,
+  });
+  let lastRedisError = '';
+  redis.on('error', (err: Error) => {
+    // ioredis repeats the same error on every reconnect attempt: log each new one once.
+    if (err.message !== lastRedisError)
+      log.error({ err: err.message, redis: describeRedis(settings) }, 'redis error');
+    lastRedisError = err.message;
+  });
+  redis.on('ready', () => {
+    lastRedisError = '';
+    log.info({ redis: describeRedis(settings) }, 'redis ready');
+  });
+
+  const notifierFor = routeNotifiers({
+    slack: extras.slack,
+    recorder: { redis, prefix },
+    fallback: (d) => new TerminalNotifier(io.stderr, describeDestination(d)),
+  });
+  let running: Awaited<ReturnType<typeof startWorkers>> | undefined;
+  const metrics = new WorkerMetrics(async () => {
+    if (!running) return { [DIAGNOSE_QUEUE]: {}, [REMEDIATE_QUEUE]: {} };
+    const [d, r] = await Promise.all([
+      running.queues[DIAGNOSE_QUEUE].getJobCounts(),
+      running.queues[REMEDIATE_QUEUE].getJobCounts(),
+    ]);
+    return { [DIAGNOSE_QUEUE]: d, [REMEDIATE_QUEUE]: r };
+  });
+  let health;
+  try {
+    health = await startHealthServer({
+      port: settings.WORKER_METRICS_PORT,
+      host: settings.WORKER_METRICS_HOST,
+      metrics,
+      health: async () => ({
+        ok: redis.status === 'ready' && (running?.running() ?? false),
+        redis: redis.status,
+        workers: running?.running() ? 'running' : 'stopped',
+        workerId: running?.workerId,
+      }),
+    });
+  } catch (err) {
+    redis.disconnect();
+    io.stderr.write(
+      `upstream-doctor worker: WORKER_METRICS_PORT: cannot listen on ${settings.WORKER_METRICS_HOST}:${settings.WORKER_METRICS_PORT} (${(err as Error).message})\n`,
+    );
+    return 2;
+  }
+  log.info({ port: health.port }, 'serving /healthz and /metrics');
+
+  running = await startWorkers({
+    connection: redis,
+    prefix,
+    concurrency: settings.WORKER_CONCURRENCY,
+    notifierFor,
+    loadInventory: () => loadInventory({ path: inventoryPath, env: io.env }),
+    remediationRunner: extras.remediationRunner,
+    limits: {
+      timeoutMs: settings.DIAGNOSE_TIMEOUT_MS,
+      hostLockTtlMs: settings.HOST_LOCK_TTL_MS,
+      hostLockWaitMs: settings.HOST_LOCK_WAIT_MS,
+    },
+    recovery: {
+      lockDurationMs: settings.WORKER_LOCK_DURATION_MS,
+      stalledIntervalMs: settings.WORKER_STALLED_INTERVAL_MS,
+      maxStalledCount: settings.WORKER_MAX_STALLED_COUNT,
+    },
+    log,
+    observer: metrics,
+  });
+
+  // SIGTERM (or SIGINT, or the embedding process's stop signal): take no new job, finish the ones in
+  // progress, exit 0. A second signal while finishing exits at once with 1.
+  let onSignal: (why: string) => void = () => undefined;
+  const stopped = new Promise<string>((resolve) => (onSignal = resolve));
+  const onTerm = () => onSignal('SIGTERM');
+  const onInt = () => onSignal('SIGINT');
+  const onStop = () => onSignal('stop');
+  process.once('SIGTERM', onTerm);
+  process.once('SIGINT', onInt);
+  extras.stop?.addEventListener('abort', onStop, { once: true });
+  const why = await stopped;
+  process.off('SIGTERM', onTerm);
+  process.off('SIGINT', onInt);
+  extras.stop?.removeEventListener('abort', onStop);
+
+  log.info({ signal: why }, 'stopping: finishing the jobs in progress');
+  const impatient = () => {
+    log.warn('second signal: exiting without finishing');
+    process.exit(1);
+  };
+  process.once('SIGTERM', impatient);
+  process.once('SIGINT', impatient);
+  try {
+    await running.close();
+    await health.close();
+    await redis.quit().catch(() => redis.disconnect());
+  } finally {
+    process.off('SIGTERM', impatient);
+    process.off('SIGINT', impatient);
+  }
+  log.info('stopped');
+  return 0;
+}

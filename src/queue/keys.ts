@@ -1,0 +1,62 @@
+// Redis keys of our own, beside BullMQ's (which are `<prefix>:<queue>:…`). All start with the prefix, so an
+// installation (or a test) owns everything under it.
+import type { Destination } from '../core/notifier.js';
+import type { QueueName } from './names.js';
+
+export class QueueKeys {
+  constructor(readonly prefix: string) {}
+
+  /** BullMQ's hash of one job (its existence says the job is still known to the queue). */
+  bullJob(queue: QueueName, jobId: string): string {
+    return `${this.prefix}:${queue}:${jobId}`;
+  }
+
+  /** Hash: destination key → destination JSON, every requester of one diagnosis job. */
+  requesters(jobId: string): string {
+    return `${this.prefix}:diagnosis:${jobId}:requesters`;
+  }
+
+  /** The sealed outcome of one diagnosis job (JSON): its existence means "finished, requesters list closed". */
+  outcome(jobId: string): string {
+    return `${this.prefix}:diagnosis:${jobId}:outcome`;
+  }
+
+  /** "delivering:<owner>" (a lease) or "done": the answer of one job to one destination. */
+  delivery(jobId: string, destinationKey: string): string {
+    return `${this.prefix}:diagnosis:${jobId}:delivered:${destinationKey}`;
+  }
+
+  hostLock(host: string): string {
+    return `${this.prefix}:host-lock:${host}`;
+  }
+
+  /** Counter behind the host lock's fencing tokens: every acquisition gets a larger number. */
+  hostFence(host: string): string {
+    return `${this.prefix}:host-fence:${host}`;
+  }
+
+  /** Set once when a remediation of a plan is first requested (who, when, which job). */
+  planRequested(planId: string): string {
+    return `${this.prefix}:plan:${planId}:requested`;
+  }
+
+  /** Set once when a worker starts applying a plan: a second start (after a lost worker) must not re-apply. */
+  planClaim(planId: string): string {
+    return `${this.prefix}:plan:${planId}:claimed`;
+  }
+
+  /** List of a recorder destination's notifications (tests). */
+  recorder(id: string): string {
+    return `${this.prefix}:recorder:${id}`;
+  }
+}
+
+/** A stable name for a destination: two requests from the same thread are one requester. */
+export function destinationKey(destination: Destination): string {
+  switch (destination.kind) {
+    case 'slack':
+      return `slack:${destination.channel}:${destination.threadTs}`;
+    case 'recorder':
+      return `recorder:${destination.id}`;
+  }
+}

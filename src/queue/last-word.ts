@@ -1,0 +1,43 @@
+// A job can fail without its processor answering: BullMQ fails a job that lost its worker too often
+// (stalled more than maxStalledCount), and an error can escape after the last attempt (Redis gone while
+// answering). The worker's 'failed' event lands here: if the job is really over and nobody was answered,
+// its requesters hear that it failed. Never silent; never twice (seal and deliverOnce, as usual).
+import type { Job } from 'bullmq';
+import type { Logger } from 'pino';
+import type { NotifierFactory } from '../core/notifier.js';
+import { FinalFailure } from './errors.js';
+import { RequesterFanout } from './fanout.js';
+import { DIAGNOSE_QUEUE, REMEDIATE_QUEUE } from './names.js';
+import { diagnosePayloadSchema, parsePayload, remediatePayloadSchema } from './payloads.js';
+import type { Requesters } from './requesters.js';
+
+export interface LastWordDeps {
+  requesters: Requesters;
+  notifierFor: NotifierFactory;
+  log: Logger;
+  workerId: string;
+}
+
+export async function lastWord(deps: LastWordDeps, job: Job | undefined, err: Error): Promise<void> {
+  // Our processors answer before they throw a FinalFailure; an attempt that will be retried is not over.
+  if (!job?.id || err instanceof FinalFailure) return;
+  if ((await job.getState()) !== 'failed') return;
+  const message = `the job failed: ${err.message}`;
+  if (job.queueName === DIAGNOSE_QUEUE) {
+    const payload = parsePayload(diagnosePayloadSchema, job.data);
+    if (!payload.ok) return;
+    const fanout = new RequesterFanout(
+      deps.requesters,
+      deps.notifierFor,
+      job.id,
+      payload.value.destination,
+      deps.workerId,
+      deps.log,
+    );
+    await fanout.finish({ kind: 'failed', target: payload.value.target, message });
+  } else if (job.queueName === REMEDIATE_QUEUE) {
+    const payload = parsePayload(remediatePayloadSchema, job.data);
+    if (!payload.ok) return;
+    await deps.notifierFor(payload.value.destination).failed(payload.value.target, message);
+  }
+}

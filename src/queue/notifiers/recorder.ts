@@ -1,0 +1,52 @@
+// A Notifier for tests: every call is appended, as JSON, to a Redis list named after the destination id,
+// so a test can read what each requester heard even when workers run in other processes.
+import type { Redis } from 'ioredis';
+import type { Notifier, ProgressStep } from '../../core/notifier.js';
+import type { Report } from '../../core/types.js';
+import { QueueKeys } from '../keys.js';
+
+export type RecordedCall =
+  | { method: 'progress'; step: ProgressStep; at: number; pid: number }
+  | { method: 'report'; report: Report; at: number; pid: number }
+  | { method: 'failed'; target: string; message: string; at: number; pid: number };
+
+type Call = RecordedCall extends infer C ? (C extends RecordedCall ? Omit<C, 'at' | 'pid'> : never) : never;
+
+export class RecorderNotifier implements Notifier {
+  private readonly key: string;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+    id: string,
+  ) {
+    this.key = new QueueKeys(prefix).recorder(id);
+  }
+
+  private async record(call: Call): Promise<void> {
+    await this.redis.rpush(this.key, JSON.stringify({ ...call, at: Date.now(), pid: process.pid }));
+  }
+
+  progress(step: ProgressStep): Promise<void> {
+    return this.record({ method: 'progress', step });
+  }
+
+  report(report: Report): Promise<void> {
+    return this.record({ method: 'report', report });
+  }
+
+  failed(target: string, message: string): Promise<void> {
+    return this.record({ method: 'failed', target, message });
+  }
+}
+
+/** What a recorder destination heard, in order. */
+export async function readRecorder(redis: Redis, prefix: string, id: string): Promise<RecordedCall[]> {
+  const items = await redis.lrange(new QueueKeys(prefix).recorder(id), 0, -1);
+  return items.map((i) => JSON.parse(i) as RecordedCall);
+}
+
+/** The answers only (reports and failures), without progress lines. */
+export function answersOf(calls: RecordedCall[]): RecordedCall[] {
+  return calls.filter((c) => c.method !== 'progress');
+}

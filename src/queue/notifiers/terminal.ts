@@ -1,0 +1,29 @@
+// A Notifier that prints: progress as one line per step, the report as the CLI renders it. Used by a worker
+// for destinations it has no channel for (no Slack configured), so nothing is ever dropped silently.
+import type { Notifier, ProgressStep } from '../../core/notifier.js';
+import type { Report } from '../../core/types.js';
+import type { Output } from '../../cli/io.js';
+import { COLOR, PLAIN, renderReport } from '../../cli/render-text.js';
+
+export class TerminalNotifier implements Notifier {
+  constructor(
+    private readonly out: Output,
+    /** Who the lines are for ("slack C123/1700000000.1"), so interleaved jobs stay readable. */
+    private readonly label: string,
+    private readonly color = out.isTTY === true,
+  ) {}
+
+  async progress(step: ProgressStep): Promise<void> {
+    this.out.write(`[${this.label}] ${step.target}: ${step.step}\n`);
+  }
+
+  async report(report: Report): Promise<void> {
+    this.out.write(
+      `[${this.label}] report for ${report.target}\n${renderReport(report, this.color ? COLOR : PLAIN)}`,
+    );
+  }
+
+  async failed(target: string, message: string): Promise<void> {
+    this.out.write(`[${this.label}] ${target}: could not diagnose: ${message}\n`);
+  }
+}

@@ -1,0 +1,70 @@
+// What a job carries, as zod schemas: checked when the bot enqueues and again when a worker takes the job
+// (Redis is shared state: a job written by an older or foreign producer must not crash a worker).
+import { z } from 'zod';
+import type { Destination } from '../core/notifier.js';
+
+const text = (what: string, max = 200) =>
+  z
+    .string({ error: `expected ${what}` })
+    .min(1, { error: `expected ${what}` })
+    .max(max, { error: `${what} is too long` });
+
+/** Inventory host names: the inventory's own rule (letters, digits, '.', '-', '_'). */
+export const hostNameSchema = text('an inventory host name', 253).regex(/^[A-Za-z0-9._-]+$/, {
+  error: "expected an inventory host name (letters, digits, '.', '-', '_')",
+});
+
+/** Plan ids become BullMQ job ids and Redis key parts: no ':' and nothing exotic. */
+export const planIdSchema = text('a plan id', 100).regex(/^[A-Za-z0-9_-]+$/, {
+  error: "expected a plan id (letters, digits, '-', '_')",
+});
+
+export const destinationSchema: z.ZodType<Destination> = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('slack'),
+    channel: text('a Slack channel id'),
+    threadTs: text('a Slack message ts'),
+    userId: text('a Slack user id'),
+  }),
+  z.strictObject({ kind: z.literal('recorder'), id: text('a recorder id') }),
+]);
+
+export const diagnosePayloadSchema = z.strictObject({
+  /** Inventory name of the host; checked against the inventory when a worker takes the job. */
+  target: hostNameSchema,
+  /** Who asked first. Later requesters of the same host join through the job's requester list. */
+  destination: destinationSchema,
+  requestedAt: z.iso.datetime({ error: 'expected an ISO 8601 time' }),
+});
+export type DiagnosePayload = z.infer<typeof diagnosePayloadSchema>;
+
+export const REMEDIATION_ACTIONS = ['apply', 'test'] as const;
+export type RemediationAction = (typeof REMEDIATION_ACTIONS)[number];
+
+export const remediatePayloadSchema = z.strictObject({
+  planId: planIdSchema,
+  /** `apply` changes the host (at most once per plan); `test` checks a candidate config and changes nothing. */
+  action: z.enum(REMEDIATION_ACTIONS, { error: "expected 'apply' or 'test'" }),
+  target: hostNameSchema,
+  destination: destinationSchema,
+  /** Who pressed the button (Slack user id), for the thread and the audit trail. */
+  requestedBy: text('who asked'),
+  requestedAt: z.iso.datetime({ error: 'expected an ISO 8601 time' }),
+});
+export type RemediatePayload = z.infer<typeof remediatePayloadSchema>;
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** Checks a payload; the error is one line naming the field ("destination.channel: expected …"). */
+export function parsePayload<T>(schema: z.ZodType<T>, data: unknown): Parsed<T> {
+  const result = schema.safeParse(data);
+  if (result.success) return { ok: true, value: result.data };
+  const issue = result.error.issues[0]!;
+  const where = issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ` : '';
+  return { ok: false, error: `${where}${issue.message}` };
+}
+
+/** A payload the producer refused: a bug in the caller, never user input that reached us unchecked. */
+export class InvalidPayloadError extends Error {
+  override name = 'InvalidPayloadError';
+}

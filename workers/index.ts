@@ -1,0 +1,131 @@
+// BullMQ worker entry points: wiring only. The processors live in src/queue/ (diagnose-job.ts,
+// remediate-job.ts); `upstream-doctor worker` (src/cli/worker.ts) and `npm start` call startWorkers().
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { NotifierFactory } from '../src/core/notifier.js';
+import type { InventoryResult } from '../src/inventory/index.js';
+import { sshCollector, type Collector } from '../src/queue/collect.js';
+import { diagnoseProcessor, type DiagnoseLimits } from '../src/queue/diagnose-job.js';
+import { HostLock } from '../src/queue/host-lock.js';
+import { lastWord } from '../src/queue/last-word.js';
+import { DIAGNOSE_QUEUE, REMEDIATE_QUEUE, type QueueName } from '../src/queue/names.js';
+import type { JobObserver } from '../src/queue/observer.js';
+import { RETENTION } from '../src/queue/producer.js';
+import { remediateProcessor, type RemediationRunner } from '../src/queue/remediate-job.js';
+import { Requesters } from '../src/queue/requesters.js';
+
+export interface StartWorkersOptions {
+  /** Shared; BullMQ opens its own blocking connections from it. Not closed by close(). */
+  connection: Redis;
+  prefix: string;
+  /** Jobs each queue's worker runs at once. */
+  concurrency: number;
+  notifierFor: NotifierFactory;
+  loadInventory: () => Promise<InventoryResult>;
+  /** The host visit; default: SSH (sshCollector). Benchmarks pass a no-op one, tests a counting one. */
+  collect?: Collector;
+  remediationRunner?: RemediationRunner;
+  limits: DiagnoseLimits;
+  /** BullMQ's lock and stalled-job recovery (a killed worker's job is taken over after about lock + interval). */
+  recovery?: { lockDurationMs?: number; stalledIntervalMs?: number; maxStalledCount?: number };
+  log: Logger;
+  observer?: JobObserver;
+  /** Which queues to work on (default both). */
+  queues?: QueueName[];
+  /** Default: host:pid:random. */
+  workerId?: string;
+}
+
+export interface RunningWorkers {
+  workerId: string;
+  workers: Worker[];
+  /** For queue depth (metrics) and health; they share the connection. */
+  queues: Record<QueueName, Queue>;
+  running(): boolean;
+  /** Finishes the jobs in progress, then stops (SIGTERM). */
+  close(): Promise<void>;
+}
+
+export async function startWorkers(options: StartWorkersOptions): Promise<RunningWorkers> {
+  const { connection, prefix, log } = options;
+  const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const lockDurationMs = options.recovery?.lockDurationMs ?? 30_000;
+  const requesters = new Requesters(connection, prefix, { deliveryLeaseMs: lockDurationMs });
+  const lock = new HostLock(connection, prefix);
+  const workerOptions = {
+    connection,
+    prefix,
+    concurrency: options.concurrency,
+    lockDuration: lockDurationMs,
+    stalledInterval: options.recovery?.stalledIntervalMs ?? 30_000,
+    maxStalledCount: options.recovery?.maxStalledCount ?? 2,
+    name: workerId,
+    ...RETENTION,
+  };
+  const wanted = new Set(options.queues ?? [DIAGNOSE_QUEUE, REMEDIATE_QUEUE]);
+  const workers: Worker[] = [];
+  if (wanted.has(DIAGNOSE_QUEUE)) {
+    const processor = diagnoseProcessor({
+      requesters,
+      lock,
+      loadInventory: options.loadInventory,
+      collect: options.collect ?? sshCollector(),
+      notifierFor: options.notifierFor,
+      limits: options.limits,
+      log,
+      observer: options.observer,
+      workerId,
+    });
+    workers.push(new Worker(DIAGNOSE_QUEUE, processor, workerOptions));
+  }
+  if (wanted.has(REMEDIATE_QUEUE)) {
+    const processor = remediateProcessor({
+      redis: connection,
+      prefix,
+      lock,
+      loadInventory: options.loadInventory,
+      notifierFor: options.notifierFor,
+      runner: options.remediationRunner,
+      limits: options.limits,
+      log,
+      observer: options.observer,
+    });
+    workers.push(new Worker(REMEDIATE_QUEUE, processor, workerOptions));
+  }
+  const lastWordDeps = { requesters, notifierFor: options.notifierFor, log, workerId };
+  for (const w of workers) {
+    w.on('failed', (job, err) => {
+      log.info({ jobId: job?.id, queue: w.name, err: err.message }, 'job attempt failed');
+      lastWord(lastWordDeps, job, err).catch((e: unknown) =>
+        log.error({ err: e }, 'could not answer a failed job'),
+      );
+    });
+    w.on('completed', (job) => log.info({ jobId: job.id, queue: w.name }, 'job completed'));
+    w.on('stalled', (jobId) =>
+      log.warn({ jobId, queue: w.name }, 'job stalled (its worker was lost); requeued'),
+    );
+    w.on('error', (err) => log.error({ err, queue: w.name }, 'worker error'));
+  }
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  const queues = {
+    [DIAGNOSE_QUEUE]: new Queue(DIAGNOSE_QUEUE, { connection, prefix }),
+    [REMEDIATE_QUEUE]: new Queue(REMEDIATE_QUEUE, { connection, prefix }),
+  } as Record<QueueName, Queue>;
+  log.info({ workerId, queues: [...wanted], concurrency: options.concurrency, prefix }, 'workers started');
+  let closing: Promise<void> | undefined;
+  return {
+    workerId,
+    workers,
+    queues,
+    running: () => !closing && workers.every((w) => w.isRunning()),
+    close: () =>
+      (closing ??= (async () => {
+        await Promise.all(workers.map((w) => w.close()));
+        await Promise.all(Object.values(queues).map((q) => q.close()));
+        log.info({ workerId }, 'workers stopped');
+      })()),
+  };
+}

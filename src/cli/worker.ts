@@ -14,7 +14,7 @@ import { describeDestination, routeNotifiers } from '../queue/notifiers/route.js
 import { TerminalNotifier } from '../queue/notifiers/terminal.js';
 import type { RemediationRunner } from '../queue/remediate-job.js';
 import { workerSettingsFrom } from '../queue/settings.js';
-import { startWorkers } from '../../workers/index.js';
+import { startWorkers, type RunningWorkers } from '../../workers/index.js';
 import { type CliIo, UsageError } from './io.js';
 
 export const WORKER_USAGE = `usage: upstream-doctor worker [--inventory FILE]
@@ -101,8 +101,10 @@ export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {
     recorder: { redis, prefix },
     fallback: (d) => new TerminalNotifier(io.stderr, describeDestination(d)),
   });
-  let running: Awaited<ReturnType<typeof startWorkers>> | undefined;
+  // Set once the workers run; the metrics and health callbacks read it (they may be called before).
+  const state: { running?: RunningWorkers } = {};
   const metrics = new WorkerMetrics(async () => {
+    const running = state.running;
     if (!running) return { [DIAGNOSE_QUEUE]: {}, [REMEDIATE_QUEUE]: {} };
     const [d, r] = await Promise.all([
       running.queues[DIAGNOSE_QUEUE].getJobCounts(),
@@ -117,10 +119,10 @@ export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {
       host: settings.WORKER_METRICS_HOST,
       metrics,
       health: async () => ({
-        ok: redis.status === 'ready' && (running?.running() ?? false),
+        ok: redis.status === 'ready' && (state.running?.running() ?? false),
         redis: redis.status,
-        workers: running?.running() ? 'running' : 'stopped',
-        workerId: running?.workerId,
+        workers: state.running?.running() ? 'running' : 'stopped',
+        workerId: state.running?.workerId,
       }),
     });
   } catch (err) {
@@ -132,7 +134,7 @@ export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {
   }
   log.info({ port: health.port }, 'serving /healthz and /metrics');
 
-  running = await startWorkers({
+  const running = await startWorkers({
     connection: redis,
     prefix,
     concurrency: settings.WORKER_CONCURRENCY,
@@ -152,6 +154,7 @@ export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {
     log,
     observer: metrics,
   });
+  state.running = running;
 
   // SIGTERM (or SIGINT, or the embedding process's stop signal): take no new job, finish the ones in
   // progress, exit 0. A second signal while finishing exits at once with 1.

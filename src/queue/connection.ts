@@ -2,12 +2,14 @@
 // gives only credentials, database and TLS). One function turns settings into ioredis options (pure,
 // tested); another opens the connection.
 import { Redis, type RedisOptions } from 'ioredis';
-import type { QueueSettings } from './settings.js';
 
-export type RedisSettings = Pick<
-  QueueSettings,
-  'REDIS_URL' | 'REDIS_SENTINELS' | 'REDIS_SENTINEL_NAME' | 'REDIS_SENTINEL_PASSWORD'
->;
+/** The connection part of the settings (QueueSettings has these fields). */
+export interface RedisSettings {
+  REDIS_URL: string;
+  REDIS_SENTINELS?: { host: string; port: number }[];
+  REDIS_SENTINEL_NAME?: string;
+  REDIS_SENTINEL_PASSWORD?: string;
+}
 
 export interface ConnectionRole {
   /**

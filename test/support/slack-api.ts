@@ -105,6 +105,11 @@ export class SlackApiStandIn {
     this.script(method, { kind: 'rate-limit', retryAfter }, times);
   }
 
+  /** Forgets scripted answers not used yet. */
+  clearScripted(): void {
+    this.scripted.clear();
+  }
+
   callsTo(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
   }

@@ -8,6 +8,7 @@ import { Lab, type LabHost } from '../src/lab/index.js';
 import { healthy } from '../src/lab/scenarios/index.js';
 import { loadInventory, selectHosts, type Inventory } from '../src/inventory/index.js';
 import { collectTarget } from '../src/collect/from-inventory.js';
+import { sshArgs } from '../test/e2e/scenarios/ssh.js';
 import { reportOf } from '../src/core/report.js';
 import type { HostSnapshot } from '../src/core/types.js';
 
@@ -56,21 +57,10 @@ function rawScript(snapshot: HostSnapshot): string {
     .join('\n');
 }
 
+/** OpenSSH's options as the e2e suite uses them (key, the lab's known_hosts, batch mode), without login. */
 function sshOptions(lab: Lab): string[] {
-  return [
-    '-i',
-    lab.clientKeyPath,
-    '-o',
-    `UserKnownHostsFile=${lab.knownHostsPath}`,
-    '-o',
-    'GlobalKnownHostsFile=/dev/null',
-    '-o',
-    'StrictHostKeyChecking=yes',
-    '-o',
-    'BatchMode=yes',
-    '-F',
-    '/dev/null',
-  ];
+  const args = sshArgs(lab, 'LOGIN', []);
+  return args.slice(0, args.indexOf('LOGIN'));
 }
 
 async function main(): Promise<void> {

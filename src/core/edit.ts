@@ -41,6 +41,19 @@ export function replaceOnLine(
   return undefined;
 }
 
+/** Replace the line with `lines(before, indent)`: the new text, indented like the line it replaces. */
+function rewriteLine(
+  sources: Sources,
+  file: string,
+  line: number,
+  lines: (before: string, indented: (d: string) => string) => string[],
+): ConfigEdit | undefined {
+  const before = sourceLine(sources, file, line);
+  if (before === undefined) return undefined;
+  const indent = /^\s*/.exec(before)?.[0] ?? '';
+  return { file, line, before, after: lines(before, (d) => indent + d).join('\n') };
+}
+
 /** Insert directives after the given line, indented like it. `after` then holds the line and the new ones. */
 export function insertAfterLine(
   sources: Sources,
@@ -48,10 +61,7 @@ export function insertAfterLine(
   line: number,
   directives: string[],
 ): ConfigEdit | undefined {
-  const before = sourceLine(sources, file, line);
-  if (before === undefined) return undefined;
-  const indent = /^\s*/.exec(before)?.[0] ?? '';
-  return { file, line, before, after: [before, ...directives.map((d) => indent + d)].join('\n') };
+  return rewriteLine(sources, file, line, (before, ind) => [before, ...directives.map(ind)]);
 }
 
 /** Insert directives before the given line, indented like it. */
@@ -61,10 +71,7 @@ export function insertBeforeLine(
   line: number,
   directives: string[],
 ): ConfigEdit | undefined {
-  const before = sourceLine(sources, file, line);
-  if (before === undefined) return undefined;
-  const indent = /^\s*/.exec(before)?.[0] ?? '';
-  return { file, line, before, after: [...directives.map((d) => indent + d), before].join('\n') };
+  return rewriteLine(sources, file, line, (before, ind) => [...directives.map(ind), before]);
 }
 
 /** Replace the whole line with these directives, indented like it. */
@@ -74,8 +81,5 @@ export function replaceLine(
   line: number,
   directives: string[],
 ): ConfigEdit | undefined {
-  const before = sourceLine(sources, file, line);
-  if (before === undefined) return undefined;
-  const indent = /^\s*/.exec(before)?.[0] ?? '';
-  return { file, line, before, after: directives.map((d) => indent + d).join('\n') };
+  return rewriteLine(sources, file, line, (_before, ind) => directives.map(ind));
 }

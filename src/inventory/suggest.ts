@@ -1,28 +1,7 @@
 // "Did you mean …?": close matches for mistyped host names and keys.
+import { levenshtein } from '../core/similar.js';
 
-/**
- * Edit distance between two strings: insertions, deletions, substitutions, and swaps of two neighbouring
- * characters (Levenshtein plus transpositions, "optimal string alignment"), since "prot" means "port".
- */
-export function levenshtein(a: string, b: string): number {
-  const rows: number[][] = [];
-  for (let i = 0; i <= a.length; i++) {
-    const row: number[] = [i];
-    for (let j = 1; j <= b.length; j++) {
-      if (i === 0) {
-        row[j] = j;
-        continue;
-      }
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        best = Math.min(best, rows[i - 2]![j - 2]! + 1);
-      row[j] = best;
-    }
-    rows.push(row);
-  }
-  return rows[a.length]![b.length]!;
-}
+export { levenshtein };
 
 /** The words closest to `word`, if close enough to be what was meant (case-insensitive; ties all listed). */
 export function closeWords(word: string, candidates: readonly string[], limit = 5): string[] {

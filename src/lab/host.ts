@@ -28,6 +28,8 @@ export interface NginxSpec {
   removeDefaultSite?: boolean;
   /** Start nginx once the host is up. Default true. */
   start?: boolean;
+  /** The main config nginx is started with (`nginx -c PATH`), when not Debian's /etc/nginx/nginx.conf. */
+  configPath?: string;
 }
 
 export interface HostSpec {
@@ -120,6 +122,7 @@ export class LabHost {
       machinePid: (nsPid) => machinePid(this.holderPid, nsPid),
       resolve: (p) => this.fs.resolve(p),
       writeFile: (p, content) => this.fs.writeFile(p, content),
+      configPath: spec.nginx?.configPath,
     });
     this.sshUser = spec.ssh?.user ?? 'root';
     this.sudo = spec.ssh?.sudo ?? false;

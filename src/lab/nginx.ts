@@ -16,13 +16,20 @@ export interface NginxHost {
   /** Backing path (outside the host) of a private file inside it. */
   resolve(insidePath: string): Promise<string>;
   writeFile(insidePath: string, content: string): Promise<string>;
+  /** `-c PATH` for every nginx command, when nginx runs with a config other than its compiled-in one. */
+  configPath?: string;
 }
 
 export class NginxControl {
   /** Wall-clock time (ms) of the last start or completed reload: workers started no later. */
   private workersStartedAt = 0;
 
-  constructor(private readonly host: NginxHost) {}
+  /** nginx plus the `-c` the host runs it with. */
+  private readonly nginx: string[];
+
+  constructor(private readonly host: NginxHost) {
+    this.nginx = ['nginx', ...(host.configPath ? ['-c', host.configPath] : [])];
+  }
 
   /** The master's pid as the machine numbers it (nginx.pid holds the host's own number); 0 when none runs. */
   async masterPid(): Promise<number> {
@@ -39,7 +46,7 @@ export class NginxControl {
 
   /** `nginx` (it daemonizes); resolves once the master has written its pid file. */
   async start(): Promise<void> {
-    await this.check(['nginx'], 'start nginx');
+    await this.check(this.nginx, 'start nginx');
     if (!(await waitFor(() => this.isRunning(), 5_000)))
       throw new LabError(`${this.host.name}: nginx did not start`);
     await this.waitForWorkers(new Set());
@@ -49,7 +56,7 @@ export class NginxControl {
   /** `nginx -s reload`; resolves when new workers run. Rejects (nginx still on the old config) when the config is invalid. */
   async reload(): Promise<void> {
     const before = new Set(await this.workerPids());
-    await this.check(['nginx', '-s', 'reload'], 'reload nginx');
+    await this.check([...this.nginx, '-s', 'reload'], 'reload nginx');
     await this.waitForWorkers(before);
     this.workersStartedAt = Date.now();
   }
@@ -58,13 +65,13 @@ export class NginxControl {
   async stop(): Promise<void> {
     const pid = await this.masterPid();
     if (pid === 0) return;
-    await this.check(['nginx', '-s', 'stop'], 'stop nginx');
+    await this.check([...this.nginx, '-s', 'stop'], 'stop nginx');
     if (!(await waitFor(() => !processExists(pid), 5_000))) process.kill(pid, 'SIGKILL');
   }
 
   /** `nginx -t` as run on the host (exit code, and the file:line nginx complains about on stderr). */
   test(): Promise<RunResult> {
-    return this.host.run(['nginx', '-t']);
+    return this.host.run([...this.nginx, '-t']);
   }
 
   /**

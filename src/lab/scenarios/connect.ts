@@ -152,3 +152,51 @@ export const nothingListening = defineScenario(
     );
   },
 );
+
+/** The main config outside Debian's path, its own error log: the collector must follow the master's -c. */
+const CUSTOM_MAIN = '/etc/nginx/shop/main.conf';
+const CUSTOM_SITE = '/etc/nginx/shop/sites/shop.conf';
+const customMain = `user www-data;
+worker_processes 2;
+pid /run/nginx.pid;
+error_log /var/log/nginx/shop-error.log;
+
+events {
+    worker_connections 64;
+}
+
+http {
+    access_log /var/log/nginx/shop-access.log;
+    include /etc/nginx/shop/sites/*.conf;
+}
+`;
+
+export const customConfigPath = defineScenario(
+  'custom-config-path',
+  'nginx runs with -c /etc/nginx/shop/main.conf (own error log); its upstream names the wrong port',
+  async (lab, name, options) => {
+    const site = shopSite({ servers: ['127.0.0.1:8000'] });
+    const host = await lab.addHost(name, {
+      ...app(),
+      nginx: { files: { [CUSTOM_MAIN]: customMain, [CUSTOM_SITE]: site }, configPath: CUSTOM_MAIN },
+    });
+    return finish(
+      'custom-config-path',
+      [host],
+      {
+        target: name,
+        exitCode: 1,
+        rootCause: {
+          cause: 'upstream-port-mismatch',
+          evidence: [
+            configLine(site, 'server 127.0.0.1:8000', CUSTOM_SITE),
+            { file: '/var/log/nginx/shop-error.log', textIncludes: REFUSED },
+          ],
+          fix: { edit: lineEdit(site, '127.0.0.1:8000', `127.0.0.1:${APP_PORT}`, CUSTOM_SITE) },
+        },
+      },
+      { statuses: [502] },
+      options,
+    );
+  },
+);

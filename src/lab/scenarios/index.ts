@@ -13,6 +13,7 @@ import {
 import { configInvalid, configNotReloaded, nginxNotRunning, resolverMissing } from './config.js';
 import {
   addressMismatch,
+  customConfigPath,
   healthy,
   ipv6Loopback,
   ipv6OnlyApp,
@@ -30,6 +31,7 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   ipv6Loopback,
   ipv6OnlyApp,
   nothingListening,
+  customConfigPath,
   unixSocketMissing,
   unixSocketPermission,
   phpFpmSocketMissing,
@@ -73,6 +75,7 @@ export { lineOf, SHOP_CONF } from './site.js';
 export {
   addressMismatch,
   closedConnection,
+  customConfigPath,
   configInvalid,
   configNotReloaded,
   deploySudo,

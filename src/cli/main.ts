@@ -9,6 +9,7 @@ commands:
   diagnose HOST… [--inventory F] [--json] [--local]   why does nginx answer 502 on these hosts?
   nginx-json FILE|- [--indent N]                        nginx config or \`nginx -T\` output as crossplane JSON
   worker                                                work on the diagnose and remediate queues (Redis)
+  bot                                                   the Slack bot: /502 HOST answers in a thread
   help                                                  this text
 
 Run \`upstream-doctor <command> --help\` for a command's options.`;
@@ -19,6 +20,7 @@ const commands: Record<string, () => Promise<Command>> = {
   diagnose: async () => (await import('./diagnose.js')).diagnose,
   'nginx-json': async () => (await import('./nginx-json.js')).nginxJson,
   worker: async () => (await import('./worker.js')).worker,
+  bot: async () => (await import('./bot.js')).bot,
 };
 
 function version(): string {

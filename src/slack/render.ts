@@ -6,14 +6,7 @@ import type { Evidence, Finding, Report, Severity } from '../core/types.js';
 import { exitCodeOf } from '../core/report.js';
 import { PLAIN, renderReport as renderTextReport } from '../cli/render-text.js';
 import { type Block, blockChars, context, divider, LIMITS, section, type SlackMessage } from './blocks.js';
-import {
-  codeBlock,
-  cutToEscapedLength,
-  inlineCode,
-  mention,
-  oneLine,
-  untrustedProse,
-} from './mrkdwn.js';
+import { codeBlock, cutToEscapedLength, inlineCode, mention, oneLine, untrustedProse } from './mrkdwn.js';
 
 /** A text file to upload into the thread (files.uploadV2): what did not fit in the messages. */
 export interface ThreadFile {

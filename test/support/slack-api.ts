@@ -65,6 +65,7 @@ export class SlackApiStandIn {
   /** Every message whose blocks broke Block Kit's limits (answered invalid_blocks), with the reasons. */
   readonly violations: { method: string; problems: string[] }[] = [];
   private readonly scripted = new Map<string, Scripted[]>();
+  private readonly expiredResponseUrls = new Set<string>();
   private readonly started = Date.now();
   private seq = 0;
   private readonly waiters: { test: () => boolean; resolve: () => void }[] = [];
@@ -156,6 +157,8 @@ export class SlackApiStandIn {
     const contentType = String(req.headers['content-type'] ?? '');
     if (path.startsWith('/upload/'))
       return this.receiveUpload(path.slice('/upload/'.length), body, contentType, res);
+    if (path.startsWith('/response/'))
+      return this.receiveResponse(path.slice('/response/'.length), body, res);
     if (!path.startsWith('/api/') || req.method !== 'POST') {
       res.writeHead(404).end();
       return;
@@ -300,6 +303,49 @@ export class SlackApiStandIn {
       default:
         return { ok: false, error: 'unknown_method' };
     }
+  }
+
+  /** A response_url for a slash command or an action: what is posted to it is recorded as `response_url`. */
+  responseUrl(id: string): string {
+    return `${this.base}/response/${encodeURIComponent(id)}`;
+  }
+
+  /** Messages posted to response_url `id`, in order. */
+  responses(id: string): Args[] {
+    return this.callsTo('response_url')
+      .filter((c) => c.args.id === id)
+      .map((c) => c.args.message as Args);
+  }
+
+  /**
+   * A response_url answers like Slack's: JSON in, "ok" out; after 5 uses it is spent (Slack's limit; the
+   * 30-minute expiry answers the same way), and `expireResponseUrl` spends one at once.
+   */
+  private receiveResponse(rawId: string, body: Buffer, res: ServerResponse): void {
+    const id = decodeURIComponent(rawId);
+    let message: unknown;
+    try {
+      message = JSON.parse(body.toString('utf8'));
+    } catch {
+      message = undefined;
+    }
+    const used = this.callsTo('response_url').filter((c) => c.args.id === id && c.status === 200).length;
+    const spent = used >= 5 || this.expiredResponseUrls.has(id);
+    const status = message === undefined ? 400 : spent ? 404 : 200;
+    this.calls.push({
+      method: 'response_url',
+      args: { id, message },
+      at: Date.now() - this.started,
+      status,
+      answer: {},
+    });
+    res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : 'expired_url');
+    this.wake();
+  }
+
+  /** Makes response_url `id` answer as an expired one does. */
+  expireResponseUrl(id: string): void {
+    this.expiredResponseUrls.add(id);
   }
 
   /** The file bytes WebClient posts to an upload URL (multipart, one part). */

@@ -1,0 +1,150 @@
+// `upstream-doctor bot`: the Slack bot. Socket Mode when SLACK_APP_TOKEN is set, else HTTP on PORT at
+// /slack/events. Settings are checked before anything starts (one line naming the bad one, exit 2), the token
+// with Slack itself (auth.test). Runs until SIGTERM/SIGINT, then lets started commands finish and exits 0.
+import { parseArgs } from 'node:util';
+import type { DestinationStream } from 'pino';
+import { createLogger } from '../health/log.js';
+import { connectRedis, describeRedis } from '../queue/connection.js';
+import { Producer } from '../queue/producer.js';
+import { queueSettingsFrom } from '../queue/settings.js';
+import { startBot } from '../slack/app.js';
+import { createWebClient, describeSlackError } from '../slack/calls.js';
+import type { DiagnosisEnqueuer } from '../slack/enqueuer.js';
+import { InventoryCache } from '../slack/inventory-cache.js';
+import { slackNotifierFactory } from '../slack/notifier.js';
+import { botSettingsFrom } from '../slack/settings.js';
+import { type CliIo, UsageError } from './io.js';
+
+export const BOT_USAGE = `usage: upstream-doctor bot [--inventory FILE]
+
+The Slack bot: answers /502 with a thread that names the root cause. Socket Mode when SLACK_APP_TOKEN is set,
+else HTTP on PORT at /slack/events (signatures checked). Logs are JSON lines on stdout.
+
+environment (defaults in brackets):
+  SLACK_BOT_TOKEN            Bot User OAuth Token (xoxb-…)  (required)
+  SLACK_SIGNING_SECRET       Signing Secret  (required in HTTP mode)
+  SLACK_APP_TOKEN            app-level token (xapp-…, connections:write): Socket Mode
+  PORT                       HTTP mode: port to listen on  [3000]
+  SLACK_API_URL              Slack's Web API base  [https://slack.com/api/]
+  CHANNEL_HOSTS              per-channel allow-list: "C0123=web-* tag:shop; *=tag:staging"  [every channel, every host]
+  UPSTREAM_DOCTOR_INVENTORY  hosts.yml, unless --inventory is given; re-read when it changes  [./hosts.yml]
+  REDIS_URL                  where the queue is  [redis://127.0.0.1:6379]
+  QUEUE_PREFIX, DIAGNOSE_ATTEMPTS, DIAGNOSE_BACKOFF_MS, REDIS_SENTINEL*: as for \`upstream-doctor worker\`
+  LOG_LEVEL                  fatal, error, warn, info, debug, trace, silent  [info]`;
+
+/** What an embedding process or a test may add. */
+export interface BotExtras {
+  /** Replaces the Redis producer (tests, benchmarks). */
+  enqueuer?: DiagnosisEnqueuer;
+  /** Stops the bot like SIGTERM. */
+  stop?: AbortSignal;
+  /** Called once the bot takes requests. */
+  onReady?: (info: { mode: 'http' | 'socket'; port?: number }) => void;
+}
+
+export async function bot(args: string[], io: CliIo, extras: BotExtras = {}): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { inventory: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+    }));
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n${BOT_USAGE}`);
+  }
+  if (values.help) {
+    io.stdout.write(`${BOT_USAGE}\n`);
+    return 0;
+  }
+  const fail = (line: string) => {
+    io.stderr.write(`upstream-doctor bot: ${line}\n`);
+    return 2;
+  };
+  const checked = botSettingsFrom(io.env);
+  if (!checked.ok) return fail(checked.error);
+  const settings = checked.settings;
+  const queue = queueSettingsFrom(io.env);
+  if (!queue.ok) return fail(queue.error);
+  const inventory = new InventoryCache({ path: values.inventory, env: io.env });
+  const first = await inventory.current();
+  if (!first.ok) return fail(first.errors[0] ?? 'the inventory cannot be read');
+
+  const log = createLogger({ level: settings.LOG_LEVEL, destination: io.stdout as DestinationStream });
+  const client = createWebClient({ token: settings.SLACK_BOT_TOKEN, slackApiUrl: settings.SLACK_API_URL });
+  const notifierFor = slackNotifierFactory({ client, log });
+
+  let enqueuer = extras.enqueuer;
+  let closeQueue = async (): Promise<void> => undefined;
+  if (!enqueuer) {
+    const redis = connectRedis(queue.settings, {
+      role: 'producer',
+      connectionName: `upstream-doctor-bot-${process.pid}`,
+    });
+    let lastError = '';
+    redis.on('error', (err: Error) => {
+      if (err.message !== lastError)
+        log.error({ err: err.message, redis: describeRedis(queue.settings) }, 'redis error');
+      lastError = err.message;
+    });
+    const producer = new Producer({
+      connection: redis,
+      prefix: queue.settings.QUEUE_PREFIX,
+      diagnoseAttempts: queue.settings.DIAGNOSE_ATTEMPTS,
+      diagnoseBackoffMs: queue.settings.DIAGNOSE_BACKOFF_MS,
+      notifierFor,
+    });
+    enqueuer = producer;
+    closeQueue = async () => {
+      await producer.close();
+      await redis.quit().catch(() => redis.disconnect());
+    };
+  }
+
+  let running;
+  try {
+    running = await startBot({
+      token: settings.SLACK_BOT_TOKEN,
+      signingSecret: settings.SLACK_SIGNING_SECRET,
+      appToken: settings.SLACK_APP_TOKEN,
+      port: settings.PORT,
+      slackApiUrl: settings.SLACK_API_URL,
+      client,
+      enqueuer,
+      inventory: () => inventory.current(),
+      channelHosts: settings.CHANNEL_HOSTS,
+      log,
+    });
+  } catch (err) {
+    await closeQueue();
+    const code = (err as { code?: string }).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES')
+      return fail(`PORT: cannot listen on ${settings.PORT} (${(err as Error).message})`);
+    const why = describeSlackError(err);
+    // auth.test refused the token, or Slack (SLACK_API_URL) could not be reached.
+    return fail(
+      /invalid_auth|not_authed|account_inactive|token_revoked/.test(why)
+        ? `SLACK_BOT_TOKEN: Slack refused it (${why})`
+        : `cannot reach Slack at ${settings.SLACK_API_URL ?? 'https://slack.com/api/'} (${why})`,
+    );
+  }
+  extras.onReady?.({ mode: running.mode, port: running.port });
+
+  let onSignal: (why: string) => void = () => undefined;
+  const stopped = new Promise<string>((resolve) => (onSignal = resolve));
+  const onTerm = () => onSignal('SIGTERM');
+  const onInt = () => onSignal('SIGINT');
+  const onStop = () => onSignal('stop');
+  process.once('SIGTERM', onTerm);
+  process.once('SIGINT', onInt);
+  extras.stop?.addEventListener('abort', onStop, { once: true });
+  const why = await stopped;
+  process.off('SIGTERM', onTerm);
+  process.off('SIGINT', onInt);
+  extras.stop?.removeEventListener('abort', onStop);
+
+  log.info({ signal: why }, 'stopping: finishing the commands in progress');
+  await running.stop();
+  await closeQueue();
+  log.info('stopped');
+  return 0;
+}

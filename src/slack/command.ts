@@ -1,0 +1,105 @@
+// `/502 …`: what the text asks for, and which hosts that means for this channel. Pure: the listener acks
+// first and then calls these; the messages are mrkdwn with every echoed word escaped.
+import { selectHosts, type Inventory, type Target } from '../inventory/index.js';
+import type { ChannelHosts } from './channel-hosts.js';
+import { inventoryForChannel } from './channel-hosts.js';
+import { inlineCode, untrustedProse } from './mrkdwn.js';
+
+/** Hosts one command may start at most (each gets its own parent message and thread). */
+export const MAX_HOSTS_PER_COMMAND = 10;
+/** Words one command may carry. */
+const MAX_WORDS = 20;
+
+export type CommandRequest =
+  | { kind: 'help' }
+  | { kind: 'usage' }
+  | { kind: 'invalid'; message: string }
+  | { kind: 'diagnose'; patterns: string[] };
+
+const WORD = /^(tag:[A-Za-z0-9._-]+|[A-Za-z0-9._*?-]+)$/;
+
+export const USAGE_TEXT =
+  'Usage: `/502 HOST [HOST…]` — a name from the inventory, a glob (`web-*`) or `tag:NAME`. Example: `/502 web-01`. `/502 help` says more.';
+
+export function helpText(command = '/502'): string {
+  const c = inlineCode(command) ? command : '/502';
+  return [
+    `*${c}* finds out why nginx answers 502 Bad Gateway on a host.`,
+    `• \`${c} web-01\`: diagnose one host`,
+    `• \`${c} web-01 web-02\`, \`${c} web-*\`, \`${c} tag:prod\`: several at once (up to ${MAX_HOSTS_PER_COMMAND})`,
+    `• \`${c} help\`: this text`,
+    'Each host gets a message here and a thread: progress, then the root cause with its evidence (file:line) and the fix, and the message is edited to the verdict. Nothing on the host is changed without a button press by an approver.',
+  ].join('\n');
+}
+
+/** Reads the command's text (Slack sends it as typed, spaces collapsed or not). */
+export function parseCommandText(text: string): CommandRequest {
+  const words = text
+    .trim()
+    .split(/[\s,]+/)
+    .filter(Boolean);
+  if (words.length === 0) return { kind: 'usage' };
+  if (words.length === 1 && /^(help|-h|--help|\?)$/i.test(words[0]!)) return { kind: 'help' };
+  if (words.length > MAX_WORDS)
+    return {
+      kind: 'invalid',
+      message: `That is ${words.length} words; name at most ${MAX_WORDS}.\n${USAGE_TEXT}`,
+    };
+  const bad = words.filter((w) => !WORD.test(w));
+  if (bad.length > 0) {
+    const shown = bad
+      .slice(0, 5)
+      .map((w) => inlineCode(w.slice(0, 80)) || '`?`')
+      .join(', ');
+    return {
+      kind: 'invalid',
+      message: `${shown} ${bad.length === 1 ? 'is not a host name' : 'are not host names'} (letters, digits, \`.\`, \`-\`, \`_\`, globs with \`*\` and \`?\`, or \`tag:NAME\`).\n${USAGE_TEXT}`,
+    };
+  }
+  return { kind: 'diagnose', patterns: words };
+}
+
+export type TargetChoice = { ok: true; targets: Target[] } | { ok: false; message: string };
+
+/**
+ * The hosts `patterns` name that `channel` may diagnose. A channel with an allow-list sees only its hosts
+ * (close matches come from those); a host that exists but is not allowed here is named as such.
+ */
+export function chooseTargets(
+  inventory: Inventory,
+  patterns: readonly string[],
+  channel: string,
+  rules: ChannelHosts | null,
+): TargetChoice {
+  const visible = inventoryForChannel(inventory, rules, channel);
+  if (rules !== null && visible.hosts.length === 0)
+    return {
+      ok: false,
+      message:
+        'This channel may not diagnose any host: ask whoever runs the bot to add it to `CHANNEL_HOSTS`.',
+    };
+  const problems: string[] = [];
+  const chosen = new Map<string, Target>();
+  for (const pattern of patterns) {
+    const here = selectHosts(visible, [pattern]);
+    if (here.ok) {
+      for (const t of here.targets) chosen.set(t.name, t);
+      continue;
+    }
+    const anywhere = rules === null ? here : selectHosts(inventory, [pattern]);
+    problems.push(
+      anywhere.ok
+        ? `${inlineCode(pattern)} may not be diagnosed from this channel (CHANNEL_HOSTS).`
+        : // selectHosts' own words ("unknown host 'web-1'; did you mean web-01?"), without the file's path.
+          untrustedProse(here.errors.join('; ').replaceAll(inventory.source, 'the inventory')),
+    );
+  }
+  if (problems.length > 0) return { ok: false, message: problems.map((p) => `• ${p}`).join('\n') };
+  const targets = [...chosen.values()];
+  if (targets.length > MAX_HOSTS_PER_COMMAND)
+    return {
+      ok: false,
+      message: `That is ${targets.length} hosts; one command diagnoses at most ${MAX_HOSTS_PER_COMMAND}. Narrow the glob or tag.`,
+    };
+  return { ok: true, targets };
+}

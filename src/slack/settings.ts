@@ -1,0 +1,104 @@
+// The bot's settings from the environment, checked with zod at start. A missing or bad one stops the process
+// with one line naming it: "SLACK_BOT_TOKEN: is required (the Bot User OAuth Token, xoxb-…)".
+import { z } from 'zod';
+import { type ChannelHosts, parseChannelHosts } from './channel-hosts.js';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const required = (what: string) =>
+  z
+    .string({ error: `is required (${what})` })
+    .transform((v) => v.trim())
+    .refine((v) => v !== '', { error: `is required (${what})` });
+
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const botEnvSchema = z
+  .object({
+    SLACK_BOT_TOKEN: required('the Bot User OAuth Token, xoxb-…').refine((v) => v.startsWith('xoxb-'), {
+      error: 'expected a bot token (xoxb-…), from the app’s OAuth & Permissions page',
+    }),
+    SLACK_SIGNING_SECRET: optional,
+    SLACK_APP_TOKEN: optional.refine((v) => v === undefined || v.startsWith('xapp-'), {
+      error: 'expected an app-level token (xapp-…) with connections:write',
+    }),
+    PORT: z
+      .string()
+      .optional()
+      .transform((raw, ctx) => {
+        if (raw === undefined || raw.trim() === '') return 3000;
+        const n = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+        if (!Number.isInteger(n) || n > 65535) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `expected a port from 0 to 65535 (got ${JSON.stringify(raw)})`,
+          });
+          return z.NEVER;
+        }
+        return n;
+      }),
+    SLACK_API_URL: optional.transform((raw, ctx) => {
+      if (raw === undefined) return undefined;
+      let url: URL;
+      try {
+        url = new URL(raw);
+      } catch {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected a URL like https://slack.com/api/ (got ${JSON.stringify(raw)})`,
+        });
+        return z.NEVER;
+      }
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        ctx.addIssue({ code: 'custom', message: 'expected an http(s) URL' });
+        return z.NEVER;
+      }
+      // WebClient appends method names to it: it must end with a slash.
+      return url.toString().endsWith('/') ? url.toString() : `${url.toString()}/`;
+    }),
+    CHANNEL_HOSTS: z
+      .string()
+      .optional()
+      .transform((raw, ctx): ChannelHosts | null => {
+        const parsed = parseChannelHosts(raw);
+        if (!parsed.ok) {
+          ctx.addIssue({ code: 'custom', message: parsed.error });
+          return z.NEVER;
+        }
+        return parsed.value;
+      }),
+    LOG_LEVEL: z
+      .enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` })
+      .optional()
+      .transform((v) => v ?? 'info'),
+  })
+  .superRefine((env, ctx) => {
+    // Socket Mode authenticates the connection with the app token; HTTP mode must check every request.
+    if (env.SLACK_APP_TOKEN === undefined && env.SLACK_SIGNING_SECRET === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message:
+          'is required in HTTP mode (Basic Information → Signing Secret); or set SLACK_APP_TOKEN for Socket Mode',
+      });
+  });
+
+export type BotSettings = z.output<typeof botEnvSchema> & { mode: 'socket' | 'http' };
+
+export type BotSettingsResult = { ok: true; settings: BotSettings } | { ok: false; error: string };
+
+/** The settings, or the first problem as one line naming the variable. */
+export function botSettingsFrom(env: NodeJS.ProcessEnv): BotSettingsResult {
+  const result = botEnvSchema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    return { ok: false, error: `${issue.path.map(String).join('.')}: ${issue.message}` };
+  }
+  return {
+    ok: true,
+    settings: { ...result.data, mode: result.data.SLACK_APP_TOKEN !== undefined ? 'socket' : 'http' },
+  };
+}

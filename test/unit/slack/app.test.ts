@@ -1,0 +1,293 @@
+// The bot in-process (HTTP mode) against the Slack stand-in, with a fake enqueuer: what /502 does, what it
+// refuses, and how fast it acks.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import type { Destination } from '../../../src/core/notifier.js';
+import { parseInventory } from '../../../src/inventory/index.js';
+import { startBot, type RunningBot } from '../../../src/slack/app.js';
+import { createWebClient } from '../../../src/slack/calls.js';
+import { parseChannelHosts } from '../../../src/slack/channel-hosts.js';
+import type { DiagnosisEnqueuer, DiagnosisTicketLike } from '../../../src/slack/enqueuer.js';
+import { SlackApiStandIn } from '../../support/slack-api.js';
+import {
+  blockActionsBody,
+  FORM,
+  postSigned,
+  slashCommandBody,
+  type SlashCommand,
+} from '../../support/slack-requests.js';
+
+const TOKEN = 'xoxb-app-test';
+const SECRET = 'app-test-signing-secret';
+const HOSTS = `
+hosts:
+  web-01: { address: 10.0.0.11, tags: [web, prod] }
+  web-02: { address: 10.0.0.12, tags: [web, prod] }
+  db-01: { address: 10.0.0.21, tags: [db] }
+`;
+const inventory = parseInventory(HOSTS, {
+  source: '/etc/secret/hosts.yml',
+  baseDir: '/',
+  home: '/root',
+  localUser: 'root',
+});
+
+class FakeEnqueuer implements DiagnosisEnqueuer {
+  requests: { target: string; destination: Destination }[] = [];
+  next: (target: string) => DiagnosisTicketLike | Error = () => ({
+    jobId: `job-${this.requests.length}`,
+    status: 'queued',
+  });
+  async requestDiagnosis(request: {
+    target: string;
+    destination: Destination;
+  }): Promise<DiagnosisTicketLike> {
+    this.requests.push(request);
+    const answer = this.next(request.target);
+    if (answer instanceof Error) throw answer;
+    return answer;
+  }
+}
+
+let slack: SlackApiStandIn;
+let bot: RunningBot;
+let url: string;
+const enqueuer = new FakeEnqueuer();
+let seq = 0;
+
+async function startWith(channelHosts: string | undefined): Promise<RunningBot> {
+  const rules = parseChannelHosts(channelHosts);
+  if (!rules.ok) throw new Error(rules.error);
+  return startBot({
+    token: TOKEN,
+    signingSecret: SECRET,
+    port: 0,
+    host: '127.0.0.1',
+    slackApiUrl: slack.url,
+    client: createWebClient({ token: TOKEN, slackApiUrl: slack.url }),
+    enqueuer,
+    inventory: async () => inventory,
+    channelHosts: rules.value,
+    log: pino({ level: process.env.TEST_LOG ?? 'silent' }),
+  });
+}
+
+beforeAll(async () => {
+  slack = await SlackApiStandIn.start({ token: TOKEN, notInChannel: ['C0GONE'] });
+  bot = await startWith(undefined);
+  url = `http://127.0.0.1:${bot.port}/slack/events`;
+});
+
+afterAll(async () => {
+  await bot?.stop(1000);
+  await slack.close();
+});
+
+beforeEach(() => {
+  enqueuer.requests = [];
+  enqueuer.next = () => ({ jobId: `job-${enqueuer.requests.length}`, status: 'queued' });
+});
+
+/** Sends a signed /502 and waits until the bot is done with it; returns the answer and its response_url id. */
+async function command(text: string, extra: Partial<SlashCommand> = {}, target = url) {
+  const id = `r${++seq}`;
+  const body = slashCommandBody({ text, response_url: slack.responseUrl(id), ...extra });
+  const answer = await postSigned(target, body, { secret: SECRET });
+  await bot.idle();
+  return { ...answer, id };
+}
+
+const postsSince = (n: number, method = 'chat.postMessage') =>
+  slack.calls.slice(n).filter((c) => c.method === method);
+
+describe('/502 HOST', () => {
+  it('acks with 200 at once, posts the parent message, enqueues with the parent as destination', async () => {
+    const mark = slack.calls.length;
+    const r = await command('web-01', { channel_id: 'C0INCIDENT', user_id: 'U0ALICE' });
+    expect(r.status).toBe(200);
+    expect(r.body).toBe('');
+    expect(r.ms).toBeLessThan(3000);
+    const [parent] = postsSince(mark);
+    expect(parent!.args).toMatchObject({ channel: 'C0INCIDENT' });
+    expect(JSON.stringify(parent!.args.blocks)).toContain('Diagnosing `web-01` for <@U0ALICE>');
+    expect(enqueuer.requests).toEqual([
+      {
+        target: 'web-01',
+        destination: {
+          kind: 'slack',
+          channel: 'C0INCIDENT',
+          threadTs: String(parent!.answer.ts),
+          userId: 'U0ALICE',
+        },
+      },
+    ]);
+  });
+
+  it('several hosts, a glob and a tag: one parent and one job per host, each once', async () => {
+    const mark = slack.calls.length;
+    await command('web-* tag:db web-01');
+    expect(enqueuer.requests.map((r) => r.target)).toEqual(['web-01', 'web-02', 'db-01']);
+    expect(postsSince(mark)).toHaveLength(3);
+    expect(new Set(enqueuer.requests.map((r) => (r.destination as { threadTs: string }).threadTs)).size).toBe(
+      3,
+    );
+  });
+
+  it('a host already under diagnosis: the parent links to the running thread', async () => {
+    const first = await command('web-02');
+    expect(first.status).toBe(200);
+    const leader = enqueuer.requests[0]!.destination;
+    enqueuer.next = () => ({ jobId: 'job-web-02', status: 'joined', leader });
+    const mark = slack.calls.length;
+    await command('web-02', { user_id: 'U0BOB' });
+    const update = slack.calls.slice(mark).find((c) => c.method === 'chat.update')!;
+    const permalink = slack.calls.slice(mark).find((c) => c.method === 'chat.getPermalink')!;
+    expect(permalink.args).toMatchObject({ message_ts: (leader as { threadTs: string }).threadTs });
+    expect(JSON.stringify(update.args.blocks)).toContain(`|this thread>`);
+    expect(JSON.stringify(update.args.blocks)).toContain(String(permalink.answer.permalink));
+  });
+
+  it('the queue down: the parent says the diagnosis could not be queued', async () => {
+    enqueuer.next = () => new Error('connect ECONNREFUSED 127.0.0.1:6379');
+    const mark = slack.calls.length;
+    await command('db-01');
+    const update = slack.calls.slice(mark).find((c) => c.method === 'chat.update')!;
+    expect(String(update.args.text)).toContain('the diagnosis failed');
+    expect(JSON.stringify(update.args.blocks)).toContain('could not queue the diagnosis');
+  });
+});
+
+describe('/502 answers without starting anything', () => {
+  it('help and usage come in the ack itself, ephemeral', async () => {
+    for (const [text, expected] of [
+      ['help', 'finds out why nginx answers 502'],
+      ['', 'Usage: `/502 HOST'],
+      ['   ', 'Usage: `/502 HOST'],
+      ['web-01 <!channel>', 'is not a host name'],
+    ] as const) {
+      const r = await command(text);
+      expect(r.status).toBe(200);
+      const body = JSON.parse(r.body) as { response_type: string; text: string; blocks: unknown[] };
+      expect(body.response_type).toBe('ephemeral');
+      expect(JSON.stringify(body.blocks)).toContain(expected);
+      expect(r.body).not.toContain('<!channel>');
+    }
+    expect(enqueuer.requests).toEqual([]);
+  });
+
+  it('an unknown host: an ephemeral error with close matches, via response_url, without the inventory path', async () => {
+    const mark = slack.calls.length;
+    const r = await command('web-1');
+    expect(r.status).toBe(200);
+    const [reply] = slack.responses(r.id);
+    expect(reply).toMatchObject({ response_type: 'ephemeral' });
+    const text = JSON.stringify(reply);
+    expect(text).toContain("unknown host 'web-1'; did you mean web-01?");
+    expect(postsSince(mark)).toEqual([]);
+    const none = await command('zzz');
+    expect(JSON.stringify(slack.responses(none.id))).not.toContain('/etc/secret');
+    expect(enqueuer.requests).toEqual([]);
+  });
+
+  it('a channel the bot is not in: tells how to invite it, enqueues nothing', async () => {
+    const r = await command('web-01', { channel_id: 'C0GONE' });
+    expect(JSON.stringify(slack.responses(r.id))).toContain('/invite @upstream-doctor');
+    expect(enqueuer.requests).toEqual([]);
+  });
+
+  it('an expired response_url is logged, the bot carries on', async () => {
+    slack.expireResponseUrl(`r${seq + 1}`);
+    const r = await command('nope');
+    expect(slack.callsTo('response_url').find((c) => c.args.id === r.id)?.status).toBe(404);
+    expect((await command('web-01')).status).toBe(200);
+  });
+});
+
+describe('request authenticity', () => {
+  const body = () => slashCommandBody({ text: 'web-01', response_url: slack.responseUrl('auth') });
+
+  it('a bad signature gets 401 and enqueues nothing', async () => {
+    const mark = slack.calls.length;
+    const r = await postSigned(url, body(), { secret: 'not-the-secret' });
+    expect(r.status).toBe(401);
+    const missing = await postSigned(url, body(), {
+      secret: SECRET,
+      headers: { 'x-slack-signature': undefined },
+    });
+    expect(missing.status).toBe(401);
+    await bot.idle();
+    expect(enqueuer.requests).toEqual([]);
+    expect(slack.calls.slice(mark)).toEqual([]);
+  });
+
+  it('a timestamp more than 5 minutes off, either way, gets 401', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    for (const timestamp of [now - 301, now + 301, now - 3600, now + 3600]) {
+      const r = await postSigned(url, body(), { secret: SECRET, timestamp });
+      expect(r.status, `timestamp ${timestamp - now}`).toBe(401);
+    }
+    for (const timestamp of [now - 250, now + 250]) {
+      expect((await postSigned(url, body(), { secret: SECRET, timestamp })).status).toBe(200);
+    }
+    await bot.idle();
+    expect(enqueuer.requests).toHaveLength(2);
+  });
+
+  it('a form body sent with a charset suffix is not taken for a command (Bolt answers 400)', async () => {
+    const r = await postSigned(url, body(), { secret: SECRET, contentType: `${FORM}; charset=utf-8` });
+    expect(r.status).toBe(400);
+    await bot.idle();
+    expect(enqueuer.requests).toEqual([]);
+  });
+
+  it('a signed block_actions payload for an action nobody handles is acked by Bolt only after its timeout; unknown paths 404; /healthz 200', async () => {
+    const health = await fetch(`http://127.0.0.1:${bot.port}/healthz`);
+    expect(health.status).toBe(200);
+    const missing = await postSigned(`http://127.0.0.1:${bot.port}/other`, body(), { secret: SECRET });
+    expect(missing.status).toBe(404);
+    const action = await postSigned(
+      url,
+      blockActionsBody({ action_id: 'remediation_test', value: 'plan-1' }),
+      {
+        secret: SECRET,
+      },
+    );
+    // No listener yet (remediation is another issue): Bolt leaves it unacknowledged and answers 404 after 3 s.
+    expect(action.status).toBe(404);
+  });
+});
+
+describe('CHANNEL_HOSTS', () => {
+  let restricted: RunningBot;
+  let restrictedUrl: string;
+  beforeAll(async () => {
+    restricted = await startWith('C0WEB=web-*; C0DB=tag:db');
+    restrictedUrl = `http://127.0.0.1:${restricted.port}/slack/events`;
+  });
+  afterAll(async () => {
+    await restricted.stop(1000);
+  });
+
+  async function ask(text: string, channel: string) {
+    const id = `c${++seq}`;
+    await postSigned(
+      restrictedUrl,
+      slashCommandBody({ text, channel_id: channel, response_url: slack.responseUrl(id) }),
+      {
+        secret: SECRET,
+      },
+    );
+    await restricted.idle();
+    return JSON.stringify(slack.responses(id));
+  }
+
+  it('a channel diagnoses only its hosts; others are named as not allowed; unlisted channels none', async () => {
+    expect(await ask('web-01', 'C0WEB')).toBe('[]');
+    expect(enqueuer.requests.map((r) => r.target)).toEqual(['web-01']);
+    expect(await ask('db-01', 'C0WEB')).toContain('`db-01` may not be diagnosed from this channel');
+    expect(await ask('db-1', 'C0WEB')).not.toContain('db-01'); // close matches only among allowed hosts
+    expect(await ask('db-01', 'C0OTHER')).toContain('This channel may not diagnose any host');
+    expect(await ask('*', 'C0DB')).toBe('[]');
+    expect(enqueuer.requests.map((r) => r.target)).toEqual(['web-01', 'db-01']);
+  });
+});

@@ -1,0 +1,129 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseInventory } from '../../../src/inventory/index.js';
+import { inventoryForChannel, parseChannelHosts } from '../../../src/slack/channel-hosts.js';
+import { chooseTargets, MAX_HOSTS_PER_COMMAND, parseCommandText } from '../../../src/slack/command.js';
+
+const opts = { source: '/srv/hosts.yml', baseDir: '/', home: '/root', localUser: 'root' };
+const parsed = parseInventory(
+  `hosts:
+  web-01: { address: 10.0.0.11, tags: [web, prod] }
+  web-02: { address: 10.0.0.12, tags: [web] }
+  db-01: { address: 10.0.0.21, tags: [db, prod] }
+`,
+  opts,
+);
+if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
+const inventory = parsed.inventory;
+
+describe('parseCommandText', () => {
+  it('reads help, usage, names, globs and tags', () => {
+    expect(parseCommandText('')).toEqual({ kind: 'usage' });
+    expect(parseCommandText('  \n ')).toEqual({ kind: 'usage' });
+    for (const h of ['help', 'HELP', '--help', '-h', '?'])
+      expect(parseCommandText(h)).toEqual({ kind: 'help' });
+    expect(parseCommandText(' web-01  web-0?,tag:prod ')).toEqual({
+      kind: 'diagnose',
+      patterns: ['web-01', 'web-0?', 'tag:prod'],
+    });
+    expect(parseCommandText('help web-01')).toEqual({ kind: 'diagnose', patterns: ['help', 'web-01'] });
+  });
+
+  it('refuses words that cannot be host names, echoing them escaped', () => {
+    const r = parseCommandText('web-01 <!channel> `x`');
+    expect(r.kind).toBe('invalid');
+    const message = (r as { message: string }).message;
+    expect(message).toContain('`&lt;!channel&gt;`');
+    expect(message).not.toContain('<!');
+    expect(parseCommandText(Array.from({ length: 21 }, (_, i) => `h${i}`).join(' ')).kind).toBe('invalid');
+  });
+
+  it('never throws, and never echoes a raw control character', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => {
+        const r = parseCommandText(text);
+        if (r.kind === 'invalid') expect(r.message.replace(/<@U[A-Z0-9]+>/g, '')).not.toMatch(/[<>]/);
+      }),
+    );
+  });
+});
+
+describe('chooseTargets', () => {
+  it('without an allow-list: names, globs, tags; unknown names with close matches, no file path', () => {
+    const ok = chooseTargets(inventory, ['tag:prod', 'web-*'], 'C1', null);
+    expect(ok.ok && ok.targets.map((t) => t.name)).toEqual(['web-01', 'db-01', 'web-02']);
+    const bad = chooseTargets(inventory, ['web-1', 'zzz'], 'C1', null);
+    expect(bad.ok).toBe(false);
+    const message = (bad as { message: string }).message;
+    expect(message).toContain("• unknown host 'web-1'; did you mean web-01?");
+    expect(message).toContain('hosts in the inventory: web-01, web-02, db-01');
+    expect(message).not.toContain('/srv/hosts.yml');
+  });
+
+  it('at most MAX_HOSTS_PER_COMMAND hosts', () => {
+    const many = parseInventory(
+      `hosts:\n${Array.from({ length: MAX_HOSTS_PER_COMMAND + 1 }, (_, i) => `  h${i}: { address: 10.0.1.${i + 1} }`).join('\n')}\n`,
+      opts,
+    );
+    if (!many.ok) throw new Error('inventory');
+    const r = chooseTargets(many.inventory, ['h*'], 'C1', null);
+    expect(r).toEqual({ ok: false, message: expect.stringContaining(`at most ${MAX_HOSTS_PER_COMMAND}`) });
+  });
+
+  it('with an allow-list: the channel sees its hosts only', () => {
+    const rules = parseChannelHosts('C0WEB=web-*; *=tag:db');
+    if (!rules.ok) throw new Error(rules.error);
+    expect(chooseTargets(inventory, ['web-02'], 'C0WEB', rules.value)).toMatchObject({ ok: true });
+    expect(chooseTargets(inventory, ['db-01'], 'C0WEB', rules.value)).toEqual({
+      ok: false,
+      message: '• `db-01` may not be diagnosed from this channel (CHANNEL_HOSTS).',
+    });
+    // The `*` entry covers unlisted channels.
+    const other = chooseTargets(inventory, ['tag:prod'], 'C0ELSE', rules.value);
+    expect(other.ok && other.targets.map((t) => t.name)).toEqual(['db-01']);
+  });
+});
+
+describe('parseChannelHosts', () => {
+  it('reads entries, and says what is wrong with a bad one', () => {
+    expect(parseChannelHosts(undefined)).toEqual({ ok: true, value: null });
+    expect(parseChannelHosts('  ')).toEqual({ ok: true, value: null });
+    const r = parseChannelHosts('C0123=web-* tag:shop;\nG0456=db-01,db-02 ; *=tag:staging');
+    expect(r.ok && [...r.value!.entries()]).toEqual([
+      ['C0123', ['web-*', 'tag:shop']],
+      ['G0456', ['db-01', 'db-02']],
+      ['*', ['tag:staging']],
+    ]);
+    expect(parseChannelHosts('C0123')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('CHANNEL_ID=PATTERNS'),
+    });
+    expect(parseChannelHosts('#incidents=web-01')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('channel id'),
+    });
+    expect(parseChannelHosts('C0123=')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('no host patterns'),
+    });
+    expect(parseChannelHosts('C0123=a;C0123=b')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('twice'),
+    });
+    expect(parseChannelHosts('C0123=web/01')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('web/01'),
+    });
+  });
+
+  it('a channel without an entry and no * entry sees no host', () => {
+    const r = parseChannelHosts('C0123=web-01');
+    if (!r.ok) throw new Error(r.error);
+    expect(inventoryForChannel(inventory, r.value, 'C0999').hosts).toEqual([]);
+    expect(inventoryForChannel(inventory, null, 'C0999').hosts).toHaveLength(3);
+  });
+
+  it('never throws', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 200 }), (s) => void parseChannelHosts(s)));
+  });
+});

@@ -13,6 +13,7 @@ import type { SlackMessage } from './blocks.js';
 import { section } from './blocks.js';
 import {
   channelUnusable,
+  createWebClient,
   describeSlackError,
   FINAL_ANSWER_RETRY,
   NO_RETRY,
@@ -24,6 +25,7 @@ import {
   withRateLimitRetry,
 } from './calls.js';
 import { inlineCode, mention } from './mrkdwn.js';
+import { slackClientSettingsFrom } from './settings.js';
 import {
   renderFailed,
   renderProgress,
@@ -337,4 +339,20 @@ export function slackNotifierFactory(options: SlackNotifierOptions): NotifierFac
       throw new Error(`the Slack notifier got a ${destination.kind} destination; route it elsewhere`);
     return new SlackThreadNotifier(destination, options);
   };
+}
+
+/**
+ * The Slack NotifierFactory a worker process builds from its environment (SLACK_BOT_TOKEN, SLACK_API_URL):
+ * undefined without a token. For `upstream-doctor worker` as a process of its own (the bot's process passes
+ * its factory directly).
+ */
+export function slackNotifierFromEnv(
+  env: NodeJS.ProcessEnv,
+  log?: NotifierLog,
+): { ok: true; factory?: NotifierFactory } | { ok: false; error: string } {
+  const checked = slackClientSettingsFrom(env);
+  if (!checked.ok) return checked;
+  if (!checked.settings) return { ok: true };
+  const client = createWebClient(checked.settings);
+  return { ok: true, factory: slackNotifierFactory({ client, ...(log ? { log } : {}) }) };
 }

@@ -102,3 +102,29 @@ export function botSettingsFrom(env: NodeJS.ProcessEnv): BotSettingsResult {
     settings: { ...result.data, mode: result.data.SLACK_APP_TOKEN !== undefined ? 'socket' : 'http' },
   };
 }
+
+export type SlackClientSettings = { token: string; slackApiUrl?: string };
+
+/**
+ * What a worker needs to post to Slack: the bot token and SLACK_API_URL. Undefined when SLACK_BOT_TOKEN is not
+ * set (a worker without Slack); a bad value is one line naming it.
+ */
+export function slackClientSettingsFrom(
+  env: NodeJS.ProcessEnv,
+): { ok: true; settings?: SlackClientSettings } | { ok: false; error: string } {
+  if ((env.SLACK_BOT_TOKEN ?? '').trim() === '') return { ok: true };
+  // The bot's schema, with a placeholder for what only the bot needs (the signing secret).
+  const r = botSettingsFrom({
+    SLACK_BOT_TOKEN: env.SLACK_BOT_TOKEN,
+    SLACK_API_URL: env.SLACK_API_URL,
+    SLACK_SIGNING_SECRET: 'not-needed-by-workers',
+  });
+  if (!r.ok) return r;
+  return {
+    ok: true,
+    settings: {
+      token: r.settings.SLACK_BOT_TOKEN,
+      ...(r.settings.SLACK_API_URL ? { slackApiUrl: r.settings.SLACK_API_URL } : {}),
+    },
+  };
+}

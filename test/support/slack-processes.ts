@@ -1,0 +1,104 @@
+// `upstream-doctor bot` and `upstream-doctor worker` as real processes (from source, through slack-cli.ts),
+// with their JSON log lines parsed as they come. Each dies with the test process (setpriv --pdeathsig).
+import { spawn, type ChildProcess } from 'node:child_process';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const CLI = new URL('./slack-cli.ts', import.meta.url).pathname;
+
+export type LogLine = Record<string, unknown>;
+
+export interface CliProcess {
+  child: ChildProcess;
+  logs: LogLine[];
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** The first log line (so far or to come) for which `match` holds. */
+  waitForLog(match: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export function spawnCli(args: string[], env: Record<string, string>): CliProcess {
+  const child = spawn('setpriv', ['--pdeathsig', 'KILL', process.execPath, '--import', 'tsx', CLI, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: LogLine[] = [];
+  const waiters: { match: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
+  let partial = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8');
+  child.stdout!.on('data', (chunk: string) => {
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop() ?? '';
+    for (const text of lines) {
+      let line: LogLine;
+      try {
+        line = JSON.parse(text) as LogLine;
+      } catch {
+        line = { msg: text, unparsed: true };
+      }
+      logs.push(line);
+      for (const w of [...waiters])
+        if (w.match(line)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(line);
+        }
+    }
+  });
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const waitForLog = (match: (l: LogLine) => boolean, timeoutMs = 30_000) => {
+    const seen = logs.find(match);
+    if (seen) return Promise.resolve(seen);
+    return new Promise<LogLine>((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(`${args[0]} ${child.pid}: no such log line within ${timeoutMs} ms; stderr: ${stderr}`),
+          ),
+        timeoutMs,
+      );
+      waiters.push({
+        match,
+        resolve: (l) => {
+          clearTimeout(timer);
+          resolve(l);
+        },
+      });
+      void exited.then(() => {
+        clearTimeout(timer);
+        reject(new Error(`${args[0]} ${child.pid} exited; stderr: ${stderr}`));
+      });
+    });
+  };
+  return {
+    child,
+    logs,
+    stderr: () => stderr,
+    exited,
+    waitForLog,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Runs the command to its end: exit code, stdout, stderr. */
+export async function runCli(
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const p = spawnCli(args, env);
+  let stdout = '';
+  p.child.stdout!.on('data', (c: string) => (stdout += c));
+  const timer = setTimeout(() => p.child.kill('SIGKILL'), timeoutMs);
+  const { code } = await p.exited;
+  clearTimeout(timer);
+  return { code, stdout, stderr: p.stderr() };
+}

@@ -1,0 +1,199 @@
+// How fast the bot acks `/502`, next to a bare Bolt app that only acks: both as processes of their own, fed
+// the same signed slash commands one after the other (interleaved, so machine noise hits both alike). The bot
+// does its real work after each ack (the parent message to a Slack stand-in, the job into real Redis), so
+// that work competes with the next request, as in production. Targets: p99 under 50 ms and within 1.5x of
+// the bare app. Run: `npx tsx bench/ack.ts [--requests 200] [--warmup 20] [--json]` (Redis at REDIS_URL).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { App, LogLevel } from '@slack/bolt';
+import { Redis } from 'ioredis';
+import { SlackApiStandIn } from '../test/support/slack-api.js';
+import { postSigned, slashCommandBody } from '../test/support/slack-requests.js';
+
+const TOKEN = 'xoxb-bench';
+const SECRET = 'bench-signing-secret';
+const SELF = new URL(import.meta.url).pathname;
+const CLI = new URL('../test/support/slack-cli.ts', import.meta.url).pathname;
+
+const { values } = parseArgs({
+  options: {
+    requests: { type: 'string', default: '200' },
+    warmup: { type: 'string', default: '20' },
+    hosts: { type: 'string', default: '20' },
+    json: { type: 'boolean', default: false },
+    // Internal: run the bare Bolt app in this process (the benchmark starts it as a child).
+    bare: { type: 'boolean', default: false },
+  },
+});
+
+/** The bare app: Bolt's HTTP receiver and a /502 listener that only acks. Prints its port. */
+async function bare(): Promise<void> {
+  const slackApiUrl = process.env.SLACK_API_URL!;
+  const app = new App({
+    token: TOKEN,
+    signingSecret: SECRET,
+    clientOptions: { slackApiUrl },
+    logLevel: LogLevel.ERROR,
+    deferInitialization: true,
+  });
+  app.command('/502', async ({ ack }) => {
+    await ack();
+  });
+  await app.init();
+  const server = (await app.start(0)) as import('node:http').Server;
+  const port = (server.address() as import('node:net').AddressInfo).port;
+  process.stdout.write(`${JSON.stringify({ msg: 'bot listening', port })}\n`);
+}
+
+interface Child {
+  child: ChildProcess;
+  port: number;
+}
+
+function start(args: string[], env: Record<string, string>): Promise<Child> {
+  const child = spawn('setpriv', ['--pdeathsig', 'KILL', process.execPath, '--import', 'tsx', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      buffer += c.toString();
+      for (const line of buffer.split('\n')) {
+        if (!line.includes('"bot listening"')) continue;
+        resolve({ child, port: Number((JSON.parse(line) as { port: number }).port) });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}: ${stderr}`)));
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function summary(ms: number[]) {
+  const s = [...ms].sort((a, b) => a - b);
+  const r = (x: number) => Math.round(x * 100) / 100;
+  return {
+    n: s.length,
+    p50: r(percentile(s, 50)),
+    p90: r(percentile(s, 90)),
+    p99: r(percentile(s, 99)),
+    max: r(s.at(-1)!),
+  };
+}
+
+async function bench(): Promise<void> {
+  const requests = Number(values.requests);
+  const warmup = Number(values.warmup);
+  const hostCount = Number(values.hosts);
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const prefix = `bench-ack-${process.pid}`;
+  const dir = mkdtempSync(join(tmpdir(), 'upstream-doctor-bench-ack-'));
+  const inventory = join(dir, 'hosts.yml');
+  // Hosts that are never contacted (no worker runs): the bot only checks names and enqueues.
+  writeFileSync(
+    inventory,
+    `hosts:\n${Array.from({ length: hostCount }, (_, i) => `  web-${String(i + 1).padStart(2, '0')}: { address: 192.0.2.${i + 1} }`).join('\n')}\n`,
+  );
+  const slack = await SlackApiStandIn.start({ token: TOKEN });
+  const env = {
+    SLACK_BOT_TOKEN: TOKEN,
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: slack.url,
+    PORT: '0',
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: prefix,
+    LOG_LEVEL: 'warn',
+  };
+  const children: Child[] = [];
+  try {
+    const [ours, theirs] = await Promise.all([
+      start([CLI, 'bot', '--inventory', inventory], { ...env, LOG_LEVEL: 'info' }),
+      start([SELF, '--bare'], env),
+    ]);
+    children.push(ours, theirs);
+    const urls = {
+      bot: `http://127.0.0.1:${ours.port}/slack/events`,
+      bare: `http://127.0.0.1:${theirs.port}/slack/events`,
+    };
+    const times: Record<'bot' | 'bare', number[]> = { bot: [], bare: [] };
+    let failures = 0;
+    for (let i = 0; i < warmup + requests; i++) {
+      const host = `web-${String((i % hostCount) + 1).padStart(2, '0')}`;
+      const body = slashCommandBody({ text: host, response_url: slack.responseUrl(`r${i}`) });
+      // Alternate which app goes first, so neither always follows the other's work.
+      const order: ('bot' | 'bare')[] = i % 2 === 0 ? ['bot', 'bare'] : ['bare', 'bot'];
+      for (const which of order) {
+        const r = await postSigned(urls[which], body, { secret: SECRET });
+        if (r.status !== 200) failures += 1;
+        if (i >= warmup) times[which].push(r.ms);
+      }
+    }
+    // Let the bot finish the work of the last commands before counting what it did.
+    await slack.waitFor(
+      () => slack.callsTo('chat.postMessage').length >= warmup + requests,
+      30_000,
+      'parent messages',
+    );
+    const bot = summary(times.bot);
+    const bareApp = summary(times.bare);
+    const result = {
+      requests,
+      warmup,
+      failures,
+      bot,
+      bare: bareApp,
+      ratio: {
+        p50: Math.round((bot.p50 / bareApp.p50) * 100) / 100,
+        p99: Math.round((bot.p99 / bareApp.p99) * 100) / 100,
+      },
+      work: {
+        parentMessages: slack.callsTo('chat.postMessage').length,
+        threadLinks: slack.callsTo('chat.update').length,
+      },
+      targets: {
+        p99Under50ms: bot.p99 < 50,
+        p99Within1_5xOfBare: bot.p99 <= 1.5 * bareApp.p99,
+      },
+    };
+    if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else {
+      const row = (name: string, s: ReturnType<typeof summary>) =>
+        `${name.padEnd(22)} ${String(s.p50).padStart(8)} ${String(s.p90).padStart(8)} ${String(s.p99).padStart(8)} ${String(s.max).padStart(8)}`;
+      process.stdout.write(
+        [
+          `ack latency of ${requests} signed /502 commands (ms, after ${warmup} warm-up), ${failures} non-200 answers`,
+          `${''.padEnd(22)} ${'p50'.padStart(8)} ${'p90'.padStart(8)} ${'p99'.padStart(8)} ${'max'.padStart(8)}`,
+          row('upstream-doctor bot', bot),
+          row('bare Bolt app (ack)', bareApp),
+          `ratio bot/bare: p50 ${result.ratio.p50}x, p99 ${result.ratio.p99}x`,
+          `targets: p99 < 50 ms ${result.targets.p99Under50ms ? 'met' : 'MISSED'}; p99 within 1.5x of bare ${result.targets.p99Within1_5xOfBare ? 'met' : 'MISSED'}`,
+          `bot work after the acks: ${result.work.parentMessages} parent messages, ${result.work.threadLinks} links to running threads, jobs in Redis (prefix ${prefix}, removed)`,
+          '',
+        ].join('\n'),
+      );
+    }
+  } finally {
+    for (const c of children) c.child.kill('SIGKILL');
+    await slack.close();
+    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+    await redis.quit();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (values.bare) await bare();
+else await bench();

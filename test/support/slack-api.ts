@@ -54,6 +54,8 @@ export interface StandInOptions {
   notInChannel?: string[];
   /** Milliseconds to wait before answering anything (a slow Slack). */
   delayMs?: number;
+  /** Socket Mode: the app-level token apps.connections.open takes, and the WebSocket URL it hands out. */
+  socketMode?: { appToken: string; url: string };
 }
 
 const MESSAGE_METHODS = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral']);
@@ -182,6 +184,14 @@ export class SlackApiStandIn {
       answer = { ok: false, error: 'ratelimited' };
     } else if (scripted?.kind === 'error') {
       answer = { ok: false, error: scripted.error };
+    } else if (method === 'apps.connections.open') {
+      // Only the app-level token opens Socket Mode connections (a bot token gets not_allowed_token_type).
+      const sm = this.options.socketMode;
+      answer = !sm
+        ? { ok: false, error: 'not_allowed_token_type' }
+        : token === sm.appToken
+          ? { ok: true, url: sm.url }
+          : { ok: false, error: token?.startsWith('xoxb-') ? 'not_allowed_token_type' : 'invalid_auth' };
     } else if (this.options.token !== undefined && token !== this.options.token) {
       answer = { ok: false, error: token ? 'invalid_auth' : 'not_authed' };
     } else {

@@ -1,0 +1,94 @@
+// Socket Mode: with SLACK_APP_TOKEN the bot opens a WebSocket (apps.connections.open through SLACK_API_URL),
+// acks a /502 envelope by its envelope_id, and then does what it does over HTTP.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import type { Destination } from '../../../src/core/notifier.js';
+import { parseInventory } from '../../../src/inventory/index.js';
+import { startBot, type RunningBot } from '../../../src/slack/app.js';
+import { createWebClient } from '../../../src/slack/calls.js';
+import { SlackApiStandIn } from '../../support/slack-api.js';
+import { SocketModeStandIn } from '../../support/slack-socket.js';
+
+const TOKEN = 'xoxb-socket-test';
+const APP_TOKEN = 'xapp-socket-test';
+const inventory = parseInventory('hosts:\n  web-01: { address: 10.0.0.11 }\n', {
+  source: '<test>',
+  baseDir: '/',
+  home: '/root',
+  localUser: 'root',
+});
+
+let socket: SocketModeStandIn;
+let slack: SlackApiStandIn;
+let bot: RunningBot;
+const requests: { target: string; destination: Destination }[] = [];
+
+beforeAll(async () => {
+  socket = await SocketModeStandIn.start();
+  slack = await SlackApiStandIn.start({ token: TOKEN, socketMode: { appToken: APP_TOKEN, url: socket.url } });
+  bot = await startBot({
+    token: TOKEN,
+    appToken: APP_TOKEN,
+    port: 0,
+    slackApiUrl: slack.url,
+    client: createWebClient({ token: TOKEN, slackApiUrl: slack.url }),
+    enqueuer: {
+      requestDiagnosis: async (r) => {
+        requests.push(r);
+        return { jobId: 'job-1', status: 'queued' };
+      },
+    },
+    inventory: async () => inventory,
+    channelHosts: null,
+    log: pino({ level: 'silent' }),
+  });
+});
+
+afterAll(async () => {
+  await bot?.stop(1000);
+  await socket?.close();
+  await slack?.close();
+});
+
+const command = (text: string, id: string) => ({
+  token: 'x',
+  team_id: 'T0STANDIN',
+  channel_id: 'C0INCIDENT',
+  channel_name: 'incidents',
+  user_id: 'U0ALICE',
+  user_name: 'alice',
+  command: '/502',
+  text,
+  api_app_id: 'A0UPSTREAM',
+  response_url: slack.responseUrl(id),
+  trigger_id: '1.2.3',
+});
+
+describe('Socket Mode', () => {
+  it('connects with the app token through SLACK_API_URL', () => {
+    expect(bot.mode).toBe('socket');
+    expect(bot.port).toBeUndefined();
+    const open = slack.callsTo('apps.connections.open');
+    expect(open.at(-1)).toMatchObject({ token: APP_TOKEN, answer: { ok: true } });
+    expect(socket.connections).toBe(1);
+  });
+
+  it('acks a /502 envelope by its id, then posts the parent and enqueues', async () => {
+    socket.sendSlashCommand('env-1', command('web-01', 'sm1'));
+    await socket.waitFor(() => socket.received.some((m) => m.envelope_id === 'env-1'), 5000, 'ack');
+    await bot.idle();
+    await slack.waitFor(() => slack.callsTo('chat.postMessage').length === 1, 5000, 'the parent');
+    expect(JSON.stringify(slack.callsTo('chat.postMessage')[0]!.args.blocks)).toContain(
+      'Diagnosing `web-01`',
+    );
+    expect(requests.map((r) => r.target)).toEqual(['web-01']);
+  });
+
+  it('help comes back in the ack payload', async () => {
+    socket.sendSlashCommand('env-2', command('help', 'sm2'));
+    await socket.waitFor(() => socket.received.some((m) => m.envelope_id === 'env-2'), 5000, 'ack');
+    const ack = socket.received.find((m) => m.envelope_id === 'env-2')!;
+    expect(JSON.stringify(ack.payload)).toContain('finds out why nginx answers 502');
+    expect(requests).toHaveLength(1);
+  });
+});

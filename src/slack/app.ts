@@ -24,7 +24,14 @@ import type { Logger } from 'pino';
 import type { Destination } from '../core/notifier.js';
 import type { InventoryResult } from '../inventory/index.js';
 import type { SlackMessage } from './blocks.js';
-import { channelUnusable, describeSlackError, type WebClient, webClientOptions } from './calls.js';
+import {
+  channelUnusable,
+  describeSlackError,
+  type RetryPolicy,
+  type WebClient,
+  webClientOptions,
+  withRateLimitRetry,
+} from './calls.js';
 import type { ChannelHosts } from './channel-hosts.js';
 import { chooseTargets, helpText, parseCommandText, USAGE_TEXT } from './command.js';
 import type { DiagnosisEnqueuer } from './enqueuer.js';
@@ -33,6 +40,8 @@ import { renderFailed, renderJoined, renderNotice, renderParent } from './render
 
 /** The slash command this app answers (manifest.yml declares it). */
 export const COMMAND = '/502';
+/** The parent message waits out a short rate limit (the requester is watching); a long one is reported. */
+const PARENT_RETRY: RetryPolicy = { retries: 2, maxWaitMs: 10_000 };
 /** Bolt's and Slack's limit on request age, applied to both directions. */
 const MAX_SKEW_SECONDS = 5 * 60;
 
@@ -161,7 +170,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       let parentTs: string;
       try {
         const parent = renderParent(target.name, user);
-        const answer = await client.chat.postMessage({ channel, text: parent.text, blocks: parent.blocks });
+        const answer = await withRateLimitRetry(
+          () => client.chat.postMessage({ channel, text: parent.text, blocks: parent.blocks }),
+          PARENT_RETRY,
+        );
         if (!answer.ts) throw new Error('Slack answered chat.postMessage without a ts');
         parentTs = answer.ts;
       } catch (err) {

@@ -147,6 +147,22 @@ describe('/502 HOST', () => {
     expect(JSON.stringify(update.args.blocks)).toContain(String(permalink.answer.permalink));
   });
 
+  it('a rate-limited parent message waits Retry-After and is posted', async () => {
+    slack.rateLimitNext('chat.postMessage', 1);
+    const mark = slack.calls.length;
+    const r = await command('web-01');
+    expect(r.status).toBe(200);
+    expect(postsSince(mark).map((c) => c.status)).toEqual([429, 200]);
+    expect(enqueuer.requests).toHaveLength(1);
+  });
+
+  it('a long rate limit: the requester is told, nothing is queued', async () => {
+    slack.rateLimitNext('chat.postMessage', 60);
+    const r = await command('web-01');
+    expect(JSON.stringify(slack.responses(r.id))).toContain('rate limited (retry after 60 s)');
+    expect(enqueuer.requests).toEqual([]);
+  });
+
   it('the queue down: the parent says the diagnosis could not be queued', async () => {
     enqueuer.next = () => new Error('connect ECONNREFUSED 127.0.0.1:6379');
     const mark = slack.calls.length;

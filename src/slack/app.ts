@@ -118,7 +118,15 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       processBeforeResponse: false,
     });
   }
-  const app = new App({ token: options.token, receiver, logger, clientOptions, deferInitialization: true });
+  // No conversation store: it serves message events, not commands, and would cost every request a lookup.
+  const app = new App({
+    token: options.token,
+    receiver,
+    logger,
+    clientOptions,
+    deferInitialization: true,
+    convoStore: false,
+  });
 
   app.command(COMMAND, async ({ command, ack, respond }) => {
     const request = parseCommandText(command.text);

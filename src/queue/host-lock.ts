@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { QueueKeys } from './keys.js';
+import { LuaScript } from './lua.js';
 
 export interface HostLease {
   host: string;
@@ -18,19 +19,28 @@ export interface HostLease {
   fence: number;
 }
 
-const ACQUIRE = `
+const ACQUIRE = new LuaScript(
+  `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 local fence = redis.call('INCR', KEYS[2])
 redis.call('SET', KEYS[1], ARGV[1] .. ':' .. fence, 'PX', ARGV[2])
-return fence`;
+return fence`,
+  2,
+);
 
-const RELEASE = `
+const RELEASE = new LuaScript(
+  `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
+return 0`,
+  1,
+);
 
-const EXTEND = `
+const EXTEND = new LuaScript(
+  `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return 0`;
+return 0`,
+  1,
+);
 
 /** The value stored under the lock key: token and fence, so a holder check compares both. */
 const lockValue = (lease: HostLease) => `${lease.token}:${lease.fence}`;
@@ -62,7 +72,7 @@ export class HostLock {
   async tryAcquire(host: string, ttlMs: number): Promise<HostLease | undefined> {
     const token = randomBytes(12).toString('hex');
     const fence = Number(
-      await this.redis.eval(ACQUIRE, 2, this.keys.hostLock(host), this.keys.hostFence(host), token, ttlMs),
+      await ACQUIRE.run(this.redis, [this.keys.hostLock(host), this.keys.hostFence(host)], [token, ttlMs]),
     );
     return fence > 0 ? { host, token, fence } : undefined;
   }
@@ -90,12 +100,12 @@ export class HostLock {
 
   async extend(lease: HostLease, ttlMs: number): Promise<boolean> {
     return (
-      Number(await this.redis.eval(EXTEND, 1, this.keys.hostLock(lease.host), lockValue(lease), ttlMs)) === 1
+      Number(await EXTEND.run(this.redis, [this.keys.hostLock(lease.host)], [lockValue(lease), ttlMs])) === 1
     );
   }
 
   async release(lease: HostLease): Promise<boolean> {
-    return Number(await this.redis.eval(RELEASE, 1, this.keys.hostLock(lease.host), lockValue(lease))) === 1;
+    return Number(await RELEASE.run(this.redis, [this.keys.hostLock(lease.host)], [lockValue(lease)])) === 1;
   }
 
   /** Whether this lease still holds the lock: same token, and its fence is still the newest. */

@@ -6,6 +6,7 @@
 //
 // requestRemediation: job id `apply-<plan>` and a once-only marker per plan, so pressing Apply ten times
 // enqueues one job; the others learn who asked first.
+import { randomBytes } from 'node:crypto';
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Destination, NotifierFactory } from '../core/notifier.js';
@@ -95,7 +96,12 @@ export class Producer {
     // A job can vanish between add() and join() only if it finished and was removed meanwhile, and its
     // outcome expired: then a fresh job is the right answer. Twice in a row cannot happen in practice.
     for (let round = 0; round < 3; round++) {
-      const job = await this.diagnose.add(DIAGNOSE_QUEUE, payload, this.diagnoseJobOptions(payload.target));
+      // Our own job id: when BullMQ returns another one, the host's job already existed (deduplicated).
+      const candidate = `d-${randomBytes(9).toString('base64url')}`;
+      const job = await this.diagnose.add(DIAGNOSE_QUEUE, payload, {
+        ...this.diagnoseJobOptions(payload.target),
+        jobId: candidate,
+      });
       const jobId = job.id!;
       const joined = await this.requesters.join(jobId, payload.destination);
       if (joined.status === 'gone') continue;
@@ -110,12 +116,10 @@ export class Producer {
         );
         return { jobId, status: 'answered', outcome: joined.outcome };
       }
+      if (jobId === candidate) return { jobId, status: 'queued' };
       const existing = await this.diagnose.getJob(jobId);
-      const leader = parsePayload(diagnosePayloadSchema, existing?.data).ok
-        ? (existing!.data as DiagnosePayload).destination
-        : undefined;
-      const isNew = leader === undefined || JSON.stringify(leader) === JSON.stringify(payload.destination);
-      return isNew ? { jobId, status: 'queued' } : { jobId, status: 'joined', leader };
+      const leader = parsePayload(diagnosePayloadSchema, existing?.data);
+      return { jobId, status: 'joined', leader: leader.ok ? leader.value.destination : undefined };
     }
     throw new Error(
       `the diagnose job for ${payload.target} kept vanishing; is something deleting queue keys?`,

@@ -19,16 +19,21 @@ import { DIAGNOSE_QUEUE } from './names.js';
 import { deliverOutcome, parseOutcome, type DiagnosisOutcome } from './outcome.js';
 import { destinationSchema, parsePayload } from './payloads.js';
 import { sleep } from './host-lock.js';
+import { LuaScript } from './lua.js';
 
-const JOIN = `
+const JOIN = new LuaScript(
+  `
 local outcome = redis.call('GET', KEYS[2])
 if outcome then return {'finished', outcome} end
 if redis.call('EXISTS', KEYS[3]) == 0 then return {'gone'} end
 redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[3])
-return {'joined'}`;
+return {'joined'}`,
+  3,
+);
 
-const SEAL = `
+const SEAL = new LuaScript(
+  `
 local outcome = redis.call('GET', KEYS[2])
 if not outcome then
   outcome = ARGV[1]
@@ -37,7 +42,9 @@ end
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 local out = redis.call('HGETALL', KEYS[1])
 table.insert(out, 1, outcome)
-return out`;
+return out`,
+  2,
+);
 
 export type JoinResult =
   | { status: 'joined' }
@@ -69,15 +76,10 @@ export class Requesters {
   }
 
   async join(jobId: string, destination: Destination): Promise<JoinResult> {
-    const reply = (await this.redis.eval(
-      JOIN,
-      3,
-      this.keys.requesters(jobId),
-      this.keys.outcome(jobId),
-      this.keys.bullJob(DIAGNOSE_QUEUE, jobId),
-      destinationKey(destination),
-      JSON.stringify(destination),
-      this.retention,
+    const reply = (await JOIN.run(
+      this.redis,
+      [this.keys.requesters(jobId), this.keys.outcome(jobId), this.keys.bullJob(DIAGNOSE_QUEUE, jobId)],
+      [destinationKey(destination), JSON.stringify(destination), this.retention],
     )) as [string, string?];
     if (reply[0] === 'finished') {
       const outcome = parseOutcome(reply[1] ?? null);
@@ -103,13 +105,10 @@ export class Requesters {
     jobId: string,
     outcome: DiagnosisOutcome,
   ): Promise<{ outcome: DiagnosisOutcome; to: Destination[] }> {
-    const reply = (await this.redis.eval(
-      SEAL,
-      2,
-      this.keys.requesters(jobId),
-      this.keys.outcome(jobId),
-      JSON.stringify(outcome),
-      this.retention,
+    const reply = (await SEAL.run(
+      this.redis,
+      [this.keys.requesters(jobId), this.keys.outcome(jobId)],
+      [JSON.stringify(outcome), this.retention],
     )) as string[];
     const stored = parseOutcome(reply[0] ?? null) ?? outcome;
     const values = reply.slice(1).filter((_, i) => i % 2 === 1);

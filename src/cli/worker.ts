@@ -14,6 +14,7 @@ import { describeDestination, routeNotifiers } from '../queue/notifiers/route.js
 import { TerminalNotifier } from '../queue/notifiers/terminal.js';
 import type { RemediationRunner } from '../queue/remediate-job.js';
 import { workerSettingsFrom } from '../queue/settings.js';
+import { slackNotifierFromEnv } from '../slack/notifier.js';
 import { startWorkers, type RunningWorkers } from '../../workers/index.js';
 import { type CliIo, UsageError } from './io.js';
 
@@ -41,7 +42,9 @@ environment (defaults in brackets):
   WORKER_MAX_STALLED_COUNT   takeovers before a job fails (its requesters are told)  [2]
   HOST_LOCK_TTL_MS           per-host lock lease, renewed while held  [30000]
   HOST_LOCK_WAIT_MS          how long a job waits for another job on its host  [300000]
-  LOG_LEVEL                  fatal, error, warn, info, debug, trace, silent  [info]`;
+  LOG_LEVEL                  fatal, error, warn, info, debug, trace, silent  [info]
+  SLACK_BOT_TOKEN            answer Slack threads (without it, Slack answers are printed on stderr)
+  SLACK_API_URL              Slack's Web API base URL  [Slack's]`;
 
 /** What an embedding process adds: `npm start` passes the bot's Slack notifier and the remediation runner. */
 export interface WorkerExtras {
@@ -79,6 +82,17 @@ export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {
   }
 
   const log = createLogger({ level: settings.LOG_LEVEL, destination: io.stdout as DestinationStream });
+  // Slack threads: the embedding process's notifier (npm start), else one built from SLACK_BOT_TOKEN; without
+  // a token, Slack destinations are printed on stderr (the terminal notifier).
+  let slack = extras.slack;
+  if (!slack) {
+    const fromEnv = slackNotifierFromEnv(io.env, log);
+    if (!fromEnv.ok) {
+      io.stderr.write(`upstream-doctor worker: ${fromEnv.error}\n`);
+      return 2;
+    }
+    slack = fromEnv.factory;
+  }
   const prefix = settings.QUEUE_PREFIX;
   const redis = connectRedis(settings, {
     role: 'worker',
@@ -97,7 +111,7 @@ export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {
   });
 
   const notifierFor = routeNotifiers({
-    slack: extras.slack,
+    slack,
     recorder: { redis, prefix },
     fallback: (d) => new TerminalNotifier(io.stderr, describeDestination(d)),
   });

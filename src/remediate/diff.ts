@@ -1,0 +1,54 @@
+// A config edit as text: applying it to a file's text (refusing when the line no longer says what the plan
+// quoted) and showing it as a unified diff. Pure functions; errors are values.
+import type { ConfigEdit } from '../core/types.js';
+
+export type Edited = { ok: true; text: string } | { ok: false; error: string };
+
+/** Lines of a text without the empty string after a final newline. */
+function linesOf(text: string): string[] {
+  const lines = text.split('\n');
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+/** The file's text with the edit's line replaced; the rest (including the final newline) stays byte-identical. */
+export function applyEdit(text: string, edit: ConfigEdit): Edited {
+  const lines = text.split('\n');
+  const index = edit.line - 1;
+  if (!Number.isInteger(edit.line) || index < 0 || index >= linesOf(text).length)
+    return { ok: false, error: `${edit.file} has no line ${edit.line}` };
+  if (lines[index] !== edit.before)
+    return { ok: false, error: `${edit.file}:${edit.line} no longer reads ${JSON.stringify(edit.before)}` };
+  lines[index] = edit.after;
+  return { ok: true, text: lines.join('\n') };
+}
+
+const range = (start: number, count: number) => (count === 1 ? `${start}` : `${start},${count}`);
+
+/**
+ * The edit as a unified diff (`diff -u` style, `context` lines around it), with `a/` and `b/` names like git.
+ * `text` is the file before the edit; the edit must apply to it (else the error).
+ */
+export function unifiedDiff(text: string, edit: ConfigEdit, context = 3): Edited {
+  const edited = applyEdit(text, edit);
+  if (!edited.ok) return edited;
+  const lines = linesOf(text);
+  const index = edit.line - 1;
+  const first = Math.max(0, index - context);
+  const last = Math.min(lines.length - 1, index + context);
+  const added = edit.after.split('\n');
+  const oldCount = last - first + 1;
+  const newCount = oldCount - 1 + added.length;
+  const body = [
+    ...lines.slice(first, index).map((l) => ` ${l}`),
+    `-${edit.before}`,
+    ...added.map((l) => `+${l}`),
+    ...lines.slice(index + 1, last + 1).map((l) => ` ${l}`),
+  ];
+  const header = [
+    `--- a${edit.file}`,
+    `+++ b${edit.file}`,
+    `@@ -${range(first + 1, oldCount)} +${range(first + 1, newCount)} @@`,
+  ];
+  return { ok: true, text: [...header, ...body].join('\n') + '\n' };
+}

@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import { reportOf } from '../../../src/core/report.js';
+import { listenAddress, PlanStore, planFromFinding, type Plan } from '../../../src/remediate/plan.js';
+import { dropPrefix, redisForTest, snapshotOf, testPrefix } from '../queue/support.js';
+
+const snapshot = snapshotOf('port-mismatch', 'web-01');
+const root = reportOf(snapshot).findings[0]!;
+
+function planOf(options: Parameters<typeof planFromFinding>[2] = { requestedBy: 'U1' }): Plan {
+  const r = planFromFinding(root, snapshot, options);
+  if (!r.ok) throw new Error(r.error);
+  return r.value;
+}
+
+describe('planFromFinding', () => {
+  it('freezes the edit, its diff, the sha256 of the file as diagnosed, nginx and the verify request', () => {
+    const now = new Date('2026-11-23T10:00:00Z');
+    const plan = planOf({ requestedBy: 'U1', now });
+    expect(plan).toMatchObject({
+      host: 'web-01',
+      file: '/etc/nginx/conf.d/shop.conf',
+      before: '    server 127.0.0.1:8000 max_fails=3;',
+      after: '    server 127.0.0.1:3000 max_fails=3;',
+      cause: 'upstream-port-mismatch',
+      requestedBy: 'U1',
+      createdAt: '2026-11-23T10:00:00.000Z',
+      expiresAt: '2026-11-23T10:30:00.000Z',
+      nginx: { binary: 'nginx', configPath: '/etc/nginx/nginx.conf' },
+      verify: { address: '127.0.0.1', port: 80, path: '/' },
+      errorLogs: ['/var/log/nginx/error.log'],
+    });
+    expect(plan.id).toMatch(/^p-[A-Za-z0-9_-]+$/);
+    const dump = snapshot.results['nginx-T']!.stdout;
+    const body = dump
+      .split('# configuration file /etc/nginx/conf.d/shop.conf:\n')[1]!
+      .split('\n# configuration file ')[0]!;
+    expect(plan.sha256AtDiagnosis).toBe(createHash('sha256').update(body.replace(/\n$/, '')).digest('hex'));
+    expect(plan.unifiedDiff).toContain(
+      '-    server 127.0.0.1:8000 max_fails=3;\n+    server 127.0.0.1:3000 max_fails=3;',
+    );
+  });
+
+  it('refuses a finding without an edit, or an edit the file does not match', () => {
+    expect(
+      planFromFinding({ ...root, fix: { summary: 'x' } }, snapshot, { requestedBy: 'U1' }),
+    ).toMatchObject({ ok: false });
+    const wrong = { ...root, fix: { summary: 'x', edit: { ...root.fix!.edit!, before: 'nope' } } };
+    expect(planFromFinding(wrong, snapshot, { requestedBy: 'U1' })).toMatchObject({ ok: false });
+    const elsewhere = {
+      ...root,
+      fix: { summary: 'x', edit: { ...root.fix!.edit!, file: '/etc/nginx/none.conf' } },
+    };
+    expect(planFromFinding(elsewhere, snapshot, { requestedBy: 'U1' })).toMatchObject({ ok: false });
+  });
+});
+
+describe('listenAddress', () => {
+  it.each([
+    ['80', { address: '127.0.0.1', port: 80 }],
+    ['8080 default_server', { address: '127.0.0.1', port: 8080 }],
+    ['10.0.0.5:81', { address: '10.0.0.5', port: 81 }],
+    ['*:82', { address: '127.0.0.1', port: 82 }],
+    ['[::]:80', { address: '::1', port: 80 }],
+    ['[::1]', { address: '::1', port: 80 }],
+    ['localhost', { address: 'localhost', port: 80 }],
+    ['unix:/run/x.sock', undefined],
+    ['99999', undefined],
+  ])('%s', (listen, expected) => {
+    expect(listenAddress(listen)).toEqual(expected);
+  });
+});
+
+describe('PlanStore against Redis', () => {
+  let redis: Redis;
+  const prefix = testPrefix();
+  let store: PlanStore;
+  beforeAll(() => {
+    redis = redisForTest();
+    store = new PlanStore(redis, prefix);
+  });
+  afterAll(async () => {
+    await dropPrefix(redis, prefix);
+    await redis.quit();
+  });
+
+  it('stores and reads a plan, pending at first, under its own key prefix', async () => {
+    const plan = planOf();
+    await store.save(plan);
+    expect(await store.get(plan.id)).toEqual(plan);
+    expect(await store.state(plan.id)).toEqual({
+      status: 'pending',
+      by: undefined,
+      at: undefined,
+      result: undefined,
+    });
+    expect(await redis.exists(`${prefix}:remediation:plan:${plan.id}`)).toBe(1);
+    expect(await store.get('p-none')).toBeUndefined();
+  });
+
+  it('lets exactly one of ten concurrent claims move pending → applying; the rest see who', async () => {
+    const plan = planOf();
+    await store.save(plan);
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => store.transition(plan.id, 'pending', 'applying', `U${i}`)),
+    );
+    const winners = results.filter((r) => r.ok);
+    expect(winners).toHaveLength(1);
+    const state = await store.state(plan.id);
+    expect(state?.status).toBe('applying');
+    for (const r of results.filter((x) => !x.ok))
+      expect(r).toMatchObject({ ok: false, reason: 'status', state: { status: 'applying', by: state!.by } });
+    expect(await store.transition(plan.id, 'applying', 'applied', state!.by!, 'ok')).toEqual({ ok: true });
+    expect((await store.state(plan.id))?.result).toBe('ok');
+  });
+
+  it('refuses a claim on an expired plan and on a missing one', async () => {
+    const plan = planOf({ requestedBy: 'U1', now: new Date(Date.now() - 3600_000) });
+    await store.save(plan);
+    expect(await store.transition(plan.id, 'pending', 'applying', 'U2')).toMatchObject({
+      ok: false,
+      reason: 'expired',
+    });
+    expect(await store.transition('p-missing', 'pending', 'applying', 'U2')).toEqual({
+      ok: false,
+      reason: 'missing',
+    });
+  });
+});

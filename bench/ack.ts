@@ -23,7 +23,9 @@ const { values } = parseArgs({
   options: {
     requests: { type: 'string', default: '200' },
     warmup: { type: 'string', default: '20' },
-    hosts: { type: 'string', default: '20' },
+    // Hosts the commands cycle through: by default one per command, so each starts a job (the usual case);
+    // fewer hosts make most commands join a queued job (more work after the ack: a permalink and an edit).
+    hosts: { type: 'string' },
     // Pause between commands: 0 sends the next as soon as the last was acked (the bot's work after each ack
     // then overlaps the next request); a few ms lets that work finish first, as at any human command rate.
     'gap-ms': { type: 'string', default: '0' },
@@ -96,7 +98,7 @@ function summary(ms: number[]) {
 async function bench(): Promise<void> {
   const requests = Number(values.requests);
   const warmup = Number(values.warmup);
-  const hostCount = Number(values.hosts);
+  const hostCount = values.hosts === undefined ? warmup + requests : Number(values.hosts);
   const gapMs = Number(values['gap-ms']);
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const prefix = `bench-ack-${process.pid}`;
@@ -105,7 +107,7 @@ async function bench(): Promise<void> {
   // Hosts that are never contacted (no worker runs): the bot only checks names and enqueues.
   writeFileSync(
     inventory,
-    `hosts:\n${Array.from({ length: hostCount }, (_, i) => `  web-${String(i + 1).padStart(2, '0')}: { address: 192.0.2.${i + 1} }`).join('\n')}\n`,
+    `hosts:\n${Array.from({ length: hostCount }, (_, i) => `  web-${String(i + 1).padStart(3, '0')}: { address: 10.${Math.floor(i / 250)}.${i % 250}.1 }`).join('\n')}\n`,
   );
   const slack = await SlackApiStandIn.start({ token: TOKEN });
   const env = {
@@ -131,7 +133,7 @@ async function bench(): Promise<void> {
     const times: Record<'bot' | 'bare', number[]> = { bot: [], bare: [] };
     let failures = 0;
     for (let i = 0; i < warmup + requests; i++) {
-      const host = `web-${String((i % hostCount) + 1).padStart(2, '0')}`;
+      const host = `web-${String((i % hostCount) + 1).padStart(3, '0')}`;
       const body = slashCommandBody({ text: host, response_url: slack.responseUrl(`r${i}`) });
       // Alternate which app goes first, so neither always follows the other's work.
       const order: ('bot' | 'bare')[] = i % 2 === 0 ? ['bot', 'bare'] : ['bare', 'bot'];

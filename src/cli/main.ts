@@ -10,6 +10,7 @@ commands:
   nginx-json FILE|- [--indent N]                        nginx config or \`nginx -T\` output as crossplane JSON
   worker                                                work on the diagnose and remediate queues (Redis)
   bot                                                   the Slack bot: /502 HOST answers in a thread
+  audit [--host H] [--diff] [--json] [--redis]          the remediation audit trail (AUDIT_LOG)
   help                                                  this text
 
 Run \`upstream-doctor <command> --help\` for a command's options.`;
@@ -21,6 +22,7 @@ const commands: Record<string, () => Promise<Command>> = {
   'nginx-json': async () => (await import('./nginx-json.js')).nginxJson,
   worker: async () => (await import('./worker.js')).worker,
   bot: async () => (await import('./bot.js')).bot,
+  audit: async () => (await import('./audit.js')).audit,
 };
 
 function version(): string {

@@ -158,8 +158,7 @@ async function diagnose(
         ttlMs: limits.hostLockTtlMs,
         waitMs: limits.hostLockWaitMs,
         signal: jobSignal,
-        onWait: () =>
-          void fanout.progress(name, `waiting for another job on ${name} (a remediation) to finish`),
+        onWait: () => void fanout.progress(name, `waiting for another job on ${name} to finish`),
       },
       (_lease, lockSignal) =>
         withTimeLimit(

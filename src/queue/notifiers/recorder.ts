@@ -12,6 +12,9 @@ export type RecordedCall =
 
 type Call = RecordedCall extends infer C ? (C extends RecordedCall ? Omit<C, 'at' | 'pid'> : never) : never;
 
+/** A recorder list is for a test run: it goes away by itself a day later. */
+const RECORDER_RETENTION_SECONDS = 24 * 3600;
+
 export class RecorderNotifier implements Notifier {
   private readonly key: string;
 
@@ -24,7 +27,11 @@ export class RecorderNotifier implements Notifier {
   }
 
   private async record(call: Call): Promise<void> {
-    await this.redis.rpush(this.key, JSON.stringify({ ...call, at: Date.now(), pid: process.pid }));
+    await this.redis
+      .multi()
+      .rpush(this.key, JSON.stringify({ ...call, at: Date.now(), pid: process.pid }))
+      .expire(this.key, RECORDER_RETENTION_SECONDS)
+      .exec();
   }
 
   progress(step: ProgressStep): Promise<void> {

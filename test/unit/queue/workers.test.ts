@@ -288,7 +288,7 @@ describe('remediate jobs', () => {
     expect(d2.at).toBeLessThan(rEnd);
     expect(d2.at).toBeGreaterThanOrEqual(rStart - 1000);
     const progress = (await h.calls('d1')).filter((c) => c.method === 'progress').map((c) => c.step.step);
-    expect(progress[0]).toBe('waiting for another job on web-01 (a remediation) to finish');
+    expect(progress[0]).toBe('waiting for another job on web-01 to finish');
   });
 
   it('a worker without a remediation runner refuses with a message', async () => {

@@ -62,6 +62,8 @@ export interface BotOptions {
   channelHosts: ChannelHosts | null;
   log: Logger;
   botName?: string;
+  /** Adds listeners before the app starts (the remediation buttons: app.action('remediation_apply', …)). */
+  register?: (app: App) => void;
 }
 
 export interface RunningBot {
@@ -240,6 +242,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       })
       .catch((e: unknown) => log.warn({ err: describeSlackError(e) }, 'parent not updated'));
   }
+
+  options.register?.(app);
 
   // auth.test: a wrong token stops the start with Slack's reason, before any request is taken.
   await app.init();

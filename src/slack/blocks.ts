@@ -22,7 +22,43 @@ export interface DividerBlock {
   type: 'divider';
 }
 
-export type Block = SectionBlock | ContextBlock | DividerBlock;
+/** Plain text is never parsed for mentions or links: only our own fixed words go there. */
+export interface PlainText {
+  type: 'plain_text';
+  text: string;
+  emoji?: boolean;
+}
+
+export interface ConfirmDialog {
+  title: PlainText;
+  text: MrkdwnText;
+  confirm: PlainText;
+  deny: PlainText;
+  style?: 'primary' | 'danger';
+}
+
+export interface ButtonElement {
+  type: 'button';
+  text: PlainText;
+  action_id: string;
+  /** A plan id, never a command. */
+  value: string;
+  style?: 'primary' | 'danger';
+  confirm?: ConfirmDialog;
+}
+
+export interface ActionsBlock {
+  type: 'actions';
+  block_id?: string;
+  elements: ButtonElement[];
+}
+
+export interface HeaderBlock {
+  type: 'header';
+  text: PlainText;
+}
+
+export type Block = SectionBlock | ContextBlock | DividerBlock | ActionsBlock | HeaderBlock;
 
 /** What chat.postMessage / chat.update / chat.postEphemeral get: fallback text (notifications) and blocks. */
 export interface SlackMessage {
@@ -41,6 +77,14 @@ export const LIMITS = {
   fallbackText: 4000,
   /** Characters of all text in one message: past ~12k Slack clients collapse or reject messages in practice. */
   messageChars: 12_000,
+  /** Elements of an actions block. */
+  actionsElements: 25,
+  /** A button's text, its value and its action_id. */
+  buttonText: 75,
+  buttonValue: 2000,
+  actionId: 255,
+  /** A header's plain text. */
+  headerText: 150,
 } as const;
 
 export const mrkdwn = (text: string): MrkdwnText => ({ type: 'mrkdwn', text, verbatim: true });
@@ -60,6 +104,10 @@ export function blockChars(block: Block): number {
       return block.elements.reduce((n, e) => n + e.text.length, 0);
     case 'divider':
       return 0;
+    case 'header':
+      return block.text.text.length;
+    case 'actions':
+      return block.elements.reduce((n, e) => n + e.text.text.length, 0);
   }
 }
 
@@ -76,6 +124,27 @@ function textProblem(where: string, value: unknown, max: number): string | undef
   if (value.text.length < 1) return `${where}: empty text`;
   if (value.text.length > max) return `${where}: ${value.text.length} characters (max ${max})`;
   return undefined;
+}
+
+function buttonProblems(where: string, value: unknown): string[] {
+  if (!isRecord(value) || value.type !== 'button') return [`${where}: not a button`];
+  const problems: string[] = [];
+  const text = value.text as { type?: unknown } | undefined;
+  const p = textProblem(`${where}.text`, value.text, LIMITS.buttonText);
+  if (p) problems.push(p);
+  else if (text?.type !== 'plain_text') problems.push(`${where}.text: a button takes plain_text`);
+  if (
+    typeof value.action_id !== 'string' ||
+    value.action_id === '' ||
+    value.action_id.length > LIMITS.actionId
+  )
+    problems.push(`${where}.action_id: 1 to ${LIMITS.actionId} characters`);
+  if (
+    value.value !== undefined &&
+    (typeof value.value !== 'string' || value.value.length > LIMITS.buttonValue)
+  )
+    problems.push(`${where}.value: at most ${LIMITS.buttonValue} characters`);
+  return problems;
 }
 
 /**
@@ -115,6 +184,18 @@ export function limitViolations(message: unknown): string[] {
           if (p) problems.push(p);
           else chars += (e as { text: string }).text.length;
         });
+      } else if (block.type === 'header') {
+        const text = block.text as { type?: unknown } | undefined;
+        const p = textProblem(`${where}.text`, block.text, LIMITS.headerText);
+        if (p) problems.push(p);
+        else if (text?.type !== 'plain_text') problems.push(`${where}.text: a header takes plain_text`);
+        else chars += (block.text as { text: string }).text.length;
+      } else if (block.type === 'actions') {
+        const elements = block.elements;
+        if (!Array.isArray(elements) || elements.length === 0) return problems.push(`${where}: no elements`);
+        if (elements.length > LIMITS.actionsElements)
+          problems.push(`${where}: ${elements.length} elements (max ${LIMITS.actionsElements})`);
+        elements.forEach((e: unknown, j) => problems.push(...buttonProblems(`${where}.elements[${j}]`, e)));
       } else if (block.type !== 'divider') {
         problems.push(`${where}: unexpected block type ${String(block.type)}`);
       }

@@ -55,7 +55,10 @@ let url: string;
 const enqueuer = new FakeEnqueuer();
 let seq = 0;
 
-async function startWith(channelHosts: string | undefined): Promise<RunningBot> {
+async function startWith(
+  channelHosts: string | undefined,
+  register?: Parameters<typeof startBot>[0]['register'],
+): Promise<RunningBot> {
   const rules = parseChannelHosts(channelHosts);
   if (!rules.ok) throw new Error(rules.error);
   return startBot({
@@ -68,6 +71,7 @@ async function startWith(channelHosts: string | undefined): Promise<RunningBot> 
     enqueuer,
     inventory: async () => inventory,
     channelHosts: rules.value,
+    register,
     log: pino({ level: process.env.TEST_LOG ?? 'silent' }),
   });
 }
@@ -305,5 +309,29 @@ describe('CHANNEL_HOSTS', () => {
     expect(await ask('db-01', 'C0OTHER')).toContain('This channel may not diagnose any host');
     expect(await ask('*', 'C0DB')).toBe('[]');
     expect(enqueuer.requests.map((r) => r.target)).toEqual(['web-01', 'db-01']);
+  });
+});
+
+describe('register', () => {
+  it('lets another part of the program add listeners (the remediation buttons) before the start', async () => {
+    const clicked: string[] = [];
+    const withButtons = await startWith(undefined, (app) =>
+      app.action('remediation_test', async ({ ack, action }) => {
+        await ack();
+        clicked.push((action as { value: string }).value);
+      }),
+    );
+    try {
+      const r = await postSigned(
+        `http://127.0.0.1:${withButtons.port}/slack/events`,
+        blockActionsBody({ action_id: 'remediation_test', value: 'plan-7' }),
+        { secret: SECRET },
+      );
+      expect(r.status).toBe(200);
+      expect(r.ms).toBeLessThan(3000);
+      expect(clicked).toEqual(['plan-7']);
+    } finally {
+      await withButtons.stop(1000);
+    }
   });
 });

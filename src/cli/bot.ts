@@ -7,7 +7,7 @@ import { createLogger } from '../health/log.js';
 import { connectRedis, describeRedis } from '../queue/connection.js';
 import { Producer } from '../queue/producer.js';
 import { queueSettingsFrom } from '../queue/settings.js';
-import { startBot } from '../slack/app.js';
+import { type BotOptions, startBot } from '../slack/app.js';
 import { createWebClient, describeSlackError } from '../slack/calls.js';
 import type { DiagnosisEnqueuer } from '../slack/enqueuer.js';
 import { InventoryCache } from '../slack/inventory-cache.js';
@@ -38,6 +38,8 @@ export interface BotExtras {
   enqueuer?: DiagnosisEnqueuer;
   /** Stops the bot like SIGTERM. */
   stop?: AbortSignal;
+  /** Adds listeners (the remediation buttons) before the app starts. */
+  register?: BotOptions['register'];
   /** Called once the bot takes requests. */
   onReady?: (info: { mode: 'http' | 'socket'; port?: number }) => void;
 }
@@ -113,6 +115,7 @@ export async function bot(args: string[], io: CliIo, extras: BotExtras = {}): Pr
       inventory: () => inventory.current(),
       channelHosts: settings.CHANNEL_HOSTS,
       log,
+      ...(extras.register ? { register: extras.register } : {}),
     });
   } catch (err) {
     await closeQueue();

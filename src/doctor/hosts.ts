@@ -27,7 +27,7 @@ export function privilegedProbes(): CommandSpec[] {
     ...nginxCommands('nginx').filter((c) => c.privileged),
     statCommand(['/etc/nginx']),
     catCommand('cat-nginx-conf', '/etc/nginx/nginx.conf'),
-    listDirCommand('/etc/nginx'),
+    listDirCommand('/etc/nginx/conf.d'),
     errorLogCommand('error-log', '/var/log/nginx/error.log'),
   ];
 }

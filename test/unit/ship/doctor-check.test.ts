@@ -1,0 +1,50 @@
+// The doctor's report lines: aligned verdicts, the fix on the same line, one line whatever a host printed.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { exitCodeOfChecks, failed, formatResults, ok, skip } from '../../../src/doctor/check.js';
+import { privilegedProbes } from '../../../src/doctor/hosts.js';
+
+describe('formatResults', () => {
+  it('one line per check, verdicts and names aligned, the fix after an arrow', () => {
+    const text = formatResults([
+      ok('redis', 'redis://127.0.0.1:6379 answers'),
+      failed('ssh web-01', 'host key changed', 'ssh-keygen -R'),
+      skip('slack', 'no token'),
+    ]);
+    expect(text.split('\n')).toEqual([
+      'ok    redis:      redis://127.0.0.1:6379 answers',
+      'FAIL  ssh web-01: host key changed → fix: ssh-keygen -R',
+      'skip  slack:      no token',
+    ]);
+  });
+
+  it('a message with newlines or escape sequences stays one line', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (detail, fix) => {
+        const text = formatResults([failed('x', detail, fix)]);
+        expect(text).not.toMatch(/[\u0000-\u001f\u007f]/);
+      }),
+    );
+  });
+});
+
+describe('exitCodeOfChecks', () => {
+  it('0 with oks and skips, 1 with any FAIL', () => {
+    expect(exitCodeOfChecks([ok('a', ''), skip('b', '')])).toBe(0);
+    expect(exitCodeOfChecks([ok('a', ''), failed('b', '', 'fix')])).toBe(1);
+    expect(exitCodeOfChecks([])).toBe(0);
+  });
+});
+
+describe('privilegedProbes', () => {
+  it("are the collector's privileged commands only: nothing that writes", () => {
+    const probes = privilegedProbes();
+    expect(probes.every((p) => p.privileged === true)).toBe(true);
+    const programs = new Set(probes.map((p) => p.argv[0]));
+    expect([...programs].sort()).toEqual(
+      ['cat', 'find', 'ip6tables-save', 'iptables-save', 'nft', 'nginx', 'ss', 'stat', 'tail'].sort(),
+    );
+    // nginx is asked -T and -t only (never -s: a signal would reload or stop it).
+    expect(probes.filter((p) => p.argv[0] === 'nginx').map((p) => p.argv[1])).toEqual(['-T', '-t']);
+  });
+});

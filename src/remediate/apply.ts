@@ -1,0 +1,424 @@
+// Applying a plan on its host, following the remediation protocol: the file unchanged since the plan (else
+// refuse) → backup next to it → atomic write (temp file in the same directory, owner and mode copied from
+// the file, rename) → `nginx -t` (fail: restore) → reload → verify (a request through nginx is not 502/504,
+// and no new upstream error for it in the error log) → fail: restore, reload, and say the host is back as
+// it was. Every step is reported as it happens. The host is never left with a partial file: the only
+// change to the live path is a rename(2) of a complete, checked file.
+//
+// `testPlan` checks the edit without touching the live config: the candidate file is bind-mounted over the
+// live one in a private mount namespace that exists only for that `nginx -t` (so includes with absolute
+// paths, relative ones and globs all read exactly the live tree, with only the edited file different).
+import type { Transport } from '../transport/types.js';
+import { applyEdit } from './diff.js';
+import {
+  atomicCopy,
+  baseOf,
+  dirOf,
+  failure,
+  hostCommands,
+  logSizes,
+  newLogLines,
+  nginxArgs,
+  nginxInvocationProblem,
+  ok,
+  requestStatus,
+  safePath,
+  sha256Of,
+  tempNextTo,
+  upstreamErrors,
+  writeVia,
+  type HostCommands,
+} from './host-steps.js';
+import { sha256Hex, type Plan } from './plan.js';
+
+export type StepName =
+  'check' | 'backup' | 'write' | 'rename' | 'nginx-t' | 'reload' | 'verify' | 'restore' | 'candidate';
+
+export interface StepReport {
+  step: StepName;
+  ok: boolean;
+  /** One line for the thread: "nginx -t: syntax is ok", "GET / → 200". */
+  message: string;
+}
+
+export interface ApplyOptions {
+  /** Each step as it ends (the Notifier's thread, the audit trail). */
+  onStep?: (step: StepReport) => void | Promise<void>;
+  /** Checked before every step that changes the host: false (the host lock was lost) stops the apply. */
+  stillHeld?: () => Promise<boolean>;
+  /** Wait after a reload before the verify request (new workers take the listening sockets). */
+  reloadSettleMs?: number;
+  /** How long after the verify request new error-log lines are looked for. */
+  verifyWindowMs?: number;
+  /** Timestamp in backup names; default now. */
+  now?: () => Date;
+  /** Called after each step that changed the host (tests stop the process there to check atomicity). */
+  afterStep?: (step: StepName) => Promise<void> | void;
+}
+
+export interface ApplyResult {
+  /** applied: fixed and verified; refused: nothing was changed; rolled-back: changed, then restored. */
+  status: 'applied' | 'refused' | 'rolled-back' | 'failed';
+  summary: string;
+  /** Where the original was saved (kept after an apply, for a manual undo). */
+  backup?: string;
+  /** The real file written (the plan's path with symlinks resolved). */
+  realFile?: string;
+  steps: StepReport[];
+}
+
+const BAD_STATUSES = new Set([0, 502, 504]);
+
+function stamp(d: Date): string {
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+}
+
+/** Words of the edited line that the edit changed (addresses, ports): what an upstream error would quote. */
+function changedWords(before: string, after: string): string[] {
+  const words = (s: string) => s.split(/[\s;]+/).filter((w) => w !== '');
+  const old = new Set(words(before));
+  const fresh = new Set(words(after));
+  return [...words(after).filter((w) => !old.has(w)), ...words(before).filter((w) => !fresh.has(w))];
+}
+
+class Steps {
+  readonly list: StepReport[] = [];
+  constructor(private readonly options: ApplyOptions) {}
+  async report(step: StepName, okay: boolean, message: string): Promise<void> {
+    const r = { step, ok: okay, message };
+    this.list.push(r);
+    await this.options.onStep?.(r);
+  }
+}
+
+interface Checked {
+  real: string;
+  text: string;
+  newText: string;
+}
+
+/** Reads the live file (symlinks resolved) and checks it is byte for byte the file the plan was made from. */
+async function checkUnchanged(
+  cmd: HostCommands,
+  plan: Plan,
+): Promise<{ ok: true; value: Checked } | { ok: false; message: string; refused: boolean }> {
+  const problem = nginxInvocationProblem(plan.nginx);
+  if (!safePath(plan.file)) return { ok: false, refused: true, message: `unsafe file path ${plan.file}` };
+  if (problem) return { ok: false, refused: true, message: problem };
+  const resolved = await cmd.run('readlink', ['readlink', '-e', '--', plan.file]);
+  const real = resolved.stdout.trim();
+  if (!ok(resolved)) return { ok: false, refused: true, message: `${plan.file}: ${failure(resolved)}` };
+  if (!safePath(real)) return { ok: false, refused: true, message: `${plan.file} resolves to ${real}` };
+  const read = await cmd.run('read', ['cat', '--', real]);
+  if (!ok(read) || read.truncated)
+    return { ok: false, refused: true, message: `cannot read ${real}: ${failure(read)}` };
+  const sha = sha256Hex(read.stdout);
+  if (sha !== plan.sha256AtDiagnosis)
+    return {
+      ok: false,
+      refused: true,
+      message: `${plan.file} changed since the diagnosis (sha256 ${sha.slice(0, 12)}…, the plan was made from ${plan.sha256AtDiagnosis.slice(0, 12)}…): nothing was changed; diagnose again`,
+    };
+  const edited = applyEdit(read.stdout, plan);
+  if (!edited.ok) return { ok: false, refused: true, message: edited.error };
+  return { ok: true, value: { real, text: read.stdout, newText: edited.text } };
+}
+
+export async function applyPlan(
+  transport: Transport,
+  plan: Plan,
+  options: ApplyOptions = {},
+): Promise<ApplyResult> {
+  const cmd = hostCommands(transport);
+  const steps = new Steps(options);
+  const held = options.stillHeld ?? (async () => true);
+  const after = async (s: StepName) => options.afterStep?.(s);
+  const n = nginxArgs(plan.nginx);
+  const result = (status: ApplyResult['status'], summary: string, extra: Partial<ApplyResult> = {}) => ({
+    status,
+    summary,
+    steps: steps.list,
+    ...extra,
+  });
+
+  const checked = await checkUnchanged(cmd, plan);
+  if (!checked.ok) {
+    await steps.report('check', false, checked.message);
+    return result('refused', checked.message);
+  }
+  const { real, newText } = checked.value;
+  await steps.report('check', true, `${plan.file} is unchanged since the diagnosis`);
+  if (!(await held()))
+    return result('refused', 'the host lock was lost before any change: nothing was changed');
+
+  // Backup: hidden (leading dot) so `include sites-enabled/*` never loads it, next to the file, timestamped.
+  const backup = `${dirOf(real)}/.${baseOf(real)}.ud-backup-${stamp((options.now ?? (() => new Date()))())}-${plan.id}`;
+  const copied = await cmd.run('backup', ['cp', '-p', '--', real, backup]);
+  if (!ok(copied) || (await sha256Of(cmd, backup)) !== plan.sha256AtDiagnosis) {
+    const message = `backup to ${backup} failed: ${failure(copied)}; nothing was changed`;
+    await cmd.run('cleanup', ['rm', '-f', '--', backup]);
+    await steps.report('backup', false, message);
+    return result('failed', message);
+  }
+  await steps.report('backup', true, `backup: ${backup}`);
+  await after('backup');
+
+  // Write the new text to a temp file beside the file, give it the file's owner and mode, check it.
+  const tmp = await tempNextTo(cmd, real);
+  if (typeof tmp !== 'string') {
+    await steps.report('write', false, `${tmp.error}; nothing was changed`);
+    return result('failed', `${tmp.error}; nothing was changed`, { backup });
+  }
+  const written = await writeVia(cmd, tmp, newText);
+  const owner = await cmd.run('chown', ['chown', '--reference', real, '--', tmp]);
+  const mode = await cmd.run('chmod', ['chmod', '--reference', real, '--', tmp]);
+  const tmpSha = await sha256Of(cmd, tmp);
+  if (!ok(written) || !ok(owner) || !ok(mode) || tmpSha !== sha256Hex(newText)) {
+    await cmd.run('cleanup', ['rm', '-f', '--', tmp]);
+    const why = !ok(written)
+      ? failure(written)
+      : !ok(owner)
+        ? failure(owner)
+        : !ok(mode)
+          ? failure(mode)
+          : 'the written file differs';
+    await steps.report('write', false, `writing the new file failed: ${why}; nothing was changed`);
+    return result('failed', `writing the new file failed: ${why}; nothing was changed`, { backup });
+  }
+  await steps.report('write', true, `new file written beside it (${baseOf(tmp)}), owner and mode kept`);
+  await after('write');
+  if (!(await held())) {
+    await cmd.run('cleanup', ['rm', '-f', '--', tmp]);
+    return result('refused', 'the host lock was lost before the file was replaced: nothing was changed', {
+      backup,
+    });
+  }
+  const renamed = await cmd.run('rename', ['mv', '-f', '--', tmp, real]);
+  if (!ok(renamed)) {
+    await cmd.run('cleanup', ['rm', '-f', '--', tmp]);
+    await steps.report('rename', false, `rename failed: ${failure(renamed)}`);
+    return restoreAndReport(cmd, plan, real, backup, steps, `rename failed: ${failure(renamed)}`, false);
+  }
+  await steps.report('rename', true, `${plan.file} replaced (atomic rename)`);
+  await after('rename');
+
+  const test = await cmd.run('nginx-t', [plan.nginx.binary, '-t', ...n], { timeoutMs: 20_000 });
+  if (!ok(test)) {
+    await steps.report('nginx-t', false, `nginx -t failed: ${failure(test)}`);
+    return restoreAndReport(cmd, plan, real, backup, steps, `nginx -t failed: ${failure(test)}`, false);
+  }
+  await steps.report('nginx-t', true, 'nginx -t: the configuration is valid');
+
+  const sizes = await logSizes(cmd, plan.errorLogs);
+  const reload = await cmd.run('reload', [plan.nginx.binary, ...n, '-s', 'reload'], { timeoutMs: 20_000 });
+  if (!ok(reload)) {
+    await steps.report('reload', false, `reload failed: ${failure(reload)}`);
+    return restoreAndReport(cmd, plan, real, backup, steps, `reload failed: ${failure(reload)}`, true);
+  }
+  await steps.report('reload', true, 'nginx reloaded');
+  await after('reload');
+  await sleep(options.reloadSettleMs ?? 1000);
+
+  const status = await requestStatus(cmd, plan.verify);
+  await sleep(options.verifyWindowMs ?? 1500);
+  const errors = upstreamErrors(await newLogLines(cmd, sizes), [
+    ...changedWords(plan.before, plan.after),
+    `host: "${plan.verify.hostHeader}"`,
+  ]);
+  const target = `GET http://${plan.verify.hostHeader}${plan.verify.path} (via ${plan.verify.address}:${plan.verify.port})`;
+  if (BAD_STATUSES.has(status) || errors.length > 0) {
+    const why = BAD_STATUSES.has(status)
+      ? `${target} → ${status === 0 ? 'no answer' : status}`
+      : `new upstream error: ${errors[0]}`;
+    await steps.report('verify', false, `not fixed: ${why}`);
+    return restoreAndReport(cmd, plan, real, backup, steps, `not fixed: ${why}`, true);
+  }
+  await steps.report('verify', true, `${target} → ${status}, no new upstream error in the log`);
+  return result('applied', `applied and verified: ${target} → ${status}; backup ${backup}`, {
+    backup,
+    realFile: real,
+  });
+}
+
+async function restoreAndReport(
+  cmd: HostCommands,
+  plan: Plan,
+  real: string,
+  backup: string,
+  steps: Steps,
+  why: string,
+  reload: boolean,
+): Promise<ApplyResult> {
+  const problem = await atomicCopy(cmd, backup, real);
+  const sha = await sha256Of(cmd, real);
+  let reloaded = true;
+  if (reload) {
+    const r = await cmd.run('reload', [plan.nginx.binary, ...nginxArgs(plan.nginx), '-s', 'reload'], {
+      timeoutMs: 20_000,
+    });
+    reloaded = ok(r);
+  }
+  const back = problem === undefined && sha === plan.sha256AtDiagnosis && reloaded;
+  const message = back
+    ? `restored ${plan.file} from ${backup}${reload ? ' and reloaded nginx' : ''}: the host is back as it was`
+    : `RESTORE INCOMPLETE: ${problem ?? (sha !== plan.sha256AtDiagnosis ? 'the file does not match the backup' : 'reload failed')}; the backup is ${backup}: check the host by hand`;
+  await steps.report('restore', back, message);
+  return {
+    status: back ? 'rolled-back' : 'failed',
+    summary: `${why}; ${message}`,
+    backup,
+    realFile: real,
+    steps: steps.list,
+  };
+}
+
+export interface TestResult {
+  status: 'passed' | 'failed' | 'refused';
+  summary: string;
+  /** What nginx -t printed for the candidate. */
+  output: string;
+  steps: StepReport[];
+}
+
+/** A constant script: bind the candidate over the live file in a private mount namespace, run nginx -t. */
+const CANDIDATE_SCRIPT = 'mount --bind "$1" "$2" || exit 97; shift 2; exec "$@"';
+
+export async function testPlan(
+  transport: Transport,
+  plan: Plan,
+  options: ApplyOptions = {},
+): Promise<TestResult> {
+  const cmd = hostCommands(transport);
+  const steps = new Steps(options);
+  const checked = await checkUnchanged(cmd, plan);
+  if (!checked.ok) {
+    await steps.report('check', false, checked.message);
+    return { status: 'refused', summary: checked.message, output: '', steps: steps.list };
+  }
+  const { real, newText } = checked.value;
+  const dir = await cmd.run('mktemp-dir', ['mktemp', '-d', '-t', 'upstream-doctor-test.XXXXXXXX']);
+  const tmpDir = dir.stdout.trim();
+  if (!ok(dir) || !safePath(tmpDir)) {
+    const message = `mktemp -d failed: ${failure(dir)}`;
+    await steps.report('candidate', false, message);
+    return { status: 'failed', summary: message, output: '', steps: steps.list };
+  }
+  try {
+    const candidate = `${tmpDir}/${baseOf(real)}`;
+    const written = await writeVia(cmd, candidate, newText);
+    if (!ok(written)) {
+      const message = `writing the candidate failed: ${failure(written)}`;
+      await steps.report('candidate', false, message);
+      return { status: 'failed', summary: message, output: '', steps: steps.list };
+    }
+    await steps.report('candidate', true, `candidate ${candidate}; the live config is not touched`);
+    const t = await cmd.run(
+      'nginx-t-candidate',
+      [
+        'unshare',
+        '--mount',
+        '--propagation',
+        'private',
+        '--',
+        'sh',
+        '-c',
+        CANDIDATE_SCRIPT,
+        'upstream-doctor-test',
+        candidate,
+        real,
+        plan.nginx.binary,
+        '-t',
+        ...nginxArgs(plan.nginx),
+      ],
+      { timeoutMs: 20_000 },
+    );
+    const output = t.stderr.trim();
+    if (t.exitCode === 97) {
+      const message = `could not stage the candidate (private mount): ${failure(t)}`;
+      await steps.report('nginx-t', false, message);
+      return { status: 'failed', summary: message, output, steps: steps.list };
+    }
+    const passed = ok(t);
+    const message = passed
+      ? 'nginx -t with the edit: the configuration is valid'
+      : `nginx -t with the edit fails: ${failure(t)}`;
+    await steps.report('nginx-t', passed, message);
+    return { status: passed ? 'passed' : 'failed', summary: message, output, steps: steps.list };
+  } finally {
+    await cmd.run('cleanup', ['rm', '-rf', '--', tmpDir]);
+  }
+}
+
+export interface RecoveryResult {
+  /** old: the plan never reached the file; new: the edit is in place; other: neither (someone else's change). */
+  file: 'old' | 'new' | 'other';
+  nginxTestOk: boolean;
+  summary: string;
+}
+
+/**
+ * After a worker died mid-apply: the file is whole (old or new) because only a rename touches it. Removes
+ * leftover temp files, and when the new file is in place but nginx -t fails, restores the newest backup.
+ */
+export async function recoverPlan(transport: Transport, plan: Plan): Promise<RecoveryResult> {
+  const cmd = hostCommands(transport);
+  const resolved = await cmd.run('readlink', ['readlink', '-e', '--', plan.file]);
+  const real = resolved.stdout.trim();
+  if (!ok(resolved) || !safePath(real) || nginxInvocationProblem(plan.nginx))
+    return { file: 'other', nginxTestOk: false, summary: `cannot check ${plan.file}: ${failure(resolved)}` };
+  await cmd.run('cleanup', [
+    'find',
+    dirOf(real),
+    '-maxdepth',
+    '1',
+    '-name',
+    `.${baseOf(real)}.ud-tmp-*`,
+    '-delete',
+  ]);
+  const read = await cmd.run('read', ['cat', '--', real]);
+  const sha = sha256Hex(read.stdout);
+  const edited = applyEdit(read.stdout, plan);
+  const file: RecoveryResult['file'] =
+    sha === plan.sha256AtDiagnosis
+      ? 'old'
+      : !edited.ok && read.stdout.split('\n')[plan.line - 1] === plan.after
+        ? 'new'
+        : 'other';
+  const test = await cmd.run('nginx-t', [plan.nginx.binary, '-t', ...nginxArgs(plan.nginx)], {
+    timeoutMs: 20_000,
+  });
+  if (ok(test))
+    return {
+      file,
+      nginxTestOk: true,
+      summary: `${plan.file} is ${file === 'old' ? 'as before the plan' : file === 'new' ? 'the edited version' : 'changed by someone else'}; nginx -t passes`,
+    };
+  const backups = await cmd.run('backups', [
+    'find',
+    dirOf(real),
+    '-maxdepth',
+    '1',
+    '-name',
+    `.${baseOf(real)}.ud-backup-*-${plan.id}`,
+  ]);
+  const backup = backups.stdout.split('\n').filter(safePath).sort().pop();
+  if (file === 'new' && backup) {
+    const problem = await atomicCopy(cmd, backup, real);
+    const again = await cmd.run('nginx-t', [plan.nginx.binary, '-t', ...nginxArgs(plan.nginx)], {
+      timeoutMs: 20_000,
+    });
+    return {
+      file: 'old',
+      nginxTestOk: ok(again),
+      summary: problem ?? `nginx -t failed with the edit: restored ${backup}`,
+    };
+  }
+  return { file, nginxTestOk: false, summary: `nginx -t fails: ${failure(test)}` };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

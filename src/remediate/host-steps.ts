@@ -1,0 +1,164 @@
+// The host side of a remediation as constant commands: each one a fixed program and options with the plan's
+// validated paths as separate arguments (never a shell string built from input). Every function returns
+// what happened as a value; only a transport that cannot run anything at all makes them fail.
+import type { CommandResult } from '../core/types.js';
+import type { Transport } from '../transport/types.js';
+import type { NginxInvocation, VerifyRequest } from './plan.js';
+
+/** Absolute paths of ordinary characters, no `..` segment: what we accept as a config file or program. */
+const SAFE_PATH = /^\/(?:[A-Za-z0-9._@+-]+\/)*[A-Za-z0-9._@+-]+$/;
+
+export function safePath(path: string): boolean {
+  return SAFE_PATH.test(path) && !path.split('/').includes('..');
+}
+
+/** A program name (looked up on PATH) or a safe absolute path. */
+export function safeProgram(program: string): boolean {
+  return /^[A-Za-z0-9._+-]+$/.test(program) || safePath(program);
+}
+
+export function nginxInvocationProblem(n: NginxInvocation): string | undefined {
+  if (!safeProgram(n.binary)) return `unsafe nginx binary ${JSON.stringify(n.binary)}`;
+  if (!safePath(n.configPath)) return `unsafe nginx config path ${JSON.stringify(n.configPath)}`;
+  if (n.prefix !== undefined && !safePath(n.prefix.replace(/\/$/, '')))
+    return `unsafe nginx prefix ${JSON.stringify(n.prefix)}`;
+  return undefined;
+}
+
+export function nginxArgs(n: NginxInvocation): string[] {
+  return ['-c', n.configPath, ...(n.prefix ? ['-p', n.prefix] : [])];
+}
+
+export interface HostCommands {
+  run(id: string, argv: string[], options?: { stdin?: string; timeoutMs?: number }): Promise<CommandResult>;
+}
+
+/** Every step runs privileged (sudo -n where the host uses sudo): nginx's config is root's. */
+export function hostCommands(transport: Transport): HostCommands {
+  return {
+    run: (id, argv, options = {}) =>
+      transport.run({
+        id,
+        argv,
+        privileged: true,
+        timeoutMs: options.timeoutMs ?? 30_000,
+        ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+      }),
+  };
+}
+
+export const ok = (r: CommandResult) => r.exitCode === 0 && r.error === undefined;
+
+/** What went wrong with a command, in one line for the thread. */
+export function failure(r: CommandResult): string {
+  const text = (r.error ?? (r.stderr.trim() || r.stdout.trim() || `exit code ${r.exitCode}`)).split('\n');
+  return text.slice(-3).join(' / ');
+}
+
+export function dirOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/')) || '/';
+}
+
+export function baseOf(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/**
+ * A fresh, empty temp file next to `file` (same directory, so the final rename is atomic), its name hidden
+ * (a leading dot): nginx's `include dir/*` globs skip dot files, so a reload never reads it.
+ */
+export async function tempNextTo(cmd: HostCommands, file: string): Promise<string | { error: string }> {
+  const r = await cmd.run('mktemp', ['mktemp', '-p', dirOf(file), `.${baseOf(file)}.ud-tmp-XXXXXXXX`]);
+  const path = r.stdout.trim();
+  if (!ok(r)) return { error: `mktemp: ${failure(r)}` };
+  if (!safePath(path) || dirOf(path) !== dirOf(file)) return { error: `mktemp gave ${JSON.stringify(path)}` };
+  return path;
+}
+
+/** Writes `text` to `path` through stdin (tee's copy on stdout is discarded). */
+export function writeVia(cmd: HostCommands, path: string, text: string): Promise<CommandResult> {
+  return cmd.run('write', ['tee', '--', path], { stdin: text });
+}
+
+export async function sha256Of(cmd: HostCommands, path: string): Promise<string | undefined> {
+  const r = await cmd.run('sha256sum', ['sha256sum', '--', path]);
+  return ok(r) ? /^([0-9a-f]{64})\s/.exec(r.stdout)?.[1] : undefined;
+}
+
+/**
+ * Copies `from` over `to` atomically, keeping `from`'s owner, group, mode and times (cp -p into a temp file
+ * next to `to`, then rename). Used to restore a backup.
+ */
+export async function atomicCopy(cmd: HostCommands, from: string, to: string): Promise<string | undefined> {
+  const tmp = await tempNextTo(cmd, to);
+  if (typeof tmp !== 'string') return tmp.error;
+  const copied = await cmd.run('restore-copy', ['cp', '-p', '--', from, tmp]);
+  if (!ok(copied)) {
+    await cmd.run('cleanup', ['rm', '-f', '--', tmp]);
+    return `cp: ${failure(copied)}`;
+  }
+  const moved = await cmd.run('restore-rename', ['mv', '-f', '--', tmp, to]);
+  return ok(moved) ? undefined : `mv: ${failure(moved)}`;
+}
+
+/**
+ * A request through nginx from the host itself, by perl (perl-base is on every Debian/Ubuntu host; curl is
+ * not). Prints the HTTP status, or 000 when no HTTP answer came. The script is constant; the address,
+ * port, Host header and path come as arguments (validated by the plan).
+ */
+const REQUEST_SCRIPT = `use strict; use IO::Socket::IP;
+my ($addr, $port, $host, $path) = @ARGV;
+$SIG{ALRM} = sub { print "000\\n"; exit 0 }; alarm 10;
+my $s = IO::Socket::IP->new(PeerHost => $addr, PeerPort => $port, Timeout => 5) or do { print "000\\n"; exit 0 };
+print $s "GET $path HTTP/1.0\\r\\nHost: $host\\r\\nUser-Agent: upstream-doctor-verify\\r\\nConnection: close\\r\\n\\r\\n";
+my $line = <$s>; $line = '' unless defined $line;
+print(($line =~ m{^HTTP/\\S+\\s+(\\d{3})}) ? "$1\\n" : "000\\n");`;
+
+export async function requestStatus(cmd: HostCommands, req: VerifyRequest): Promise<number> {
+  if (!/^[0-9A-Za-z.:-]+$/.test(req.address) || !/^[A-Za-z0-9.:-]+$/.test(req.hostHeader)) return 0;
+  if (!/^\/[A-Za-z0-9._~/-]*$/.test(req.path)) return 0;
+  const r = await cmd.run('verify-request', [
+    'perl',
+    '-e',
+    REQUEST_SCRIPT,
+    req.address,
+    String(req.port),
+    req.hostHeader,
+    req.path,
+  ]);
+  return Number(/^(\d{3})/.exec(r.stdout.trim())?.[1] ?? 0);
+}
+
+/** Current sizes of the error logs (missing ones count as 0). */
+export async function logSizes(cmd: HostCommands, logs: string[]): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>();
+  for (const log of logs.filter(safePath)) {
+    const r = await cmd.run('log-size', ['stat', '-L', '-c', '%s', '--', log]);
+    sizes.set(log, ok(r) ? Number(r.stdout.trim()) || 0 : 0);
+  }
+  return sizes;
+}
+
+/** Lines appended to each log since `sizes` were taken (at most 256 KiB each). */
+export async function newLogLines(cmd: HostCommands, sizes: Map<string, number>): Promise<string[]> {
+  const lines: string[] = [];
+  for (const [log, size] of sizes) {
+    const r = await cmd.run('log-tail', ['tail', '-c', `+${size + 1}`, '--', log], { timeoutMs: 10_000 });
+    if (ok(r))
+      lines.push(
+        ...r.stdout
+          .slice(-256 * 1024)
+          .split('\n')
+          .filter((l) => l !== ''),
+      );
+  }
+  return lines;
+}
+
+/** nginx's error-log lines that mean a 502/504 towards an upstream. */
+const UPSTREAM_ERROR =
+  /\[(?:error|crit|alert|emerg)\].*(?:while connecting to upstream|no live upstreams|upstream prematurely closed|upstream timed out|while reading response header from upstream)/;
+
+export function upstreamErrors(lines: string[], mentions: string[]): string[] {
+  return lines.filter((l) => UPSTREAM_ERROR.test(l) && mentions.some((m) => m !== '' && l.includes(m)));
+}

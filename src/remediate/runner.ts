@@ -1,0 +1,186 @@
+// The RemediationRunner the remediate queue calls (under the host's lock, once per apply job): loads the
+// plan, makes sure it may still run (not expired, not used), runs the host-side protocol over SSH, tells
+// the requester's thread every step, records everything in the audit trail, and settles the plan's status.
+//
+// Exactly once: the queue already enqueues one apply job per plan and claims it before running; on top of
+// that the plan's own status moves pending → applying by compare-and-set, so even two different jobs (or a
+// foreign producer) cannot apply one plan twice. Whoever loses hears "already applied by …".
+import type { Notifier } from '../core/notifier.js';
+import type { Target } from '../inventory/index.js';
+import type { RemediationContext, RemediationOutcome, RemediationRunner } from '../queue/remediate-job.js';
+import { SshTransport } from '../transport/ssh.js';
+import type { Transport } from '../transport/types.js';
+import type { AuditTrail } from '../audit/trail.js';
+import { applyPlan, recoverPlan, testPlan, type ApplyOptions } from './apply.js';
+import { isExpired, type Plan, type PlanState, type PlanStore } from './plan.js';
+
+export interface RunnerDeps {
+  plans: PlanStore;
+  audit: AuditTrail;
+  /** Default: SSH to the inventory host. */
+  transportFor?: (target: Target) => Transport;
+  /** Passed to applyPlan (timings in tests). */
+  applyOptions?: Omit<ApplyOptions, 'onStep' | 'stillHeld'>;
+}
+
+/** "already applied by <@U…> at …" and friends: why a plan cannot run now, for the thread. */
+export function planUnavailable(
+  plan: Plan | undefined,
+  state: PlanState | undefined,
+  now = new Date(),
+): string | undefined {
+  if (!plan || !state) return 'this plan no longer exists (plans are kept 7 days): run the diagnosis again';
+  const by = state.by ? ` by ${state.by}` : '';
+  const at = state.at ? ` at ${state.at}` : '';
+  switch (state.status) {
+    case 'pending':
+      return isExpired(plan, now)
+        ? `this plan expired at ${plan.expiresAt} (plans are valid 30 minutes): run the diagnosis again`
+        : undefined;
+    case 'applying':
+      return `this plan is being applied${by} (started${at})`;
+    case 'applied':
+      return `this plan was already applied${by}${at}`;
+    case 'rolled-back':
+      return `this plan was already tried${by}${at} and rolled back: run the diagnosis again`;
+    case 'refused':
+      return `this plan was refused${at} (the file had changed): run the diagnosis again`;
+    case 'failed':
+      return `this plan already failed${at}: check the host, then run the diagnosis again`;
+    case 'dismissed':
+      return `this plan was dismissed${by}${at}`;
+  }
+}
+
+export class PlanRunner implements RemediationRunner {
+  constructor(private readonly deps: RunnerDeps) {}
+
+  private async transport(target: Target): Promise<Transport> {
+    const transport = this.deps.transportFor?.(target) ?? new SshTransport(target, { env: process.env });
+    await transport.connect();
+    return transport;
+  }
+
+  private say(notifier: Notifier, target: string, step: string): Promise<void> {
+    return notifier.progress({ target, step }).catch(() => undefined);
+  }
+
+  async run(ctx: RemediationContext): Promise<RemediationOutcome> {
+    const { plans, audit } = this.deps;
+    const plan = await plans.get(ctx.planId);
+    const host = ctx.target.name;
+    const refuse = async (message: string): Promise<RemediationOutcome> => {
+      await audit.record({
+        action: 'refusal',
+        user: ctx.requestedBy,
+        host,
+        planId: ctx.planId,
+        result: message,
+      });
+      await ctx.notifier.failed(host, message).catch(() => undefined);
+      return { status: 'refused', summary: message };
+    };
+    if (!plan) return refuse(planUnavailable(undefined, undefined)!);
+    if (plan.host !== host) return refuse(`plan ${plan.id} is for ${plan.host}, not ${host}`);
+
+    if (ctx.action === 'test') {
+      const unavailable = planUnavailable(plan, await plans.state(plan.id));
+      if (unavailable) return refuse(unavailable);
+      const transport = await this.transport(ctx.target);
+      try {
+        const r = await testPlan(transport, plan, {
+          onStep: (s) => this.say(ctx.notifier, host, `${s.ok ? '✓' : '✗'} ${s.message}`),
+        });
+        await audit.record({
+          action: 'test',
+          user: ctx.requestedBy,
+          host,
+          planId: plan.id,
+          result: `${r.status}: ${r.summary}`,
+          diff: plan.unifiedDiff,
+        });
+        return { status: r.status === 'refused' ? 'refused' : 'tested', summary: r.summary };
+      } finally {
+        await transport.close().catch(() => undefined);
+      }
+    }
+
+    const claim = await plans.transition(plan.id, 'pending', 'applying', ctx.requestedBy);
+    if (!claim.ok) return refuse(planUnavailable(plan, claim.state ?? (await plans.state(plan.id)))!);
+    await audit.record({
+      action: 'approval',
+      user: ctx.requestedBy,
+      host,
+      planId: plan.id,
+      result: 'apply started',
+      diff: plan.unifiedDiff,
+    });
+    let transport: Transport | undefined;
+    try {
+      transport = await this.transport(ctx.target);
+      const r = await applyPlan(transport, plan, {
+        ...this.deps.applyOptions,
+        onStep: (s) => this.say(ctx.notifier, host, `${s.ok ? '✓' : '✗'} ${s.message}`),
+        stillHeld: ctx.stillHeld,
+      });
+      const final = r.status === 'applied' ? 'applied' : r.status;
+      await plans.transition(plan.id, 'applying', final, ctx.requestedBy, r.summary);
+      await audit.record({
+        action: r.status === 'rolled-back' ? 'rollback' : r.status === 'refused' ? 'refusal' : 'apply',
+        user: ctx.requestedBy,
+        host,
+        planId: plan.id,
+        result: `${r.status}: ${r.summary}`,
+        diff: plan.unifiedDiff,
+      });
+      if (r.status === 'applied') {
+        await this.say(ctx.notifier, host, `applied by ${ctx.requestedBy}: ${r.summary}`);
+        return { status: 'applied', summary: r.summary };
+      }
+      await ctx.notifier.failed(host, r.summary).catch(() => undefined);
+      return { status: r.status === 'refused' ? 'refused' : 'failed', summary: r.summary };
+    } catch (err) {
+      const message = `the apply stopped: ${err instanceof Error ? err.message : String(err)}`;
+      await plans.transition(plan.id, 'applying', 'failed', ctx.requestedBy, message);
+      await audit.record({
+        action: 'apply',
+        user: ctx.requestedBy,
+        host,
+        planId: plan.id,
+        result: `failed: ${message}`,
+      });
+      throw err;
+    } finally {
+      await transport?.close().catch(() => undefined);
+    }
+  }
+
+  async interrupted(ctx: RemediationContext): Promise<RemediationOutcome> {
+    const plan = await this.deps.plans.get(ctx.planId);
+    const host = ctx.target.name;
+    if (!plan) {
+      await ctx.notifier.failed(
+        host,
+        `the remediation of ${ctx.planId} was interrupted; its plan is gone: check ${host}`,
+      );
+      return { status: 'interrupted', summary: 'plan gone' };
+    }
+    const transport = await this.transport(ctx.target);
+    try {
+      const r = await recoverPlan(transport, plan);
+      const summary = `interrupted (worker lost), not applied again: ${r.summary}`;
+      await this.deps.plans.transition(plan.id, 'applying', 'failed', ctx.requestedBy, summary);
+      await this.deps.audit.record({
+        action: 'apply',
+        user: ctx.requestedBy,
+        host,
+        planId: plan.id,
+        result: summary,
+      });
+      await ctx.notifier.failed(host, summary).catch(() => undefined);
+      return { status: 'interrupted', summary };
+    } finally {
+      await transport.close().catch(() => undefined);
+    }
+  }
+}

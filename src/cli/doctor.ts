@@ -14,7 +14,8 @@ export const DOCTOR_USAGE = `usage: upstream-doctor doctor [--inventory FILE]
 
 Checks the set-up and prints one line per check (ok, FAIL or skip) with what to fix:
   redis          REDIS_URL answers, with maxmemory-policy noeviction (the bot and workers need it)
-  slack          SLACK_BOT_TOKEN accepted by Slack (auth.test) and the bot's settings complete, when a token is set
+  slack          when SLACK_BOT_TOKEN is set: the bot's settings complete, the token accepted by Slack
+                 (auth.test), and SLACK_APP_TOKEN's Socket Mode access (apps.connections.open) when set
   inventory      hosts.yml (--inventory, else $UPSTREAM_DOCTOR_INVENTORY, else ./hosts.yml) is valid
   ssh HOST       every host: connected, host key verified against known_hosts, key login works
   sudo HOST      every host: the diagnosis's privileged commands run (root, or sudo -n without a password)

@@ -53,5 +53,36 @@ export async function checkSlack(env: NodeJS.ProcessEnv, timeoutMs = 5_000): Pro
           ),
     );
   }
+  const appToken = settings.ok ? settings.settings.SLACK_APP_TOKEN : undefined;
+  if (appToken !== undefined) results.push(await checkAppToken(appToken, slackApiUrl, timeoutMs));
   return results;
+}
+
+/**
+ * Socket Mode: may the app-level token open a connection? apps.connections.open only hands out a WebSocket URL
+ * (nothing connects to it), so asking does not disturb a running bot.
+ */
+async function checkAppToken(
+  appToken: string,
+  slackApiUrl: string | undefined,
+  timeoutMs: number,
+): Promise<CheckResult> {
+  const client = createWebClient({ token: appToken, ...(slackApiUrl ? { slackApiUrl } : {}), timeoutMs });
+  try {
+    await client.apps.connections.open();
+    return ok('slack app token', 'apps.connections.open: Socket Mode connections allowed');
+  } catch (err) {
+    const why = describeSlackError(err);
+    return REFUSED.test(why)
+      ? failed(
+          'slack app token',
+          `Slack refused SLACK_APP_TOKEN (${why})`,
+          "create an app-level token with the connections:write scope (the app's Basic Information page) and enable Socket Mode",
+        )
+      : failed(
+          'slack app token',
+          `cannot reach Slack at ${slackApiUrl ?? 'https://slack.com/api/'} (${why})`,
+          'let this machine reach slack.com over HTTPS (proxy, firewall), or correct SLACK_API_URL',
+        );
+  }
 }

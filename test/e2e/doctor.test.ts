@@ -12,6 +12,7 @@ import { SlackApiStandIn } from '../support/slack-api.js';
 
 const BIN = new URL('../../bin/upstream-doctor.js', import.meta.url).pathname;
 const TOKEN = 'xoxb-doctor-test';
+const APP_TOKEN = 'xapp-doctor-test';
 
 interface Run {
   code: number | null;
@@ -44,7 +45,10 @@ let healthyInventory: string;
 
 beforeAll(async () => {
   lab = await Lab.create({ prefix: 'udoc' });
-  slack = await SlackApiStandIn.start({ token: TOKEN });
+  slack = await SlackApiStandIn.start({
+    token: TOKEN,
+    socketMode: { appToken: APP_TOKEN, url: 'ws://127.0.0.1:1/socket' },
+  });
   const [, , key] = await Promise.all([
     healthy.stage(lab, { name: 'web-ok', warm: false }),
     deploySudo.stage(lab, { name: 'web-sudo', warm: false }),
@@ -126,6 +130,24 @@ describe('upstream-doctor doctor', () => {
       /^FAIL\s.*cannot reach redis:\/\/127\.0\.0\.1:1.*→ fix: start Redis, or set REDIS_URL/,
     );
     expect(line(run, 'inventory')).toMatch(/^FAIL\s.*address.*→ fix: /);
+  }, 60_000);
+
+  it('Socket Mode: the app-level token is asked too (apps.connections.open), and a wrong one is a FAIL', async () => {
+    const good = await cli(['doctor', '--inventory', healthyInventory], {
+      ...slackEnv(),
+      SLACK_APP_TOKEN: APP_TOKEN,
+    });
+    expect(line(good, 'slack settings')).toMatch(/^ok\s.*Socket Mode/);
+    expect(line(good, 'slack app token')).toMatch(/^ok\s.*apps\.connections\.open/);
+    expect(good.code).toBe(0);
+    const bad = await cli(['doctor', '--inventory', healthyInventory], {
+      ...slackEnv(),
+      SLACK_APP_TOKEN: 'xapp-wrong',
+    });
+    expect(line(bad, 'slack app token')).toMatch(
+      /^FAIL\s.*Slack refused SLACK_APP_TOKEN \(invalid_auth\).*→ fix: .*connections:write/,
+    );
+    expect(bad.code).toBe(1);
   }, 60_000);
 
   it('without Slack settings the Slack check is skipped, not failed', async () => {

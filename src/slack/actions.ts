@@ -1,0 +1,286 @@
+// The remediation buttons under a diagnosis: `remediation_test` ("Run nginx -t"), `remediation_apply`
+// ("Apply & reload", behind a confirm dialog) and `remediation_dismiss`. A button's value is a plan id only;
+// everything else comes from the plan in Redis. Who may press: APPROVERS (user ids, and user-group ids
+// resolved through usergroups.users.list); with FOUR_EYES, never the person who asked for the diagnosis.
+// Every press is acked at once, checked, recorded in the audit trail, and either refused (ephemeral, to the
+// presser only) or queued as a remediate job; after Apply or Dismiss the buttons are replaced by who did
+// what, and the steps and the outcome go into the thread.
+import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { AuditTrail } from '../audit/trail.js';
+import { planIdSchema, type RemediationAction } from '../queue/payloads.js';
+import type { RemediationTicket } from '../queue/producer.js';
+import type { Destination } from '../core/notifier.js';
+import type { Plan, PlanStore } from '../remediate/plan.js';
+import { planUnavailable } from '../remediate/runner.js';
+import type { Block, SlackMessage } from './blocks.js';
+import { context, section } from './blocks.js';
+import { describeSlackError, type WebClient } from './calls.js';
+import { codeBlock, inlineCode, untrustedProse } from './mrkdwn.js';
+
+export const ACTION_TEST = 'remediation_test';
+export const ACTION_APPLY = 'remediation_apply';
+export const ACTION_DISMISS = 'remediation_dismiss';
+const BLOCK_ID = 'remediation';
+/** Slack's limit on a section's text; a longer diff is cut (the full one is in the audit trail). */
+const MAX_DIFF_CHARS = 2800;
+
+export interface ApproverSettings {
+  /** User ids (U…, W…) allowed to approve. */
+  users: string[];
+  /** User-group ids (S…) whose members may approve. */
+  groups: string[];
+  /** true: whoever asked for the diagnosis may not approve its fix. */
+  fourEyes: boolean;
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** APPROVERS and FOUR_EYES from the environment; an unknown id shape names the setting. */
+export function approverSettingsFrom(env: NodeJS.ProcessEnv): Parsed<ApproverSettings> {
+  const ids = (env.APPROVERS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  const users: string[] = [];
+  const groups: string[] = [];
+  for (const id of ids) {
+    if (/^[UW][A-Z0-9]{2,}$/.test(id)) users.push(id);
+    else if (/^S[A-Z0-9]{2,}$/.test(id)) groups.push(id);
+    else
+      return {
+        ok: false,
+        error: `APPROVERS: expected Slack user ids (U…) or user-group ids (S…), comma separated (got ${JSON.stringify(id)})`,
+      };
+  }
+  const fourEyes = (env.FOUR_EYES ?? '').trim().toLowerCase();
+  if (!['', 'true', 'false', '1', '0', 'yes', 'no'].includes(fourEyes))
+    return { ok: false, error: `FOUR_EYES: expected true or false (got ${JSON.stringify(env.FOUR_EYES)})` };
+  return { ok: true, value: { users, groups, fourEyes: ['true', '1', 'yes'].includes(fourEyes) } };
+}
+
+/** Who may approve, with user groups resolved through Slack (cached for a minute). */
+export class Approvers {
+  private cache: { members: Set<string>; until: number } | undefined;
+
+  constructor(
+    private readonly settings: ApproverSettings,
+    private readonly client: WebClient,
+    private readonly cacheMs = 60_000,
+  ) {}
+
+  private async groupMembers(): Promise<Set<string>> {
+    if (this.cache && this.cache.until > Date.now()) return this.cache.members;
+    const members = new Set<string>();
+    for (const usergroup of this.settings.groups) {
+      const r = await this.client.usergroups.users.list({ usergroup });
+      for (const u of r.users ?? []) members.add(u);
+    }
+    this.cache = { members, until: Date.now() + this.cacheMs };
+    return members;
+  }
+
+  async may(userId: string): Promise<boolean> {
+    if (this.settings.users.includes(userId)) return true;
+    if (this.settings.groups.length === 0) return false;
+    return (await this.groupMembers()).has(userId);
+  }
+
+  get fourEyes(): boolean {
+    return this.settings.fourEyes;
+  }
+}
+
+/** The part of the Producer the buttons use. */
+export interface RemediationEnqueuer {
+  requestRemediation(request: {
+    planId: string;
+    action: RemediationAction;
+    target: string;
+    destination: Destination;
+    requestedBy: string;
+  }): Promise<RemediationTicket>;
+}
+
+export interface RemediationActionDeps {
+  plans: PlanStore;
+  audit: AuditTrail;
+  approvers: Approvers;
+  enqueuer: RemediationEnqueuer;
+  client: WebClient;
+  log: Logger;
+}
+
+/** The diff and the three buttons, for the thread of a report whose root cause has an edit. */
+export function renderPlan(plan: Plan): SlackMessage {
+  const diff =
+    plan.unifiedDiff.length > MAX_DIFF_CHARS
+      ? `${plan.unifiedDiff.slice(0, MAX_DIFF_CHARS)}\n…`
+      : plan.unifiedDiff;
+  const blocks: Block[] = [
+    section(`*Proposed fix for ${inlineCode(plan.host)}:* ${untrustedProse(plan.summary)}`),
+    section(codeBlock(diff)),
+    {
+      type: 'actions',
+      block_id: BLOCK_ID,
+      elements: [
+        {
+          type: 'button',
+          action_id: ACTION_TEST,
+          text: { type: 'plain_text', text: 'Run nginx -t' },
+          value: plan.id,
+        },
+        {
+          type: 'button',
+          action_id: ACTION_APPLY,
+          text: { type: 'plain_text', text: 'Apply & reload' },
+          value: plan.id,
+          style: 'primary',
+          confirm: {
+            title: { type: 'plain_text', text: 'Apply this fix?' },
+            text: {
+              type: 'mrkdwn',
+              text: `The file is backed up, written, checked with nginx -t, nginx is reloaded and the fix verified; on any failure the file is restored. Host: ${inlineCode(plan.host)}`,
+              verbatim: true,
+            },
+            confirm: { type: 'plain_text', text: 'Apply & reload' },
+            deny: { type: 'plain_text', text: 'Cancel' },
+          },
+        },
+        {
+          type: 'button',
+          action_id: ACTION_DISMISS,
+          text: { type: 'plain_text', text: 'Dismiss' },
+          value: plan.id,
+        },
+      ],
+    },
+    context(`Plan ${inlineCode(plan.id)} · valid until ${plan.expiresAt}`),
+  ];
+  return { text: `Proposed fix for ${plan.host}: ${plan.summary}`, blocks };
+}
+
+/** The plan message once acted on: the diff stays, the buttons give way to who did what. */
+export function renderActedOn(plan: Plan, line: string): SlackMessage {
+  const message = renderPlan(plan);
+  return {
+    text: line,
+    blocks: [...message.blocks.filter((b) => b.type !== 'actions' && b.type !== 'context'), section(line)],
+  };
+}
+
+const ephemeral = (text: string) => ({
+  response_type: 'ephemeral' as const,
+  replace_original: false,
+  text,
+  blocks: [section(text)],
+});
+
+/** Adds the three button listeners (pass it as the bot's `register`). */
+export function registerRemediationActions(deps: RemediationActionDeps): (app: App) => void {
+  return (app) => {
+    for (const actionId of [ACTION_TEST, ACTION_APPLY, ACTION_DISMISS]) {
+      app.action<BlockButtonAction>(actionId, async ({ ack, body, action, respond }) => {
+        await ack();
+        await handlePress(deps, actionId, body, action.value ?? '', respond).catch((err: unknown) => {
+          deps.log.error({ err, actionId }, 'remediation button failed');
+          return tell(
+            respond,
+            `Something went wrong: ${inlineCode(describeSlackError(err))}; nothing was changed.`,
+          );
+        });
+      });
+    }
+  };
+}
+
+async function tell(respond: RespondFn, text: string): Promise<void> {
+  await respond(ephemeral(text)).catch(() => undefined);
+}
+
+async function handlePress(
+  deps: RemediationActionDeps,
+  actionId: string,
+  body: BlockButtonAction,
+  value: string,
+  respond: RespondFn,
+): Promise<void> {
+  const user = body.user.id;
+  const checked = planIdSchema.safeParse(value);
+  if (!checked.success) return tell(respond, 'This button does not carry a plan: nothing was done.');
+  const planId = checked.data;
+  const plan = await deps.plans.get(planId);
+  const host = plan?.host ?? '?';
+  const refuse = async (why: string) => {
+    await deps.audit.record({ action: 'refusal', user, host, planId, result: `${actionId}: ${why}` });
+    return tell(respond, why);
+  };
+  const unavailable = planUnavailable(plan, await deps.plans.state(planId));
+  if (!plan || unavailable) return refuse(unavailable ?? 'this plan no longer exists');
+
+  const approver = await deps.approvers.may(user);
+  if (actionId === ACTION_DISMISS) {
+    if (!approver && user !== plan.requestedBy)
+      return refuse('Only an approver or whoever asked for the diagnosis may dismiss this fix.');
+  } else if (!approver) {
+    return refuse('You are not an approver for remediations (APPROVERS): nothing was done.');
+  } else if (actionId === ACTION_APPLY && deps.approvers.fourEyes && user === plan.requestedBy) {
+    return refuse(
+      'Four-eyes rule: someone other than whoever asked for the diagnosis must approve this fix.',
+    );
+  }
+
+  const channel = body.channel?.id ?? body.container.channel_id ?? '';
+  const messageTs = body.message?.ts ?? body.container.message_ts ?? '';
+  const threadTs = (body.message?.thread_ts as string | undefined) ?? messageTs;
+  const replace = (line: string) => {
+    const m = renderActedOn(plan, line);
+    return deps.client.chat
+      .update({ channel, ts: messageTs, text: m.text, blocks: m.blocks })
+      .catch((err: unknown) => deps.log.warn({ err: describeSlackError(err) }, 'plan message not updated'));
+  };
+
+  if (actionId === ACTION_DISMISS) {
+    const moved = await deps.plans.transition(planId, 'pending', 'dismissed', user);
+    if (!moved.ok) return refuse(planUnavailable(plan, moved.state) ?? 'this plan cannot be dismissed now');
+    await deps.audit.record({
+      action: 'dismiss',
+      user,
+      host,
+      planId,
+      result: 'dismissed',
+      diff: plan.unifiedDiff,
+    });
+    await replace(`Dismissed by <@${user}>.`);
+    return;
+  }
+
+  const action: RemediationAction = actionId === ACTION_APPLY ? 'apply' : 'test';
+  const destination: Destination = { kind: 'slack', channel, threadTs, userId: user };
+  await deps.audit.record({
+    action: 'request',
+    user,
+    host,
+    planId,
+    result: `${action} requested`,
+    diff: plan.unifiedDiff,
+  });
+  const ticket = await deps.enqueuer.requestRemediation({
+    planId,
+    action,
+    target: plan.host,
+    destination,
+    requestedBy: user,
+  });
+  if (ticket.status === 'duplicate')
+    return refuse(`Already requested by <@${ticket.requestedBy}> at ${ticket.requestedAt}: it applies once.`);
+  if (action === 'apply')
+    await replace(
+      `Approved by <@${user}>: applying to ${inlineCode(plan.host)}; steps and outcome follow in this thread.`,
+    );
+  else
+    await tell(
+      respond,
+      `Running nginx -t with the edit on ${inlineCode(plan.host)}; the result follows in this thread.`,
+    );
+}

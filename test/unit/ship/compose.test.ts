@@ -103,10 +103,15 @@ describe('docker-compose.yml', () => {
       const mounts = (s.volumes ?? []).filter((v): v is Volume => typeof v === 'object');
       const inventory = mounts.find((m) => m.target === s.environment?.UPSTREAM_DOCTOR_INVENTORY);
       expect(inventory, `${name}: inventory mount`).toMatchObject({ source: './hosts.yml', read_only: true });
-      // HOME is /home/node (the image's user), so ~/.ssh in hosts.yml means this mount.
-      expect(mounts.find((m) => m.target === '/home/node/.ssh')).toMatchObject({ read_only: true });
       expect(mounts.every((m) => m.read_only === true)).toBe(true);
     }
+    // HOME is /home/node (the image's user), so ~/.ssh in hosts.yml means this mount; only workers SSH.
+    const sshMount = (name: string) =>
+      (compose.services[name]!.volumes ?? []).find(
+        (v) => typeof v === 'object' && v.target === '/home/node/.ssh',
+      );
+    expect(sshMount('worker')).toMatchObject({ source: './ssh', read_only: true });
+    expect(sshMount('bot'), 'the bot never SSHes: no keys in it').toBeUndefined();
   });
 
   it("healthchecks ask each process's own /healthz on the port it serves", () => {

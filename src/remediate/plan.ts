@@ -73,6 +73,12 @@ export interface PlanState {
   result?: string;
 }
 
+/** A Slack message showing a plan: channel id and ts. */
+export interface PlanMessage {
+  channel: string;
+  ts: string;
+}
+
 export type Built<T> = { ok: true; value: T } | { ok: false; error: string };
 
 export function sha256Hex(text: string): string {
@@ -277,6 +283,24 @@ export class PlanStore {
         at: reply[3] || undefined,
       },
     };
+  }
+
+  /** Where the plan's message (diff and buttons) is, so the outcome can replace its buttons later. */
+  async setMessage(id: string, message: PlanMessage): Promise<void> {
+    await this.redis.hset(this.stateKey(id), 'message', JSON.stringify(message));
+  }
+
+  async message(id: string): Promise<PlanMessage | undefined> {
+    const raw = await this.redis.hget(this.stateKey(id), 'message');
+    if (raw === null) return undefined;
+    try {
+      const m = JSON.parse(raw) as Partial<PlanMessage>;
+      return typeof m.channel === 'string' && typeof m.ts === 'string'
+        ? { channel: m.channel, ts: m.ts }
+        : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Deletes a plan's keys (tests and `dismiss` cleanup are the only callers). */

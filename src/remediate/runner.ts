@@ -21,6 +21,8 @@ export interface RunnerDeps {
   transportFor?: (target: Target) => Transport;
   /** Passed to applyPlan (timings in tests). */
   applyOptions?: Omit<ApplyOptions, 'onStep' | 'stillHeld'>;
+  /** After an apply settles (applied, rolled back, refused, failed): e.g. replace the buttons by the outcome. */
+  onSettled?: (plan: Plan, state: PlanState) => Promise<void>;
 }
 
 /** "already applied by <@U…> at …" and friends: why a plan cannot run now, for the thread. */
@@ -125,6 +127,14 @@ export class PlanRunner implements RemediationRunner {
       });
       const final = r.status === 'applied' ? 'applied' : r.status;
       await plans.transition(plan.id, 'applying', final, ctx.requestedBy, r.summary);
+      await this.deps
+        .onSettled?.(plan, {
+          status: final,
+          by: ctx.requestedBy,
+          at: new Date().toISOString(),
+          result: r.summary,
+        })
+        .catch((err: unknown) => ctx.log.warn({ err }, 'plan outcome not shown'));
       await audit.record({
         action: r.status === 'rolled-back' ? 'rollback' : r.status === 'refused' ? 'refusal' : 'apply',
         user: ctx.requestedBy,

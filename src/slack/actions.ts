@@ -11,7 +11,7 @@ import type { AuditTrail } from '../audit/trail.js';
 import { planIdSchema, type RemediationAction } from '../queue/payloads.js';
 import type { RemediationTicket } from '../queue/producer.js';
 import type { Destination } from '../core/notifier.js';
-import type { Plan, PlanStore } from '../remediate/plan.js';
+import type { Plan, PlanState, PlanStore } from '../remediate/plan.js';
 import { planUnavailable } from '../remediate/runner.js';
 import type { Block, SlackMessage } from './blocks.js';
 import { context, section } from './blocks.js';
@@ -265,6 +265,8 @@ async function handlePress(
     result: `${action} requested`,
     diff: plan.unifiedDiff,
   });
+  if (action === 'apply' && channel && messageTs)
+    await deps.plans.setMessage(planId, { channel, ts: messageTs });
   const ticket = await deps.enqueuer.requestRemediation({
     planId,
     action,
@@ -283,4 +285,32 @@ async function handlePress(
       respond,
       `Running nginx -t with the edit on ${inlineCode(plan.host)}; the result follows in this thread.`,
     );
+}
+
+const OUTCOME: Record<string, string> = {
+  applied: ':white_check_mark: applied and verified',
+  'rolled-back': ':leftwards_arrow_with_hook: did not fix it; rolled back, the host is as it was',
+  refused: ':no_entry: refused (the file changed since the diagnosis); nothing was changed',
+  failed: ':x: failed; check the thread and the host',
+};
+
+/**
+ * For PlanRunner's onSettled in a worker: replaces the plan message's buttons by who applied it and the
+ * outcome (the message was located when Apply was pressed).
+ */
+export function planOutcomeUpdater(
+  client: WebClient,
+  plans: PlanStore,
+  log: Logger,
+): (plan: Plan, state: PlanState) => Promise<void> {
+  return async (plan, state) => {
+    const where = await plans.message(plan.id);
+    if (!where) return;
+    const who = state.by ? `<@${state.by}>` : 'someone';
+    const outcome = OUTCOME[state.status] ?? state.status;
+    const m = renderActedOn(plan, `Apply approved by ${who}: ${outcome}.`);
+    await client.chat
+      .update({ channel: where.channel, ts: where.ts, text: m.text, blocks: m.blocks })
+      .catch((err: unknown) => log.warn({ err: describeSlackError(err) }, 'plan message not updated'));
+  };
 }

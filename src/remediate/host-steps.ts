@@ -14,7 +14,7 @@ export function safePath(path: string): boolean {
 
 /** A program name (looked up on PATH) or a safe absolute path. */
 export function safeProgram(program: string): boolean {
-  return /^[A-Za-z0-9._+-]+$/.test(program) || safePath(program);
+  return /^[A-Za-z0-9_+][A-Za-z0-9._+-]*$/.test(program) || safePath(program);
 }
 
 export function nginxInvocationProblem(n: NginxInvocation): string | undefined {
@@ -30,17 +30,24 @@ export function nginxArgs(n: NginxInvocation): string[] {
 }
 
 export interface HostCommands {
-  run(id: string, argv: string[], options?: { stdin?: string; timeoutMs?: number }): Promise<CommandResult>;
+  run(
+    id: string,
+    argv: string[],
+    options?: { stdin?: string; timeoutMs?: number; privileged?: boolean },
+  ): Promise<CommandResult>;
 }
 
-/** Every step runs privileged (sudo -n where the host uses sudo): nginx's config is root's. */
+/**
+ * Steps run privileged (sudo -n where the host uses sudo) unless told otherwise: nginx's config is root's.
+ * The verify request runs as the SSH user: it needs no privilege, and perl must never be in sudoers.
+ */
 export function hostCommands(transport: Transport): HostCommands {
   return {
     run: (id, argv, options = {}) =>
       transport.run({
         id,
         argv,
-        privileged: true,
+        privileged: options.privileged ?? true,
         timeoutMs: options.timeoutMs ?? 30_000,
         ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
       }),
@@ -117,15 +124,11 @@ print(($line =~ m{^HTTP/\\S+\\s+(\\d{3})}) ? "$1\\n" : "000\\n");`;
 export async function requestStatus(cmd: HostCommands, req: VerifyRequest): Promise<number> {
   if (!/^[0-9A-Za-z.:-]+$/.test(req.address) || !/^[A-Za-z0-9.:-]+$/.test(req.hostHeader)) return 0;
   if (!/^\/[A-Za-z0-9._~/-]*$/.test(req.path)) return 0;
-  const r = await cmd.run('verify-request', [
-    'perl',
-    '-e',
-    REQUEST_SCRIPT,
-    req.address,
-    String(req.port),
-    req.hostHeader,
-    req.path,
-  ]);
+  const r = await cmd.run(
+    'verify-request',
+    ['perl', '-e', REQUEST_SCRIPT, req.address, String(req.port), req.hostHeader, req.path],
+    { privileged: false },
+  );
   return Number(/^(\d{3})/.exec(r.stdout.trim())?.[1] ?? 0);
 }
 

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { CommandResult } from '../../../src/core/types.js';
+import type { CommandSpec, Transport } from '../../../src/transport/types.js';
+import {
+  nginxInvocationProblem,
+  requestStatus,
+  safePath,
+  safeProgram,
+  upstreamErrors,
+} from '../../../src/remediate/host-steps.js';
+import { hostCommands } from '../../../src/remediate/host-steps.js';
+import { planUnavailable } from '../../../src/remediate/runner.js';
+import type { Plan } from '../../../src/remediate/plan.js';
+
+describe('path checks', () => {
+  it.each([
+    ['/etc/nginx/conf.d/shop.conf', true],
+    ['/etc/nginx/sites-enabled/default', true],
+    ['/etc/nginx/../shadow', false],
+    ['etc/nginx/x.conf', false],
+    ['/etc/nginx/a b.conf', false],
+    ['/etc/nginx/x;rm', false],
+    ['/etc/nginx/$(id)', false],
+    ['/', false],
+  ])('%s → %s', (path, expected) => {
+    expect(safePath(path)).toBe(expected);
+  });
+
+  it('programs: a bare name or a safe absolute path', () => {
+    expect(safeProgram('nginx')).toBe(true);
+    expect(safeProgram('/usr/sbin/nginx')).toBe(true);
+    expect(safeProgram('-c')).toBe(false);
+    expect(safeProgram('nginx -s stop')).toBe(false);
+    expect(
+      nginxInvocationProblem({ binary: 'nginx', configPath: '/etc/nginx/nginx.conf', prefix: '/etc/nginx/' }),
+    ).toBeUndefined();
+    expect(nginxInvocationProblem({ binary: 'nginx', configPath: 'nginx.conf' })).toContain('config path');
+  });
+
+  it('never throws on random paths and never accepts a .. segment', () => {
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        if (safePath(s)) expect(s.split('/')).not.toContain('..');
+      }),
+    );
+  });
+});
+
+describe('upstreamErrors', () => {
+  const refused =
+    '2026/11/23 10:00:00 [error] 8#8: *5 connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: shop.example.com, request: "GET / HTTP/1.0", upstream: "http://127.0.0.1:3999/", host: "shop.example.com"';
+  it('keeps upstream errors that mention the edited address or the verify host', () => {
+    expect(upstreamErrors([refused], ['127.0.0.1:3999'])).toEqual([refused]);
+    expect(upstreamErrors([refused], ['host: "shop.example.com"'])).toEqual([refused]);
+    expect(upstreamErrors([refused], ['10.9.9.9:1'])).toEqual([]);
+    expect(upstreamErrors(['2026/11/23 10:00:00 [notice] 1#1: signal process started'], ['1'])).toEqual([]);
+  });
+});
+
+describe('requestStatus', () => {
+  function fake(stdout: string): { transport: Transport; specs: CommandSpec[] } {
+    const specs: CommandSpec[] = [];
+    const transport: Transport = {
+      description: 'fake',
+      connect: async () => undefined,
+      close: async () => undefined,
+      run: async (spec): Promise<CommandResult> => {
+        specs.push(spec);
+        return { id: spec.id, command: '', stdout, stderr: '', exitCode: 0, durationMs: 1 };
+      },
+    };
+    return { transport, specs };
+  }
+
+  it('asks perl unprivileged, with the request parts as separate arguments', async () => {
+    const { transport, specs } = fake('200\n');
+    const status = await requestStatus(hostCommands(transport), {
+      address: '127.0.0.1',
+      port: 80,
+      hostHeader: 'shop.example.com',
+      path: '/api',
+    });
+    expect(status).toBe(200);
+    expect(specs[0]).toMatchObject({ privileged: false });
+    expect(specs[0]!.argv.slice(0, 2)).toEqual(['perl', '-e']);
+    expect(specs[0]!.argv.slice(3)).toEqual(['127.0.0.1', '80', 'shop.example.com', '/api']);
+  });
+
+  it('refuses unsafe request parts without running anything', async () => {
+    const { transport, specs } = fake('200\n');
+    const cmd = hostCommands(transport);
+    expect(
+      await requestStatus(cmd, { address: '127.0.0.1', port: 80, hostHeader: 'a\r\nX: y', path: '/' }),
+    ).toBe(0);
+    expect(
+      await requestStatus(cmd, { address: '127.0.0.1', port: 80, hostHeader: 'a', path: '/ HTTP/1.1' }),
+    ).toBe(0);
+    expect(specs).toEqual([]);
+  });
+});
+
+describe('planUnavailable', () => {
+  const plan = { id: 'p-1', expiresAt: new Date(Date.now() + 60_000).toISOString() } as Plan;
+  it('says why a plan cannot run, or nothing when it can', () => {
+    expect(planUnavailable(plan, { status: 'pending' })).toBeUndefined();
+    expect(planUnavailable(plan, { status: 'applied', by: 'U1', at: 't' })).toBe(
+      'this plan was already applied by U1 at t',
+    );
+    expect(planUnavailable(plan, { status: 'pending' }, new Date(Date.now() + 120_000))).toContain('expired');
+    expect(planUnavailable(undefined, undefined)).toContain('no longer exists');
+    expect(planUnavailable(plan, { status: 'dismissed', by: 'U2' })).toContain('dismissed by U2');
+  });
+});

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { Lab, type LabHost } from '../../src/lab/index.js';
-import { portMismatch, SHOP_CONF } from '../../src/lab/scenarios/index.js';
+import { deploySudo, diagnosisSudoers, portMismatch, SHOP_CONF } from '../../src/lab/scenarios/index.js';
+import { shopHost, shopSite } from '../../src/lab/scenarios/site.js';
+import { remediationSudoers } from '../../src/remediate/sudoers.js';
 import { loadInventory, type Inventory, type Target } from '../../src/inventory/index.js';
 import { collectTarget } from '../../src/collect/from-inventory.js';
 import { reportOf } from '../../src/core/report.js';
@@ -36,8 +38,23 @@ const hosts = new Map<string, LabHost>();
 
 beforeAll(async () => {
   lab = await Lab.create({ prefix: 'udh' });
-  const staged = await Promise.all(NAMES.map((name) => portMismatch.stage(lab, { name })));
+  const staged = await Promise.all([
+    ...NAMES.map((name) => portMismatch.stage(lab, { name })),
+    deploySudo.stage(lab, { name: 'fix-sudo-refused' }),
+  ]);
   for (const s of staged) hosts.set(s.expect.target, s.targetHost!);
+  // The port mismatch on a host reached as `deploy`, with the diagnosis rules plus remediationSudoers().
+  const sudoHost = await lab.addHost(
+    'fix-sudo',
+    shopHost(shopSite({ servers: ['127.0.0.1:8000 max_fails=3'] }), {
+      backends: [{ name: 'shop', listen: { host: '127.0.0.1', port: 3000 } }],
+      users: [
+        { name: 'deploy', uid: 2901, sudoers: diagnosisSudoers('deploy') + remediationSudoers('deploy') },
+      ],
+      ssh: { user: 'deploy', sudo: true },
+    }),
+  );
+  hosts.set('fix-sudo', sudoHost);
   const loaded = await loadInventory({ path: lab.inventoryPath });
   if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
   inventory = loaded.inventory;
@@ -235,6 +252,33 @@ describe('remediation on lab hosts', () => {
       await workers.close();
     }
   }, 90_000);
+
+  it('as a non-root user: without the apply rules it is refused and nothing changes', async () => {
+    const host = hosts.get('fix-sudo-refused')!;
+    const plan = await planFor('fix-sudo-refused');
+    const before = await nginxTree(host);
+    const r = await withSsh('fix-sudo-refused', (t) => applyPlan(t, plan, FAST));
+    expect(r.status).toBe('refused');
+    expect(r.summary).toContain('sudoers');
+    expect(await nginxTree(host)).toBe(before);
+  });
+
+  it('as a non-root user with remediationSudoers(): a rollback and an apply, both through sudo', async () => {
+    const host = hosts.get('fix-sudo')!;
+    expect((await host.request()).status).toBe(502);
+    const before = await nginxTree(host);
+    const dead = await planFor('fix-sudo', (b) => b.replace('127.0.0.1:8000', '127.0.0.1:3999'));
+    const rolled = await withSsh('fix-sudo', (t) => applyPlan(t, dead, FAST));
+    expect(rolled.status, rolled.summary).toBe('rolled-back');
+    await host.execOk(['rm', '-f', rolled.backup!]);
+    expect(await nginxTree(host)).toBe(before);
+    const plan = await planFor('fix-sudo');
+    const r = await withSsh('fix-sudo', (t) => applyPlan(t, plan, FAST));
+    expect(r.status, r.summary).toBe('applied');
+    expect((await host.request()).status).toBe(200);
+    const recovered = await withSsh('fix-sudo', (t) => recoverPlan(t, plan));
+    expect(recovered).toMatchObject({ file: 'new', nginxTestOk: true });
+  });
 
   it.each(['write', 'rename'] as const)(
     'a process SIGKILLed after the %s step leaves a whole file and nginx -t passing',

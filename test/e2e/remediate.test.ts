@@ -27,7 +27,7 @@ import { REMEDIATE_QUEUE } from '../../src/queue/names.js';
 import { startWorkers } from '../../workers/index.js';
 import { dropPrefix, redisForTest, silentLog, testPrefix, waitFor } from '../unit/queue/support.js';
 
-const NAMES = ['fix-ok', 'fix-dead', 'fix-changed', 'fix-race', 'fix-kill'] as const;
+const NAMES = ['fix-ok', 'fix-dead', 'fix-changed', 'fix-race', 'fix-kill', 'fix-link'] as const;
 const FAST = { reloadSettleMs: 500, verifyWindowMs: 700 };
 let lab: Lab;
 let inventory: Inventory;
@@ -252,6 +252,22 @@ describe('remediation on lab hosts', () => {
       await workers.close();
     }
   }, 90_000);
+
+  it('edits the target of a symlinked config (sites-enabled style) and keeps the link', async () => {
+    const host = hosts.get('fix-link')!;
+    await host.execOk(['mkdir', '-p', '/etc/nginx/sites-available']);
+    await host.execOk(['mv', SHOP_CONF, '/etc/nginx/sites-available/shop.conf']);
+    await host.execOk(['ln', '-s', '../sites-available/shop.conf', SHOP_CONF]);
+    await host.execOk(['nginx', '-s', 'reload']);
+    const plan = await planFor('fix-link');
+    expect(plan.file).toBe(SHOP_CONF);
+    const r = await withSsh('fix-link', (t) => applyPlan(t, plan, FAST));
+    expect(r.status, r.summary).toBe('applied');
+    expect(r.realFile).toBe('/etc/nginx/sites-available/shop.conf');
+    expect(r.backup).toMatch(/^\/etc\/nginx\/sites-available\/\.shop\.conf\.ud-backup-/);
+    expect((await host.execOk(['stat', '-c', '%F', SHOP_CONF])).stdout.trim()).toBe('symbolic link');
+    expect((await host.request()).status).toBe(200);
+  });
 
   it('as a non-root user: without the apply rules it is refused and nothing changes', async () => {
     const host = hosts.get('fix-sudo-refused')!;

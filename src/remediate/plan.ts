@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Finding, HostSnapshot } from '../core/types.js';
 import { configFromSnapshot, mainConfigPath } from '../collect/config-files.js';
 import { findNginx, parsePs } from '../parsers/ps.js';
-import { upstreamTargets } from '../core/upstreams.js';
+import { upstreamTargets, type ConfigNode } from '../core/upstreams.js';
 import { LuaScript } from '../queue/lua.js';
 import { applyEdit, unifiedDiff } from './diff.js';
 
@@ -107,6 +107,15 @@ export function listenAddress(listen: string | undefined): { address: string; po
 const SAFE_PATH = /^\/[A-Za-z0-9._~/-]*$/;
 const SAFE_HOST = /^[A-Za-z0-9.-]+(?::\d+)?$/;
 
+/** The `listen` directives (whole argument lists) of the server block around a node, without TLS ones. */
+function plainListens(node: ConfigNode): (string | undefined)[] {
+  let server: ConfigNode | undefined = node.parent;
+  while (server && server.directive !== 'server') server = server.parent;
+  const listens = (server?.block ?? []).filter((d) => d.directive === 'listen').map((d) => d.args.join(' '));
+  if (listens.length === 0) return [undefined];
+  return listens.filter((l) => !/(^|\s)(ssl|quic)(\s|$)/.test(l));
+}
+
 /** The server/location that sends requests through the edited line (first HTTP use), as a request. */
 export function verifyRequestFor(
   tree: Parameters<typeof upstreamTargets>[0],
@@ -121,7 +130,10 @@ export function verifyRequestFor(
     if (!touched) continue;
     const use = target.uses.find((u) => u.context === 'http');
     if (!use) continue;
-    const where = listenAddress(use.listen[0]);
+    // A plain-HTTP listen of that server: the check speaks HTTP without TLS (perl-base has no TLS), so a
+    // server that listens with `ssl` only gets no plan rather than a verification that cannot pass.
+    const plain = plainListens(use.node);
+    const where = plain.map(listenAddress).find((w) => w !== undefined);
     if (!where) continue;
     const name = use.serverNames.find((n) => SAFE_HOST.test(n)) ?? 'localhost';
     const location = use.location ?? '/';

@@ -56,6 +56,26 @@ describe('planFromFinding', () => {
   });
 });
 
+describe('verifyRequestFor', () => {
+  it('uses a plain-HTTP listen of the server, and none when it listens with ssl only', async () => {
+    const { parseDump } = await import('../../../src/parsers/nginx/dump.js');
+    const { verifyRequestFor } = await import('../../../src/remediate/plan.js');
+    const conf = (listens: string) =>
+      parseDump(
+        `# configuration file /etc/nginx/nginx.conf:\nhttp {\n  upstream app { server 127.0.0.1:8000; }\n  server {\n${listens}    server_name shop.example.com;\n    location /api/ { proxy_pass http://app; }\n  }\n}\n`,
+      ).tree;
+    expect(
+      verifyRequestFor(conf('    listen 443 ssl;\n    listen 8080;\n'), '/etc/nginx/nginx.conf', 2),
+    ).toEqual({
+      address: '127.0.0.1',
+      port: 8080,
+      hostHeader: 'shop.example.com',
+      path: '/api/',
+    });
+    expect(verifyRequestFor(conf('    listen 443 ssl;\n'), '/etc/nginx/nginx.conf', 2)).toBeUndefined();
+  });
+});
+
 describe('listenAddress', () => {
   it.each([
     ['80', { address: '127.0.0.1', port: 80 }],

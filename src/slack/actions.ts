@@ -7,11 +7,12 @@
 // what, and the steps and the outcome go into the thread.
 import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { AuditTrail } from '../audit/trail.js';
+import type { Redis } from 'ioredis';
+import { AuditTrail } from '../audit/trail.js';
 import { planIdSchema, type RemediationAction } from '../queue/payloads.js';
 import type { RemediationTicket } from '../queue/producer.js';
 import type { Destination } from '../core/notifier.js';
-import type { Plan, PlanState, PlanStore } from '../remediate/plan.js';
+import { PlanStore, type Plan, type PlanState } from '../remediate/plan.js';
 import { planUnavailable } from '../remediate/runner.js';
 import type { Block, SlackMessage } from './blocks.js';
 import { context, section } from './blocks.js';
@@ -312,5 +313,28 @@ export function planOutcomeUpdater(
     await client.chat
       .update({ channel: where.channel, ts: where.ts, text: m.text, blocks: m.blocks })
       .catch((err: unknown) => log.warn({ err: describeSlackError(err) }, 'plan message not updated'));
+  };
+}
+
+/**
+ * The bot's `register` for the buttons, from its environment (APPROVERS, FOUR_EYES, AUDIT_LOG): a bad setting
+ * is one line naming it, for the bot to stop with at start.
+ */
+export function remediationActionsFromEnv(
+  env: NodeJS.ProcessEnv,
+  deps: { redis: Redis; prefix: string; enqueuer: RemediationEnqueuer; client: WebClient; log: Logger },
+): Parsed<(app: App) => void> {
+  const settings = approverSettingsFrom(env);
+  if (!settings.ok) return settings;
+  return {
+    ok: true,
+    value: registerRemediationActions({
+      plans: new PlanStore(deps.redis, deps.prefix),
+      audit: AuditTrail.fromEnv(env, deps.redis, deps.prefix),
+      approvers: new Approvers(settings.value, deps.client),
+      enqueuer: deps.enqueuer,
+      client: deps.client,
+      log: deps.log,
+    }),
   };
 }

@@ -63,12 +63,13 @@ function nginxFacts(snapshot: HostSnapshot): NginxFacts {
   };
 }
 
+// Records keyed by names the host gave (users, hostnames) have no prototype: "__proto__" is just a key.
 export function readSnapshot(snapshot: HostSnapshot): HostFacts {
   const r = snapshot.results;
   const nginx = nginxFacts(snapshot);
-  const resolved: Record<string, string[]> = {};
+  const resolved = Object.create(null) as Record<string, string[]>;
   for (const [host, res] of byPrefix(snapshot, 'getent:')) resolved[host] = parseGetentAhosts(res.stdout);
-  const users: Record<string, UserIds> = {};
+  const users = Object.create(null) as Record<string, UserIds>;
   for (const [user, res] of byPrefix(snapshot, 'id:')) {
     const ids = parseId(res.stdout);
     if (ids) users[user] = ids;
@@ -77,7 +78,7 @@ export function readSnapshot(snapshot: HostSnapshot): HostFacts {
     parseErrorLog(res.stdout, file),
   );
   const stat = r.stat;
-  const peers: Record<string, HostFacts> = {};
+  const peers = Object.create(null) as Record<string, HostFacts>;
   for (const [address, peer] of Object.entries(snapshot.peers ?? {})) {
     if (!peer.unreachable) peers[address] = readSnapshot(peer);
   }

@@ -11,6 +11,7 @@ import { parseAddressSpec } from './address.js';
 import { parsePortRange } from './ports.js';
 import { FIREWALLD_SERVICES } from './firewalld-services.js';
 import { stageResult, type Stage, type StageResult } from './stage.js';
+import { lookup } from '../core/lookup.js';
 
 /** firewalld's priority on the nftables backend: "filter + 10". */
 const PRIORITY = 10;
@@ -27,7 +28,7 @@ function address(spec: string | undefined, invert: boolean, ip: PacketView['src'
 }
 
 function serviceMatches(name: string, pkt: PacketView): { result: Tri; why?: string } {
-  const service = FIREWALLD_SERVICES[name];
+  const service = lookup(FIREWALLD_SERVICES, name);
   if (!service)
     return {
       result: 'unknown',

@@ -1,6 +1,7 @@
 // Port numbers and ranges as the firewalls print them: "22", "8000:8100" (iptables, ufw), "8000-8100" (nft,
 // firewalld), and the few service names older nft versions print instead of numbers.
 import type { PortRange } from './types.js';
+import { lookup } from '../core/lookup.js';
 
 // /etc/services names that nft < 0.9.1 printed for well-known ports; anything else stays unknown.
 const SERVICE_PORTS: Record<string, number> = {
@@ -29,7 +30,7 @@ function port(text: string): number | undefined {
     const n = Number(t);
     return n <= 65535 ? n : undefined;
   }
-  return SERVICE_PORTS[t.toLowerCase()];
+  return lookup(SERVICE_PORTS, t.toLowerCase());
 }
 
 /** "22", "8000:8100", "8000-8100", "ssh" → range; undefined when unreadable. An open end ("1024:") runs to 65535. */

@@ -7,6 +7,7 @@
 // Neither command on the host (Debian/Ubuntu without selinux-utils): the shell says "command not found",
 // stdout is empty → mode 'absent'. Callers may pass stdout alone or stdout and stderr together.
 import type { SelinuxState } from '../core/facts.js';
+import { lookup } from '../core/lookup.js';
 
 const MODES: Record<string, SelinuxState['mode']> = {
   enforcing: 'enforcing',
@@ -16,7 +17,8 @@ const MODES: Record<string, SelinuxState['mode']> = {
 
 /** getsebool's lines → booleans, by their active value (what the kernel enforces now). */
 export function parseGetsebool(text: string): Record<string, boolean> {
-  const booleans: Record<string, boolean> = {};
+  // No prototype: a boolean named "__proto__" (hostile output) must be a plain key, not a prototype change.
+  const booleans: Record<string, boolean> = Object.create(null) as Record<string, boolean>;
   for (const line of text.split('\n')) {
     const m = /^\s*([A-Za-z0-9_]+) --> (on|off)\b/.exec(line);
     if (m) booleans[m[1]!] = m[2] === 'on';
@@ -29,7 +31,7 @@ export function parseSelinux(getenforceOut: string, getseboolOut = ''): SelinuxS
   const raw = [getenforceOut, getseboolOut].filter((t) => t !== '').join('\n');
   let mode: SelinuxState['mode'] = 'absent';
   for (const line of getenforceOut.split('\n')) {
-    const found = MODES[line.trim().toLowerCase()];
+    const found = lookup(MODES, line.trim().toLowerCase());
     if (found) {
       mode = found;
       break;

@@ -1,4 +1,5 @@
 // nft prints base-chain priorities by name ("filter", "mangle + 10", "dstnat"); the kernel orders by number.
+import { lookup } from '../../core/lookup.js';
 
 // Standard priorities of the ip, ip6 and inet families (nft(8), "Standard priority names").
 const NAMED: Record<string, number> = {
@@ -14,7 +15,7 @@ const NAMED: Record<string, number> = {
 export function parsePriority(text: string): number | undefined {
   const m = /^\s*(-?\d+|[a-z]+)\s*(?:([+-])\s*(\d+))?\s*$/.exec(text);
   if (!m) return undefined;
-  const base = /^-?\d+$/.test(m[1]!) ? Number(m[1]) : NAMED[m[1]!];
+  const base = /^-?\d+$/.test(m[1]!) ? Number(m[1]) : lookup(NAMED, m[1]!);
   if (base === undefined) return undefined;
   const offset = m[2] ? Number(m[3]) * (m[2] === '-' ? -1 : 1) : 0;
   return base + offset;

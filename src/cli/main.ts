@@ -10,6 +10,7 @@ commands:
   nginx-json FILE|- [--indent N]                        nginx config or \`nginx -T\` output as crossplane JSON
   worker                                                work on the diagnose and remediate queues (Redis)
   bot                                                   the Slack bot: /502 HOST answers in a thread
+  start                                                 the bot and a worker in one process (npm start)
   demo [--scenario ID] [--json] [--list]                a throwaway fake host with a broken nginx, diagnosed (root)
   doctor [--inventory F]                                check Redis, Slack, the inventory, SSH and sudo; say what to fix
   audit [--host H] [--diff] [--json] [--redis]          the remediation audit trail (AUDIT_LOG)
@@ -24,6 +25,7 @@ const commands: Record<string, () => Promise<Command>> = {
   'nginx-json': async () => (await import('./nginx-json.js')).nginxJson,
   worker: async () => (await import('./worker.js')).worker,
   bot: async () => (await import('./bot.js')).bot,
+  start: async () => (await import('./start.js')).start,
   demo: async () => (await import('./demo.js')).demo,
   doctor: async () => (await import('./doctor.js')).doctor,
   audit: async () => (await import('./audit.js')).audit,

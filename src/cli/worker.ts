@@ -180,6 +180,8 @@ export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {
   process.once('SIGTERM', onTerm);
   process.once('SIGINT', onInt);
   extras.stop?.addEventListener('abort', onStop, { once: true });
+  // Stopped before we were listening (the other half of `start` failed at once): stop now.
+  if (extras.stop?.aborted) onStop();
   const why = await stopped;
   process.off('SIGTERM', onTerm);
   process.off('SIGINT', onInt);

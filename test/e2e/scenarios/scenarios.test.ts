@@ -196,7 +196,8 @@ describe('access scenarios', () => {
       ['iptables-save', '-t', 'filter'],
       ['nft', '-j', 'list', 'ruleset'],
       ['/usr/sbin/nginx', '-T'],
-      ['tail', '-c', '1000', '--', '/var/log/nginx/error.log'],
+      ['tail', '-c', '262144', '--', '/var/log/nginx/error.log'],
+      ['find', '/etc/nginx/conf.d', '-maxdepth', '1', '-mindepth', '1'],
     ]) {
       const result = await ssh(lab, login(s), ['sudo', '-n', ...command]);
       expect(result.code, `${command.join(' ')}: ${result.stderr}`).toBe(0);
@@ -205,6 +206,9 @@ describe('access scenarios', () => {
     expect(ss.stdout).toContain('127.0.0.1:3000');
     const shadow = await ssh(lab, login(s), ['sudo', '-n', 'cat', '/etc/shadow']);
     expect(shadow.code).not.toBe(0);
+    // Only nginx's logs may be read, and only their tail.
+    const other = await ssh(lab, login(s), ['sudo', '-n', 'tail', '-c', '262144', '--', '/etc/shadow']);
+    expect(other.code).not.toBe(0);
   });
 
   it('sudo-password: sudo -n refuses for lack of a password', async () => {

@@ -25,6 +25,7 @@ import {
   unixProbeCommand,
 } from './commands.js';
 import { configFromSnapshot, missingConfigFiles } from './config-files.js';
+import { batchable, batchSpec, splitBatch } from './batch.js';
 
 export interface PeerHost {
   /** Inventory name of the upstream host. */
@@ -75,8 +76,22 @@ class Visit {
 
   async run(specs: CommandSpec[]): Promise<void> {
     const fresh = specs.filter((s) => !(s.id in this.results));
-    const done = await Promise.all(fresh.map((s) => this.transport.run(s)));
+    const joins = (s: CommandSpec) => batchable(s, this.transport.sudoForPrivileged);
+    const quick = fresh.filter(joins);
+    const together = quick.length >= 2;
+    // The batch is queued first, so the quick answers (ps among them) come back first.
+    const batch = together ? this.runBatch(quick) : Promise.resolve([]);
+    const singles = Promise.all(
+      (together ? fresh.filter((s) => !joins(s)) : fresh).map((s) => this.transport.run(s)),
+    );
+    const done = [...(await batch), ...(await singles)];
     for (const r of done) this.results[r.id] = r;
+  }
+
+  /** Several quick commands in one channel; each on its own if the batch did not come back whole. */
+  private async runBatch(specs: CommandSpec[]): Promise<CommandResult[]> {
+    const split = splitBatch(specs, await this.transport.run(batchSpec(specs)));
+    return split ?? Promise.all(specs.map((s) => this.transport.run(s)));
   }
 
   stdout(id: string): string {

@@ -10,6 +10,12 @@ export const ERROR_LOG_TAIL_BYTES = 256 * 1024;
 const OUTPUT_CAP = 8 * 1024 * 1024;
 const SHORT = 10_000;
 
+/** Quick, unprivileged, output read with stderr joined: may share one channel (batch.ts). */
+const quick = (id: string, argv: string[]): CommandSpec => ({ ...spec(id, argv), quick: true });
+
+/** Privileged, but quick and read with stderr joined: batched where no sudo is in the way. */
+const quickRoot = (id: string, argv: string[]): CommandSpec => ({ ...spec(id, argv, true), quick: true });
+
 const spec = (id: string, argv: string[], privileged = false, timeoutMs = SHORT): CommandSpec => ({
   id,
   argv,
@@ -20,21 +26,21 @@ const spec = (id: string, argv: string[], privileged = false, timeoutMs = SHORT)
 
 /** Phase 1: what we can ask without knowing anything about the host yet. */
 export const BASE_COMMANDS: CommandSpec[] = [
-  spec('date', ['date', '+%s %Y/%m/%d %H:%M:%S']),
-  spec('ps', ['ps', '-eo', 'pid=,ppid=,user:32=,etimes=,args=']),
-  spec('ss-tcp', ['ss', '-Htlnp'], true),
-  spec('ss-unix', ['ss', '-Hxlp'], true),
-  spec('ip-addr', ['ip', '-o', 'addr', 'show']),
-  spec('iptables-save', ['iptables-save', '-t', 'filter'], true),
-  spec('ip6tables-save', ['ip6tables-save', '-t', 'filter'], true),
-  spec('nft-json', ['nft', '-j', 'list', 'ruleset'], true),
-  spec('nft-text', ['nft', '-a', 'list', 'ruleset'], true),
+  quick('date', ['date', '+%s %Y/%m/%d %H:%M:%S']),
+  quick('ps', ['ps', '-eo', 'pid=,ppid=,user:32=,etimes=,args=']),
+  quickRoot('ss-tcp', ['ss', '-Htlnp']),
+  quickRoot('ss-unix', ['ss', '-Hxlp']),
+  quick('ip-addr', ['ip', '-o', 'addr', 'show']),
+  quickRoot('iptables-save', ['iptables-save', '-t', 'filter']),
+  quickRoot('ip6tables-save', ['ip6tables-save', '-t', 'filter']),
+  quickRoot('nft-json', ['nft', '-j', 'list', 'ruleset']),
+  quickRoot('nft-text', ['nft', '-a', 'list', 'ruleset']),
   // ufw and firewall-cmd are Python programs (half a second each to start): asked only when active.
-  spec('ufw-conf', ['cat', '/etc/ufw/ufw.conf']),
-  spec('resolv-conf', ['cat', '/etc/resolv.conf']),
-  spec('getenforce', ['getenforce']),
-  spec('getsebool', ['getsebool', 'httpd_can_network_connect']),
-  spec('systemctl-units', [
+  quick('ufw-conf', ['cat', '/etc/ufw/ufw.conf']),
+  quick('resolv-conf', ['cat', '/etc/resolv.conf']),
+  quick('getenforce', ['getenforce']),
+  quick('getsebool', ['getsebool', 'httpd_can_network_connect']),
+  quick('systemctl-units', [
     'systemctl',
     'list-units',
     '--type=service',
@@ -59,7 +65,7 @@ export function nginxCommands(binary: string, configPath?: string, prefix?: stri
   return [
     spec('nginx-T', [binary, '-T', ...where], true, 20_000),
     spec('nginx-t', [binary, '-t', ...where], true, 20_000),
-    spec('nginx-V', [binary, '-V']),
+    quick('nginx-V', [binary, '-V']),
   ];
 }
 
@@ -76,7 +82,7 @@ export function errorLogCommand(id: string, path: string): CommandSpec {
 }
 
 export function idCommand(user: string): CommandSpec {
-  return spec(`id:${user}`, ['id', '--', user]);
+  return quick(`id:${user}`, ['id', '--', user]);
 }
 
 export function getentCommand(host: string): CommandSpec {

@@ -29,10 +29,14 @@ function ok(r: CommandResult | undefined): string | undefined {
 
 const SUDO_PASSWORD = /sudo: (a password is required|a terminal is required)/;
 
+function refusedBySudo(r: CommandResult): boolean {
+  return SUDO_PASSWORD.test(r.stderr) || (r.error?.includes('sudo requires a password') ?? false);
+}
+
 function gapsOf(snapshot: HostSnapshot): CollectionGap[] {
   const gaps: CollectionGap[] = [];
   for (const r of Object.values(snapshot.results)) {
-    if (SUDO_PASSWORD.test(r.stderr) || r.error?.includes('sudo requires a password')) {
+    if (refusedBySudo(r)) {
       gaps.push({ command: r.command, message: (r.error ?? r.stderr).trim(), sudoPassword: true });
     } else if (r.error) {
       gaps.push({ command: r.command, message: r.error });
@@ -52,13 +56,15 @@ function nginxFacts(snapshot: HostSnapshot): NginxFacts {
   const processes = findNginx(parsePs(r.ps?.stdout ?? ''));
   const config = configFromSnapshot(snapshot);
   const testRun = r['nginx-t'];
+  // nginx -t that sudo refused to run says nothing about the config (the sudo finding says why).
+  const testRan = testRun && testRun.exitCode !== null && !refusedBySudo(testRun);
   return {
     processes,
     tree: config?.tree ?? [],
     sources: config?.sources ?? new Map(),
     parseErrors:
       config?.payload.errors.map((e) => ({ file: e.file, line: e.line ?? undefined, error: e.error })) ?? [],
-    test: testRun && testRun.exitCode !== null ? parseNginxTest(testRun.stderr, testRun.exitCode) : undefined,
+    test: testRan ? parseNginxTest(testRun.stderr, testRun.exitCode) : undefined,
     configSource: config?.source ?? 'nginx -T',
   };
 }

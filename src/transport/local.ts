@@ -32,6 +32,9 @@ const CLOSE_GRACE_MS = 1_000;
 export class LocalTransport implements Transport {
   readonly description = 'local';
   private readonly root = process.getuid?.() === 0;
+  get sudoForPrivileged(): boolean {
+    return (this.options.sudo ?? true) && !this.root;
+  }
   private readonly env: NodeJS.ProcessEnv;
 
   constructor(private readonly options: LocalOptions = {}) {

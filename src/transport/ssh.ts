@@ -83,6 +83,7 @@ const CLOSE_GRACE_MS = 2_000;
 
 export class SshTransport implements Transport {
   readonly description: string;
+  readonly sudoForPrivileged: boolean;
   private readonly options: Required<Omit<SshOptions, 'env' | 'home'>> & {
     env: NodeJS.ProcessEnv;
     home: string;
@@ -114,6 +115,7 @@ export class SshTransport implements Transport {
     this.slots = new Slots(this.options.maxParallel);
     const via = target.jump ? ` via ${target.jump.name}` : '';
     this.description = `${target.user}@${formatHostPort(target.address, target.port)}${via}`;
+    this.sudoForPrivileged = target.sudo && target.user !== 'root';
   }
 
   connect(): Promise<void> {

@@ -18,6 +18,11 @@ export interface CommandSpec {
   timeoutMs?: number;
   /** Keep at most this many bytes of stdout (and of stderr); the result is then marked truncated. */
   maxBytes?: number;
+  /**
+   * A short, read-only, unprivileged command (date, ps, id…): the collector may run several such in one
+   * channel (src/collect/batch.ts), with stderr joined to stdout.
+   */
+  quick?: boolean;
   /** Bytes for the command's standard input. */
   stdin?: string;
 }
@@ -25,6 +30,8 @@ export interface CommandSpec {
 export interface Transport {
   /** Human name of where commands run: "deploy@10.0.1.10:22" or "local". */
   readonly description: string;
+  /** Whether privileged commands go through `sudo -n` (then each must match a sudoers rule on its own). */
+  readonly sudoForPrivileged: boolean;
   /** Connect (or check the local machine). Rejects with a TransportError. */
   connect(): Promise<void>;
   /** Run one command. Never rejects for a command that fails: the failure is in the result. */

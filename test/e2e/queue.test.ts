@@ -268,6 +268,7 @@ describe('the per-host lock', () => {
       const inner = sshTransport(t);
       return {
         description: inner.description,
+        sudoForPrivileged: inner.sudoForPrivileged,
         connect: async () => {
           connects.push({ host: t.name, at: Date.now() });
           return inner.connect();

@@ -63,6 +63,7 @@ describe('requestStatus', () => {
     const specs: CommandSpec[] = [];
     const transport: Transport = {
       description: 'fake',
+      sudoForPrivileged: false,
       connect: async () => undefined,
       close: async () => undefined,
       run: async (spec): Promise<CommandResult> => {

@@ -14,6 +14,7 @@ import { InventoryCache } from '../slack/inventory-cache.js';
 import { slackNotifierFactory } from '../slack/notifier.js';
 import { botSettingsFrom } from '../slack/settings.js';
 import { type CliIo, UsageError } from './io.js';
+import { waitForStop } from './stop-signal.js';
 
 export const BOT_USAGE = `usage: upstream-doctor bot [--inventory FILE]
 
@@ -132,20 +133,7 @@ export async function bot(args: string[], io: CliIo, extras: BotExtras = {}): Pr
   }
   extras.onReady?.({ mode: running.mode, port: running.port });
 
-  let onSignal: (why: string) => void = () => undefined;
-  const stopped = new Promise<string>((resolve) => (onSignal = resolve));
-  const onTerm = () => onSignal('SIGTERM');
-  const onInt = () => onSignal('SIGINT');
-  const onStop = () => onSignal('stop');
-  process.once('SIGTERM', onTerm);
-  process.once('SIGINT', onInt);
-  extras.stop?.addEventListener('abort', onStop, { once: true });
-  // Stopped before we were listening (the other half of `start` failed at once): stop now.
-  if (extras.stop?.aborted) onStop();
-  const why = await stopped;
-  process.off('SIGTERM', onTerm);
-  process.off('SIGINT', onInt);
-  extras.stop?.removeEventListener('abort', onStop);
+  const why = await waitForStop(extras.stop);
 
   log.info({ signal: why }, 'stopping: finishing the commands in progress');
   await running.stop();

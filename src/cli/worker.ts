@@ -17,6 +17,7 @@ import { workerSettingsFrom } from '../queue/settings.js';
 import { slackNotifierFromEnv } from '../slack/notifier.js';
 import { startWorkers, type RunningWorkers } from '../../workers/index.js';
 import { type CliIo, UsageError } from './io.js';
+import { waitForStop } from './stop-signal.js';
 
 export const WORKER_USAGE = `usage: upstream-doctor worker [--inventory FILE]
 
@@ -172,20 +173,7 @@ export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {
 
   // SIGTERM (or SIGINT, or the embedding process's stop signal): take no new job, finish the ones in
   // progress, exit 0. A second signal while finishing exits at once with 1.
-  let onSignal: (why: string) => void = () => undefined;
-  const stopped = new Promise<string>((resolve) => (onSignal = resolve));
-  const onTerm = () => onSignal('SIGTERM');
-  const onInt = () => onSignal('SIGINT');
-  const onStop = () => onSignal('stop');
-  process.once('SIGTERM', onTerm);
-  process.once('SIGINT', onInt);
-  extras.stop?.addEventListener('abort', onStop, { once: true });
-  // Stopped before we were listening (the other half of `start` failed at once): stop now.
-  if (extras.stop?.aborted) onStop();
-  const why = await stopped;
-  process.off('SIGTERM', onTerm);
-  process.off('SIGINT', onInt);
-  extras.stop?.removeEventListener('abort', onStop);
+  const why = await waitForStop(extras.stop);
 
   log.info({ signal: why }, 'stopping: finishing the jobs in progress');
   const impatient = () => {

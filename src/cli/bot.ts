@@ -1,7 +1,6 @@
 // `upstream-doctor bot`: the Slack bot. Socket Mode when SLACK_APP_TOKEN is set, else HTTP on PORT at
 // /slack/events. Settings are checked before anything starts (one line naming the bad one, exit 2), the token
 // with Slack itself (auth.test). Runs until SIGTERM/SIGINT, then lets started commands finish and exits 0.
-import { parseArgs } from 'node:util';
 import type { DestinationStream } from 'pino';
 import { createLogger } from '../health/log.js';
 import { connectRedis, describeRedis } from '../queue/connection.js';
@@ -13,7 +12,7 @@ import type { DiagnosisEnqueuer } from '../slack/enqueuer.js';
 import { InventoryCache } from '../slack/inventory-cache.js';
 import { slackNotifierFactory } from '../slack/notifier.js';
 import { botSettingsFrom } from '../slack/settings.js';
-import { type CliIo, UsageError } from './io.js';
+import { type CliIo, inventoryOption } from './io.js';
 import { waitForStop } from './stop-signal.js';
 
 export const BOT_USAGE = `usage: upstream-doctor bot [--inventory FILE]
@@ -46,19 +45,8 @@ export interface BotExtras {
 }
 
 export async function bot(args: string[], io: CliIo, extras: BotExtras = {}): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: { inventory: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
-    }));
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n${BOT_USAGE}`);
-  }
-  if (values.help) {
-    io.stdout.write(`${BOT_USAGE}\n`);
-    return 0;
-  }
+  const values = inventoryOption(args, BOT_USAGE, io);
+  if (!values) return 0;
   const fail = (line: string) => {
     io.stderr.write(`upstream-doctor bot: ${line}\n`);
     return 2;

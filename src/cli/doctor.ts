@@ -2,13 +2,12 @@
 // line per check: Redis, the Slack settings and token (auth.test, when a token is set), the inventory, and for
 // every host SSH (host key verified, key login) and the privileges the diagnosis needs. Exit 0 when nothing
 // failed, 1 otherwise (2: called wrongly).
-import { parseArgs } from 'node:util';
 import { type CheckResult, exitCodeOfChecks, failed, formatResults, ok } from '../doctor/check.js';
 import { checkHosts } from '../doctor/hosts.js';
 import { checkRedis } from '../doctor/redis.js';
 import { checkSlack } from '../doctor/slack.js';
 import { loadInventory, locateInventory } from '../inventory/index.js';
-import { type CliIo, UsageError } from './io.js';
+import { type CliIo, inventoryOption } from './io.js';
 
 export const DOCTOR_USAGE = `usage: upstream-doctor doctor [--inventory FILE]
 
@@ -23,19 +22,8 @@ Checks the set-up and prints one line per check (ok, FAIL or skip) with what to 
 Exit code: 0 nothing failed, 1 something to fix.`;
 
 export async function doctor(args: string[], io: CliIo): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: { inventory: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
-    }));
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n${DOCTOR_USAGE}`);
-  }
-  if (values.help) {
-    io.stdout.write(`${DOCTOR_USAGE}\n`);
-    return 0;
-  }
+  const values = inventoryOption(args, DOCTOR_USAGE, io);
+  if (!values) return 0;
   const results: CheckResult[] = [];
   const show = (batch: CheckResult[]): void => {
     results.push(...batch);

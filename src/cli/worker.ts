@@ -1,7 +1,6 @@
 // `upstream-doctor worker`: runs the diagnose and remediate queues until SIGTERM (then finishes the jobs in
 // progress and exits 0). Settings come from the environment and are checked before anything starts: a bad
 // one stops the process with one line naming it (exit 2).
-import { parseArgs } from 'node:util';
 import type { DestinationStream } from 'pino';
 import type { NotifierFactory } from '../core/notifier.js';
 import { loadInventory } from '../inventory/index.js';
@@ -16,7 +15,7 @@ import type { RemediationRunner } from '../queue/remediate-job.js';
 import { workerSettingsFrom } from '../queue/settings.js';
 import { slackNotifierFromEnv } from '../slack/notifier.js';
 import { startWorkers, type RunningWorkers } from '../../workers/index.js';
-import { type CliIo, UsageError } from './io.js';
+import { type CliIo, inventoryOption } from './io.js';
 import { waitForStop } from './stop-signal.js';
 
 export const WORKER_USAGE = `usage: upstream-doctor worker [--inventory FILE]
@@ -56,19 +55,8 @@ export interface WorkerExtras {
 }
 
 export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {}): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: { inventory: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
-    }));
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n${WORKER_USAGE}`);
-  }
-  if (values.help) {
-    io.stdout.write(`${WORKER_USAGE}\n`);
-    return 0;
-  }
+  const values = inventoryOption(args, WORKER_USAGE, io);
+  if (!values) return 0;
   const checked = workerSettingsFrom(io.env);
   if (!checked.ok) {
     io.stderr.write(`upstream-doctor worker: ${checked.error}\n`);

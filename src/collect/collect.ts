@@ -4,7 +4,7 @@
 import type { CommandResult, HostSnapshot } from '../core/types.js';
 import type { CommandSpec, Transport } from '../transport/types.js';
 import { TransportError } from '../transport/types.js';
-import { upstreamTargets } from '../core/upstreams.js';
+import { type Endpoint, upstreamTargets } from '../core/upstreams.js';
 import { isLoopback } from '../core/listeners.js';
 import { parentDirs } from '../core/checks/unix-sockets.js';
 import { parseGetentAhosts, parseIpAddr } from '../parsers/host-basics.js';
@@ -135,7 +135,7 @@ export async function collect(
       await firstDone;
       await Promise.all([
         rest.then(() => visit.run([systemctlShowCommand(unitsToShow(visit))])),
-        collectNginx(visit, progress).then(() => collectPeers(visit, options, progress)),
+        collectNginx(visit, progress).then((endpoints) => collectPeers(visit, endpoints, options, progress)),
       ]);
     }
   } catch (err) {
@@ -148,7 +148,8 @@ export async function collect(
   return snapshot;
 }
 
-async function collectNginx(visit: Visit, progress: (step: string) => void): Promise<void> {
+/** nginx's config and everything it points at; returns the upstream endpoints for following peers. */
+async function collectNginx(visit: Visit, progress: (step: string) => void): Promise<Endpoint[]> {
   const processes = findNginx(parsePs(visit.stdout('ps')));
   const master = processes.master;
   const binary = master && SAFE_PATH.test(master.binary) ? master.binary : 'nginx';
@@ -212,9 +213,10 @@ async function collectNginx(visit: Visit, progress: (step: string) => void): Pro
     ),
   );
   if (resolvedProbes.length > 0) await visit.run(resolvedProbes);
+  return endpoints;
 }
 
-function literalProbes(endpoints: ReturnType<typeof upstreamTargets>[number]['endpoints']): CommandSpec[] {
+function literalProbes(endpoints: Endpoint[]): CommandSpec[] {
   return endpoints.flatMap((e) =>
     e.kind === 'tcp' && e.port !== undefined && !e.needsResolution && e.host !== 'localhost'
       ? e.addresses.map((a) => tcpProbeCommand(a, e.port!))
@@ -257,14 +259,14 @@ function unitsToShow(visit: Visit): string[] {
 
 async function collectPeers(
   visit: Visit,
+  endpoints: Endpoint[],
   options: CollectOptions,
   progress: (step: string) => void,
 ): Promise<void> {
   if (!options.peerFor) return;
   const own = new Set(parseIpAddr(visit.stdout('ip-addr')));
-  const config = configFromSnapshot(visit.snapshot);
   const addresses = new Set<string>();
-  for (const ep of upstreamTargets(config?.tree ?? []).flatMap((t) => t.endpoints)) {
+  for (const ep of endpoints) {
     const resolved = ep.host ? parseGetentAhosts(visit.stdout(`getent:${ep.host}`)) : [];
     for (const a of [...ep.addresses, ...resolved]) if (!isLoopback(a) && !own.has(a)) addresses.add(a);
   }

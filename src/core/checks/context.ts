@@ -18,6 +18,9 @@ export function contextOf(facts: HostFacts): CheckContext {
 
 export type Check = (ctx: CheckContext) => Finding[];
 
+/** A finding before its severity is known (it depends on whether the target's other servers work). */
+export type Draft = Omit<Finding, 'severity'>;
+
 /** Evidence for a config directive: the line as written in its file. */
 export function configEvidence(
   facts: HostFacts,

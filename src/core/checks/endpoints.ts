@@ -16,6 +16,7 @@ import { replaceOnLine } from '../edit.js';
 import type { Endpoint, UpstreamTarget } from '../upstreams.js';
 import {
   type CheckContext,
+  type Draft,
   configEvidence,
   describeUses,
   entriesFor,
@@ -23,9 +24,6 @@ import {
   logEvidence,
 } from './context.js';
 import { unixSocketFindings } from './unix-sockets.js';
-
-/** Findings for one endpoint, before we know whether the whole target is down (severity is set later). */
-type Draft = Omit<Finding, 'severity'>;
 
 /** Findings per endpoint, and the targets they show to be down (whose log symptoms are then secondary). */
 export function endpointFindings(ctx: CheckContext): { findings: Finding[]; down: Set<UpstreamTarget> } {

@@ -2,20 +2,19 @@
 // nginx's worker user connect to it (write on the socket, search on every parent directory)?
 import type { FileStat, Listener } from '../facts.js';
 import type { HostFacts, UserIds } from '../host-facts.js';
-import type { Evidence, Finding } from '../types.js';
+import type { Evidence } from '../types.js';
 import { replaceOnLine } from '../edit.js';
 import { closestBySimilarity } from '../similar.js';
 import type { Endpoint, UpstreamTarget } from '../upstreams.js';
 import {
   type CheckContext,
+  type Draft,
   configEvidence,
   describeUses,
   entriesFor,
   listenerEvidence,
   logEvidence,
 } from './context.js';
-
-type Draft = Omit<Finding, 'severity'>;
 
 function statOf(facts: HostFacts, path: string): FileStat | undefined {
   return facts.stats.find((s) => s.path === path);

@@ -131,6 +131,7 @@ async function main(): Promise<void> {
       failed: async (_t, message) => {
         throw new Error(`bench job failed: ${message}`);
       },
+      note: async () => undefined,
     }),
   });
   const workerConns = Array.from({ length: WORKERS }, connect);

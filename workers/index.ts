@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { NotifierFactory } from '../src/core/notifier.js';
 import type { InventoryResult } from '../src/inventory/index.js';
 import { sshCollector, type Collector } from '../src/queue/collect.js';
-import { diagnoseProcessor, type DiagnoseLimits } from '../src/queue/diagnose-job.js';
+import { diagnoseProcessor, type DiagnoseLimits, type ProposeFix } from '../src/queue/diagnose-job.js';
 import { HostLock } from '../src/queue/host-lock.js';
 import { lastWord } from '../src/queue/last-word.js';
 import { DIAGNOSE_QUEUE, REMEDIATE_QUEUE, type QueueName } from '../src/queue/names.js';
@@ -28,6 +28,8 @@ export interface StartWorkersOptions {
   /** The host visit; default: SSH (sshCollector). Benchmarks pass a no-op one, tests a counting one. */
   collect?: Collector;
   remediationRunner?: RemediationRunner;
+  /** Turns a report's config edit into a plan with approval buttons (with remediation on). */
+  proposeFix?: ProposeFix;
   limits: DiagnoseLimits;
   /** BullMQ's lock and stalled-job recovery (a killed worker's job is taken over after about lock + interval). */
   recovery?: { lockDurationMs?: number; stalledIntervalMs?: number; maxStalledCount?: number };
@@ -73,6 +75,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
       lock,
       loadInventory: options.loadInventory,
       collect: options.collect ?? sshCollector(),
+      ...(options.proposeFix ? { proposeFix: options.proposeFix } : {}),
       notifierFor: options.notifierFor,
       limits: options.limits,
       log,

@@ -2,7 +2,9 @@
 // with who, when, which host and plan, the diff and the result. Append-only, written twice: a Redis stream
 // (shared by every bot and worker process, capped) and a JSON-lines file on the local disk (one line per
 // entry, appended with O_APPEND so concurrent writers never interleave within a line).
-import { appendFile, readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, appendFile, readFile, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Redis } from 'ioredis';
 
 export const AUDIT_ACTIONS = [
@@ -85,6 +87,24 @@ export class AuditTrail {
 
   get file(): string {
     return this.options.file;
+  }
+
+  /**
+   * Why the file cannot take entries, or undefined when it can: checked at start, so a wrong AUDIT_LOG stops
+   * the process before anyone presses a button whose trail would then live in Redis only.
+   */
+  async unwritable(): Promise<string | undefined> {
+    const file = this.options.file;
+    const existing = await stat(file).catch(() => undefined);
+    if (existing?.isDirectory()) return `${file} is a directory`;
+    const probe = existing ? file : dirname(file);
+    try {
+      await access(probe, constants.W_OK);
+      return undefined;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      return code === 'ENOENT' ? `${probe} does not exist` : `${probe} is not writable (${code ?? 'error'})`;
+    }
   }
 
   /** Records an entry in both places; `time` defaults to now. Rejects only if both writes fail. */

@@ -7,6 +7,7 @@ import { connectRedis, describeRedis } from '../queue/connection.js';
 import { Producer } from '../queue/producer.js';
 import { queueSettingsFrom } from '../queue/settings.js';
 import { type BotOptions, startBot } from '../slack/app.js';
+import { remediationActionsFromEnv } from '../slack/actions.js';
 import { createWebClient, describeSlackError } from '../slack/calls.js';
 import type { DiagnosisEnqueuer } from '../slack/enqueuer.js';
 import { InventoryCache } from '../slack/inventory-cache.js';
@@ -30,6 +31,10 @@ environment (defaults in brackets):
   UPSTREAM_DOCTOR_INVENTORY  hosts.yml, unless --inventory is given; re-read when it changes  [./hosts.yml]
   REDIS_URL                  where the queue is  [redis://127.0.0.1:6379]
   QUEUE_PREFIX, DIAGNOSE_ATTEMPTS, DIAGNOSE_BACKOFF_MS, REDIS_SENTINEL*: as for \`upstream-doctor worker\`
+  APPROVERS                  who may press "Run nginx -t" and "Apply & reload": Slack user ids (U…) and
+                             user-group ids (S…), comma separated  [nobody]
+  FOUR_EYES                  true: whoever asked for the diagnosis may not approve its fix  [false]
+  AUDIT_LOG                  the remediation audit trail, JSON lines (also a Redis stream)  [./audit.jsonl]
   LOG_LEVEL                  fatal, error, warn, info, debug, trace, silent  [info]`;
 
 /** What an embedding process or a test may add. */
@@ -65,6 +70,7 @@ export async function bot(args: string[], io: CliIo, extras: BotExtras = {}): Pr
   const notifierFor = slackNotifierFactory({ client, log });
 
   let enqueuer = extras.enqueuer;
+  let register = extras.register;
   let closeQueue = async (): Promise<void> => undefined;
   if (!enqueuer) {
     const redis = connectRedis(queue.settings, {
@@ -89,6 +95,20 @@ export async function bot(args: string[], io: CliIo, extras: BotExtras = {}): Pr
       await producer.close();
       await redis.quit().catch(() => redis.disconnect());
     };
+    if (!register) {
+      const buttons = await remediationActionsFromEnv(io.env, {
+        redis,
+        prefix: queue.settings.QUEUE_PREFIX,
+        enqueuer: producer,
+        client,
+        log,
+      });
+      if (!buttons.ok) {
+        await closeQueue();
+        return fail(buttons.error);
+      }
+      register = buttons.value;
+    }
   }
 
   let running;
@@ -104,7 +124,7 @@ export async function bot(args: string[], io: CliIo, extras: BotExtras = {}): Pr
       inventory: () => inventory.current(),
       channelHosts: settings.CHANNEL_HOSTS,
       log,
-      ...(extras.register ? { register: extras.register } : {}),
+      ...(register ? { register } : {}),
     });
   } catch (err) {
     await closeQueue();

@@ -14,6 +14,8 @@ import { TerminalNotifier } from '../queue/notifiers/terminal.js';
 import type { RemediationRunner } from '../queue/remediate-job.js';
 import { workerSettingsFrom } from '../queue/settings.js';
 import { slackNotifierFromEnv } from '../slack/notifier.js';
+import { Producer } from '../queue/producer.js';
+import { workerRemediationFromEnv, type WorkerRemediation } from '../remediate/wiring.js';
 import { startWorkers, type RunningWorkers } from '../../workers/index.js';
 import { type CliIo, inventoryOption } from './io.js';
 import { waitForStop } from './stop-signal.js';
@@ -43,10 +45,14 @@ environment (defaults in brackets):
   HOST_LOCK_TTL_MS           per-host lock lease, renewed while held  [30000]
   HOST_LOCK_WAIT_MS          how long a job waits for another job on its host  [300000]
   LOG_LEVEL                  fatal, error, warn, info, debug, trace, silent  [info]
+  REMEDIATION                on: reports whose root cause has a config edit offer it as a plan to apply
+                             (approved in Slack); off: no plans, remediate jobs refused  [on]
+  PLAN_TTL_MS                how long a proposed fix may be applied after its diagnosis  [1800000]
+  AUDIT_LOG                  the remediation audit trail, JSON lines (also a Redis stream)  [./audit.jsonl]
   SLACK_BOT_TOKEN            answer Slack threads (without it, Slack answers are printed on stderr)
   SLACK_API_URL              Slack's Web API base URL  [Slack's]`;
 
-/** What an embedding process adds: `npm start` passes the bot's Slack notifier and the remediation runner. */
+/** What an embedding process or a test adds instead of what the environment gives. */
 export interface WorkerExtras {
   slack?: NotifierFactory;
   remediationRunner?: RemediationRunner;
@@ -71,17 +77,14 @@ export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {
   }
 
   const log = createLogger({ level: settings.LOG_LEVEL, destination: io.stdout as DestinationStream });
-  // Slack threads: the embedding process's notifier (npm start), else one built from SLACK_BOT_TOKEN; without
-  // a token, Slack destinations are printed on stderr (the terminal notifier).
-  let slack = extras.slack;
-  if (!slack) {
-    const fromEnv = slackNotifierFromEnv(io.env, log);
-    if (!fromEnv.ok) {
-      io.stderr.write(`upstream-doctor worker: ${fromEnv.error}\n`);
-      return 2;
-    }
-    slack = fromEnv.factory;
+  // Slack threads: the embedding process's notifier, else one built from SLACK_BOT_TOKEN; without a token,
+  // Slack destinations are printed on stderr (the terminal notifier).
+  const fromEnv = slackNotifierFromEnv(io.env, log);
+  if (!fromEnv.ok) {
+    io.stderr.write(`upstream-doctor worker: ${fromEnv.error}\n`);
+    return 2;
   }
+  const slack = extras.slack ?? fromEnv.factory;
   const prefix = settings.QUEUE_PREFIX;
   const redis = connectRedis(settings, {
     role: 'worker',
@@ -104,6 +107,35 @@ export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {
     recorder: { redis, prefix },
     fallback: (d) => new TerminalNotifier(io.stderr, describeDestination(d)),
   });
+  // Enqueues the diagnosis that confirms an apply (into the thread the Apply was pressed in).
+  const producer = new Producer({
+    connection: redis,
+    prefix,
+    diagnoseAttempts: settings.DIAGNOSE_ATTEMPTS,
+    diagnoseBackoffMs: settings.DIAGNOSE_BACKOFF_MS,
+    notifierFor,
+  });
+  const stopEarly = async (line: string): Promise<number> => {
+    await producer.close().catch(() => undefined);
+    redis.disconnect();
+    io.stderr.write(`upstream-doctor worker: ${line}\n`);
+    return 2;
+  };
+  let remediation: WorkerRemediation | undefined;
+  if (settings.REMEDIATION === 'on') {
+    const wired = await workerRemediationFromEnv(io.env, {
+      redis,
+      prefix,
+      log,
+      ...(fromEnv.client ? { client: fromEnv.client } : {}),
+      planTtlMs: settings.PLAN_TTL_MS,
+      rediagnose: async (host, destination) => {
+        await producer.requestDiagnosis({ target: host, destination });
+      },
+    });
+    if (!wired.ok) return stopEarly(wired.error);
+    remediation = wired.value;
+  }
   // Set once the workers run; the metrics and health callbacks read it (they may be called before).
   const state: { running?: RunningWorkers } = {};
   const metrics = new WorkerMetrics(async () => {
@@ -129,11 +161,9 @@ export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {
       }),
     });
   } catch (err) {
-    redis.disconnect();
-    io.stderr.write(
-      `upstream-doctor worker: WORKER_METRICS_PORT: cannot listen on ${settings.WORKER_METRICS_HOST}:${settings.WORKER_METRICS_PORT} (${(err as Error).message})\n`,
+    return stopEarly(
+      `WORKER_METRICS_PORT: cannot listen on ${settings.WORKER_METRICS_HOST}:${settings.WORKER_METRICS_PORT} (${(err as Error).message})`,
     );
-    return 2;
   }
   log.info({ port: health.port }, 'serving /healthz and /metrics');
 
@@ -143,7 +173,8 @@ export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {
     concurrency: settings.WORKER_CONCURRENCY,
     notifierFor,
     loadInventory: () => loadInventory({ path: inventoryPath, env: io.env }),
-    remediationRunner: extras.remediationRunner,
+    remediationRunner: extras.remediationRunner ?? remediation?.runner,
+    proposeFix: remediation?.proposeFix,
     limits: {
       timeoutMs: settings.DIAGNOSE_TIMEOUT_MS,
       hostLockTtlMs: settings.HOST_LOCK_TTL_MS,
@@ -172,6 +203,7 @@ export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {
   process.once('SIGINT', impatient);
   try {
     await running.close();
+    await producer.close();
     await health.close();
     await redis.quit().catch(() => redis.disconnect());
   } finally {

@@ -21,12 +21,30 @@ export interface ProgressStep {
   step: string;
 }
 
+/**
+ * A config fix waiting for approval, as much of a remediation plan as a notifier shows: the diff, and the
+ * plan id the approval buttons carry (the plan itself stays in Redis).
+ */
+export interface ProposedFix {
+  /** The plan id. */
+  id: string;
+  host: string;
+  summary: string;
+  unifiedDiff: string;
+  expiresAt: string;
+}
+
 export interface Notifier {
   progress(step: ProgressStep): Promise<void>;
-  /** The finished diagnosis of one host. */
-  report(report: Report): Promise<void>;
+  /** The finished diagnosis of one host, with the fix an approver may apply when its root cause has one. */
+  report(report: Report, fix?: ProposedFix): Promise<void>;
   /** The job ended without a report (a bug, a lost worker after retries): say so, never stay silent. */
   failed(target: string, message: string): Promise<void>;
+  /**
+   * One line of its own, kept in order: a remediation's steps and outcome. Unlike progress it is never
+   * folded or dropped; unlike report and failed it does not end anything (the thread's verdict stays).
+   */
+  note(target: string, line: string): Promise<void>;
 }
 
 /** Builds the Notifier for a destination (the worker gets one per requester of a deduplicated job). */

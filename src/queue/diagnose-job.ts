@@ -9,8 +9,8 @@
 // whole limit would make its requesters wait that long again.
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
-import type { NotifierFactory } from '../core/notifier.js';
-import type { HostSnapshot } from '../core/types.js';
+import type { Destination, NotifierFactory, ProposedFix } from '../core/notifier.js';
+import type { HostSnapshot, Report } from '../core/types.js';
 import { exitCodeOf, reportOf } from '../core/report.js';
 import type { InventoryResult } from '../inventory/index.js';
 import { JobTimeoutError, withTimeLimit, type Collector } from './collect.js';
@@ -46,7 +46,18 @@ export interface DiagnoseDeps {
   observer?: JobObserver;
   /** Names this worker in delivery markers and logs. */
   workerId: string;
+  /**
+   * Freezes the root cause's config edit as a plan an approver may apply (absent: reports carry no fix).
+   * Called with the snapshot, which only the worker holds: the plan's sha256 is of the file as diagnosed.
+   */
+  proposeFix?: ProposeFix;
 }
+
+export type ProposeFix = (
+  snapshot: HostSnapshot,
+  report: Report,
+  requester: Destination,
+) => Promise<ProposedFix | undefined>;
 
 /** What BullMQ keeps as the job's return value. */
 export interface DiagnoseJobResult {
@@ -184,5 +195,11 @@ async function diagnose(
   if (u && TRANSIENT_REASONS.has(u.reason)) {
     if (!isLastAttempt(job)) return retryOrFail(u.message);
   }
-  return { kind: 'report', report: reportOf(snapshot) };
+  const report = reportOf(snapshot);
+  // A plan that cannot be stored (Redis hiccup) costs the buttons, never the diagnosis.
+  const fix = await deps.proposeFix?.(snapshot, report, payload.destination).catch((err: unknown) => {
+    deps.log.warn({ err, jobId: job.id, target: name }, 'fix not proposed');
+    return undefined;
+  });
+  return fix ? { kind: 'report', report, fix } : { kind: 'report', report };
 }

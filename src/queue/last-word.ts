@@ -38,6 +38,6 @@ export async function lastWord(deps: LastWordDeps, job: Job | undefined, err: Er
   } else if (job.queueName === REMEDIATE_QUEUE) {
     const payload = parsePayload(remediatePayloadSchema, job.data);
     if (!payload.ok) return;
-    await deps.notifierFor(payload.value.destination).failed(payload.value.target, message);
+    await deps.notifierFor(payload.value.destination).note(payload.value.target, `✗ ${message}`);
   }
 }

@@ -1,14 +1,14 @@
 // How a diagnosis job ends for its requesters: a report (also when the host was out of reach: the
 // report then says why), or a failure message when there is no report at all.
-import type { Notifier } from '../core/notifier.js';
+import type { Notifier, ProposedFix } from '../core/notifier.js';
 import type { Report } from '../core/types.js';
 
 export type DiagnosisOutcome =
-  { kind: 'report'; report: Report } | { kind: 'failed'; target: string; message: string };
+  { kind: 'report'; report: Report; fix?: ProposedFix } | { kind: 'failed'; target: string; message: string };
 
 export function deliverOutcome(notifier: Notifier, outcome: DiagnosisOutcome): Promise<void> {
   return outcome.kind === 'report'
-    ? notifier.report(outcome.report)
+    ? notifier.report(outcome.report, outcome.fix)
     : notifier.failed(outcome.target, outcome.message);
 }
 

@@ -9,7 +9,7 @@
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Notifier, NotifierFactory } from '../core/notifier.js';
+import type { Destination, Notifier, NotifierFactory } from '../core/notifier.js';
 import type { Inventory, InventoryResult, Target } from '../inventory/index.js';
 import { FinalFailure, messageOf } from './errors.js';
 import { HostLockTimeout, withHostLock, type HostLease, type HostLock } from './host-lock.js';
@@ -34,6 +34,8 @@ export interface RemediationContext {
   signal: AbortSignal;
   /** The requester's thread: the runner reports its steps and outcome here. */
   notifier: Notifier;
+  /** Where `notifier` speaks, for work the runner hands on (the confirming diagnosis). */
+  destination: Destination;
   log: Logger;
 }
 
@@ -108,7 +110,7 @@ async function runRemediateJob(
   const notifier = deps.notifierFor(payload.destination);
   const stop = async (message: string, result: JobResult): Promise<never> => {
     await notifier
-      .failed(payload.target, message)
+      .note(payload.target, `✗ ${message}`)
       .catch((err: unknown) => deps.log.warn({ err }, 'not delivered'));
     throw new FinalFailure(message, result);
   };
@@ -162,14 +164,15 @@ async function runRemediateJob(
           stillHeld: () => deps.lock.holds(lease),
           signal: jobSignal ? AbortSignal.any([lockSignal, jobSignal]) : lockSignal,
           notifier,
+          destination: payload.destination,
           log,
         };
         if (!interrupted) return runner.run(ctx);
         log.warn('remediation restarted after its worker was lost: not applied again');
         if (runner.interrupted) return runner.interrupted(ctx);
-        await notifier.failed(
+        await notifier.note(
           target.name,
-          `the remediation of plan ${payload.planId} was interrupted (its worker was lost) and was not applied again: check ${target.name}`,
+          `✗ the remediation of plan ${payload.planId} was interrupted (its worker was lost) and was not applied again: check ${target.name}`,
         );
         return { status: 'interrupted', summary: 'interrupted; not applied again' };
       },

@@ -133,6 +133,13 @@ export const workerEnvSchema = queueEnvSchema.extend({
     .enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` })
     .optional()
     .transform((v) => v ?? 'info'),
+  /** off: reports carry no fix to apply, and remediate jobs are refused with a message. */
+  REMEDIATION: z
+    .enum(['on', 'off', ''], { error: "expected 'on' or 'off'" })
+    .optional()
+    .transform((v) => (v === 'off' ? 'off' : 'on')),
+  /** How long a proposed fix may be applied after its diagnosis (the host may drift after that). */
+  PLAN_TTL_MS: wholeNumber(60_000, 24 * 3_600_000, 30 * 60_000),
 });
 
 export type QueueSettings = z.output<typeof queueEnvSchema>;

@@ -1,7 +1,9 @@
 // After a diagnosis: when the root cause carries a config edit, freeze it as a plan and store it, so the
 // thread can show the diff and buttons carrying the plan id. The worker calls this where it still holds
 // the snapshot (the file's text for the sha256 comes from it, not from the report).
+import type { Destination } from '../core/notifier.js';
 import type { HostSnapshot, Report } from '../core/types.js';
+import type { ProposeFix } from '../queue/diagnose-job.js';
 import { planFromFinding, type Plan, type PlanStore } from './plan.js';
 
 export async function proposePlan(
@@ -16,4 +18,15 @@ export async function proposePlan(
   if (!built.ok) return undefined;
   await store.save(built.value);
   return built.value;
+}
+
+/** Who asked, as a plan records it: the Slack user (FOUR_EYES compares it with the approver), else the destination. */
+export function requesterOf(destination: Destination): string {
+  return destination.kind === 'slack' ? destination.userId : `${destination.kind}:${destination.id}`;
+}
+
+/** The diagnose worker's `proposeFix`: plans stored in `store`, valid `ttlMs`. */
+export function fixProposer(store: PlanStore, options: { ttlMs?: number } = {}): ProposeFix {
+  return (snapshot, report, requester) =>
+    proposePlan(store, snapshot, report, { requestedBy: requesterOf(requester), ...options });
 }

@@ -5,7 +5,7 @@
 // Exactly once: the queue already enqueues one apply job per plan and claims it before running; on top of
 // that the plan's own status moves pending → applying by compare-and-set, so even two different jobs (or a
 // foreign producer) cannot apply one plan twice. Whoever loses hears "already applied by …".
-import type { Notifier } from '../core/notifier.js';
+import type { Destination, Notifier } from '../core/notifier.js';
 import type { Target } from '../inventory/index.js';
 import type { RemediationContext, RemediationOutcome, RemediationRunner } from '../queue/remediate-job.js';
 import { SshTransport } from '../transport/ssh.js';
@@ -23,6 +23,11 @@ export interface RunnerDeps {
   applyOptions?: Omit<ApplyOptions, 'onStep' | 'stillHeld'>;
   /** After an apply settles (applied, rolled back, refused, failed): e.g. replace the buttons by the outcome. */
   onSettled?: (plan: Plan, state: PlanState) => Promise<void>;
+  /**
+   * After a successful apply: a fresh diagnosis of the host into the same thread, to confirm (it queues
+   * behind this job's host lock, so it sees the host as the apply left it).
+   */
+  rediagnose?: (host: string, destination: Destination) => Promise<void>;
 }
 
 /** "already applied by <@U…> at …" and friends: why a plan cannot run now, for the thread. */
@@ -63,8 +68,9 @@ export class PlanRunner implements RemediationRunner {
     return transport;
   }
 
-  private say(notifier: Notifier, target: string, step: string): Promise<void> {
-    return notifier.progress({ target, step }).catch(() => undefined);
+  /** A line in the thread; a thread that cannot be reached never stops a remediation half-way. */
+  private say(notifier: Notifier, target: string, line: string): Promise<void> {
+    return notifier.note(target, line).catch(() => undefined);
   }
 
   async run(ctx: RemediationContext): Promise<RemediationOutcome> {
@@ -79,7 +85,7 @@ export class PlanRunner implements RemediationRunner {
         planId: ctx.planId,
         result: message,
       });
-      await ctx.notifier.failed(host, message).catch(() => undefined);
+      await this.say(ctx.notifier, host, `✗ ${message}`);
       return { status: 'refused', summary: message };
     };
     if (!plan) return refuse(planUnavailable(undefined, undefined)!);
@@ -144,10 +150,13 @@ export class PlanRunner implements RemediationRunner {
         diff: plan.unifiedDiff,
       });
       if (r.status === 'applied') {
-        await this.say(ctx.notifier, host, `applied by ${ctx.requestedBy}: ${r.summary}`);
+        await this.say(ctx.notifier, host, `✓ ${r.summary}`);
+        await this.deps
+          .rediagnose?.(host, ctx.destination)
+          .catch((err: unknown) => ctx.log.warn({ err }, 'confirming diagnosis not queued'));
         return { status: 'applied', summary: r.summary };
       }
-      await ctx.notifier.failed(host, r.summary).catch(() => undefined);
+      await this.say(ctx.notifier, host, `✗ ${r.summary}`);
       return { status: r.status === 'refused' ? 'refused' : 'failed', summary: r.summary };
     } catch (err) {
       const message = `the apply stopped: ${err instanceof Error ? err.message : String(err)}`;
@@ -169,9 +178,10 @@ export class PlanRunner implements RemediationRunner {
     const plan = await this.deps.plans.get(ctx.planId);
     const host = ctx.target.name;
     if (!plan) {
-      await ctx.notifier.failed(
+      await this.say(
+        ctx.notifier,
         host,
-        `the remediation of ${ctx.planId} was interrupted; its plan is gone: check ${host}`,
+        `✗ the remediation of ${ctx.planId} was interrupted; its plan is gone: check ${host}`,
       );
       return { status: 'interrupted', summary: 'plan gone' };
     }
@@ -187,7 +197,7 @@ export class PlanRunner implements RemediationRunner {
         planId: plan.id,
         result: summary,
       });
-      await ctx.notifier.failed(host, summary).catch(() => undefined);
+      await this.say(ctx.notifier, host, `✗ ${summary}`);
       return { status: 'interrupted', summary };
     } finally {
       await transport.close().catch(() => undefined);

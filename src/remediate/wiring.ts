@@ -1,24 +1,51 @@
-// What a worker process needs to run remediations, from its environment: the plan store and the audit
-// trail (AUDIT_LOG) on the worker's Redis connection, and the PlanRunner the remediate queue calls. With a
-// Slack client, an apply's outcome also replaces the buttons of the plan's message.
+// What a worker process needs to remediate, from its environment: the plan store and the audit trail
+// (AUDIT_LOG) on the worker's Redis connection; the proposer that turns a report's config edit into a plan
+// (so the thread shows the diff and the buttons); and the PlanRunner the remediate queue calls. With a Slack
+// client, an apply's outcome also replaces the buttons of the plan's message; with `rediagnose`, a fresh
+// diagnosis confirms a successful apply in the same thread.
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AuditTrail } from '../audit/trail.js';
+import type { Destination } from '../core/notifier.js';
+import type { ProposeFix } from '../queue/diagnose-job.js';
 import type { WebClient } from '../slack/calls.js';
 import { planOutcomeUpdater } from '../slack/actions.js';
 import { PlanStore } from './plan.js';
+import { fixProposer } from './propose.js';
 import { PlanRunner } from './runner.js';
 
-export function remediationRunnerFromEnv(
+export interface WorkerRemediation {
+  runner: PlanRunner;
+  proposeFix: ProposeFix;
+}
+
+export interface WorkerRemediationDeps {
+  redis: Redis;
+  prefix: string;
+  log: Logger;
+  client?: WebClient;
+  /** How long a plan may be applied (PLAN_TTL_MS). */
+  planTtlMs?: number;
+  rediagnose?: (host: string, destination: Destination) => Promise<void>;
+}
+
+/** The worker's remediation, or one line naming the setting that prevents it (AUDIT_LOG). */
+export async function workerRemediationFromEnv(
   env: NodeJS.ProcessEnv,
-  redis: Redis,
-  prefix: string,
-  options: { log: Logger; client?: WebClient },
-): PlanRunner {
-  const plans = new PlanStore(redis, prefix);
-  return new PlanRunner({
+  deps: WorkerRemediationDeps,
+): Promise<{ ok: true; value: WorkerRemediation } | { ok: false; error: string }> {
+  const audit = AuditTrail.fromEnv(env, deps.redis, deps.prefix);
+  const unwritable = await audit.unwritable();
+  if (unwritable) return { ok: false, error: `AUDIT_LOG: ${unwritable}` };
+  const plans = new PlanStore(deps.redis, deps.prefix);
+  const runner = new PlanRunner({
     plans,
-    audit: AuditTrail.fromEnv(env, redis, prefix),
-    ...(options.client ? { onSettled: planOutcomeUpdater(options.client, plans, options.log) } : {}),
+    audit,
+    ...(deps.client ? { onSettled: planOutcomeUpdater(deps.client, plans, deps.log) } : {}),
+    ...(deps.rediagnose ? { rediagnose: deps.rediagnose } : {}),
   });
+  return {
+    ok: true,
+    value: { runner, proposeFix: fixProposer(plans, { ttlMs: deps.planTtlMs }) },
+  };
 }

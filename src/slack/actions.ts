@@ -14,17 +14,12 @@ import type { RemediationTicket } from '../queue/producer.js';
 import type { Destination } from '../core/notifier.js';
 import { PlanStore, type Plan, type PlanState } from '../remediate/plan.js';
 import { planUnavailable } from '../remediate/runner.js';
-import type { Block, SlackMessage } from './blocks.js';
-import { context, section } from './blocks.js';
+import { section } from './blocks.js';
 import { describeSlackError, type WebClient } from './calls.js';
-import { codeBlock, inlineCode, untrustedProse } from './mrkdwn.js';
+import { inlineCode } from './mrkdwn.js';
+import { ACTION_APPLY, ACTION_DISMISS, ACTION_TEST, renderActedOn } from './plan-message.js';
 
-export const ACTION_TEST = 'remediation_test';
-export const ACTION_APPLY = 'remediation_apply';
-export const ACTION_DISMISS = 'remediation_dismiss';
-const BLOCK_ID = 'remediation';
-/** Slack's limit on a section's text; a longer diff is cut (the full one is in the audit trail). */
-const MAX_DIFF_CHARS = 2800;
+export { ACTION_APPLY, ACTION_DISMISS, ACTION_TEST, renderActedOn, renderPlan } from './plan-message.js';
 
 export interface ApproverSettings {
   /** User ids (U…, W…) allowed to approve. */
@@ -90,6 +85,11 @@ export class Approvers {
   get fourEyes(): boolean {
     return this.settings.fourEyes;
   }
+
+  /** No approver is configured at all (APPROVERS empty). */
+  get none(): boolean {
+    return this.settings.users.length === 0 && this.settings.groups.length === 0;
+  }
 }
 
 /** The part of the Producer the buttons use. */
@@ -110,64 +110,6 @@ export interface RemediationActionDeps {
   enqueuer: RemediationEnqueuer;
   client: WebClient;
   log: Logger;
-}
-
-/** The diff and the three buttons, for the thread of a report whose root cause has an edit. */
-export function renderPlan(plan: Plan): SlackMessage {
-  const diff =
-    plan.unifiedDiff.length > MAX_DIFF_CHARS
-      ? `${plan.unifiedDiff.slice(0, MAX_DIFF_CHARS)}\n…`
-      : plan.unifiedDiff;
-  const blocks: Block[] = [
-    section(`*Proposed fix for ${inlineCode(plan.host)}:* ${untrustedProse(plan.summary)}`),
-    section(codeBlock(diff)),
-    {
-      type: 'actions',
-      block_id: BLOCK_ID,
-      elements: [
-        {
-          type: 'button',
-          action_id: ACTION_TEST,
-          text: { type: 'plain_text', text: 'Run nginx -t' },
-          value: plan.id,
-        },
-        {
-          type: 'button',
-          action_id: ACTION_APPLY,
-          text: { type: 'plain_text', text: 'Apply & reload' },
-          value: plan.id,
-          style: 'primary',
-          confirm: {
-            title: { type: 'plain_text', text: 'Apply this fix?' },
-            text: {
-              type: 'mrkdwn',
-              text: `The file is backed up, written, checked with nginx -t, nginx is reloaded and the fix verified; on any failure the file is restored. Host: ${inlineCode(plan.host)}`,
-              verbatim: true,
-            },
-            confirm: { type: 'plain_text', text: 'Apply & reload' },
-            deny: { type: 'plain_text', text: 'Cancel' },
-          },
-        },
-        {
-          type: 'button',
-          action_id: ACTION_DISMISS,
-          text: { type: 'plain_text', text: 'Dismiss' },
-          value: plan.id,
-        },
-      ],
-    },
-    context(`Plan ${inlineCode(plan.id)} · valid until ${plan.expiresAt}`),
-  ];
-  return { text: `Proposed fix for ${plan.host}: ${plan.summary}`, blocks };
-}
-
-/** The plan message once acted on: the diff stays, the buttons give way to who did what. */
-export function renderActedOn(plan: Plan, line: string): SlackMessage {
-  const message = renderPlan(plan);
-  return {
-    text: line,
-    blocks: [...message.blocks.filter((b) => b.type !== 'actions' && b.type !== 'context'), section(line)],
-  };
 }
 
 const ephemeral = (text: string) => ({
@@ -224,7 +166,11 @@ async function handlePress(
     if (!approver && user !== plan.requestedBy)
       return refuse('Only an approver or whoever asked for the diagnosis may dismiss this fix.');
   } else if (!approver) {
-    return refuse('You are not an approver for remediations (APPROVERS): nothing was done.');
+    return refuse(
+      deps.approvers.none
+        ? 'Nobody may apply fixes yet: the bot has no approvers (set APPROVERS). Nothing was done.'
+        : 'You are not an approver for remediations (APPROVERS): nothing was done.',
+    );
   } else if (actionId === ACTION_APPLY && deps.approvers.fourEyes && user === plan.requestedBy) {
     return refuse(
       'Four-eyes rule: someone other than whoever asked for the diagnosis must approve this fix.',
@@ -320,18 +266,23 @@ export function planOutcomeUpdater(
  * The bot's `register` for the buttons, from its environment (APPROVERS, FOUR_EYES, AUDIT_LOG): a bad setting
  * is one line naming it, for the bot to stop with at start.
  */
-export function remediationActionsFromEnv(
+export async function remediationActionsFromEnv(
   env: NodeJS.ProcessEnv,
   deps: { redis: Redis; prefix: string; enqueuer: RemediationEnqueuer; client: WebClient; log: Logger },
-): Parsed<(app: App) => void> {
+): Promise<Parsed<(app: App) => void>> {
   const settings = approverSettingsFrom(env);
   if (!settings.ok) return settings;
+  const audit = AuditTrail.fromEnv(env, deps.redis, deps.prefix);
+  const unwritable = await audit.unwritable();
+  if (unwritable) return { ok: false, error: `AUDIT_LOG: ${unwritable}` };
+  const approvers = new Approvers(settings.value, deps.client);
+  if (approvers.none) deps.log.warn('APPROVERS is empty: nobody can apply or test proposed fixes');
   return {
     ok: true,
     value: registerRemediationActions({
       plans: new PlanStore(deps.redis, deps.prefix),
-      audit: AuditTrail.fromEnv(env, deps.redis, deps.prefix),
-      approvers: new Approvers(settings.value, deps.client),
+      audit,
+      approvers,
       enqueuer: deps.enqueuer,
       client: deps.client,
       log: deps.log,

@@ -7,7 +7,7 @@
 // chat.postEphemeral how to invite the bot, and the answer goes to a DM instead, so it is never lost. The
 // final answer never relies on the command's response_url: it expires after 30 minutes and 5 uses, and a
 // diagnosis that waited for a busy host can take longer than that.
-import type { Destination, Notifier, NotifierFactory, ProgressStep } from '../core/notifier.js';
+import type { Destination, Notifier, NotifierFactory, ProgressStep, ProposedFix } from '../core/notifier.js';
 import type { Report } from '../core/types.js';
 import type { SlackMessage } from './blocks.js';
 import { section } from './blocks.js';
@@ -25,9 +25,11 @@ import {
   withRateLimitRetry,
 } from './calls.js';
 import { inlineCode, mention } from './mrkdwn.js';
+import { renderPlan } from './plan-message.js';
 import { slackClientSettingsFrom } from './settings.js';
 import {
   renderFailed,
+  renderNotes,
   renderProgress,
   renderProgressDone,
   renderReport,
@@ -63,6 +65,9 @@ export interface SlackNotifierOptions {
   botName?: string;
 }
 
+/** Lines in one notes reply before the next starts: well inside 50 blocks and Slack's message size. */
+const MAX_NOTES_PER_MESSAGE = 25;
+
 const SILENT: NotifierLog = { warn: () => undefined, info: () => undefined };
 
 /** A channel id as Slack writes it, safe inside `<#…>`. */
@@ -89,6 +94,8 @@ export class SlackThreadNotifier implements Notifier {
   private timer?: NodeJS.Timeout;
   private dirty = false;
   private finished = false;
+  /** The reply that holds this job's notes so far. */
+  private notes?: { ts: string; lines: string[] };
 
   constructor(
     private readonly destination: SlackDestination,
@@ -151,12 +158,14 @@ export class SlackThreadNotifier implements Notifier {
     }
   }
 
-  report(report: Report): Promise<void> {
+  report(report: Report, fix?: ProposedFix): Promise<void> {
     return this.finish(async () => {
       const rendered = renderReport(report);
       await this.closeProgress(report.target, report.durationMs);
       for (const reply of rendered.replies) await this.postInThread(reply);
       for (const file of rendered.files) await this.upload(file);
+      // The fix's diff and buttons come last in the thread, under the evidence they answer.
+      if (fix) await this.postInThread(renderPlan(fix));
       await this.showVerdict(renderVerdict(report, this.destination.userId));
     });
   }
@@ -168,6 +177,50 @@ export class SlackThreadNotifier implements Notifier {
       await this.postInThread(rendered);
       await this.showVerdict(rendered);
     });
+  }
+
+  /**
+   * The notes of one job are one reply in the thread, edited as each line arrives (a remediation's nine steps
+   * are one message, not nine); a full message starts the next. Waits out a 429 like an answer: a step of a
+   * change to a host is never dropped.
+   */
+  note(target: string, line: string): Promise<void> {
+    let failure: unknown;
+    return this.enqueue(async () => {
+      try {
+        await this.flushNote(target, line);
+      } catch (err) {
+        failure = err;
+      }
+    }).then(() => {
+      if (failure !== undefined) throw failure;
+    });
+  }
+
+  private async flushNote(target: string, line: string): Promise<void> {
+    const open = this.notes;
+    if (open && open.lines.length < MAX_NOTES_PER_MESSAGE) {
+      open.lines.push(line);
+      try {
+        await this.update(open.ts, renderNotes(target, open.lines), this.retry);
+        return;
+      } catch (err) {
+        // The reply was deleted, or the thread moved: the line goes into a new reply below.
+        open.lines.pop();
+        if (slackErrorCode(err) !== 'message_not_found' && !channelUnusable(err)) throw err;
+      }
+    }
+    const lines = [line];
+    const message = renderNotes(target, lines);
+    let ts: string;
+    try {
+      ts = await this.post(message, this.retry);
+    } catch (err) {
+      if (!channelUnusable(err) || this.place.dm) throw err;
+      await this.moveToDm(err);
+      ts = await this.post(message, this.retry);
+    }
+    this.notes = { ts, lines };
   }
 
   /** Stops progress, then runs the final answer on the chain; its errors reach the caller (fanout logs them). */
@@ -342,17 +395,16 @@ export function slackNotifierFactory(options: SlackNotifierOptions): NotifierFac
 }
 
 /**
- * The Slack NotifierFactory a worker process builds from its environment (SLACK_BOT_TOKEN, SLACK_API_URL):
- * undefined without a token. For `upstream-doctor worker` as a process of its own (the bot's process passes
- * its factory directly).
+ * The Slack NotifierFactory a worker process builds from its environment (SLACK_BOT_TOKEN, SLACK_API_URL), and
+ * its client (the remediation outcome edits the plan's message with it): neither without a token.
  */
 export function slackNotifierFromEnv(
   env: NodeJS.ProcessEnv,
   log?: NotifierLog,
-): { ok: true; factory?: NotifierFactory } | { ok: false; error: string } {
+): { ok: true; factory?: NotifierFactory; client?: WebClient } | { ok: false; error: string } {
   const checked = slackClientSettingsFrom(env);
   if (!checked.ok) return checked;
   if (!checked.settings) return { ok: true };
   const client = createWebClient(checked.settings);
-  return { ok: true, factory: slackNotifierFactory({ client, ...(log ? { log } : {}) }) };
+  return { ok: true, client, factory: slackNotifierFactory({ client, ...(log ? { log } : {}) }) };
 }

@@ -30,6 +30,8 @@ const SIZE = {
   title: 400,
   /** Escaped characters of a detail paragraph. */
   detail: 2000,
+  /** Escaped characters of a remediation note (an nginx -t error can be long). */
+  note: 2000,
   /** Evidence groups shown inline for the root cause; the rest are in the file. */
   evidenceGroups: 8,
   /** Other findings listed one line each; the rest are counted. */
@@ -310,6 +312,16 @@ export function renderProgress(
       section(`:hourglass_flowing_sand: ${name}: ${now}`),
       context(`${stepsDone} step${stepsDone === 1 ? '' : 's'} so far · ${seconds(elapsedMs)}`),
     ],
+  };
+}
+
+/** A remediation's steps and outcome so far: the host named once, then one section per line. */
+export function renderNotes(target: string, lines: string[]): SlackMessage {
+  const name = inlineCode(oneLine(target).slice(0, 200)) || '`?`';
+  const last = lines.at(-1) ?? '';
+  return {
+    text: untrustedProse(`${oneLine(target).slice(0, 200)}: ${cutToEscapedLength(oneLine(last), 200).text}`),
+    blocks: [context(name), ...lines.map((line) => section(prose(oneLine(line), SIZE.note).text || '…'))],
   };
 }
 

@@ -1,116 +1,67 @@
-// Approve-to-apply end to end: a lab host with a port-mismatch 502, diagnosed over SSH, its plan shown in a
-// Slack thread (the Web API stand-in), the bot taking signed button presses, a worker applying under the
-// host lock. An outsider's press is refused; an approver's Apply turns the 502 into 200, the thread hears
-// the steps, the buttons give way to who approved and the outcome, and the audit trail has it all.
-import { mkdtemp, rm } from 'node:fs/promises';
+// Approve-to-apply end to end, as it runs in production: a real `upstream-doctor bot` process and a real
+// `upstream-doctor worker` process (configured only by their environment: APPROVERS, FOUR_EYES, AUDIT_LOG),
+// real Redis, the Slack Web API stand-in, and a lab host whose nginx answers 502 (port mismatch) over SSH.
+// A signed `/502 shop-01` gets a thread whose last reply offers the fix with its buttons; the requester
+// (four eyes) and an outsider are refused; an approver's "Run nginx -t" checks a candidate copy; Apply turns
+// the 502 into 200, the steps land in the thread, the buttons give way to the outcome, a fresh diagnosis
+// confirms it in the same thread, and the audit trail has every press.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
 import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAuditLine, type AuditEntry } from '../../src/audit/trail.js';
 import { Lab, type LabHost } from '../../src/lab/index.js';
 import { portMismatch } from '../../src/lab/scenarios/index.js';
-import { loadInventory, type Inventory } from '../../src/inventory/index.js';
-import { collectTarget } from '../../src/collect/from-inventory.js';
-import { reportOf } from '../../src/core/report.js';
-import { AuditTrail } from '../../src/audit/trail.js';
-import { PlanStore } from '../../src/remediate/plan.js';
-import { proposePlan } from '../../src/remediate/propose.js';
-import { PlanRunner } from '../../src/remediate/runner.js';
-import { Producer } from '../../src/queue/producer.js';
-import { REMEDIATE_QUEUE } from '../../src/queue/names.js';
-import { startWorkers, type RunningWorkers } from '../../workers/index.js';
-import { startBot, type RunningBot } from '../../src/slack/app.js';
-import { createWebClient } from '../../src/slack/calls.js';
-import { slackNotifierFactory } from '../../src/slack/notifier.js';
-import {
-  approverSettingsFrom,
-  Approvers,
-  planOutcomeUpdater,
-  registerRemediationActions,
-  renderPlan,
-} from '../../src/slack/actions.js';
-import { SlackApiStandIn } from '../support/slack-api.js';
-import { blockActionsBody, postSigned } from '../support/slack-requests.js';
-import { dropPrefix, redisForTest, testPrefix } from '../unit/queue/support.js';
+import { dropPrefix, redisForTest, REDIS_URL, testPrefix, waitFor } from '../unit/queue/support.js';
+import { SlackApiStandIn, type StoredMessage } from '../support/slack-api.js';
+import { cliEnv, spawnCli, type CliProcess } from '../support/slack-processes.js';
+import { blockActionsBody, postSigned, slashCommandBody } from '../support/slack-requests.js';
 
 const TOKEN = 'xoxb-remediate-e2e';
 const SECRET = 'remediate-e2e-secret';
 const CHANNEL = 'C0INCIDENT';
+const REQUESTER = 'U0REQ';
+const APPROVER = 'U0ALICE';
 const prefix = testPrefix();
-const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
 let lab: Lab;
 let host: LabHost;
-let inventory: Inventory;
 let redis: Redis;
 let slack: SlackApiStandIn;
-let bot: RunningBot;
-let workers: RunningWorkers;
-let producer: Producer;
+let bot: CliProcess;
+let worker: CliProcess;
 let dir: string;
-let url: string;
-let plans: PlanStore;
-let audit: AuditTrail;
+let events: string;
+let liveConfig: string;
+
+const textOf = (m: { text?: string; blocks?: unknown[] }) =>
+  `${m.text ?? ''}\n${JSON.stringify(m.blocks ?? [])}`;
 
 beforeAll(async () => {
-  lab = await Lab.create({ prefix: 'udhs' });
-  host = (await portMismatch.stage(lab, { name: 'shop-01' })).targetHost!;
-  const loaded = await loadInventory({ path: lab.inventoryPath });
-  if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-  inventory = loaded.inventory;
+  lab = await Lab.create({ prefix: 'udrs' });
+  host = (await portMismatch.stage(lab, { name: 'shop-01', warm: false })).targetHost!;
+  liveConfig = (await host.exec(['cat', '/etc/nginx/conf.d/shop.conf'])).stdout;
   redis = redisForTest();
   dir = await mkdtemp(join(tmpdir(), 'ud-remediate-slack-'));
   slack = await SlackApiStandIn.start({ token: TOKEN });
-  const client = createWebClient({ token: TOKEN, slackApiUrl: slack.url });
-  plans = new PlanStore(redis, prefix);
-  audit = new AuditTrail({ redis, prefix, file: join(dir, 'audit.jsonl') });
-  const notifierFor = slackNotifierFactory({ client, progressIntervalMs: 0 });
-  producer = new Producer({ connection: redis, prefix, notifierFor });
-  const settings = approverSettingsFrom({ APPROVERS: 'U0ALICE', FOUR_EYES: 'true' });
-  if (!settings.ok) throw new Error(settings.error);
-  bot = await startBot({
-    token: TOKEN,
-    signingSecret: SECRET,
-    port: 0,
-    host: '127.0.0.1',
-    slackApiUrl: slack.url,
-    client,
-    enqueuer: { requestDiagnosis: () => Promise.reject(new Error('not in this test')) },
-    inventory: () => loadInventory({ path: lab.inventoryPath }),
-    channelHosts: null,
-    log,
-    register: registerRemediationActions({
-      plans,
-      audit,
-      approvers: new Approvers(settings.value, client),
-      enqueuer: producer,
-      client,
-      log,
-    }),
-  });
-  url = `http://127.0.0.1:${bot.port}/slack/events`;
-  workers = await startWorkers({
-    connection: redis,
-    prefix,
-    concurrency: 2,
-    notifierFor,
-    loadInventory: () => loadInventory({ path: lab.inventoryPath }),
-    remediationRunner: new PlanRunner({
-      plans,
-      audit,
-      applyOptions: { reloadSettleMs: 500, verifyWindowMs: 700 },
-      onSettled: planOutcomeUpdater(client, plans, log),
-    }),
-    limits: { timeoutMs: 60_000, hostLockTtlMs: 10_000, hostLockWaitMs: 60_000 },
-    log,
-    queues: [REMEDIATE_QUEUE],
-  });
+  const env = {
+    ...cliEnv({ token: TOKEN, secret: SECRET, slackUrl: slack.url, redisUrl: REDIS_URL, prefix }),
+    // The requester is an approver too: only the four-eyes rule stops them approving their own request.
+    APPROVERS: `${APPROVER},${REQUESTER}`,
+    FOUR_EYES: 'true',
+    AUDIT_LOG: join(dir, 'audit.jsonl'),
+  };
+  worker = spawnCli(['worker', '--inventory', lab.inventoryPath], env);
+  bot = spawnCli(['bot', '--inventory', lab.inventoryPath], env);
+  const [listening] = await Promise.all([
+    bot.waitForLog((l) => l.msg === 'bot listening', 60_000),
+    worker.waitForLog((l) => l.msg === 'workers started', 60_000),
+  ]);
+  events = `http://127.0.0.1:${Number(listening.port)}/slack/events`;
 }, 240_000);
 
 afterAll(async () => {
-  await bot?.stop(1000);
-  await workers?.close();
-  await producer?.close();
+  await Promise.all([bot?.stop(), worker?.stop()]);
   await slack?.close();
   await lab?.teardown();
   if (redis) {
@@ -120,58 +71,120 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-describe('approve-to-apply through Slack', () => {
-  it('an outsider is refused; an approver applies: 502 → 200, steps in the thread, outcome on the buttons', async () => {
+async function audit(): Promise<AuditEntry[]> {
+  const text = await readFile(join(dir, 'audit.jsonl'), 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => parseAuditLine(l)!);
+}
+
+/** The reply offering a fix (the one with the Apply button), once it is in the thread. */
+function offerIn(parentTs: string): StoredMessage | undefined {
+  return slack.replies(CHANNEL, parentTs).find((m) => textOf(m).includes('remediation_apply'));
+}
+
+describe('approve-to-apply through Slack, bot and worker as processes', () => {
+  it('/502 offers the fix; refusals; nginx -t on a copy; Apply: 502 → 200, outcome, a confirming diagnosis', async () => {
     expect((await host.request()).status).toBe(502);
-    const snapshot = await collectTarget(
-      inventory,
-      inventory.hosts.find((h) => h.name === 'shop-01')!,
+    const ack = await postSigned(
+      events,
+      slashCommandBody({ text: 'shop-01', channel_id: CHANNEL, user_id: REQUESTER }),
+      { secret: SECRET },
     );
-    const plan = await proposePlan(plans, snapshot, reportOf(snapshot), { requestedBy: 'U0REQ' });
-    expect(plan).toBeDefined();
-    const client = createWebClient({ token: TOKEN, slackApiUrl: slack.url });
-    const parent = await client.chat.postMessage({ channel: CHANNEL, text: 'Diagnosing shop-01' });
-    const m = renderPlan(plan!);
-    const posted = await client.chat.postMessage({
-      channel: CHANNEL,
-      thread_ts: parent.ts!,
-      text: m.text,
-      blocks: m.blocks,
-    });
-    const press = (user: string, id: string) =>
+    expect(ack.status).toBe(200);
+    await slack.waitFor(() => slack.callsTo('chat.postMessage').length > 0, 10_000, 'the parent');
+    const parentTs = String(slack.callsTo('chat.postMessage')[0]!.answer.ts);
+    await slack.waitFor(() => offerIn(parentTs) !== undefined, 90_000, 'the offered fix');
+    const offer = offerIn(parentTs)!;
+    expect(textOf(offer)).toContain('+    server 127.0.0.1:3000 max_fails=3;');
+    const planId = /"value":"(p-[A-Za-z0-9_-]+)"/.exec(JSON.stringify(offer.blocks))![1]!;
+    // The offer comes after the root cause in the thread.
+    const replies = slack.replies(CHANNEL, parentTs);
+    expect(replies.findIndex((m) => textOf(m).includes('*Root cause*'))).toBeLessThan(replies.indexOf(offer));
+
+    const press = (action: string, user: string, id: string) =>
       postSigned(
-        url,
+        events,
         blockActionsBody({
-          action_id: 'remediation_apply',
-          value: plan!.id,
+          action_id: action,
+          value: planId,
           user_id: user,
           channel_id: CHANNEL,
-          message_ts: posted.ts!,
+          message_ts: offer.ts,
+          thread_ts: parentTs,
           response_url: slack.responseUrl(id),
         }),
         { secret: SECRET },
       );
+    const answer = async (id: string) => {
+      await slack.waitFor(() => slack.responses(id).length > 0, 10_000, `the answer to ${id}`);
+      return String(slack.responses(id)[0]!.text);
+    };
 
-    expect((await press('U0MALLORY', 'outsider')).status).toBe(200);
-    await slack.waitFor(() => slack.responses('outsider').length > 0, 10_000, 'the refusal');
-    expect(String(slack.responses('outsider')[0]!.text)).toContain('not an approver');
+    expect((await press('remediation_apply', REQUESTER, 'self')).status).toBe(200);
+    expect(await answer('self')).toContain('Four-eyes rule');
+    expect((await press('remediation_apply', 'U0MALLORY', 'outsider')).status).toBe(200);
+    expect(await answer('outsider')).toContain('not an approver');
     expect((await host.request()).status).toBe(502);
 
-    expect((await press('U0ALICE', 'alice')).status).toBe(200);
+    // "Run nginx -t": a candidate copy is checked, the live file is untouched.
+    const before = slack.replies(CHANNEL, parentTs).length;
+    expect((await press('remediation_test', APPROVER, 'test')).status).toBe(200);
+    expect(await answer('test')).toContain('Running nginx -t');
     await slack.waitFor(
-      () => JSON.stringify(slack.messages.get(posted.ts!)?.blocks ?? []).includes('applied and verified'),
+      () =>
+        slack
+          .replies(CHANNEL, parentTs)
+          .slice(before)
+          .some((m) => textOf(m).includes('nginx -t with the edit: the configuration is valid')),
       60_000,
-      'the outcome on the plan message',
+      'the nginx -t result in the thread',
+    );
+    expect((await host.exec(['cat', '/etc/nginx/conf.d/shop.conf'])).stdout).toBe(liveConfig);
+    // The test's job is over once its audit entry is written (the thread hears the steps before that).
+    await waitFor(async () => (await audit()).some((e) => e.action === 'test'), 10_000, 'the test audited');
+
+    // Apply: the outcome replaces the buttons, the 502 is gone, a fresh diagnosis confirms it.
+    expect((await press('remediation_apply', APPROVER, 'apply')).status).toBe(200);
+    await slack.waitFor(
+      () => textOf(slack.messages.get(offer.ts)!).includes('applied and verified'),
+      90_000,
+      'the outcome on the offer',
     );
     expect((await host.request()).status).toBe(200);
-    const final = JSON.stringify(slack.messages.get(posted.ts!)!.blocks);
-    expect(final).toContain('Apply approved by <@U0ALICE>');
-    expect(final).not.toContain('remediation_apply');
-    // The steps went to the plan message's thread (the stand-in's action payload names the plan message).
-    const thread = JSON.stringify([...slack.messages.values()].filter((x) => x.thread_ts === posted.ts));
-    expect(thread).toContain('nginx reloaded');
-    const actions = (await audit.readFile({ host: 'shop-01' })).map((e) => `${e.action}:${e.user}`);
-    expect(actions).toEqual(['refusal:U0MALLORY', 'request:U0ALICE', 'approval:U0ALICE', 'apply:U0ALICE']);
-    expect((await audit.readStream({ host: 'shop-01' })).length).toBe(4);
-  }, 120_000);
+    const settled = textOf(slack.messages.get(offer.ts)!);
+    expect(settled).toContain(`Apply approved by <@${APPROVER}>`);
+    expect(settled).not.toContain('remediation_apply');
+    expect(textOf({ blocks: slack.replies(CHANNEL, parentTs) })).toContain('nginx reloaded');
+    await slack.waitFor(
+      () => (slack.messages.get(parentTs)!.history.at(-1)!.text ?? '').includes('no cause for a 502'),
+      90_000,
+      'the confirming diagnosis on the parent',
+    );
+    // The healthy host offers nothing more: one offer in the thread.
+    expect(slack.replies(CHANNEL, parentTs).filter((m) => textOf(m).includes('Proposed fix'))).toHaveLength(
+      1,
+    );
+    expect(slack.violations).toEqual([]);
+    // The thread as Slack holds it, for docs/thread.png (scripts/render-thread.ts).
+    if (process.env.UD_DUMP_THREAD)
+      await writeFile(
+        process.env.UD_DUMP_THREAD,
+        JSON.stringify([slack.messages.get(parentTs), ...slack.replies(CHANNEL, parentTs)], null, 1),
+      );
+
+    const entries = await audit();
+    expect(entries.map((e) => `${e.action}:${e.user}`)).toEqual([
+      `refusal:${REQUESTER}`,
+      'refusal:U0MALLORY',
+      `request:${APPROVER}`,
+      `test:${APPROVER}`,
+      `request:${APPROVER}`,
+      `approval:${APPROVER}`,
+      `apply:${APPROVER}`,
+    ]);
+    expect(entries.every((e) => e.host === 'shop-01' && e.planId === planId)).toBe(true);
+    expect(entries.at(-1)!.result).toMatch(/^applied/);
+  }, 300_000);
 });

@@ -22,7 +22,7 @@ import { PlanRunner } from '../../src/remediate/runner.js';
 import { AuditTrail } from '../../src/audit/trail.js';
 import { Producer } from '../../src/queue/producer.js';
 import { routeNotifiers } from '../../src/queue/notifiers/route.js';
-import { readRecorder } from '../../src/queue/notifiers/recorder.js';
+import { notesOf, readRecorder } from '../../src/queue/notifiers/recorder.js';
 import { REMEDIATE_QUEUE } from '../../src/queue/names.js';
 import { startWorkers } from '../../workers/index.js';
 import { dropPrefix, redisForTest, silentLog, testPrefix, waitFor } from '../unit/queue/support.js';
@@ -228,9 +228,7 @@ describe('remediation on lab hosts', () => {
       const entries = await audit.readFile({ host: 'fix-race' });
       expect(entries.filter((e) => e.action === 'apply')).toHaveLength(1);
       const heard = await readRecorder(redis, prefix, `race-${first}`);
-      expect(heard.map((c) => (c.method === 'progress' ? c.step.step : '')).join('\n')).toContain(
-        'nginx reloaded',
-      );
+      expect(notesOf(heard).join('\n')).toContain('nginx reloaded');
       // A later press of the same plan (a fresh job id cannot be forged: the runner's own check holds).
       const again = await new PlanRunner({ plans, audit }).run({
         jobId: 'x',
@@ -243,6 +241,7 @@ describe('remediation on lab hosts', () => {
         stillHeld: async () => true,
         signal: new AbortController().signal,
         notifier: notifierFor({ kind: 'recorder', id: 'late' }),
+        destination: { kind: 'recorder', id: 'late' },
         log: silentLog,
       });
       expect(again).toMatchObject({ status: 'refused' });

@@ -14,7 +14,7 @@ import { DIAGNOSE_QUEUE } from '../../src/queue/names.js';
 import { limitViolations } from '../../src/slack/blocks.js';
 import { dropPrefix, redisForTest, REDIS_URL, testPrefix } from '../unit/queue/support.js';
 import { SlackApiStandIn, type StoredMessage } from '../support/slack-api.js';
-import { runCli, spawnCli, type CliProcess } from '../support/slack-processes.js';
+import { cliEnv, runCli, spawnCli, type CliProcess } from '../support/slack-processes.js';
 import { postSigned, slashCommandBody } from '../support/slack-requests.js';
 
 const TOKEN = 'xoxb-e2e-bot-token';
@@ -33,18 +33,7 @@ let worker: CliProcess;
 let events: string;
 const prefix = testPrefix();
 
-function env(): Record<string, string> {
-  return {
-    SLACK_BOT_TOKEN: TOKEN,
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: slack.url,
-    REDIS_URL,
-    QUEUE_PREFIX: prefix,
-    PORT: '0',
-    WORKER_METRICS_PORT: '0',
-    WORKER_METRICS_HOST: '127.0.0.1',
-  };
-}
+const env = () => cliEnv({ token: TOKEN, secret: SECRET, slackUrl: slack.url, redisUrl: REDIS_URL, prefix });
 
 async function jobCount(): Promise<number> {
   const counts = await queue.getJobCounts();

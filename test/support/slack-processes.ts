@@ -102,3 +102,23 @@ export async function runCli(
   clearTimeout(timer);
   return { code, stdout, stderr: p.stderr() };
 }
+
+/** The environment of a bot and a worker against the Slack stand-in and a test's Redis prefix. */
+export function cliEnv(o: {
+  token: string;
+  secret: string;
+  slackUrl: string;
+  redisUrl: string;
+  prefix: string;
+}): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: o.token,
+    SLACK_SIGNING_SECRET: o.secret,
+    SLACK_API_URL: o.slackUrl,
+    REDIS_URL: o.redisUrl,
+    QUEUE_PREFIX: o.prefix,
+    PORT: '0',
+    WORKER_METRICS_PORT: '0',
+    WORKER_METRICS_HOST: '127.0.0.1',
+  };
+}

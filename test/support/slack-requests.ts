@@ -58,6 +58,8 @@ export interface BlockAction {
   user_id?: string;
   channel_id?: string;
   message_ts?: string;
+  /** The thread the pressed message is in (Slack sends it as message.thread_ts). */
+  thread_ts?: string;
   response_url?: string;
 }
 
@@ -79,7 +81,13 @@ export function blockActionsBody(action: BlockAction): string {
     trigger_id: '1.2.stand-in',
     team: { id: 'T0STANDIN', domain: 'stand-in' },
     channel: { id: channel, name: 'incidents' },
-    message: { type: 'message', ts: action.message_ts ?? '1.000001', text: '', blocks: [] },
+    message: {
+      type: 'message',
+      ts: action.message_ts ?? '1.000001',
+      ...(action.thread_ts ? { thread_ts: action.thread_ts } : {}),
+      text: '',
+      blocks: [],
+    },
     response_url: action.response_url ?? 'https://hooks.slack.com/actions/T0STANDIN/1/stand-in',
     actions: [
       {

@@ -1,14 +1,15 @@
 // A Notifier for tests: every call is appended, as JSON, to a Redis list named after the destination id,
 // so a test can read what each requester heard even when workers run in other processes.
 import type { Redis } from 'ioredis';
-import type { Notifier, ProgressStep } from '../../core/notifier.js';
+import type { Notifier, ProgressStep, ProposedFix } from '../../core/notifier.js';
 import type { Report } from '../../core/types.js';
 import { QueueKeys } from '../keys.js';
 
 export type RecordedCall =
   | { method: 'progress'; step: ProgressStep; at: number; pid: number }
-  | { method: 'report'; report: Report; at: number; pid: number }
-  | { method: 'failed'; target: string; message: string; at: number; pid: number };
+  | { method: 'report'; report: Report; fix?: ProposedFix; at: number; pid: number }
+  | { method: 'failed'; target: string; message: string; at: number; pid: number }
+  | { method: 'note'; target: string; line: string; at: number; pid: number };
 
 type Call = RecordedCall extends infer C ? (C extends RecordedCall ? Omit<C, 'at' | 'pid'> : never) : never;
 
@@ -38,12 +39,16 @@ export class RecorderNotifier implements Notifier {
     return this.record({ method: 'progress', step });
   }
 
-  report(report: Report): Promise<void> {
-    return this.record({ method: 'report', report });
+  report(report: Report, fix?: ProposedFix): Promise<void> {
+    return this.record(fix ? { method: 'report', report, fix } : { method: 'report', report });
   }
 
   failed(target: string, message: string): Promise<void> {
     return this.record({ method: 'failed', target, message });
+  }
+
+  note(target: string, line: string): Promise<void> {
+    return this.record({ method: 'note', target, line });
   }
 }
 
@@ -53,7 +58,12 @@ export async function readRecorder(redis: Redis, prefix: string, id: string): Pr
   return items.map((i) => JSON.parse(i) as RecordedCall);
 }
 
-/** The answers only (reports and failures), without progress lines. */
+/** The answers only (reports and failures), without progress lines and notes. */
 export function answersOf(calls: RecordedCall[]): RecordedCall[] {
-  return calls.filter((c) => c.method !== 'progress');
+  return calls.filter((c) => c.method === 'report' || c.method === 'failed');
+}
+
+/** The notes only (a remediation's steps and outcome), as lines. */
+export function notesOf(calls: RecordedCall[]): string[] {
+  return calls.flatMap((c) => (c.method === 'note' ? [c.line] : []));
 }

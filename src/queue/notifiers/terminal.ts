@@ -1,6 +1,6 @@
 // A Notifier that prints: progress as one line per step, the report as the CLI renders it. Used by a worker
 // for destinations it has no channel for (no Slack configured), so nothing is ever dropped silently.
-import type { Notifier, ProgressStep } from '../../core/notifier.js';
+import type { Notifier, ProgressStep, ProposedFix } from '../../core/notifier.js';
 import type { Report } from '../../core/types.js';
 import type { Output } from '../../cli/io.js';
 import { COLOR, PLAIN, renderReport } from '../../cli/render-text.js';
@@ -17,13 +17,22 @@ export class TerminalNotifier implements Notifier {
     this.out.write(`[${this.label}] ${step.target}: ${step.step}\n`);
   }
 
-  async report(report: Report): Promise<void> {
+  async report(report: Report, fix?: ProposedFix): Promise<void> {
     this.out.write(
       `[${this.label}] report for ${report.target}\n${renderReport(report, this.color ? COLOR : PLAIN)}`,
     );
+    // No buttons here: the plan waits in Redis until it expires, for whoever reads this to know it exists.
+    if (fix)
+      this.out.write(
+        `[${this.label}] proposed fix ${fix.id} for ${fix.host} (approve it from Slack; valid until ${fix.expiresAt})\n`,
+      );
   }
 
   async failed(target: string, message: string): Promise<void> {
     this.out.write(`[${this.label}] ${target}: could not diagnose: ${message}\n`);
+  }
+
+  async note(target: string, line: string): Promise<void> {
+    this.out.write(`[${this.label}] ${target}: ${line}\n`);
   }
 }

@@ -8,6 +8,9 @@ import { routeNotifiers } from '../../../src/queue/notifiers/route.js';
 import type { JobObserver } from '../../../src/queue/observer.js';
 import { Producer } from '../../../src/queue/producer.js';
 import type { RemediationRunner } from '../../../src/queue/remediate-job.js';
+import type { ProposeFix } from '../../../src/queue/diagnose-job.js';
+import { PlanStore } from '../../../src/remediate/plan.js';
+import { fixProposer } from '../../../src/remediate/propose.js';
 import { startWorkers, type RunningWorkers } from '../../../workers/index.js';
 import { dropPrefix, inventoryOf, redisForTest, silentLog, testPrefix, waitFor } from './support.js';
 
@@ -21,6 +24,8 @@ export interface HarnessOptions {
   hostLockWaitMs?: number;
   concurrency?: number;
   observer?: JobObserver;
+  /** 'plans': the worker's real proposer over this harness's Redis and prefix. */
+  proposeFix?: ProposeFix | 'plans';
 }
 
 export interface Harness {
@@ -53,6 +58,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     loadInventory: async () => ({ ok: true, inventory }),
     collect: options.collect,
     remediationRunner: options.runner,
+    proposeFix:
+      options.proposeFix === 'plans' ? fixProposer(new PlanStore(redis, prefix)) : options.proposeFix,
     limits: {
       timeoutMs: options.timeoutMs ?? 10_000,
       hostLockTtlMs: 2_000,

@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { FinalFailure } from '../../../src/queue/errors.js';
 import { HostLock } from '../../../src/queue/host-lock.js';
 import { lastWord } from '../../../src/queue/last-word.js';
-import { answersOf, readRecorder } from '../../../src/queue/notifiers/recorder.js';
+import { answersOf, notesOf, readRecorder } from '../../../src/queue/notifiers/recorder.js';
 import { routeNotifiers } from '../../../src/queue/notifiers/route.js';
 import { remediateProcessor, type RemediationRunner } from '../../../src/queue/remediate-job.js';
 import { Requesters } from '../../../src/queue/requesters.js';
@@ -82,9 +82,9 @@ describe('remediate processor', () => {
     const job = jobWith(payload('p2'), 'apply-p2');
     await process(job);
     await process(job);
-    const answers = answersOf(await readRecorder(redis, prefix, 'plan-p2'));
-    expect(answers).toHaveLength(1);
-    expect(answers[0]!.method === 'failed' && answers[0]!.message).toContain('was interrupted');
+    const notes = notesOf(await readRecorder(redis, prefix, 'plan-p2'));
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toContain('was interrupted');
   });
 
   it('another job of an already applied plan (re-enqueued after retention) is refused', async () => {
@@ -95,8 +95,8 @@ describe('remediate processor', () => {
       FinalFailure,
     );
     expect(runs).toBe(1);
-    const answers = answersOf(await readRecorder(redis, prefix, 'plan-p3'));
-    expect(answers[0]!.method === 'failed' && answers[0]!.message).toContain('has already been applied');
+    const notes = notesOf(await readRecorder(redis, prefix, 'plan-p3'));
+    expect(notes[0]).toContain('has already been applied');
   });
 
   it('a runner that throws: the requester hears it, and the lock is released', async () => {

@@ -44,6 +44,7 @@ function countingNotifier(): Notifier & { answers: number } {
     failed: async () => {
       n.answers++;
     },
+    note: async () => undefined,
   };
   return n;
 }
@@ -160,6 +161,7 @@ describe('requesters of a diagnosis job', () => {
         throw new Error('slack is down');
       },
       failed: async () => undefined,
+      note: async () => undefined,
     };
     await expect(requesters.deliverOnce(job, rec('a'), broken, o, 'w1')).rejects.toThrow('slack is down');
     const n = countingNotifier();

@@ -4,9 +4,10 @@ import type { Job } from 'bullmq';
 import type { HostSnapshot } from '../../../src/core/types.js';
 import type { Collector } from '../../../src/queue/collect.js';
 import { DIAGNOSE_QUEUE } from '../../../src/queue/names.js';
-import { answersOf } from '../../../src/queue/notifiers/recorder.js';
+import { answersOf, notesOf } from '../../../src/queue/notifiers/recorder.js';
 import type { RemediationRunner } from '../../../src/queue/remediate-job.js';
 import { WorkerMetrics } from '../../../src/health/metrics.js';
+import { PlanStore } from '../../../src/remediate/plan.js';
 import { startHarness, type Harness } from './harness.js';
 import { snapshotOf, unreachableSnapshot, waitFor } from './support.js';
 
@@ -222,6 +223,43 @@ describe('diagnose jobs', () => {
   });
 });
 
+describe('fixes proposed with the answer', () => {
+  it("a root cause with a config edit: every requester hears the same plan, stored as the first one's", async () => {
+    const collect = scripted([slowPortMismatch(300)]);
+    h = await startHarness({ collect, proposeFix: 'plans' });
+    await h.producer.requestDiagnosis({ target: 'web-01', destination: rec('first') });
+    await waitFor(async () => collect.calls.length > 0, 5_000, 'the visit to start');
+    await h.producer.requestDiagnosis({ target: 'web-01', destination: rec('second') });
+    const [a, b] = (await h.answers(['first', 'second'])).map((calls) => calls[0]);
+    if (a?.method !== 'report' || b?.method !== 'report') throw new Error('expected two reports');
+    expect(a.fix).toBeDefined();
+    expect(b.fix).toEqual(a.fix);
+    expect(a.fix!.host).toBe('web-01');
+    expect(a.fix!.unifiedDiff).toContain('+    server 127.0.0.1:3000 max_fails=3;');
+    const plan = await new PlanStore(h.redis, h.prefix).get(a.fix!.id);
+    expect(plan).toMatchObject({
+      host: 'web-01',
+      requestedBy: 'recorder:first',
+      cause: 'upstream-port-mismatch',
+    });
+    expect((await new PlanStore(h.redis, h.prefix).state(a.fix!.id))?.status).toBe('pending');
+  });
+
+  it('no edit, no plan; a proposer that fails costs the buttons, never the answer', async () => {
+    h = await startHarness({
+      collect: scripted([async (t) => snapshotOf('healthy', t), slowPortMismatch(0)]),
+      proposeFix: () => Promise.reject(new Error('redis went away')),
+    });
+    await h.producer.requestDiagnosis({ target: 'web-01', destination: rec('healthy') });
+    const healthy = (await h.answers(['healthy']))[0]?.[0];
+    expect(healthy?.method === 'report' && healthy.fix).toBeUndefined();
+    await h.producer.requestDiagnosis({ target: 'web-02', destination: rec('broken') });
+    const broken = (await h.answers(['broken']))[0]?.[0];
+    expect(broken?.method === 'report' && broken.report.findings[0]?.cause).toBe('upstream-port-mismatch');
+    expect(broken?.method === 'report' && broken.fix).toBeUndefined();
+  });
+});
+
 describe('remediate jobs', () => {
   const plan = (id: string, action: 'apply' | 'test' = 'apply', target = 'web-01') => ({
     planId: id,
@@ -294,7 +332,14 @@ describe('remediate jobs', () => {
   it('a worker without a remediation runner refuses with a message', async () => {
     h = await startHarness({ collect: scripted([slowPortMismatch(0)]) });
     await h.producer.requestRemediation(plan('p3'));
-    const [answers] = await h.answers(['plan-p3']);
-    expect(answers![0]!.method === 'failed' && answers![0]!.message).toContain('no remediation runner');
+    const notes = await waitFor(
+      async () => {
+        const n = notesOf(await h!.calls('plan-p3'));
+        return n.length > 0 && n;
+      },
+      10_000,
+      'the refusal',
+    );
+    expect(notes[0]).toContain('no remediation runner');
   });
 });

@@ -84,6 +84,67 @@ describe('SlackThreadNotifier', () => {
     for (const m of replies) for (const v of m.history) expect(limitViolations(v)).toEqual([]);
   });
 
+  it('a proposed fix: its diff and three buttons come after the evidence, before the verdict', async () => {
+    const { parentTs, notifier, channel } = await thread();
+    const fix = {
+      id: 'p-abcdefghijkl',
+      host: 'port-mismatch',
+      summary: 'point proxy_pass at 3000',
+      unifiedDiff:
+        '@@ -1 +1 @@\n-    proxy_pass http://127.0.0.1:8000;\n+    proxy_pass http://127.0.0.1:3000;',
+      expiresAt: '2030-01-01T00:00:00.000Z',
+    };
+    await notifier.report(portMismatch, fix);
+    const replies = slack.replies(channel, parentTs);
+    const offer = replies.at(-1)!;
+    expect(messageText(replies[0]!)).toContain('upstream-port-mismatch');
+    expect(messageText(offer)).toContain('+    proxy_pass http://127.0.0.1:3000;');
+    const buttons = (offer.blocks as { type: string; elements?: { action_id: string; value: string }[] }[])
+      .filter((b) => b.type === 'actions')
+      .flatMap((b) => b.elements ?? []);
+    expect(buttons.map((b) => [b.action_id, b.value])).toEqual([
+      ['remediation_test', fix.id],
+      ['remediation_apply', fix.id],
+      ['remediation_dismiss', fix.id],
+    ]);
+    expect(limitViolations(offer)).toEqual([]);
+    // The verdict is the last call: the offer was posted before the parent was edited.
+    const last = slack.calls.filter((c) => c.args.channel === channel).at(-1)!;
+    expect(last.method).toBe('chat.update');
+    expect(last.args.ts).toBe(parentTs);
+  });
+
+  it("a job's notes are one reply, edited line by line, escaped; the verdict on the parent stays", async () => {
+    const { parentTs, notifier, channel } = await thread();
+    await notifier.report(portMismatch);
+    const verdict = slack.messages.get(parentTs)!.history.length;
+    const before = slack.replies(channel, parentTs).length;
+    await notifier.note('port-mismatch', '✓ backup: /etc/nginx/.shop.conf.ud-backup');
+    await notifier.note('port-mismatch', '✗ nginx -t failed: unknown directive "<!here>"');
+    const replies = slack.replies(channel, parentTs);
+    expect(replies).toHaveLength(before + 1);
+    const notes = replies.at(-1)!;
+    expect(notes.history).toHaveLength(2);
+    expect(messageText(notes)).toContain('✓ backup: /etc/nginx/.shop.conf.ud-backup');
+    expect(messageText(notes)).toContain('unknown directive \\"&lt;!here&gt;\\"');
+    expect(limitViolations(notes)).toEqual([]);
+    expect(slack.messages.get(parentTs)!.history).toHaveLength(verdict);
+  });
+
+  it('a full notes reply, or a deleted one, continues in a new reply: no line is lost', async () => {
+    const { parentTs, notifier, channel } = await thread();
+    for (let i = 1; i <= 26; i++) await notifier.note('web-01', `step ${i}`);
+    let replies = slack.replies(channel, parentTs);
+    expect(replies).toHaveLength(2);
+    expect(messageText(replies[0]!)).toContain('step 25');
+    expect(messageText(replies[1]!)).toContain('step 26');
+    slack.messages.delete(replies[1]!.ts);
+    await notifier.note('web-01', 'step 27');
+    replies = slack.replies(channel, parentTs);
+    expect(messageText(replies.at(-1)!)).toContain('step 27');
+    for (const r of replies) expect(limitViolations(r)).toEqual([]);
+  });
+
   it('throttles progress: a burst of steps makes one post and one trailing edit', async () => {
     const { parentTs, notifier, channel } = await thread('C0INCIDENT', { progressIntervalMs: 150 });
     for (let i = 0; i < 20; i++) await notifier.progress({ target: 'port-mismatch', step: `step ${i}` });

@@ -29,7 +29,7 @@ import {
   writeVia,
   type HostCommands,
 } from './host-steps.js';
-import { sha256Hex, type Plan } from './plan.js';
+import { sha256Hex, type NginxInvocation, type Plan } from './plan.js';
 
 export type StepName =
   'check' | 'backup' | 'write' | 'rename' | 'nginx-t' | 'reload' | 'verify' | 'restore' | 'candidate';
@@ -284,7 +284,27 @@ export interface TestResult {
 }
 
 /** A constant script: bind the candidate over the live file in a private mount namespace, run nginx -t. */
-const CANDIDATE_SCRIPT = 'mount --bind "$1" "$2" || exit 97; shift 2; exec "$@"';
+export const CANDIDATE_SCRIPT = 'mount --bind "$1" "$2" || exit 97; shift 2; exec "$@"';
+
+/** nginx -t with `candidate` in place of `live`, seen only inside a private mount namespace. */
+export function candidateTestArgv(candidate: string, live: string, nginx: NginxInvocation): string[] {
+  return [
+    'unshare',
+    '--mount',
+    '--propagation',
+    'private',
+    '--',
+    'sh',
+    '-c',
+    CANDIDATE_SCRIPT,
+    'upstream-doctor-test',
+    candidate,
+    live,
+    nginx.binary,
+    '-t',
+    ...nginxArgs(nginx),
+  ];
+}
 
 export async function testPlan(
   transport: Transport,
@@ -315,26 +335,9 @@ export async function testPlan(
       return { status: 'failed', summary: message, output: '', steps: steps.list };
     }
     await steps.report('candidate', true, `candidate ${candidate}; the live config is not touched`);
-    const t = await cmd.run(
-      'nginx-t-candidate',
-      [
-        'unshare',
-        '--mount',
-        '--propagation',
-        'private',
-        '--',
-        'sh',
-        '-c',
-        CANDIDATE_SCRIPT,
-        'upstream-doctor-test',
-        candidate,
-        real,
-        plan.nginx.binary,
-        '-t',
-        ...nginxArgs(plan.nginx),
-      ],
-      { timeoutMs: 20_000 },
-    );
+    const t = await cmd.run('nginx-t-candidate', candidateTestArgv(candidate, real, plan.nginx), {
+      timeoutMs: 20_000,
+    });
     const output = t.stderr.trim();
     if (t.exitCode === 97) {
       const message = `could not stage the candidate (private mount): ${failure(t)}`;

@@ -42,7 +42,7 @@ export function planUnavailable(
   switch (state.status) {
     case 'pending':
       return isExpired(plan, now)
-        ? `this plan expired at ${plan.expiresAt} (plans are valid 30 minutes): run the diagnosis again`
+        ? `this plan expired at ${plan.expiresAt}: run the diagnosis again for a fresh one`
         : undefined;
     case 'applying':
       return `this plan is being applied${by} (started${at})`;

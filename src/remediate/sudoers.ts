@@ -5,13 +5,32 @@
 // may start with one dot (our hidden temp and backup files) but never be `.` or `..`.
 // The e2e suite installs these rules for a `deploy` user and applies a fix through them.
 //
-// Not covered: `remediation_test` (its candidate check runs `unshare … sh -c <constant script>` as root, which
-// no argument pattern can make narrower than a root shell; give it a root-owned wrapper, or run tests only
-// on hosts reached as root), and configs outside /etc/nginx (adapt the two path patterns).
+// "Run nginx -t" (testPlan) writes a candidate under a fresh /tmp/upstream-doctor-test.XXXXXXXX and runs nginx
+// -t with it bind-mounted over the live file in a private mount namespace: `unshare … sh -c <script>`. Its
+// rule spells out the constant script (apply.ts's CANDIDATE_SCRIPT) character by character, so the shell can
+// run that script and nothing else; sudoers wants `"` and `$` escaped with a backslash there.
+//
+// Not covered: configs outside /etc/nginx (adapt NGINX_PATH).
+import { CANDIDATE_SCRIPT } from './apply.js';
+
 const SEG = '/[.]?[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*';
 const NGINX_PATH = `/etc/nginx(${SEG})+`;
 const LOG_PATH = `/var/log/nginx${SEG}`;
 const NAME = '[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*';
+const CANDIDATE_DIR = '/tmp/upstream-doctor-test[.][A-Za-z0-9]{8}';
+
+/** A constant as a sudoers regular expression: regex metacharacters in brackets, `"` and `$` escaped for sudoers. */
+export function literalPattern(text: string): string {
+  return [...text]
+    .map((c) => {
+      if (c === '"' || c === '$') return `\\${c}`;
+      if ('.^*+?()[]{}|'.includes(c)) return `[${c}]`;
+      if (c === '\\' || c === ',' || c === ':' || c === '=')
+        throw new Error(`cannot express ${c} in sudoers`);
+      return c;
+    })
+    .join('');
+}
 
 export function remediationSudoers(user: string): string {
   const rules = [
@@ -27,9 +46,15 @@ export function remediationSudoers(user: string): string {
     `/usr/sbin/nginx ^-c ${NGINX_PATH}( -p ${NGINX_PATH}/?)? -s reload$`,
     `/usr/bin/tail ^-c [+][0-9]+ -- ${LOG_PATH}$`,
     `/usr/bin/find ^${NGINX_PATH} -maxdepth 1 -name [.]${NAME}[.]ud-(tmp-[*]|backup-[*]-p-[A-Za-z0-9_-]+)( -delete)?$`,
+    // Run nginx -t: the candidate's directory, the candidate, the check in a private mount namespace.
+    `/usr/bin/mktemp ^-d -t upstream-doctor-test[.]XXXXXXXX$`,
+    `/usr/bin/tee ^-- ${CANDIDATE_DIR}/${NAME}$`,
+    `/usr/bin/unshare ^--mount --propagation private -- sh -c ${literalPattern(CANDIDATE_SCRIPT)} upstream-doctor-test ${CANDIDATE_DIR}/${NAME} ${NGINX_PATH} (/usr/sbin/)?nginx -t -c ${NGINX_PATH}( -p ${NGINX_PATH}/?)?$`,
+    `/usr/bin/rm ^-rf -- ${CANDIDATE_DIR}$`,
   ];
   return [
-    '# upstream-doctor: applying an approved fix (backup, atomic write, nginx -t, reload, restore)',
+    '# upstream-doctor: applying an approved fix (backup, atomic write, nginx -t, reload, restore) and',
+    '# testing one on a candidate copy (Run nginx -t)',
     `Cmnd_Alias UPSTREAM_DOCTOR_APPLY = \\`,
     rules.map((r) => `    ${r}`).join(', \\\n'),
     `${user} ALL=(root) NOPASSWD: UPSTREAM_DOCTOR_APPLY`,

@@ -278,10 +278,18 @@ describe('remediation on lab hosts', () => {
     expect(await nginxTree(host)).toBe(before);
   });
 
-  it('as a non-root user with remediationSudoers(): a rollback and an apply, both through sudo', async () => {
+  it('as a non-root user with remediationSudoers(): nginx -t on a candidate, a rollback and an apply, all through sudo', async () => {
     const host = hosts.get('fix-sudo')!;
     expect((await host.request()).status).toBe(502);
     const before = await nginxTree(host);
+    const tested = await withSsh('fix-sudo', async (t) => testPlan(t, await planFor('fix-sudo')));
+    expect(tested.status, tested.summary).toBe('passed');
+    const broken = await planFor('fix-sudo', (b) => b.replace(';', ''));
+    const failing = await withSsh('fix-sudo', (t) => testPlan(t, broken));
+    expect(failing.status, failing.summary).toBe('failed');
+    expect(failing.summary).toContain('nginx -t with the edit fails');
+    expect(await nginxTree(host)).toBe(before);
+    expect((await host.exec(['sh', '-c', 'ls -d /tmp/upstream-doctor-test.* 2>/dev/null'])).stdout).toBe('');
     const dead = await planFor('fix-sudo', (b) => b.replace('127.0.0.1:8000', '127.0.0.1:3999'));
     const rolled = await withSsh('fix-sudo', (t) => applyPlan(t, dead, FAST));
     expect(rolled.status, rolled.summary).toBe('rolled-back');

@@ -29,6 +29,8 @@ export interface AuditEntry {
   /** One line: "applied", "refused: not an approver", "rolled back: still 502 after reload". */
   result: string;
   diff?: string;
+  /** The host-side steps of a test or an apply, one line each ("✓ backup: /etc/nginx/.x.ud-backup-…"). */
+  steps?: string[];
 }
 
 export const DEFAULT_AUDIT_LOG = './audit.jsonl';
@@ -67,7 +69,18 @@ export function parseAuditLine(line: string): AuditEntry | undefined {
   )
     return undefined;
   const diff = str('diff');
-  return { time, action: action as AuditAction, user, host, planId, result, ...(diff ? { diff } : {}) };
+  const steps =
+    Array.isArray(r.steps) && r.steps.every((s) => typeof s === 'string') ? (r.steps as string[]) : undefined;
+  return {
+    time,
+    action: action as AuditAction,
+    user,
+    host,
+    planId,
+    result,
+    ...(diff ? { diff } : {}),
+    ...(steps ? { steps } : {}),
+  };
 }
 
 export interface AuditTrailOptions {
@@ -160,12 +173,12 @@ function selectEntries(entries: (AuditEntry | undefined)[], filter: { host?: str
 }
 
 /** One line per entry for a terminal: time, action, host, plan, user, result (the diff indented below). */
-export function formatAuditEntry(e: AuditEntry, withDiff = false): string {
+export function formatAuditEntry(e: AuditEntry, detail: { diff?: boolean; steps?: boolean } = {}): string {
   const head = `${e.time}  ${e.action.padEnd(8)}  ${e.host}  ${e.planId}  ${e.user}  ${e.result}`;
-  if (!withDiff || !e.diff) return head;
-  return `${head}\n${e.diff
-    .replace(/\n$/, '')
-    .split('\n')
-    .map((l) => `    ${l}`)
-    .join('\n')}`;
+  const indented = (lines: string[]) => lines.map((l) => `    ${l}`);
+  return [
+    head,
+    ...(detail.steps && e.steps ? indented(e.steps) : []),
+    ...(detail.diff && e.diff ? indented(e.diff.replace(/\n$/, '').split('\n')) : []),
+  ].join('\n');
 }

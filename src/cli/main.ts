@@ -13,7 +13,7 @@ commands:
   start                                                 the bot and a worker in one process (npm start)
   demo [--scenario ID] [--json] [--list]                a throwaway fake host with a broken nginx, diagnosed (root)
   doctor [--inventory F]                                check Redis, Slack, the inventory, SSH and sudo; say what to fix
-  audit [--host H] [--diff] [--json] [--redis]          the remediation audit trail (AUDIT_LOG)
+  audit [--host H] [--diff] [--steps] [--json] [--redis] the remediation audit trail (AUDIT_LOG)
   help                                                  this text
 
 Run \`upstream-doctor <command> --help\` for a command's options.`;

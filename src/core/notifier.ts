@@ -11,6 +11,8 @@ export type Destination =
       threadTs: string;
       /** Slack user id of whoever asked. */
       userId: string;
+      /** Set on the diagnosis that confirms an applied fix: the plan's id (`userId` approved it). */
+      confirmsPlan?: string;
     }
   | { kind: 'recorder'; id: string };
 

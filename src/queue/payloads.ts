@@ -25,6 +25,7 @@ export const destinationSchema: z.ZodType<Destination> = z.discriminatedUnion('k
     channel: text('a Slack channel id'),
     threadTs: text('a Slack message ts'),
     userId: text('a Slack user id'),
+    confirmsPlan: planIdSchema.optional(),
   }),
   z.strictObject({ kind: z.literal('recorder'), id: text('a recorder id') }),
 ]);

@@ -11,7 +11,7 @@ import type { RemediationContext, RemediationOutcome, RemediationRunner } from '
 import { SshTransport } from '../transport/ssh.js';
 import type { Transport } from '../transport/types.js';
 import type { AuditTrail } from '../audit/trail.js';
-import { applyPlan, recoverPlan, testPlan, type ApplyOptions } from './apply.js';
+import { applyPlan, recoverPlan, testPlan, type ApplyOptions, type StepReport } from './apply.js';
 import { isExpired, type Plan, type PlanState, type PlanStore } from './plan.js';
 
 export interface RunnerDeps {
@@ -59,6 +59,11 @@ export function planUnavailable(
   }
 }
 
+/** A step as the thread and the audit trail show it. */
+function stepLine(s: StepReport): string {
+  return `${s.ok ? '✓' : '✗'} ${s.message}`;
+}
+
 export class PlanRunner implements RemediationRunner {
   constructor(private readonly deps: RunnerDeps) {}
 
@@ -97,7 +102,7 @@ export class PlanRunner implements RemediationRunner {
       const transport = await this.transport(ctx.target);
       try {
         const r = await testPlan(transport, plan, {
-          onStep: (s) => this.say(ctx.notifier, host, `${s.ok ? '✓' : '✗'} ${s.message}`),
+          onStep: (s) => this.say(ctx.notifier, host, stepLine(s)),
         });
         await audit.record({
           action: 'test',
@@ -106,6 +111,7 @@ export class PlanRunner implements RemediationRunner {
           planId: plan.id,
           result: `${r.status}: ${r.summary}`,
           diff: plan.unifiedDiff,
+          steps: r.steps.map(stepLine),
         });
         return { status: r.status === 'refused' ? 'refused' : 'tested', summary: r.summary };
       } finally {
@@ -128,7 +134,7 @@ export class PlanRunner implements RemediationRunner {
       transport = await this.transport(ctx.target);
       const r = await applyPlan(transport, plan, {
         ...this.deps.applyOptions,
-        onStep: (s) => this.say(ctx.notifier, host, `${s.ok ? '✓' : '✗'} ${s.message}`),
+        onStep: (s) => this.say(ctx.notifier, host, stepLine(s)),
         stillHeld: ctx.stillHeld,
       });
       const final = r.status === 'applied' ? 'applied' : r.status;
@@ -148,11 +154,14 @@ export class PlanRunner implements RemediationRunner {
         planId: plan.id,
         result: `${r.status}: ${r.summary}`,
         diff: plan.unifiedDiff,
+        steps: r.steps.map(stepLine),
       });
       if (r.status === 'applied') {
         await this.say(ctx.notifier, host, `✓ ${r.summary}`);
+        const confirming: Destination =
+          ctx.destination.kind === 'slack' ? { ...ctx.destination, confirmsPlan: plan.id } : ctx.destination;
         await this.deps
-          .rediagnose?.(host, ctx.destination)
+          .rediagnose?.(host, confirming)
           .catch((err: unknown) => ctx.log.warn({ err }, 'confirming diagnosis not queued'));
         return { status: 'applied', summary: r.summary };
       }

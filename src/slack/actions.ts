@@ -235,10 +235,10 @@ async function handlePress(
 }
 
 const OUTCOME: Record<string, string> = {
-  applied: ':white_check_mark: applied and verified',
-  'rolled-back': ':leftwards_arrow_with_hook: did not fix it; rolled back, the host is as it was',
-  refused: ':no_entry: refused (the file changed since the diagnosis); nothing was changed',
-  failed: ':x: failed; check the thread and the host',
+  applied: ':white_check_mark: Applied and verified',
+  'rolled-back': ':leftwards_arrow_with_hook: Did not fix it: rolled back, the host is as it was',
+  refused: ':no_entry: Refused (the file changed since the diagnosis): nothing was changed',
+  failed: ':x: Failed: check the steps below and the host',
 };
 
 /**
@@ -255,7 +255,7 @@ export function planOutcomeUpdater(
     if (!where) return;
     const who = state.by ? `<@${state.by}>` : 'someone';
     const outcome = OUTCOME[state.status] ?? state.status;
-    const m = renderActedOn(plan, `Apply approved by ${who}: ${outcome}.`);
+    const m = renderActedOn(plan, `${outcome} · approved by ${who}`);
     await client.chat
       .update({ channel: where.channel, ts: where.ts, text: m.text, blocks: m.blocks })
       .catch((err: unknown) => log.warn({ err: describeSlackError(err) }, 'plan message not updated'));

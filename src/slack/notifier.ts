@@ -160,13 +160,14 @@ export class SlackThreadNotifier implements Notifier {
 
   report(report: Report, fix?: ProposedFix): Promise<void> {
     return this.finish(async () => {
-      const rendered = renderReport(report);
+      const confirms = this.destination.confirmsPlan;
+      const rendered = renderReport(report, { confirmsPlan: confirms });
       await this.closeProgress(report.target, report.durationMs);
       for (const reply of rendered.replies) await this.postInThread(reply);
       for (const file of rendered.files) await this.upload(file);
       // The fix's diff and buttons come last in the thread, under the evidence they answer.
       if (fix) await this.postInThread(renderPlan(fix));
-      await this.showVerdict(renderVerdict(report, this.destination.userId));
+      await this.showVerdict(renderVerdict(report, this.destination.userId, confirms));
     });
   }
 

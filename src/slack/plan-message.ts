@@ -4,7 +4,7 @@
 import type { ProposedFix } from '../core/notifier.js';
 import type { Block, SlackMessage } from './blocks.js';
 import { context, section } from './blocks.js';
-import { codeBlock, inlineCode, untrustedProse } from './mrkdwn.js';
+import { codeBlock, cutToEscapedLength, inlineCode, oneLine, untrustedProse } from './mrkdwn.js';
 
 export const ACTION_TEST = 'remediation_test';
 export const ACTION_APPLY = 'remediation_apply';
@@ -12,16 +12,25 @@ export const ACTION_DISMISS = 'remediation_dismiss';
 const BLOCK_ID = 'remediation';
 /** Slack's limit on a section's text; a longer diff is cut (the full one is in the audit trail). */
 const MAX_DIFF_CHARS = 2800;
+/** Escaped characters of the fix's one-line summary. */
+const MAX_SUMMARY_CHARS = 400;
+
+/** A time as Slack shows it in each reader's own time zone, with the UTC time as the fallback. */
+export function slackTime(iso: string): string {
+  const seconds = Math.floor(Date.parse(iso) / 1000);
+  if (!Number.isFinite(seconds)) return inlineCode(iso);
+  const fallback = `${new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `<!date^${seconds}^{date_short_pretty} at {time}|${fallback}>`;
+}
 
 /** The diff and the three buttons, for the thread of a report whose root cause has an edit. */
 export function renderPlan(plan: ProposedFix): SlackMessage {
-  const diff =
-    plan.unifiedDiff.length > MAX_DIFF_CHARS
-      ? `${plan.unifiedDiff.slice(0, MAX_DIFF_CHARS)}\n…`
-      : plan.unifiedDiff;
+  // Cut by escaped length (what Slack counts), and without the diff's last newline (an empty line in the block).
+  const diff = cutToEscapedLength(plan.unifiedDiff.replace(/\n$/, ''), MAX_DIFF_CHARS);
+  const summary = cutToEscapedLength(oneLine(plan.summary), MAX_SUMMARY_CHARS).text;
   const blocks: Block[] = [
-    section(`*Proposed fix for ${inlineCode(plan.host)}:* ${untrustedProse(plan.summary)}`),
-    section(codeBlock(diff)),
+    section(`*Proposed fix for ${inlineCode(plan.host)}:* ${untrustedProse(summary)}`),
+    section(codeBlock(diff.text)),
     {
       type: 'actions',
       block_id: BLOCK_ID,
@@ -57,9 +66,9 @@ export function renderPlan(plan: ProposedFix): SlackMessage {
         },
       ],
     },
-    context(`Plan ${inlineCode(plan.id)} · valid until ${plan.expiresAt}`),
+    context(`Plan ${inlineCode(plan.id)} · valid until ${slackTime(plan.expiresAt)}`),
   ];
-  return { text: `Proposed fix for ${plan.host}: ${plan.summary}`, blocks };
+  return { text: untrustedProse(`Proposed fix for ${oneLine(plan.host)}: ${summary}`), blocks };
 }
 
 /** The plan message once acted on: the diff stays, the buttons give way to who did what. */

@@ -188,10 +188,13 @@ function fileName(target: string, suffix: string): string {
 }
 
 /** The threaded replies (and files) that report a diagnosis: root cause first, the rest collapsed. */
-export function renderReport(report: Report): RenderedReport {
+export function renderReport(report: Report, options: { confirmsPlan?: string } = {}): RenderedReport {
   const target = inlineCode(report.target) || '`?`';
   const critical = report.findings.filter((f) => f.severity === 'critical');
-  const blocks: Block[] = [];
+  // The diagnosis after an applied fix says so above its findings: it is a check, not a new incident.
+  const blocks: Block[] = options.confirmsPlan
+    ? [context(`:mag: Diagnosed again after fix ${inlineCode(options.confirmsPlan)} was applied`)]
+    : [];
   let truncated = false;
   let shownInFull: Finding | undefined;
   if (critical.length > 0) {
@@ -234,6 +237,8 @@ export function renderReport(report: Report): RenderedReport {
   return { replies, files };
 }
 
+const FIXED = ':white_check_mark:';
+
 /** The verdict in one plain line (no mrkdwn, unescaped): for notifications and logs. */
 export function verdictLine(report: Report): string {
   const root = report.findings[0];
@@ -248,23 +253,38 @@ export function verdictEmoji(report: Report): string {
   return code === 2 ? NOT_DIAGNOSED : code === 1 ? EMOJI.critical : HEALTHY;
 }
 
-/** The parent message once the diagnosis is done: the root cause in one line, who asked, where to read more. */
-export function renderVerdict(report: Report, userId: string): SlackMessage {
+/**
+ * The parent message once the diagnosis is done: the root cause in one line, who asked, where to read more.
+ * After an applied fix (`confirmsPlan`), the line says whether the fix held, and who applied it.
+ */
+export function renderVerdict(report: Report, userId: string, confirmsPlan?: string): SlackMessage {
   const target = inlineCode(report.target) || '`?`';
   const root = report.findings[0];
   const hasCritical = report.findings.some((f) => f.severity === 'critical');
+  const still = confirmsPlan ? 'still failing after the fix: ' : '';
   const line =
     root && hasCritical
-      ? `${verdictEmoji(report)} ${target}: ${prose(oneLine(root.title), SIZE.title).text} · ${causeLabel(root)}`
-      : `${HEALTHY} ${target}: no cause for a 502 found`;
+      ? `${verdictEmoji(report)} ${target}: ${still}${prose(oneLine(root.title), SIZE.title).text} · ${causeLabel(root)}`
+      : confirmsPlan
+        ? `${FIXED} ${target}: fixed; diagnosed again after the apply, no cause for a 502 found`
+        : `${HEALTHY} ${target}: no cause for a 502 found`;
   const more = report.findings.length - (hasCritical ? 1 : 0);
   const notes = [
-    `asked by ${mention(userId)}`,
+    confirmsPlan
+      ? `fix ${inlineCode(confirmsPlan)} applied by ${mention(userId)}`
+      : `asked by ${mention(userId)}`,
     `${seconds(report.durationMs)}`,
     more > 0 ? `${more} more finding${more === 1 ? '' : 's'} in the thread` : 'details in the thread',
   ];
   return {
-    text: untrustedProse(cutToEscapedLength(oneLine(verdictLine(report)), 300).text),
+    text: untrustedProse(
+      cutToEscapedLength(
+        oneLine(
+          `${confirmsPlan ? (hasCritical ? 'still failing after the fix: ' : 'fixed: ') : ''}${verdictLine(report)}`,
+        ),
+        300,
+      ).text,
+    ),
     blocks: [section(line), context(notes.join(' · '))],
   };
 }

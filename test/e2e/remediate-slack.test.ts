@@ -148,19 +148,26 @@ describe('approve-to-apply through Slack, bot and worker as processes', () => {
     // Apply: the outcome replaces the buttons, the 502 is gone, a fresh diagnosis confirms it.
     expect((await press('remediation_apply', APPROVER, 'apply')).status).toBe(200);
     await slack.waitFor(
-      () => textOf(slack.messages.get(offer.ts)!).includes('applied and verified'),
+      () => textOf(slack.messages.get(offer.ts)!).includes('Applied and verified'),
       90_000,
       'the outcome on the offer',
     );
     expect((await host.request()).status).toBe(200);
     const settled = textOf(slack.messages.get(offer.ts)!);
-    expect(settled).toContain(`Apply approved by <@${APPROVER}>`);
+    expect(settled).toContain(`approved by <@${APPROVER}>`);
     expect(settled).not.toContain('remediation_apply');
     expect(textOf({ blocks: slack.replies(CHANNEL, parentTs) })).toContain('nginx reloaded');
     await slack.waitFor(
       () => (slack.messages.get(parentTs)!.history.at(-1)!.text ?? '').includes('no cause for a 502'),
       90_000,
       'the confirming diagnosis on the parent',
+    );
+    // The parent says the fix held and who applied it; the thread says the last diagnosis is a check.
+    const verdict = textOf(slack.messages.get(parentTs)!.history.at(-1)!);
+    expect(verdict).toContain('fixed; diagnosed again after the apply');
+    expect(verdict).toContain(`fix \`${planId}\` applied by <@${APPROVER}>`);
+    expect(textOf({ blocks: slack.replies(CHANNEL, parentTs) })).toContain(
+      `Diagnosed again after fix \`${planId}\` was applied`,
     );
     // The healthy host offers nothing more: one offer in the thread.
     expect(slack.replies(CHANNEL, parentTs).filter((m) => textOf(m).includes('Proposed fix'))).toHaveLength(
@@ -186,5 +193,9 @@ describe('approve-to-apply through Slack, bot and worker as processes', () => {
     ]);
     expect(entries.every((e) => e.host === 'shop-01' && e.planId === planId)).toBe(true);
     expect(entries.at(-1)!.result).toMatch(/^applied/);
+    expect(entries.at(-1)!.steps).toContain('✓ nginx reloaded');
+    expect(entries.find((e) => e.action === 'test')!.steps).toContain(
+      '✓ nginx -t with the edit: the configuration is valid',
+    );
   }, 300_000);
 });

@@ -108,7 +108,16 @@ describe('AuditTrail', () => {
       diff: DIFF,
     };
     expect(formatAuditEntry(e)).toBe('t  apply     h  p  U  applied');
-    expect(formatAuditEntry(e, true).split('\n')[1]).toBe('    --- a/etc/nginx/conf.d/shop.conf');
+    expect(formatAuditEntry(e, { diff: true }).split('\n')[1]).toBe('    --- a/etc/nginx/conf.d/shop.conf');
+    const withSteps = { ...e, steps: ['✓ backup: /etc/nginx/.a.ud-backup', '✓ nginx reloaded'] };
+    expect(formatAuditEntry(withSteps, { steps: true, diff: true }).split('\n').slice(0, 4)).toEqual([
+      't  apply     h  p  U  applied',
+      '    ✓ backup: /etc/nginx/.a.ud-backup',
+      '    ✓ nginx reloaded',
+      '    --- a/etc/nginx/conf.d/shop.conf',
+    ]);
+    expect(parseAuditLine(JSON.stringify(withSteps))).toEqual(withSteps);
+    expect(parseAuditLine(JSON.stringify({ ...withSteps, steps: [1] }))).toEqual(e);
   });
 });
 
@@ -130,5 +139,20 @@ describe('upstream-doctor audit', () => {
     const bad = io({});
     expect(await main(['audit', '--bogus'], bad)).toBe(2);
     expect(bad.err()).toContain('unknown argument --bogus');
+  });
+
+  it('a trail that cannot be read, or a Redis that does not answer, is one line on stderr (exit 2)', async () => {
+    const directory = io({ AUDIT_LOG: dir });
+    expect(await main(['audit'], directory)).toBe(2);
+    expect(directory.err()).toMatch(/^upstream-doctor audit: cannot read .* \(AUDIT_LOG\): EISDIR/);
+    const missing = io({ AUDIT_LOG: join(dir, 'never-written.jsonl') });
+    expect(await main(['audit'], missing)).toBe(0);
+    expect(missing.err()).toContain('never-written.jsonl does not exist yet');
+    // Port 1 on loopback: nothing listens there.
+    const down = io({ REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(await main(['audit', '--redis'], down)).toBe(2);
+    expect(down.err()).toBe(
+      'upstream-doctor audit: cannot reach Redis at redis://127.0.0.1:1 (connect ECONNREFUSED 127.0.0.1:1)\n',
+    );
   });
 });

@@ -125,6 +125,26 @@ describe('renderVerdict', () => {
     );
     expect((healthy.blocks[0] as { text: { text: string } }).text.text).toMatch(/^:large_green_circle: /);
   });
+
+  it('after an applied fix: fixed, or still failing, and who applied it', () => {
+    const line = (m: SlackMessage) => (m.blocks[0] as { text: { text: string } }).text.text;
+    const healthy = recorded.find((r) => r.target === 'healthy')!;
+    const fixed = renderVerdict(healthy, USER, 'p-abc');
+    expect(line(fixed)).toBe(
+      ':white_check_mark: `healthy`: fixed; diagnosed again after the apply, no cause for a 502 found',
+    );
+    expect(fixed.text).toBe('fixed: healthy: no cause for a 502 found');
+    expect(texts(fixed).join('\n')).toContain(`fix \`p-abc\` applied by <@${USER}>`);
+    const broken = renderVerdict(
+      recorded.find((r) => r.target === 'port-mismatch')!,
+      USER,
+      'p-abc',
+    );
+    expect(line(broken)).toMatch(/^:red_circle: `port-mismatch`: still failing after the fix: nginx proxies/);
+    expectSafe(broken);
+    const replies = renderReport(healthy, { confirmsPlan: 'p-abc' }).replies;
+    expect(texts(replies[0]!)).toContain(':mag: Diagnosed again after fix `p-abc` was applied');
+  });
 });
 
 describe('a log line with <!channel>', () => {

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { limitViolations } from '../../../src/slack/blocks.js';
+import { renderActedOn, renderPlan, slackTime } from '../../../src/slack/plan-message.js';
+
+const fix = {
+  id: 'p-abc',
+  host: 'web-01',
+  summary: 'Point the upstream at 127.0.0.1:3000',
+  unifiedDiff: '--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n',
+  expiresAt: '2026-11-23T19:42:45.320Z',
+};
+const json = (m: unknown) => JSON.stringify(m);
+
+describe('the plan message', () => {
+  it('shows the diff without a trailing empty line, the buttons, and the expiry in local time', () => {
+    const m = renderPlan(fix);
+    expect(json(m.blocks)).toContain('```\\n--- a/x\\n+++ b/x\\n@@ -1 +1 @@\\n-a\\n+b\\n```');
+    expect(json(m.blocks)).toContain('<!date^1795462965^{date_short_pretty} at {time}|2026-11-23 19:42 UTC>');
+    expect(limitViolations(m)).toEqual([]);
+  });
+
+  it("escapes what came from the host, in the notification text too, and cuts by Slack's count", () => {
+    const hostile = { ...fix, summary: 'use <!channel> & <@U1>', unifiedDiff: `${'<&>'.repeat(2000)}\n` };
+    const m = renderPlan(hostile);
+    expect(m.text).toBe('Proposed fix for web-01: use &lt;!channel&gt; &amp; &lt;@U1&gt;');
+    expect(json(m)).not.toContain('<!channel>');
+    expect(limitViolations(m)).toEqual([]);
+  });
+
+  it('once acted on: the diff stays, the buttons and the expiry give way to the outcome', () => {
+    const m = renderActedOn(fix, ':white_check_mark: Applied and verified · approved by <@U0ALICE>');
+    expect(json(m.blocks)).not.toContain('remediation_apply');
+    expect(json(m.blocks)).not.toContain('<!date');
+    expect(json(m.blocks)).toContain('+b');
+  });
+
+  it('an unreadable time is shown as it is', () => {
+    expect(slackTime('soon')).toBe('`soon`');
+  });
+});

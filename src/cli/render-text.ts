@@ -47,8 +47,8 @@ function renderFinding(f: Finding, st: Style, full: boolean): string[] {
     if (f.fix.edit) {
       const { file, line, before, after } = f.fix.edit;
       lines.push(`      ${st.dim(`${file}:${line}`)}`);
-      lines.push(...before.split('\n').map((l) => `      ${st.red(`- ${l}`)}`));
-      lines.push(...after.split('\n').map((l) => `      ${st.green(`+ ${l}`)}`));
+      lines.push(...before.split('\n').map((l) => `      ${st.red(`-${l}`)}`));
+      lines.push(...after.split('\n').map((l) => `      ${st.green(`+${l}`)}`));
     }
     for (const c of f.fix.commands ?? []) lines.push(`      $ ${c}`);
   }

@@ -106,7 +106,7 @@ function fixBlocks(finding: Finding): { blocks: Block[]; truncated: boolean } {
   let truncated = summary.truncated;
   if (fix.edit) {
     const { file, line, before, after } = fix.edit;
-    const diff = [...before.split('\n').map((l) => `- ${l}`), ...after.split('\n').map((l) => `+ ${l}`)].join(
+    const diff = [...before.split('\n').map((l) => `-${l}`), ...after.split('\n').map((l) => `+${l}`)].join(
       '\n',
     );
     const cut = cutToEscapedLength(diff, SIZE.evidence);

@@ -47,7 +47,7 @@ describe('upstream-doctor demo', () => {
     expect(run.stdout).toMatch(/^web-01 \(10\.213\.\d+\.\d+, \d+ ms\): 1 cause of 502/);
     expect(run.stdout).toContain('[upstream-port-mismatch]');
     expect(run.stdout).toContain('/etc/nginx/conf.d/shop.conf:2');
-    expect(run.stdout).toContain('+     server 127.0.0.1:3000 max_fails=3;');
+    expect(run.stdout).toContain('+    server 127.0.0.1:3000 max_fails=3;');
     // The progress lines go to stderr, so stdout is the report alone.
     expect(run.stderr).toContain('demo: staging port-mismatch');
     expect(run.stderr).toContain('the diagnosis found it: upstream-port-mismatch');

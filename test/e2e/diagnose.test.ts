@@ -91,7 +91,7 @@ describe('upstream-doctor diagnose against lab hosts', () => {
     const run = await cli(['diagnose', '--inventory', lab.inventoryPath, 'port-mismatch']);
     expect(run.code).toBe(1);
     expect(run.stdout.split('\n')[2]).toContain('upstream-port-mismatch');
-    expect(run.stdout).toContain('+     server 127.0.0.1:3000 max_fails=3;');
+    expect(run.stdout).toContain('+    server 127.0.0.1:3000 max_fails=3;');
     expect(run.stdout).not.toContain('\u001b[');
   });
 

@@ -133,7 +133,7 @@ describe('/502 end to end', () => {
     const root = textOf(rootCause);
     expect(root).toContain('`upstream-port-mismatch`');
     expect(root).toContain('/etc/nginx/conf.d/shop.conf:2');
-    expect(root).toContain('+     server 127.0.0.1:3000 max_fails=3;');
+    expect(root).toContain('+    server 127.0.0.1:3000 max_fails=3;');
     // The log line with the Host header arrived, escaped.
     expect(root).toContain('host: \\"&lt;!channel&gt;\\"');
 

@@ -77,9 +77,8 @@ describe('renderReport over the recorded lab scenarios', () => {
         if (e.file && e.line !== undefined) expect(first).toContain(`${e.file}:${e.line}`);
       if (root.fix?.edit) {
         for (const line of root.fix.edit.before.split('\n'))
-          expect(first).toContain(`- ${escapeMrkdwn(line)}`);
-        for (const line of root.fix.edit.after.split('\n'))
-          expect(first).toContain(`+ ${escapeMrkdwn(line)}`);
+          expect(first).toContain(`-${escapeMrkdwn(line)}`);
+        for (const line of root.fix.edit.after.split('\n')) expect(first).toContain(`+${escapeMrkdwn(line)}`);
       }
       if (report.findings.length > 1) {
         expect(first).toContain(`Other findings* (${report.findings.length - 1})`);
@@ -94,7 +93,7 @@ describe('renderReport over the recorded lab scenarios', () => {
     const first = texts(renderReport(report).replies[0]!).join('\n');
     expect(first).toContain('`/etc/nginx/conf.d/shop.conf:2`');
     expect(first).toContain(
-      '```\n-     server 127.0.0.1:8000 max_fails=3;\n+     server 127.0.0.1:3000 max_fails=3;\n```',
+      '```\n-    server 127.0.0.1:8000 max_fails=3;\n+    server 127.0.0.1:3000 max_fails=3;\n```',
     );
     expect(first).toContain('*Root cause* · `upstream-port-mismatch`');
   });

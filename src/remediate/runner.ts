@@ -199,6 +199,14 @@ export class PlanRunner implements RemediationRunner {
       const r = await recoverPlan(transport, plan);
       const summary = `interrupted (worker lost), not applied again: ${r.summary}`;
       await this.deps.plans.transition(plan.id, 'applying', 'failed', ctx.requestedBy, summary);
+      await this.deps
+        .onSettled?.(plan, {
+          status: 'failed',
+          by: ctx.requestedBy,
+          at: new Date().toISOString(),
+          result: summary,
+        })
+        .catch((err: unknown) => ctx.log.warn({ err }, 'plan outcome not shown'));
       await this.deps.audit.record({
         action: 'apply',
         user: ctx.requestedBy,

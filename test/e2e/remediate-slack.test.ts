@@ -23,9 +23,13 @@ const SECRET = 'remediate-e2e-secret';
 const CHANNEL = 'C0INCIDENT';
 const REQUESTER = 'U0REQ';
 const APPROVER = 'U0ALICE';
+const OTHER_APPROVER = 'U0BOB';
+const SHOP_CONF = '/etc/nginx/conf.d/shop.conf';
 const prefix = testPrefix();
 let lab: Lab;
 let host: LabHost;
+let second: LabHost;
+let env: Record<string, string>;
 let redis: Redis;
 let slack: SlackApiStandIn;
 let bot: CliProcess;
@@ -40,16 +44,21 @@ const textOf = (m: { text?: string; blocks?: unknown[] }) =>
 beforeAll(async () => {
   lab = await Lab.create({ prefix: 'udrs' });
   host = (await portMismatch.stage(lab, { name: 'shop-01', warm: false })).targetHost!;
-  liveConfig = (await host.exec(['cat', '/etc/nginx/conf.d/shop.conf'])).stdout;
+  second = (await portMismatch.stage(lab, { name: 'shop-02', warm: false })).targetHost!;
+  liveConfig = await host.readFile(SHOP_CONF);
   redis = redisForTest();
   dir = await mkdtemp(join(tmpdir(), 'ud-remediate-slack-'));
   slack = await SlackApiStandIn.start({ token: TOKEN });
-  const env = {
+  env = {
     ...cliEnv({ token: TOKEN, secret: SECRET, slackUrl: slack.url, redisUrl: REDIS_URL, prefix }),
     // The requester is an approver too: only the four-eyes rule stops them approving their own request.
-    APPROVERS: `${APPROVER},${REQUESTER}`,
+    APPROVERS: `${APPROVER},${OTHER_APPROVER},${REQUESTER}`,
     FOUR_EYES: 'true',
     AUDIT_LOG: join(dir, 'audit.jsonl'),
+    // A killed worker's job and host lock are taken over within seconds, not the default half minute.
+    WORKER_LOCK_DURATION_MS: '2000',
+    WORKER_STALLED_INTERVAL_MS: '1000',
+    HOST_LOCK_TTL_MS: '3000',
   };
   worker = spawnCli(['worker', '--inventory', lab.inventoryPath], env);
   bot = spawnCli(['bot', '--inventory', lab.inventoryPath], env);
@@ -84,53 +93,74 @@ function offerIn(parentTs: string): StoredMessage | undefined {
   return slack.replies(CHANNEL, parentTs).find((m) => textOf(m).includes('remediation_apply'));
 }
 
+interface Offered {
+  parentTs: string;
+  offer: StoredMessage;
+  planId: string;
+}
+
+/** `/502 NAME` from the requester, through to the thread's offer of a fix. */
+async function diagnoseInSlack(name: string): Promise<Offered> {
+  const ack = await postSigned(
+    events,
+    slashCommandBody({ text: name, channel_id: CHANNEL, user_id: REQUESTER }),
+    { secret: SECRET },
+  );
+  expect(ack.status).toBe(200);
+  const parent = () =>
+    slack
+      .callsTo('chat.postMessage')
+      .find((c) => c.args.thread_ts === undefined && String(c.args.text).includes(`Diagnosing ${name}`));
+  await slack.waitFor(() => parent() !== undefined, 10_000, `the parent for ${name}`);
+  const parentTs = String(parent()!.answer.ts);
+  await slack.waitFor(() => offerIn(parentTs) !== undefined, 90_000, `the offered fix for ${name}`);
+  const offer = offerIn(parentTs)!;
+  const planId = /"value":"(p-[A-Za-z0-9_-]+)"/.exec(JSON.stringify(offer.blocks))![1]!;
+  return { parentTs, offer, planId };
+}
+
+/** A signed press of a button on the offer, as Slack sends it (the offer is a reply in the thread). */
+function press(o: Offered, action: string, user: string, responseId: string) {
+  return postSigned(
+    events,
+    blockActionsBody({
+      action_id: action,
+      value: o.planId,
+      user_id: user,
+      channel_id: CHANNEL,
+      message_ts: o.offer.ts,
+      thread_ts: o.parentTs,
+      response_url: slack.responseUrl(responseId),
+    }),
+    { secret: SECRET },
+  );
+}
+
+/** The ephemeral answer a press got. */
+async function answer(responseId: string): Promise<string> {
+  await slack.waitFor(() => slack.responses(responseId).length > 0, 10_000, `the answer to ${responseId}`);
+  return String(slack.responses(responseId)[0]!.text);
+}
+
 describe('approve-to-apply through Slack, bot and worker as processes', () => {
-  it('/502 offers the fix; refusals; nginx -t on a copy; Apply: 502 → 200, outcome, a confirming diagnosis', async () => {
+  it('/502 offers the fix; refusals; nginx -t on a copy; ten presses of Apply apply once: 502 → 200, a confirming diagnosis', async () => {
     expect((await host.request()).status).toBe(502);
-    const ack = await postSigned(
-      events,
-      slashCommandBody({ text: 'shop-01', channel_id: CHANNEL, user_id: REQUESTER }),
-      { secret: SECRET },
-    );
-    expect(ack.status).toBe(200);
-    await slack.waitFor(() => slack.callsTo('chat.postMessage').length > 0, 10_000, 'the parent');
-    const parentTs = String(slack.callsTo('chat.postMessage')[0]!.answer.ts);
-    await slack.waitFor(() => offerIn(parentTs) !== undefined, 90_000, 'the offered fix');
-    const offer = offerIn(parentTs)!;
+    const o = await diagnoseInSlack('shop-01');
+    const { parentTs, offer, planId } = o;
     expect(textOf(offer)).toContain('+    server 127.0.0.1:3000 max_fails=3;');
-    const planId = /"value":"(p-[A-Za-z0-9_-]+)"/.exec(JSON.stringify(offer.blocks))![1]!;
     // The offer comes after the root cause in the thread.
     const replies = slack.replies(CHANNEL, parentTs);
     expect(replies.findIndex((m) => textOf(m).includes('*Root cause*'))).toBeLessThan(replies.indexOf(offer));
 
-    const press = (action: string, user: string, id: string) =>
-      postSigned(
-        events,
-        blockActionsBody({
-          action_id: action,
-          value: planId,
-          user_id: user,
-          channel_id: CHANNEL,
-          message_ts: offer.ts,
-          thread_ts: parentTs,
-          response_url: slack.responseUrl(id),
-        }),
-        { secret: SECRET },
-      );
-    const answer = async (id: string) => {
-      await slack.waitFor(() => slack.responses(id).length > 0, 10_000, `the answer to ${id}`);
-      return String(slack.responses(id)[0]!.text);
-    };
-
-    expect((await press('remediation_apply', REQUESTER, 'self')).status).toBe(200);
+    expect((await press(o, 'remediation_apply', REQUESTER, 'self')).status).toBe(200);
     expect(await answer('self')).toContain('Four-eyes rule');
-    expect((await press('remediation_apply', 'U0MALLORY', 'outsider')).status).toBe(200);
+    expect((await press(o, 'remediation_apply', 'U0MALLORY', 'outsider')).status).toBe(200);
     expect(await answer('outsider')).toContain('not an approver');
     expect((await host.request()).status).toBe(502);
 
     // "Run nginx -t": a candidate copy is checked, the live file is untouched.
     const before = slack.replies(CHANNEL, parentTs).length;
-    expect((await press('remediation_test', APPROVER, 'test')).status).toBe(200);
+    expect((await press(o, 'remediation_test', APPROVER, 'test')).status).toBe(200);
     expect(await answer('test')).toContain('Running nginx -t');
     await slack.waitFor(
       () =>
@@ -141,20 +171,30 @@ describe('approve-to-apply through Slack, bot and worker as processes', () => {
       60_000,
       'the nginx -t result in the thread',
     );
-    expect((await host.exec(['cat', '/etc/nginx/conf.d/shop.conf'])).stdout).toBe(liveConfig);
+    expect(await host.readFile(SHOP_CONF)).toBe(liveConfig);
     // The test's job is over once its audit entry is written (the thread hears the steps before that).
     await waitFor(async () => (await audit()).some((e) => e.action === 'test'), 10_000, 'the test audited');
 
-    // Apply: the outcome replaces the buttons, the 502 is gone, a fresh diagnosis confirms it.
-    expect((await press('remediation_apply', APPROVER, 'apply')).status).toBe(200);
+    // Two approvers press Apply ten times at once: one apply; the nine others are told it is taken.
+    const presses = Array.from({ length: 10 }, (_, i) => i);
+    const statuses = await Promise.all(
+      presses.map((i) => press(o, 'remediation_apply', i % 2 ? APPROVER : OTHER_APPROVER, `apply-${i}`)),
+    );
+    expect(statuses.map((r) => r.status)).toEqual(presses.map(() => 200));
     await slack.waitFor(
       () => textOf(slack.messages.get(offer.ts)!).includes('Applied and verified'),
       90_000,
       'the outcome on the offer',
     );
+    const answered = () => presses.filter((i) => slack.responses(`apply-${i}`).length > 0);
+    await slack.waitFor(() => answered().length >= 9, 10_000, 'nine refusals');
+    const refused = answered();
+    expect(refused).toHaveLength(9);
+    for (const i of refused)
+      expect(String(slack.responses(`apply-${i}`)[0]!.text)).toMatch(/already|being applied/i);
     expect((await host.request()).status).toBe(200);
     const settled = textOf(slack.messages.get(offer.ts)!);
-    expect(settled).toContain(`approved by <@${APPROVER}>`);
+    expect(settled).toMatch(new RegExp(`approved by <@(${APPROVER}|${OTHER_APPROVER})>`));
     expect(settled).not.toContain('remediation_apply');
     expect(textOf({ blocks: slack.replies(CHANNEL, parentTs) })).toContain('nginx reloaded');
     await slack.waitFor(
@@ -165,7 +205,7 @@ describe('approve-to-apply through Slack, bot and worker as processes', () => {
     // The parent says the fix held and who applied it; the thread says the last diagnosis is a check.
     const verdict = textOf(slack.messages.get(parentTs)!.history.at(-1)!);
     expect(verdict).toContain('fixed; diagnosed again after the apply');
-    expect(verdict).toContain(`fix \`${planId}\` applied by <@${APPROVER}>`);
+    expect(verdict).toMatch(new RegExp(`fix \`${planId}\` applied by <@U0`));
     expect(textOf({ blocks: slack.replies(CHANNEL, parentTs) })).toContain(
       `Diagnosed again after fix \`${planId}\` was applied`,
     );
@@ -181,21 +221,62 @@ describe('approve-to-apply through Slack, bot and worker as processes', () => {
         JSON.stringify([slack.messages.get(parentTs), ...slack.replies(CHANNEL, parentTs)], null, 1),
       );
 
-    const entries = await audit();
-    expect(entries.map((e) => `${e.action}:${e.user}`)).toEqual([
+    const entries = (await audit()).filter((e) => e.planId === planId);
+    const count = (action: string) => entries.filter((e) => e.action === action).length;
+    expect(entries.slice(0, 4).map((e) => `${e.action}:${e.user}`)).toEqual([
       `refusal:${REQUESTER}`,
       'refusal:U0MALLORY',
       `request:${APPROVER}`,
       `test:${APPROVER}`,
-      `request:${APPROVER}`,
-      `approval:${APPROVER}`,
-      `apply:${APPROVER}`,
     ]);
-    expect(entries.every((e) => e.host === 'shop-01' && e.planId === planId)).toBe(true);
-    expect(entries.at(-1)!.result).toMatch(/^applied/);
-    expect(entries.at(-1)!.steps).toContain('✓ nginx reloaded');
+    expect([count('approval'), count('apply'), count('rollback')]).toEqual([1, 1, 0]);
+    expect(count('refusal')).toBe(2 + 9);
+    const applied = entries.find((e) => e.action === 'apply')!;
+    expect(applied.result).toMatch(/^applied/);
+    expect(applied.steps).toContain('✓ nginx reloaded');
     expect(entries.find((e) => e.action === 'test')!.steps).toContain(
       '✓ nginx -t with the edit: the configuration is valid',
     );
+  }, 300_000);
+
+  it('a worker SIGKILLed in the middle of an apply: a whole file, nginx -t passing, and the next worker reports without applying again', async () => {
+    const o = await diagnoseInSlack('shop-02');
+    const original = await second.readFile(SHOP_CONF);
+    expect((await press(o, 'remediation_apply', APPROVER, 'kill')).status).toBe(200);
+    // The first change to the host is the backup: kill the worker as soon as the thread shows it.
+    await slack.waitFor(
+      () => slack.replies(CHANNEL, o.parentTs).some((m) => textOf(m).includes('✓ backup:')),
+      60_000,
+      'the backup step',
+    );
+    worker.child.kill('SIGKILL');
+    await worker.exited;
+
+    const text = await second.readFile(SHOP_CONF);
+    const line = /server 127\.0\.0\.1:(8000|3000) max_fails=3;/.exec(text)?.[1];
+    expect(text === original || text === original.replace(':8000 ', ':3000 '), text).toBe(true);
+    expect(line).toBeDefined();
+    expect((await second.exec(['nginx', '-t'])).code).toBe(0);
+
+    // Another worker takes the job over once the dead one's lock expires: it checks, it does not apply again.
+    worker = spawnCli(['worker', '--inventory', lab.inventoryPath], env);
+    await slack.waitFor(
+      () =>
+        slack
+          .replies(CHANNEL, o.parentTs)
+          .some((m) => textOf(m).includes('interrupted (worker lost), not applied again')),
+      90_000,
+      'the report of the interrupted apply',
+    );
+    expect(await second.readFile(SHOP_CONF)).toBe(text);
+    await slack.waitFor(
+      () => textOf(slack.messages.get(o.offer.ts)!).includes('Failed: check the steps below and the host'),
+      10_000,
+      'the outcome on the offer',
+    );
+    expect((await second.exec(['nginx', '-t'])).code).toBe(0);
+    const entries = (await audit()).filter((e) => e.planId === o.planId);
+    expect(entries.map((e) => e.action)).toEqual(['request', 'approval', 'apply']);
+    expect(entries.at(-1)!.result).toContain('interrupted (worker lost), not applied again');
   }, 300_000);
 });

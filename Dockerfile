@@ -27,6 +27,9 @@ RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
 COPY manifest.yml ./
+# The audit trail's directory, owned by `node`: a named volume mounted here starts with this ownership, and
+# the rest of /app stays read-only to the process.
+RUN mkdir -p /var/lib/upstream-doctor && chown node:node /var/lib/upstream-doctor
 USER node
 ENV HOME=/home/node
 # 3000: the bot's HTTP endpoint (/slack/events, /healthz); 9464: a worker's /healthz and /metrics.

@@ -10,6 +10,8 @@ const schema = JSON.parse(
   readFileSync(new URL('../../fixtures/compose/compose-spec.json', import.meta.url), 'utf8'),
 ) as { $schema: string };
 const composeText = readFileSync(new URL('../../../docker-compose.yml', import.meta.url), 'utf8');
+const dockerfile = readFileSync(new URL('../../../Dockerfile', import.meta.url), 'utf8');
+const AUDIT_DIR = '/var/lib/upstream-doctor';
 
 interface Volume {
   type: string;
@@ -103,7 +105,7 @@ describe('docker-compose.yml', () => {
       const mounts = (s.volumes ?? []).filter((v): v is Volume => typeof v === 'object');
       const inventory = mounts.find((m) => m.target === s.environment?.UPSTREAM_DOCTOR_INVENTORY);
       expect(inventory, `${name}: inventory mount`).toMatchObject({ source: './hosts.yml', read_only: true });
-      expect(mounts.every((m) => m.read_only === true)).toBe(true);
+      expect(mounts.every((m) => m.read_only === true || m.target === AUDIT_DIR)).toBe(true);
     }
     // HOME is /home/node (the image's user), so ~/.ssh in hosts.yml means this mount; only workers SSH.
     const sshMount = (name: string) =>
@@ -112,6 +114,23 @@ describe('docker-compose.yml', () => {
       );
     expect(sshMount('worker')).toMatchObject({ source: './ssh', read_only: true });
     expect(sshMount('bot'), 'the bot never SSHes: no keys in it').toBeUndefined();
+  });
+
+  it('the bot and the workers append to one audit trail on a volume the image gives to its user', () => {
+    for (const name of ['bot', 'worker']) {
+      const s = compose.services[name]!;
+      expect(s.environment?.AUDIT_LOG, name).toBe(`${AUDIT_DIR}/audit.jsonl`);
+      const mount = (s.volumes ?? []).find((v) => typeof v === 'object' && v.target === AUDIT_DIR);
+      expect(mount, `${name}: audit volume`).toMatchObject({ type: 'volume', source: 'audit' });
+      expect((mount as Volume).read_only).toBeUndefined();
+    }
+    expect(compose.volumes).toHaveProperty('audit');
+    // A named volume starts with the image's ownership of its mount point: the directory must be node's
+    // before USER node, or AUDIT_LOG fails its check at start and neither process runs.
+    const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
+    const chown = runtime.indexOf(`chown node:node ${AUDIT_DIR}`);
+    expect(chown).toBeGreaterThan(0);
+    expect(chown).toBeLessThan(runtime.indexOf('USER node'));
   });
 
   it("healthchecks ask each process's own /healthz on the port it serves", () => {

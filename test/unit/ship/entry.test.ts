@@ -85,6 +85,29 @@ describe('the image entry commands outside Docker', () => {
   });
 });
 
+describe('the audit trail outside its container', () => {
+  it('worker: the audit volume is missing, one line naming AUDIT_LOG, exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ud-entry-audit-'));
+    try {
+      const inventory = join(dir, 'hosts.yml');
+      writeFileSync(inventory, 'hosts:\n  web-01: { address: 10.0.0.1 }\n');
+      const env = {
+        ...composeEnv(compose.services.worker!),
+        UPSTREAM_DOCTOR_INVENTORY: inventory,
+        WORKER_METRICS_PORT: '0',
+        WORKER_METRICS_HOST: '127.0.0.1',
+        QUEUE_PREFIX: `ud-entry-audit-${process.pid}`,
+        REDIS_URL: 'redis://127.0.0.1:6379',
+      };
+      const r = await run(entry('worker'), env);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe('upstream-doctor worker: AUDIT_LOG: /var/lib/upstream-doctor does not exist\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the healthcheck commands', () => {
   let server: Server;
   let base: string;

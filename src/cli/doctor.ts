@@ -1,6 +1,6 @@
 // `upstream-doctor doctor [--inventory FILE]`: checks this installation's own set-up and says what to fix, one
 // line per check: Redis, the Slack settings and token (auth.test, when a token is set), the inventory, and for
-// every host SSH (host key verified, key login) and the privileges the diagnosis needs. Exit 0 when nothing
+// every host SSH (host key verified, key login) and the privileges the diagnosis and the apply need. Exit 0 when nothing
 // failed, 1 otherwise (2: called wrongly).
 import { type CheckResult, exitCodeOfChecks, failed, formatResults, ok } from '../doctor/check.js';
 import { checkHosts } from '../doctor/hosts.js';
@@ -18,6 +18,7 @@ Checks the set-up and prints one line per check (ok, FAIL or skip) with what to 
   inventory      hosts.yml (--inventory, else $UPSTREAM_DOCTOR_INVENTORY, else ./hosts.yml) is valid
   ssh HOST       every host: connected, host key verified against known_hosts, key login works
   sudo HOST      every host: the diagnosis's privileged commands run (root, or sudo -n without a password)
+  apply HOST     every host: sudo allows what applying and testing a fix run (skipped with REMEDIATION=off)
 
 Exit code: 0 nothing failed, 1 something to fix.`;
 
@@ -46,7 +47,7 @@ export async function doctor(args: string[], io: CliIo): Promise<number> {
   } else {
     const hosts = loaded.inventory.hosts;
     show([ok('inventory', `${location.path}: ${hosts.length} host${hosts.length === 1 ? '' : 's'}`)]);
-    show(await checkHosts(loaded.inventory, { env: io.env }));
+    show(await checkHosts(loaded.inventory, { env: io.env, remediation: io.env.REMEDIATION !== 'off' }));
   }
   io.stdout.write(`${formatResults(results)}\n`);
   const failures = results.filter((r) => r.status === 'FAIL').length;

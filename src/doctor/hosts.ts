@@ -18,6 +18,7 @@ import {
   type Transport,
   type TransportFailure,
 } from '../transport/types.js';
+import { applyProbes } from '../remediate/sudoers.js';
 import { type CheckResult, failed, ok } from './check.js';
 
 /** The privileged commands of a diagnosis, with arguments that exist on any Debian nginx host. */
@@ -51,6 +52,8 @@ function sudoRefusal(result: CommandResult): string | undefined {
 
 export interface HostCheckOptions {
   env: NodeJS.ProcessEnv;
+  /** Also ask whether the login user may apply fixes (the `apply HOST` line); off with REMEDIATION=off. */
+  remediation?: boolean;
   /** A transport for a target (tests); default SSH. */
   transportFor?: (target: Target) => Transport;
 }
@@ -74,6 +77,7 @@ export async function checkHost(target: Target, options: HostCheckOptions): Prom
       ];
     const results = [ok(sshName, `${transport.description}: host key verified, key login works`)];
     results.push(await checkPrivileges(target, transport, sudoName));
+    if (options.remediation ?? true) results.push(await checkApplyPrivileges(target, transport));
     return results;
   } catch (err) {
     if (err instanceof TransportError) return [failed(sshName, err.message, SSH_FIXES[err.reason](target))];
@@ -83,17 +87,29 @@ export async function checkHost(target: Target, options: HostCheckOptions): Prom
   }
 }
 
-async function checkPrivileges(target: Target, transport: Transport, name: string): Promise<CheckResult> {
+/**
+ * The answer when sudo is not what grants the privileges: ok for root (or uid 0), else a FAIL saying `why`.
+ * Undefined when the host uses sudo: then sudo itself must be asked.
+ */
+async function withoutSudo(
+  target: Target,
+  transport: Transport,
+  name: string,
+  refusal: { why: string; fix: string },
+): Promise<CheckResult | undefined> {
   if (target.user === 'root') return ok(name, 'logs in as root: no sudo needed');
-  if (!target.sudo) {
-    const id = await transport.run({ id: 'id', argv: ['id', '-u'], timeoutMs: 10_000 });
-    if (id.stdout.trim() === '0') return ok(name, `${target.user} is uid 0: no sudo needed`);
-    return failed(
-      name,
-      `${target.user} is not root and sudo is off: ss -p, the firewall and nginx -T need root`,
-      `set \`sudo: true\` for ${target.name} in the inventory and install the README's sudoers rules for ${target.user}`,
-    );
-  }
+  if (target.sudo) return undefined;
+  const id = await transport.run({ id: 'id', argv: ['id', '-u'], timeoutMs: 10_000 });
+  if (id.stdout.trim() === '0') return ok(name, `${target.user} is uid 0: no sudo needed`);
+  return failed(name, `${target.user} is not root and sudo is off: ${refusal.why}`, refusal.fix);
+}
+
+async function checkPrivileges(target: Target, transport: Transport, name: string): Promise<CheckResult> {
+  const answered = await withoutSudo(target, transport, name, {
+    why: 'ss -p, the firewall and nginx -T need root',
+    fix: `set \`sudo: true\` for ${target.name} in the inventory and install the README's sudoers rules for ${target.user}`,
+  });
+  if (answered) return answered;
   const probes = privilegedProbes();
   const results = await Promise.all(probes.map((p) => transport.run(p)));
   const refused = results.flatMap((r, i) => {
@@ -109,6 +125,41 @@ async function checkPrivileges(target: Target, transport: Transport, name: strin
     name,
     `${refused.length} of the diagnosis's privileged commands refused: ${refused.map((r) => r.command).join(', ')} (${first.why})`,
     `install the sudoers rules of the README's "A non-root SSH user" section for ${target.user} on ${target.name} (/etc/sudoers.d/upstream-doctor, NOPASSWD)`,
+  );
+}
+
+const APPLY_FIX_ADVICE = (target: Target) =>
+  `install the apply rules of the README's "Fix it from the thread" section for ${target.user} on ${target.name} (/etc/sudoers.d/upstream-doctor-apply), or set REMEDIATION=off on the workers`;
+
+/**
+ * May the login user apply an approved fix? Asks sudo itself (`sudo -n -l ARGV`: allowed or not, nothing runs)
+ * for one command of each kind an apply and a test send.
+ */
+async function checkApplyPrivileges(target: Target, transport: Transport): Promise<CheckResult> {
+  const name = `apply ${target.name}`;
+  const answered = await withoutSudo(target, transport, name, {
+    why: 'a fix cannot be written',
+    fix: APPLY_FIX_ADVICE(target),
+  });
+  if (answered) return answered;
+  const probes = applyProbes();
+  const answers = await Promise.all(
+    probes.map((argv, i) =>
+      transport.run({ id: `sudo-l-${i}`, argv: ['sudo', '-n', '-l', ...argv], timeoutMs: 10_000 }),
+    ),
+  );
+  const refused = probes.filter((_, i) => answers[i]!.exitCode !== 0);
+  if (refused.length === 0)
+    return ok(name, `sudo -n allows all ${probes.length} commands of an apply and of Run nginx -t`);
+  const first = answers.find((a) => a.exitCode !== 0)!;
+  const why = (first.error ?? first.stderr.trim()) || 'not allowed';
+  return failed(
+    name,
+    `${refused.length} of the ${probes.length} commands of an apply refused by sudo: ${refused
+      .slice(0, 4)
+      .map((argv) => argv.slice(0, 3).join(' '))
+      .join(', ')}${refused.length > 4 ? ', …' : ''} (${why})`,
+    APPLY_FIX_ADVICE(target),
   );
 }
 

@@ -11,10 +11,12 @@
 // run that script and nothing else; sudoers wants `"` and `$` escaped with a backslash there.
 //
 // Not covered: configs outside /etc/nginx (adapt NGINX_PATH).
-import { CANDIDATE_SCRIPT } from './apply.js';
+import { CANDIDATE_SCRIPT, candidateTestArgv } from './apply.js';
 
 const SEG = '/[.]?[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*';
 const NGINX_PATH = `/etc/nginx(${SEG})+`;
+/** A directory a file of the config is in: /etc/nginx itself too (nginx.conf's). */
+const NGINX_DIR = `/etc/nginx(${SEG})*`;
 const LOG_PATH = `/var/log/nginx${SEG}`;
 const NAME = '[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*';
 const CANDIDATE_DIR = '/tmp/upstream-doctor-test[.][A-Za-z0-9]{8}';
@@ -36,7 +38,7 @@ export function remediationSudoers(user: string): string {
   const rules = [
     `/usr/bin/readlink ^-e -- ${NGINX_PATH}$`,
     `/usr/bin/cp ^-p -- ${NGINX_PATH} ${NGINX_PATH}$`,
-    `/usr/bin/mktemp ^-p ${NGINX_PATH} [.]${NAME}[.]ud-tmp-XXXXXXXX$`,
+    `/usr/bin/mktemp ^-p ${NGINX_DIR} [.]${NAME}[.]ud-tmp-XXXXXXXX$`,
     `/usr/bin/tee ^-- ${NGINX_PATH}$`,
     `/usr/bin/chown ^--reference ${NGINX_PATH} -- ${NGINX_PATH}$`,
     `/usr/bin/chmod ^--reference ${NGINX_PATH} -- ${NGINX_PATH}$`,
@@ -45,7 +47,7 @@ export function remediationSudoers(user: string): string {
     `/usr/bin/rm ^-f -- ${NGINX_PATH}$`,
     `/usr/sbin/nginx ^-c ${NGINX_PATH}( -p ${NGINX_PATH}/?)? -s reload$`,
     `/usr/bin/tail ^-c [+][0-9]+ -- ${LOG_PATH}$`,
-    `/usr/bin/find ^${NGINX_PATH} -maxdepth 1 -name [.]${NAME}[.]ud-(tmp-[*]|backup-[*]-p-[A-Za-z0-9_-]+)( -delete)?$`,
+    `/usr/bin/find ^${NGINX_DIR} -maxdepth 1 -name [.]${NAME}[.]ud-(tmp-[*]|backup-[*]-p-[A-Za-z0-9_-]+)( -delete)?$`,
     // Run nginx -t: the candidate's directory, the candidate, the check in a private mount namespace.
     `/usr/bin/mktemp ^-d -t upstream-doctor-test[.]XXXXXXXX$`,
     `/usr/bin/tee ^-- ${CANDIDATE_DIR}/${NAME}$`,
@@ -60,4 +62,36 @@ export function remediationSudoers(user: string): string {
     `${user} ALL=(root) NOPASSWD: UPSTREAM_DOCTOR_APPLY`,
     '',
   ].join('\n');
+}
+
+/**
+ * One command of each kind an apply and a test send through sudo, shaped as apply.ts and host-steps.ts shape
+ * them, on paths every Debian nginx host has: `sudo -n -l ARGV` on a host says whether its rules allow each,
+ * without running anything (upstream-doctor doctor).
+ */
+export function applyProbes(): string[][] {
+  const conf = '/etc/nginx/nginx.conf';
+  const tmp = '/etc/nginx/.nginx.conf.ud-tmp-doctor00';
+  const candidateDir = '/tmp/upstream-doctor-test.doctor00';
+  return [
+    ['readlink', '-e', '--', conf],
+    ['cat', '--', conf],
+    ['cp', '-p', '--', conf, '/etc/nginx/.nginx.conf.ud-backup-20260101T000000Z-p-doctor'],
+    ['mktemp', '-p', '/etc/nginx', '.nginx.conf.ud-tmp-XXXXXXXX'],
+    ['tee', '--', tmp],
+    ['chown', '--reference', conf, '--', tmp],
+    ['chmod', '--reference', conf, '--', tmp],
+    ['sha256sum', '--', conf],
+    ['mv', '-f', '--', tmp, conf],
+    ['rm', '-f', '--', tmp],
+    ['nginx', '-t', '-c', conf],
+    ['nginx', '-c', conf, '-s', 'reload'],
+    ['stat', '-L', '-c', '%s', '--', '/var/log/nginx/error.log'],
+    ['tail', '-c', '+1', '--', '/var/log/nginx/error.log'],
+    ['find', '/etc/nginx', '-maxdepth', '1', '-name', '.nginx.conf.ud-tmp-*', '-delete'],
+    ['mktemp', '-d', '-t', 'upstream-doctor-test.XXXXXXXX'],
+    ['tee', '--', `${candidateDir}/nginx.conf`],
+    candidateTestArgv(`${candidateDir}/nginx.conf`, conf, { binary: 'nginx', configPath: conf }),
+    ['rm', '-rf', '--', candidateDir],
+  ];
 }

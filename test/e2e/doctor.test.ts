@@ -7,7 +7,13 @@ import { posix } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { Lab } from '../../src/lab/index.js';
-import { deploySudo, healthy, hostKeyChanged, sudoPassword } from '../../src/lab/scenarios/index.js';
+import {
+  deploySudo,
+  deploySudoApply,
+  healthy,
+  hostKeyChanged,
+  sudoPassword,
+} from '../../src/lab/scenarios/index.js';
 import { SlackApiStandIn } from '../support/slack-api.js';
 
 const BIN = new URL('../../bin/upstream-doctor.js', import.meta.url).pathname;
@@ -49,16 +55,17 @@ beforeAll(async () => {
     token: TOKEN,
     socketMode: { appToken: APP_TOKEN, url: 'ws://127.0.0.1:1/socket' },
   });
-  const [, , key] = await Promise.all([
+  const [, , , key] = await Promise.all([
     healthy.stage(lab, { name: 'web-ok', warm: false }),
     deploySudo.stage(lab, { name: 'web-sudo', warm: false }),
+    deploySudoApply.stage(lab, { name: 'web-apply', warm: false }),
     hostKeyChanged.stage(lab, { name: 'web-key', warm: false }),
     sudoPassword.stage(lab, { name: 'web-pw', warm: false }),
   ]);
   keyFingerprint = key.expect.unreachable!.messageIncludes!;
   // The same lab with only the hosts that are set up right.
   const doc = parse(await readFile(lab.inventoryPath, 'utf8')) as { hosts: Record<string, unknown> };
-  doc.hosts = { 'web-ok': doc.hosts['web-ok'], 'web-sudo': doc.hosts['web-sudo'] };
+  doc.hosts = { 'web-ok': doc.hosts['web-ok'], 'web-apply': doc.hosts['web-apply'] };
   healthyInventory = posix.join(lab.dir, 'healthy.yml');
   await writeFile(healthyInventory, stringify(doc));
 }, 240_000);
@@ -84,14 +91,23 @@ describe('upstream-doctor doctor', () => {
     expect(line(run, 'slack settings')).toMatch(/^ok\s/);
     expect(line(run, 'slack token')).toMatch(/^ok\s.*auth\.test: bot upstream-doctor \(U0BOTUSER\)/);
     expect(slack.callsTo('auth.test')).not.toHaveLength(0);
-    expect(line(run, 'inventory')).toMatch(/^ok\s.*: 4 hosts$/);
+    expect(line(run, 'inventory')).toMatch(/^ok\s.*: 5 hosts$/);
 
     expect(line(run, 'ssh web-ok')).toMatch(/^ok\s.*root@.*host key verified/);
     expect(line(run, 'sudo web-ok')).toMatch(/^ok\s.*root: no sudo needed/);
+    expect(line(run, 'apply web-ok')).toMatch(/^ok\s.*root: no sudo needed/);
 
     // The README's sudoers rules are enough for every privileged command of a diagnosis.
     expect(line(run, 'ssh web-sudo')).toMatch(/^ok\s.*deploy@/);
     expect(line(run, 'sudo web-sudo')).toMatch(/^ok\s.*sudo -n runs all \d+ privileged/);
+    // ...but not for applying a fix: that takes the apply rules too, which web-apply has.
+    const apply = line(run, 'apply web-sudo');
+    expect(apply).toMatch(/^FAIL\s.*\d+ of the \d+ commands of an apply refused by sudo/);
+    expect(apply).toMatch(
+      /→ fix: install the apply rules .* for deploy on web-sudo .*or set REMEDIATION=off/,
+    );
+    expect(line(run, 'sudo web-apply')).toMatch(/^ok\s/);
+    expect(line(run, 'apply web-apply')).toMatch(/^ok\s.*sudo -n allows all \d+ commands of an apply/);
 
     const key = line(run, 'ssh web-key');
     expect(key).toMatch(/^FAIL\s/);
@@ -103,7 +119,8 @@ describe('upstream-doctor doctor', () => {
     expect(pw).toMatch(/^FAIL\s.*sudo requires a password for deploy/);
     expect(pw).toMatch(/→ fix: install the sudoers rules .* for deploy on web-pw/);
 
-    expect(run.stdout).toMatch(/\n2 checks failed\n$/);
+    expect(line(run, 'apply web-pw')).toMatch(/^FAIL\s/);
+    expect(run.stdout).toMatch(/\n4 checks failed\n$/);
   }, 60_000);
 
   it('a set-up that is right: every check ok, exit 0', async () => {

@@ -2,6 +2,7 @@
 // password), a host key that changed, a host that is down, an sshd that is stopped.
 import { REFUSED } from './connect.js';
 import { APP_PORT, configLine, defineScenario, finish, lineEdit, shopHost, shopSite } from './site.js';
+import { remediationSudoers } from '../../remediate/sudoers.js';
 import { diagnosisSudoers, passwordSudoers } from './sudoers.js';
 
 /** uid of the lab's non-root SSH user: above Debian's dynamic range, unlikely on a machine. */
@@ -10,21 +11,20 @@ export const DEPLOY_UID = 2901;
 const healthySite = shopSite({ servers: [`127.0.0.1:${APP_PORT}`] });
 const healthyApp = { backends: [{ name: 'shop', listen: { host: '127.0.0.1', port: APP_PORT } }] };
 
-export const deploySudo = defineScenario(
-  'deploy-sudo',
-  'the port mismatch, on a host reached as a non-root user with the sudo rules upstream-doctor documents',
-  async (lab, name, options) => {
+/** The port mismatch on a host reached as `deploy`, whose sudo allows exactly `sudoers`. */
+function deployScenario(id: string, description: string, sudoers: string) {
+  return defineScenario(id, description, async (lab, name, options) => {
     const site = shopSite({ servers: ['127.0.0.1:8000 max_fails=3'] });
     const host = await lab.addHost(
       name,
       shopHost(site, {
         ...healthyApp,
-        users: [{ name: 'deploy', uid: DEPLOY_UID, sudoers: diagnosisSudoers('deploy') }],
+        users: [{ name: 'deploy', uid: DEPLOY_UID, sudoers }],
         ssh: { user: 'deploy', sudo: true },
       }),
     );
     return finish(
-      'deploy-sudo',
+      id,
       [host],
       {
         target: name,
@@ -38,7 +38,23 @@ export const deploySudo = defineScenario(
       { statuses: [502], errorLogIncludes: [REFUSED] },
       options,
     );
-  },
+  });
+}
+
+export const deploySudo = deployScenario(
+  'deploy-sudo',
+  'the port mismatch, on a host reached as a non-root user with the sudo rules upstream-doctor documents',
+  diagnosisSudoers('deploy'),
+);
+
+/**
+ * The same with the apply rules too (README "Fix it from the thread"): what the remediation and doctor suites
+ * apply fixes through. Not one of ALL_SCENARIOS: as a diagnosis it is deploy-sudo.
+ */
+export const deploySudoApply = deployScenario(
+  'deploy-sudo-apply',
+  'deploy-sudo, whose sudo also allows applying and testing fixes',
+  diagnosisSudoers('deploy') + remediationSudoers('deploy'),
 );
 
 export const sudoPassword = defineScenario(

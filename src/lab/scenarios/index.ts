@@ -72,6 +72,7 @@ export function scenarioById(id: string): Scenario | undefined {
 export * from './types.js';
 export { diagnosisSudoers, passwordSudoers } from './sudoers.js';
 export { lineOf, SHOP_CONF } from './site.js';
+export { deploySudoApply } from './access.js';
 export {
   addressMismatch,
   closedConnection,

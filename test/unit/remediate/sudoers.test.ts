@@ -7,16 +7,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CANDIDATE_SCRIPT, candidateTestArgv } from '../../../src/remediate/apply.js';
-import { literalPattern, remediationSudoers } from '../../../src/remediate/sudoers.js';
+import { applyProbes, literalPattern, remediationSudoers } from '../../../src/remediate/sudoers.js';
+import { diagnosisSudoers } from '../../../src/lab/scenarios/index.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'ud-sudoers-'));
-const rules = join(dir, 'upstream-doctor');
-writeFileSync(rules, remediationSudoers('nobody'));
-chmodSync(rules, 0o440);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+/** A directory to stand in for /etc/sudoers.d, holding these rule files. */
+function rulesDir(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ud-sudoers-'));
+  for (const [name, text] of Object.entries(files)) {
+    writeFileSync(join(dir, name), text);
+    chmodSync(join(dir, name), 0o440);
+  }
+  return dir;
+}
+const dir = rulesDir({ 'upstream-doctor-apply': remediationSudoers('nobody') });
+const both = rulesDir({
+  'upstream-doctor': diagnosisSudoers('nobody'),
+  'upstream-doctor-apply': remediationSudoers('nobody'),
+});
+const rules = join(dir, 'upstream-doctor-apply');
+afterAll(() => [dir, both].forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-/** Whether the rules allow `nobody` to run argv as root. */
-function allowed(argv: string[]): boolean {
+/** Whether the rules in the directory `rulesIn` allow `nobody` to run argv as root. */
+function allowed(argv: string[], rulesIn = dir): boolean {
   const script = 'mount --bind "$1" /etc/sudoers.d && shift && exec sudo -n -l -U nobody "$@"';
   const r = spawnSync('unshare', [
     '--mount',
@@ -26,7 +38,7 @@ function allowed(argv: string[]): boolean {
     '-c',
     script,
     'x',
-    dir,
+    rulesIn,
     ...argv,
   ]);
   return r.status === 0;
@@ -64,6 +76,17 @@ describe('remediationSudoers()', () => {
     expect(allowed(['/usr/bin/tee', '--', '/etc/nginx/x', '/etc/sudoers.d/y'])).toBe(false);
     expect(allowed(['/usr/bin/rm', '-rf', '--', '/'])).toBe(false);
     expect(allowed(['/usr/bin/rm', '-rf', '--', '/tmp/upstream-doctor-test.AbCd1234', '/etc'])).toBe(false);
+  });
+
+  it("with the diagnosis rules, allows every probe of doctor's apply check, as apply sends them", () => {
+    for (const argv of applyProbes()) expect(allowed(argv, both), argv.join(' ')).toBe(true);
+    // Without the apply rules, doctor would see refusals (what it reports).
+    const onlyDiagnosis = rulesDir({ 'upstream-doctor': diagnosisSudoers('nobody') });
+    try {
+      expect(applyProbes().filter((argv) => !allowed(argv, onlyDiagnosis)).length).toBeGreaterThan(10);
+    } finally {
+      rmSync(onlyDiagnosis, { recursive: true, force: true });
+    }
   });
 
   it('spells a constant with every metacharacter neutralised', () => {

@@ -10,9 +10,16 @@ import type { Target } from '../inventory/index.js';
 import type { RemediationContext, RemediationOutcome, RemediationRunner } from '../queue/remediate-job.js';
 import { SshTransport } from '../transport/ssh.js';
 import type { Transport } from '../transport/types.js';
-import type { AuditTrail } from '../audit/trail.js';
-import { applyPlan, recoverPlan, testPlan, type ApplyOptions, type StepReport } from './apply.js';
-import { isExpired, type Plan, type PlanState, type PlanStore } from './plan.js';
+import type { AuditAction, AuditTrail } from '../audit/trail.js';
+import {
+  applyPlan,
+  recoverPlan,
+  testPlan,
+  type ApplyOptions,
+  type ApplyResult,
+  type StepReport,
+} from './apply.js';
+import { isExpired, type Plan, type PlanState, type PlanStatus, type PlanStore } from './plan.js';
 
 export interface RunnerDeps {
   plans: PlanStore;
@@ -67,10 +74,15 @@ function stepLine(s: StepReport): string {
 export class PlanRunner implements RemediationRunner {
   constructor(private readonly deps: RunnerDeps) {}
 
-  private async transport(target: Target): Promise<Transport> {
+  /** One connection for one job's work on the host, closed whatever happens. */
+  private async onHost<T>(target: Target, work: (transport: Transport) => Promise<T>): Promise<T> {
     const transport = this.deps.transportFor?.(target) ?? new SshTransport(target, { env: process.env });
     await transport.connect();
-    return transport;
+    try {
+      return await work(transport);
+    } finally {
+      await transport.close().catch(() => undefined);
+    }
   }
 
   /** A line in the thread; a thread that cannot be reached never stops a remediation half-way. */
@@ -78,109 +90,90 @@ export class PlanRunner implements RemediationRunner {
     return notifier.note(target, line).catch(() => undefined);
   }
 
+  /** An audit entry about this job's plan, by whoever pressed. */
+  private audit(
+    ctx: RemediationContext,
+    entry: { action: AuditAction; result: string; diff?: string; steps?: string[] },
+  ): Promise<unknown> {
+    return this.deps.audit.record({
+      user: ctx.requestedBy,
+      host: ctx.target.name,
+      planId: ctx.planId,
+      ...entry,
+    });
+  }
+
+  /** An apply that ran is over: the plan leaves `applying`, and the offer shows the outcome. */
+  private async settle(
+    ctx: RemediationContext,
+    plan: Plan,
+    status: PlanStatus,
+    summary: string,
+  ): Promise<void> {
+    await this.deps.plans.transition(plan.id, 'applying', status, ctx.requestedBy, summary);
+    await this.deps
+      .onSettled?.(plan, { status, by: ctx.requestedBy, at: new Date().toISOString(), result: summary })
+      .catch((err: unknown) => ctx.log.warn({ err }, 'plan outcome not shown'));
+  }
+
   async run(ctx: RemediationContext): Promise<RemediationOutcome> {
-    const { plans, audit } = this.deps;
+    const { plans } = this.deps;
     const plan = await plans.get(ctx.planId);
     const host = ctx.target.name;
     const refuse = async (message: string): Promise<RemediationOutcome> => {
-      await audit.record({
-        action: 'refusal',
-        user: ctx.requestedBy,
-        host,
-        planId: ctx.planId,
-        result: message,
-      });
+      await this.audit(ctx, { action: 'refusal', result: message });
       await this.say(ctx.notifier, host, `✗ ${message}`);
       return { status: 'refused', summary: message };
     };
     if (!plan) return refuse(planUnavailable(undefined, undefined)!);
     if (plan.host !== host) return refuse(`plan ${plan.id} is for ${plan.host}, not ${host}`);
+    const onStep = (s: StepReport) => this.say(ctx.notifier, host, stepLine(s));
 
     if (ctx.action === 'test') {
       const unavailable = planUnavailable(plan, await plans.state(plan.id));
       if (unavailable) return refuse(unavailable);
-      const transport = await this.transport(ctx.target);
-      try {
-        const r = await testPlan(transport, plan, {
-          onStep: (s) => this.say(ctx.notifier, host, stepLine(s)),
-        });
-        await audit.record({
-          action: 'test',
-          user: ctx.requestedBy,
-          host,
-          planId: plan.id,
-          result: `${r.status}: ${r.summary}`,
-          diff: plan.unifiedDiff,
-          steps: r.steps.map(stepLine),
-        });
-        return { status: r.status === 'refused' ? 'refused' : 'tested', summary: r.summary };
-      } finally {
-        await transport.close().catch(() => undefined);
-      }
-    }
-
-    const claim = await plans.transition(plan.id, 'pending', 'applying', ctx.requestedBy);
-    if (!claim.ok) return refuse(planUnavailable(plan, claim.state ?? (await plans.state(plan.id)))!);
-    await audit.record({
-      action: 'approval',
-      user: ctx.requestedBy,
-      host,
-      planId: plan.id,
-      result: 'apply started',
-      diff: plan.unifiedDiff,
-    });
-    let transport: Transport | undefined;
-    try {
-      transport = await this.transport(ctx.target);
-      const r = await applyPlan(transport, plan, {
-        ...this.deps.applyOptions,
-        onStep: (s) => this.say(ctx.notifier, host, stepLine(s)),
-        stillHeld: ctx.stillHeld,
-      });
-      const final = r.status === 'applied' ? 'applied' : r.status;
-      await plans.transition(plan.id, 'applying', final, ctx.requestedBy, r.summary);
-      await this.deps
-        .onSettled?.(plan, {
-          status: final,
-          by: ctx.requestedBy,
-          at: new Date().toISOString(),
-          result: r.summary,
-        })
-        .catch((err: unknown) => ctx.log.warn({ err }, 'plan outcome not shown'));
-      await audit.record({
-        action: r.status === 'rolled-back' ? 'rollback' : r.status === 'refused' ? 'refusal' : 'apply',
-        user: ctx.requestedBy,
-        host,
-        planId: plan.id,
+      const r = await this.onHost(ctx.target, (t) => testPlan(t, plan, { onStep }));
+      await this.audit(ctx, {
+        action: 'test',
         result: `${r.status}: ${r.summary}`,
         diff: plan.unifiedDiff,
         steps: r.steps.map(stepLine),
       });
-      if (r.status === 'applied') {
-        await this.say(ctx.notifier, host, `✓ ${r.summary}`);
-        const confirming: Destination =
-          ctx.destination.kind === 'slack' ? { ...ctx.destination, confirmsPlan: plan.id } : ctx.destination;
-        await this.deps
-          .rediagnose?.(host, confirming)
-          .catch((err: unknown) => ctx.log.warn({ err }, 'confirming diagnosis not queued'));
-        return { status: 'applied', summary: r.summary };
-      }
-      await this.say(ctx.notifier, host, `✗ ${r.summary}`);
-      return { status: r.status === 'refused' ? 'refused' : 'failed', summary: r.summary };
+      return { status: r.status === 'refused' ? 'refused' : 'tested', summary: r.summary };
+    }
+
+    const claim = await plans.transition(plan.id, 'pending', 'applying', ctx.requestedBy);
+    if (!claim.ok) return refuse(planUnavailable(plan, claim.state ?? (await plans.state(plan.id)))!);
+    await this.audit(ctx, { action: 'approval', result: 'apply started', diff: plan.unifiedDiff });
+    let r: ApplyResult;
+    try {
+      r = await this.onHost(ctx.target, (t) =>
+        applyPlan(t, plan, { ...this.deps.applyOptions, onStep, stillHeld: ctx.stillHeld }),
+      );
     } catch (err) {
       const message = `the apply stopped: ${err instanceof Error ? err.message : String(err)}`;
       await plans.transition(plan.id, 'applying', 'failed', ctx.requestedBy, message);
-      await audit.record({
-        action: 'apply',
-        user: ctx.requestedBy,
-        host,
-        planId: plan.id,
-        result: `failed: ${message}`,
-      });
+      await this.audit(ctx, { action: 'apply', result: `failed: ${message}` });
       throw err;
-    } finally {
-      await transport?.close().catch(() => undefined);
     }
+    await this.settle(ctx, plan, r.status, r.summary);
+    await this.audit(ctx, {
+      action: r.status === 'rolled-back' ? 'rollback' : r.status === 'refused' ? 'refusal' : 'apply',
+      result: `${r.status}: ${r.summary}`,
+      diff: plan.unifiedDiff,
+      steps: r.steps.map(stepLine),
+    });
+    if (r.status !== 'applied') {
+      await this.say(ctx.notifier, host, `✗ ${r.summary}`);
+      return { status: r.status === 'refused' ? 'refused' : 'failed', summary: r.summary };
+    }
+    await this.say(ctx.notifier, host, `✓ ${r.summary}`);
+    const confirming: Destination =
+      ctx.destination.kind === 'slack' ? { ...ctx.destination, confirmsPlan: plan.id } : ctx.destination;
+    await this.deps
+      .rediagnose?.(host, confirming)
+      .catch((err: unknown) => ctx.log.warn({ err }, 'confirming diagnosis not queued'));
+    return { status: 'applied', summary: r.summary };
   }
 
   async interrupted(ctx: RemediationContext): Promise<RemediationOutcome> {
@@ -194,30 +187,11 @@ export class PlanRunner implements RemediationRunner {
       );
       return { status: 'interrupted', summary: 'plan gone' };
     }
-    const transport = await this.transport(ctx.target);
-    try {
-      const r = await recoverPlan(transport, plan);
-      const summary = `interrupted (worker lost), not applied again: ${r.summary}`;
-      await this.deps.plans.transition(plan.id, 'applying', 'failed', ctx.requestedBy, summary);
-      await this.deps
-        .onSettled?.(plan, {
-          status: 'failed',
-          by: ctx.requestedBy,
-          at: new Date().toISOString(),
-          result: summary,
-        })
-        .catch((err: unknown) => ctx.log.warn({ err }, 'plan outcome not shown'));
-      await this.deps.audit.record({
-        action: 'apply',
-        user: ctx.requestedBy,
-        host,
-        planId: plan.id,
-        result: summary,
-      });
-      await this.say(ctx.notifier, host, `✗ ${summary}`);
-      return { status: 'interrupted', summary };
-    } finally {
-      await transport.close().catch(() => undefined);
-    }
+    const r = await this.onHost(ctx.target, (t) => recoverPlan(t, plan));
+    const summary = `interrupted (worker lost), not applied again: ${r.summary}`;
+    await this.settle(ctx, plan, 'failed', summary);
+    await this.audit(ctx, { action: 'apply', result: summary });
+    await this.say(ctx.notifier, host, `✗ ${summary}`);
+    return { status: 'interrupted', summary };
   }
 }

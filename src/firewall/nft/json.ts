@@ -10,10 +10,9 @@ import type {
   NftSet,
   NftTable,
   Parsed,
-  PortRange,
   RuleAction,
 } from '../types.js';
-import { parsePortRange } from '../ports.js';
+import { familyConditions, portRanges, TRANSPORTS, xtTargetAction } from './conditions.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -203,21 +202,7 @@ function ruleFrom(body: JsonObject, sets: NftSet[], family: string): FirewallRul
         const t = `xt ${str(x['type']) ?? 'match'} ${name}`;
         texts.push(t);
         if (x['type'] === 'target') {
-          action = [
-            'LOG',
-            'NFLOG',
-            'MARK',
-            'CONNMARK',
-            'CT',
-            'TRACE',
-            'TCPMSS',
-            'AUDIT',
-            'CLASSIFY',
-          ].includes(name)
-            ? { kind: 'continue' }
-            : name === 'REJECT'
-              ? { kind: 'reject' }
-              : { kind: 'unknown', text: t };
+          action = xtTargetAction(name, t);
         } else if (name !== 'comment') conditions.push({ kind: 'unknown', text: t });
         break;
       }
@@ -360,11 +345,9 @@ function matchConditions(m: JsonObject, sets: NftSet[], text: string): Condition
         { kind: 'protocol', negated, protocols: protocols.map((p) => p.toLowerCase()) },
       ];
     }
-    if (
-      ['tcp', 'udp', 'th', 'sctp', 'dccp', 'udplite'].includes(protocol) &&
-      (field === 'dport' || field === 'sport')
-    ) {
-      const ports = portRanges(op, values());
+    if (TRANSPORTS.has(protocol) && (field === 'dport' || field === 'sport')) {
+      const vals = values();
+      const ports = vals && portRanges(op, vals);
       if (!ports) return unknown;
       const c: Condition = { kind: field, negated, ports };
       if (protocol !== 'th') c.protocol = protocol;
@@ -396,19 +379,7 @@ function matchConditions(m: JsonObject, sets: NftSet[], text: string): Condition
     if (key === 'oif' || key === 'oifname') return [{ kind: 'oif', negated, names: vals }];
     if (key === 'l4proto')
       return [{ kind: 'protocol', negated, protocols: vals.map((p) => p.toLowerCase()) }];
-    if (key === 'nfproto' || key === 'protocol') {
-      const families = new Set(vals.map((e) => (/^ip(v4)?$/.test(e) ? 4 : /^ip(v)?6$/.test(e) ? 6 : 0)));
-      if (families.has(0)) return unknown;
-      if (families.size === 2) {
-        return negated
-          ? [
-              { kind: 'family', negated: false, family: 4 },
-              { kind: 'family', negated: false, family: 6 },
-            ]
-          : [];
-      }
-      return [{ kind: 'family', negated, family: [...families][0] as 4 | 6 }];
-    }
+    if (key === 'nfproto' || key === 'protocol') return familyConditions(vals, negated) ?? unknown;
     return unknown;
   }
   if (kind === 'ct' && isObject(body)) {
@@ -441,28 +412,4 @@ function matchConditions(m: JsonObject, sets: NftSet[], text: string): Condition
     return unknown;
   }
   return unknown;
-}
-
-function portRanges(op: string, vals: string[] | undefined): PortRange[] | undefined {
-  if (!vals) return undefined;
-  if (op === '==' || op === '!=' || op === 'in') {
-    const out: PortRange[] = [];
-    for (const v of vals) {
-      const r = parsePortRange(v);
-      if (!r) return undefined;
-      out.push(r);
-    }
-    return out;
-  }
-  const p = vals.length === 1 ? parsePortRange(vals[0]!) : undefined;
-  if (!p || p.from !== p.to) return undefined;
-  const n = p.from;
-  const bounds: Record<string, PortRange> = {
-    '<': { from: 0, to: n - 1 },
-    '<=': { from: 0, to: n },
-    '>': { from: n + 1, to: 65535 },
-    '>=': { from: n, to: 65535 },
-  };
-  const r = bounds[op];
-  return r && r.from <= r.to ? [r] : undefined;
 }

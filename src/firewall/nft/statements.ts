@@ -1,8 +1,8 @@
 // One nft rule as `nft list ruleset` prints it ("ip saddr 10.0.0.0/8 tcp dport { 80, 443 } counter accept")
 // → conditions and a verdict. Statements we do not know become `unknown` conditions naming the words, so an
 // evaluation that depends on them is reported as uncertain rather than guessed.
-import type { Condition, NftSet, PortRange, RuleAction } from '../types.js';
-import { parsePortRange } from '../ports.js';
+import type { Condition, NftSet, RuleAction } from '../types.js';
+import { familyConditions, portRanges, TRANSPORTS, xtTargetAction } from './conditions.js';
 import { splitWords } from '../words.js';
 
 export interface ParsedStatements {
@@ -43,7 +43,6 @@ const META_KEYS = new Set([
   'day',
   'hour',
 ]);
-const TRANSPORTS = new Set(['tcp', 'udp', 'th', 'sctp', 'dccp', 'udplite']);
 const STATEMENT_STARTS = new Set([
   ...META_KEYS,
   ...TRANSPORTS,
@@ -87,17 +86,6 @@ const STATEMENT_STARTS = new Set([
   'synproxy',
   'numgen',
   'jhash',
-]);
-const NON_TERMINAL_XT_TARGETS = new Set([
-  'LOG',
-  'NFLOG',
-  'MARK',
-  'CONNMARK',
-  'CT',
-  'TRACE',
-  'TCPMSS',
-  'AUDIT',
-  'CLASSIFY',
 ]);
 
 /** Splits braces and strips set-element commas, so `{ 80, 443 }` and `{80,443}` read alike. */
@@ -289,11 +277,7 @@ export function parseNftStatements(text: string, sets: NftSet[]): ParsedStatemen
         const name = unquote(at(i + 2));
         i += 3;
         if (kind === 'target') {
-          action = NON_TERMINAL_XT_TARGETS.has(name)
-            ? { kind: 'continue' }
-            : name === 'REJECT'
-              ? { kind: 'reject' }
-              : { kind: 'unknown', text: `xt target ${name}` };
+          action = xtTargetAction(name, `xt target ${name}`);
         } else conditions.push({ kind: 'unknown', text: `xt ${kind} ${name}` });
         continue;
       }
@@ -469,20 +453,9 @@ function metaCondition(key: string, value: Value, selector: string): Condition[]
         return [{ kind: 'protocol', negated, protocols: value.elements.map((p) => p.toLowerCase()) }];
       case 'nfproto':
       case 'protocol': {
-        const families = new Set(
-          value.elements.map((e) => (/^ip(v4)?$/.test(e) ? 4 : /^ip(v)?6$/.test(e) ? 6 : 0)),
-        );
-        if (families.has(0)) break;
-        // Both families: every packet we ask about matches (or, negated, none does).
-        if (families.size === 2) {
-          return negated
-            ? [
-                { kind: 'family', negated: false, family: 4 },
-                { kind: 'family', negated: false, family: 6 },
-              ]
-            : [];
-        }
-        return [{ kind: 'family', negated, family: [...families][0] as 4 | 6 }];
+        const families = familyConditions(value.elements, negated);
+        if (families) return families;
+        break;
       }
       default:
         break;
@@ -524,27 +497,8 @@ function portCondition(
   if (field !== 'dport' && field !== 'sport') return unknown;
   const elements = resolve(value, sets);
   if (elements === undefined) return unknown;
-  const ports: PortRange[] = [];
-  if (value.op === '==' || value.op === '!=') {
-    for (const e of elements) {
-      const range = parsePortRange(e);
-      if (!range) return unknown;
-      ports.push(range);
-    }
-  } else {
-    const p = elements.length === 1 ? parsePortRange(elements[0]!) : undefined;
-    if (!p || p.from !== p.to) return unknown;
-    const n = p.from;
-    const bounds: Record<string, PortRange> = {
-      '<': { from: 0, to: n - 1 },
-      '<=': { from: 0, to: n },
-      '>': { from: n + 1, to: 65535 },
-      '>=': { from: n, to: 65535 },
-    };
-    const range = bounds[value.op];
-    if (!range || range.from > range.to) return unknown;
-    ports.push(range);
-  }
+  const ports = portRanges(value.op, elements);
+  if (!ports) return unknown;
   const condition: Condition = { kind: field, negated: value.op === '!=', ports };
   if (proto !== 'th') condition.protocol = proto;
   return condition;

@@ -17,7 +17,7 @@ import { postSigned, slashCommandBody } from '../test/support/slack-requests.js'
 const TOKEN = 'xoxb-bench';
 const SECRET = 'bench-signing-secret';
 const SELF = new URL(import.meta.url).pathname;
-const CLI = new URL('../test/support/slack-cli.ts', import.meta.url).pathname;
+const CLI = new URL('../test/support/cli.ts', import.meta.url).pathname;
 
 const { values } = parseArgs({
   options: {

@@ -15,7 +15,7 @@ import { Lab, type LabHost } from '../../src/lab/index.js';
 import { portMismatch } from '../../src/lab/scenarios/index.js';
 import { dropPrefix, redisForTest, REDIS_URL, testPrefix, waitFor } from '../unit/queue/support.js';
 import { SlackApiStandIn, type StoredMessage } from '../support/slack-api.js';
-import { cliEnv, spawnCli, type CliProcess } from '../support/slack-processes.js';
+import { cliEnv, spawnCli, startBotAndWorker, type CliProcess } from '../support/cli-processes.js';
 import { blockActionsBody, postSigned, slashCommandBody } from '../support/slack-requests.js';
 
 const TOKEN = 'xoxb-remediate-e2e';
@@ -60,13 +60,7 @@ beforeAll(async () => {
     WORKER_STALLED_INTERVAL_MS: '1000',
     HOST_LOCK_TTL_MS: '3000',
   };
-  worker = spawnCli(['worker', '--inventory', lab.inventoryPath], env);
-  bot = spawnCli(['bot', '--inventory', lab.inventoryPath], env);
-  const [listening] = await Promise.all([
-    bot.waitForLog((l) => l.msg === 'bot listening', 60_000),
-    worker.waitForLog((l) => l.msg === 'workers started', 60_000),
-  ]);
-  events = `http://127.0.0.1:${Number(listening.port)}/slack/events`;
+  ({ bot, worker, events } = await startBotAndWorker(lab.inventoryPath, env));
 }, 240_000);
 
 afterAll(async () => {

@@ -14,7 +14,7 @@ import { DIAGNOSE_QUEUE } from '../../src/queue/names.js';
 import { limitViolations } from '../../src/slack/blocks.js';
 import { dropPrefix, redisForTest, REDIS_URL, testPrefix } from '../unit/queue/support.js';
 import { SlackApiStandIn, type StoredMessage } from '../support/slack-api.js';
-import { cliEnv, runCli, spawnCli, type CliProcess } from '../support/slack-processes.js';
+import { cliEnv, runCli, spawnCli, startBotAndWorker, type CliProcess } from '../support/cli-processes.js';
 import { postSigned, slashCommandBody } from '../support/slack-requests.js';
 
 const TOKEN = 'xoxb-e2e-bot-token';
@@ -57,13 +57,7 @@ beforeAll(async () => {
   slack = await SlackApiStandIn.start({ token: TOKEN });
   redis = redisForTest();
   queue = new Queue(DIAGNOSE_QUEUE, { connection: redis, prefix });
-  worker = spawnCli(['worker', '--inventory', lab.inventoryPath], env());
-  bot = spawnCli(['bot', '--inventory', lab.inventoryPath], env());
-  const [listening] = await Promise.all([
-    bot.waitForLog((l) => l.msg === 'bot listening', 60_000),
-    worker.waitForLog((l) => l.msg === 'workers started', 60_000),
-  ]);
-  events = `http://127.0.0.1:${Number(listening.port)}/slack/events`;
+  ({ bot, worker, events } = await startBotAndWorker(lab.inventoryPath, env()));
 }, 240_000);
 
 afterAll(async () => {

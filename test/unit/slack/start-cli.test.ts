@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SlackApiStandIn } from '../../support/slack-api.js';
-import { runCli, spawnCli } from '../../support/slack-processes.js';
+import { runCli, spawnCli } from '../../support/cli-processes.js';
 
 const TOKEN = 'xoxb-start-test';
 let slack: SlackApiStandIn;

@@ -1,9 +1,10 @@
-// `upstream-doctor bot` and `upstream-doctor worker` as real processes (from source, through slack-cli.ts),
-// with their JSON log lines parsed as they come. Each dies with the test process (setpriv --pdeathsig).
+// `upstream-doctor` commands (bot, worker, …) as real processes, from source through cli.ts (so tests run the code
+// under test, not the last build), with their JSON log lines parsed as they come. Each dies with the test
+// process (setpriv --pdeathsig), so a crashed test leaves nothing polling Redis.
 import { spawn, type ChildProcess } from 'node:child_process';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const CLI = new URL('./slack-cli.ts', import.meta.url).pathname;
+const CLI = new URL('./cli.ts', import.meta.url).pathname;
 
 export type LogLine = Record<string, unknown>;
 
@@ -121,4 +122,18 @@ export function cliEnv(o: {
     WORKER_METRICS_PORT: '0',
     WORKER_METRICS_HOST: '127.0.0.1',
   };
+}
+
+/** A bot (HTTP mode) and a worker on one inventory, both ready; `events` is the bot's Slack endpoint. */
+export async function startBotAndWorker(
+  inventory: string,
+  env: Record<string, string>,
+): Promise<{ bot: CliProcess; worker: CliProcess; events: string }> {
+  const worker = spawnCli(['worker', '--inventory', inventory], env);
+  const bot = spawnCli(['bot', '--inventory', inventory], env);
+  const [listening] = await Promise.all([
+    bot.waitForLog((l) => l.msg === 'bot listening', 60_000),
+    worker.waitForLog((l) => l.msg === 'workers started', 60_000),
+  ]);
+  return { bot, worker, events: `http://127.0.0.1:${Number(listening.port)}/slack/events` };
 }

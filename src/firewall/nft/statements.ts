@@ -284,8 +284,10 @@ export function parseNftStatements(text: string, sets: NftSet[]): ParsedStatemen
       case 'fib':
         conditions.push(readFib());
         continue;
-      case 'ct': {
+      case 'ct':
+      case 'meta': {
         const key = at(i + 1);
+        // `ct mark set 1`, `meta mark set 1`: they change the packet and let it go on.
         if (at(i + 2) === 'set') {
           i += 4;
           continue;
@@ -296,21 +298,9 @@ export function parseNftStatements(text: string, sets: NftSet[]): ParsedStatemen
         }
         i += 2;
         const value = readValue();
-        conditions.push(ctCondition(key, value));
-        continue;
-      }
-      case 'meta': {
-        const key = at(i + 1);
-        if (at(i + 2) === 'set') {
-          i += 4;
-          continue;
-        }
-        if (at(i + 2) === '.') {
-          conditions.push({ kind: 'unknown', text: skipConcat(start) });
-          continue;
-        }
-        i += 2;
-        conditions.push(...metaCondition(key, readValue(), `meta ${key}`));
+        conditions.push(
+          ...(w === 'ct' ? [ctCondition(key, value)] : metaCondition(key, value, `meta ${key}`)),
+        );
         continue;
       }
       case 'ip':

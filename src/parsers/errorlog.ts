@@ -52,16 +52,11 @@ const ERRNO = /\((\d+): ([^)]*)\)/;
 /** Entries longer than this stop collecting continuation lines (nginx itself caps a line near 2 KB). */
 const MAX_ENTRY_CHARS = 64 * 1024;
 
-interface Context {
-  message: string;
-  client?: string;
-  server?: string;
-  request?: string;
-  upstream?: string;
-  host?: string;
-  referrer?: string;
-  resolver?: string;
-}
+/** The message and nginx's context fields ("client: …, server: …"), as the entry carries them. */
+type Context = Pick<
+  ErrorLogEntry,
+  'message' | 'client' | 'server' | 'request' | 'upstream' | 'host' | 'referrer' | 'resolver'
+>;
 
 /** Split the text after "pid#tid: *cid " into the message and nginx's context fields. */
 function splitContext(body: string): Context {

@@ -5,21 +5,11 @@
 // `<!here>`. We read those control sequences on the escaped text first, then decode the three entities exactly
 // as Slack does and HTML-escape the result, so `&lt;script&gt;` shows as text and never becomes markup.
 
-/** One version of a message, as chat.postMessage / chat.update sent it. */
-export interface Version {
-  text?: string;
-  blocks?: unknown[];
-}
+import type { StoredMessage } from '../test/support/slack-api.js';
 
-/** A message as the stand-in stores it; `history` is every version, oldest first. */
-export interface StoredMessage {
-  channel: string;
-  ts: string;
-  thread_ts?: string;
-  text?: string;
-  blocks?: unknown[];
-  history: Version[];
-}
+export type { StoredMessage };
+/** One version of a message, as chat.postMessage / chat.update sent it. */
+export type Version = StoredMessage['history'][number];
 
 /** One message as the picture shows it. */
 export interface Shown {

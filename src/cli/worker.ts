@@ -107,22 +107,24 @@ export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {
     recorder: { redis, prefix },
     fallback: (d) => new TerminalNotifier(io.stderr, describeDestination(d)),
   });
-  // Enqueues the diagnosis that confirms an apply (into the thread the Apply was pressed in).
-  const producer = new Producer({
-    connection: redis,
-    prefix,
-    diagnoseAttempts: settings.DIAGNOSE_ATTEMPTS,
-    diagnoseBackoffMs: settings.DIAGNOSE_BACKOFF_MS,
-    notifierFor,
-  });
+  // With remediation: enqueues the diagnosis that confirms an apply (into the thread Apply was pressed in).
+  let producer: Producer | undefined;
   const stopEarly = async (line: string): Promise<number> => {
-    await producer.close().catch(() => undefined);
+    await producer?.close().catch(() => undefined);
     redis.disconnect();
     io.stderr.write(`upstream-doctor worker: ${line}\n`);
     return 2;
   };
   let remediation: WorkerRemediation | undefined;
   if (settings.REMEDIATION === 'on') {
+    const confirmations = new Producer({
+      connection: redis,
+      prefix,
+      diagnoseAttempts: settings.DIAGNOSE_ATTEMPTS,
+      diagnoseBackoffMs: settings.DIAGNOSE_BACKOFF_MS,
+      notifierFor,
+    });
+    producer = confirmations;
     const wired = await workerRemediationFromEnv(io.env, {
       redis,
       prefix,
@@ -130,7 +132,7 @@ export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {
       ...(fromEnv.client ? { client: fromEnv.client } : {}),
       planTtlMs: settings.PLAN_TTL_MS,
       rediagnose: async (host, destination) => {
-        await producer.requestDiagnosis({ target: host, destination });
+        await confirmations.requestDiagnosis({ target: host, destination });
       },
     });
     if (!wired.ok) return stopEarly(wired.error);
@@ -203,7 +205,7 @@ export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {
   process.once('SIGINT', impatient);
   try {
     await running.close();
-    await producer.close();
+    await producer?.close();
     await health.close();
     await redis.quit().catch(() => redis.disconnect());
   } finally {

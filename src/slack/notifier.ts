@@ -186,16 +186,7 @@ export class SlackThreadNotifier implements Notifier {
    * change to a host is never dropped.
    */
   note(target: string, line: string): Promise<void> {
-    let failure: unknown;
-    return this.enqueue(async () => {
-      try {
-        await this.flushNote(target, line);
-      } catch (err) {
-        failure = err;
-      }
-    }).then(() => {
-      if (failure !== undefined) throw failure;
-    });
+    return this.enqueueReporting(() => this.flushNote(target, line));
   }
 
   private async flushNote(target: string, line: string): Promise<void> {
@@ -229,6 +220,11 @@ export class SlackThreadNotifier implements Notifier {
     this.finished = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    return this.enqueueReporting(work);
+  }
+
+  /** Runs `work` on the chain; its error reaches this caller only, never the calls queued after it. */
+  private enqueueReporting(work: () => Promise<void>): Promise<void> {
     let failure: unknown;
     const run = this.enqueue(async () => {
       try {

@@ -261,10 +261,11 @@ export function renderVerdict(report: Report, userId: string, confirmsPlan?: str
   const target = inlineCode(report.target) || '`?`';
   const root = report.findings[0];
   const hasCritical = report.findings.some((f) => f.severity === 'critical');
-  const still = confirmsPlan ? 'still failing after the fix: ' : '';
+  // After an applied fix, the verdict says first whether it held.
+  const afterFix = !confirmsPlan ? '' : hasCritical ? 'still failing after the fix: ' : 'fixed: ';
   const line =
     root && hasCritical
-      ? `${verdictEmoji(report)} ${target}: ${still}${prose(oneLine(root.title), SIZE.title).text} · ${causeLabel(root)}`
+      ? `${verdictEmoji(report)} ${target}: ${afterFix}${prose(oneLine(root.title), SIZE.title).text} · ${causeLabel(root)}`
       : confirmsPlan
         ? `${FIXED} ${target}: fixed; diagnosed again after the apply, no cause for a 502 found`
         : `${HEALTHY} ${target}: no cause for a 502 found`;
@@ -277,14 +278,7 @@ export function renderVerdict(report: Report, userId: string, confirmsPlan?: str
     more > 0 ? `${more} more finding${more === 1 ? '' : 's'} in the thread` : 'details in the thread',
   ];
   return {
-    text: untrustedProse(
-      cutToEscapedLength(
-        oneLine(
-          `${confirmsPlan ? (hasCritical ? 'still failing after the fix: ' : 'fixed: ') : ''}${verdictLine(report)}`,
-        ),
-        300,
-      ).text,
-    ),
+    text: untrustedProse(cutToEscapedLength(oneLine(`${afterFix}${verdictLine(report)}`), 300).text),
     blocks: [section(line), context(notes.join(' · '))],
   };
 }

@@ -43,6 +43,18 @@ const META_KEYS = new Set([
   'day',
   'hour',
 ]);
+/** Words that end a concatenation whose value we did not find (a verdict, or a counter/log before one). */
+const CONCAT_ENDS = new Set([
+  'accept',
+  'drop',
+  'reject',
+  'return',
+  'jump',
+  'goto',
+  'continue',
+  'counter',
+  'log',
+]);
 const STATEMENT_STARTS = new Set([
   ...META_KEYS,
   ...TRANSPORTS,
@@ -182,18 +194,7 @@ export function parseNftStatements(text: string, sets: NftSet[]): ParsedStatemen
   /** A concatenation ("ip saddr . tcp dport @allowed"): read through to its value, then name it all. */
   const skipConcat = (from: number): string => {
     i = from;
-    const verdicts = new Set([
-      'accept',
-      'drop',
-      'reject',
-      'return',
-      'jump',
-      'goto',
-      'continue',
-      'counter',
-      'log',
-    ]);
-    while (i < words.length && !verdicts.has(at(i))) {
+    while (i < words.length && !CONCAT_ENDS.has(at(i))) {
       if (at(i) === '{' || at(i).startsWith('@') || OPERATORS.has(at(i))) {
         readValue();
         break;

@@ -16,11 +16,11 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { HostSnapshot } from '../src/core/types.js';
 import { createLogger } from '../src/health/log.js';
-import { parseInventory } from '../src/inventory/index.js';
 import type { Collector } from '../src/queue/collect.js';
 import { routeNotifiers } from '../src/queue/notifiers/route.js';
 import { Producer } from '../src/queue/producer.js';
 import { startWorkers, type RunningWorkers } from '../workers/index.js';
+import { dropPrefix, inventoryOf } from '../test/unit/queue/support.js';
 
 const { values } = parseArgs({
   options: {
@@ -38,31 +38,13 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const connect = () => new Redis(REDIS_URL, { maxRetriesPerRequest: null });
 const log = createLogger({ level: process.env.LOG_LEVEL === 'info' ? 'info' : 'silent' });
 
-async function dropPrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
-}
-
 /** Hosts h0… for the throughput run, w0… to warm up, l0… for the latency samples: no job joins another. */
 function inventoryWith(n: number, warm: number, samples: number) {
-  const names = [
+  return inventoryOf([
     ...Array.from({ length: n }, (_, i) => `h${i}`),
     ...Array.from({ length: warm }, (_, i) => `w${i}`),
     ...Array.from({ length: samples }, (_, i) => `l${i}`),
-  ];
-  const lines = names.map((name, i) => `  ${name}: { address: 10.${i >> 16}.${(i >> 8) & 255}.${i & 255} }`);
-  const r = parseInventory(`hosts:\n${lines.join('\n')}\n`, {
-    source: '<bench>',
-    baseDir: '/',
-    home: '/root',
-    localUser: 'root',
-  });
-  if (!r.ok) throw new Error(r.errors.join('\n'));
-  return r.inventory;
+  ]);
 }
 
 const pct = (sorted: number[], p: number) =>

@@ -17,7 +17,11 @@ describe('worker settings from the environment', () => {
       DIAGNOSE_TIMEOUT_MS: 120_000,
       DIAGNOSE_ATTEMPTS: 3,
       LOG_LEVEL: 'info',
+      REMEDIATION: 'on',
+      PLAN_TTL_MS: 30 * 60_000,
     });
+    const off = workerSettingsFrom({ REMEDIATION: 'off' });
+    expect(off.ok && off.settings.REMEDIATION).toBe('off');
     expect(r.settings.REDIS_SENTINELS).toBeUndefined();
   });
 
@@ -37,6 +41,8 @@ describe('worker settings from the environment', () => {
     [{ REDIS_SENTINELS: 'a:26379' }, /^REDIS_SENTINEL_NAME: is required with REDIS_SENTINELS/],
     [{ QUEUE_PREFIX: 'a b' }, /^QUEUE_PREFIX: /],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: expected one of fatal, error/],
+    [{ REMEDIATION: 'maybe' }, /^REMEDIATION: expected 'on' or 'off'$/],
+    [{ PLAN_TTL_MS: '5' }, /^PLAN_TTL_MS: expected a whole number from 60000 to 86400000 \(got "5"\)$/],
   ])('refuses %o with one line naming the setting', (env, message) => {
     const r = workerSettingsFrom(env);
     expect(r.ok).toBe(false);

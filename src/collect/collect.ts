@@ -19,12 +19,13 @@ import {
   idCommand,
   listDirCommand,
   nginxCommands,
+  realpathCommand,
   statCommand,
   systemctlShowCommand,
   tcpProbeCommand,
   unixProbeCommand,
 } from './commands.js';
-import { configFromSnapshot, missingConfigFiles } from './config-files.js';
+import { configFromSnapshot, mainConfigPath, missingConfigFiles } from './config-files.js';
 import { batchable, batchSpec, splitBatch } from './batch.js';
 
 export interface PeerHost {
@@ -190,6 +191,10 @@ async function collectNginx(visit: Visit, progress: (step: string) => void): Pro
   const user = processes.workerUser ?? findAll(tree, 'user')[0]?.args[0];
   const configFiles = [...(config?.sources.keys() ?? [])].filter((p) => SAFE_PATH.test(p));
   const statPaths = [...new Set([...configFiles, ...sockets, ...sockets.flatMap(parentDirs)])];
+  const main = mainConfigPath(visit.snapshot);
+  // The main config's directory too: plans are confined to it (its real path, as the host resolves it).
+  const mainDir = main.slice(0, main.lastIndexOf('/')) || '/';
+  const realPaths = [...new Set([main, mainDir, ...configFiles, ...sockets])].filter((p) => SAFE_PATH.test(p));
 
   progress(
     `checking ${endpoints.length} upstream endpoint${endpoints.length === 1 ? '' : 's'}, error logs, services`,
@@ -197,6 +202,7 @@ async function collectNginx(visit: Visit, progress: (step: string) => void): Pro
   const round: CommandSpec[] = [
     ...errorLogPaths(visit, tree, prefix).map((p) => errorLogCommand(`error-log:${p}`, p)),
     ...(statPaths.length > 0 ? [statCommand(statPaths)] : []),
+    realpathCommand(realPaths),
     ...(user && SAFE_USER.test(user) ? [idCommand(user)] : []),
     ...hostnames.map(getentCommand),
     ...literalProbes(endpoints),

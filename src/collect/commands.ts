@@ -73,6 +73,20 @@ export function statCommand(paths: string[]): CommandSpec {
   return spec('stat', ['stat', '-L', '-c', STAT_FORMAT, '--', ...paths], true);
 }
 
+/**
+ * Each path with every symlink resolved, as the host's kernel sees it: the path asked and its answer, each
+ * NUL-terminated, the answer empty when the path does not exist (`head -c 1 /dev/zero` writes a lone NUL).
+ * One privileged channel for any number of paths; the script is a constant that the sudo rules spell out,
+ * and the paths reach it as positional arguments, never parsed by the shell.
+ */
+export const REALPATH_SCRIPT =
+  'for p; do printf "%s" "$p"; head -c 1 /dev/zero; readlink -e -z -- "$p" || head -c 1 /dev/zero; done';
+export const REALPATH_ARGV0 = 'ud-realpath';
+
+export function realpathCommand(paths: string[]): CommandSpec {
+  return spec('realpath', ['sh', '-c', REALPATH_SCRIPT, REALPATH_ARGV0, ...paths], true);
+}
+
 export function catCommand(id: string, path: string): CommandSpec {
   return spec(id, ['cat', '--', path], true);
 }

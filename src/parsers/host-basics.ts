@@ -48,3 +48,20 @@ export function parseId(text: string): UserIds | undefined {
   );
   return { uid: Number(uid), gid: Number(gid), groups };
 }
+
+/**
+ * `realpathCommand(paths)`'s output → path asked → its real path, for the paths that exist. Pairs of
+ * NUL-terminated fields (the path, then its resolution or nothing), so any byte a path may hold, a newline
+ * too, is kept exact. An output cut short says nothing about its last path.
+ */
+export function parseRealpaths(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  // Every field ends in a NUL: what follows the last NUL is a field cut short, never read.
+  const fields = text.split('\0');
+  for (let i = 0; i + 1 < fields.length - 1; i += 2) {
+    const asked = fields[i]!;
+    const resolved = fields[i + 1]!;
+    if (asked.startsWith('/') && resolved.startsWith('/')) out.set(asked, resolved);
+  }
+  return out;
+}

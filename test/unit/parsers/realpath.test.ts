@@ -1,0 +1,52 @@
+// parseRealpaths over what REALPATH_SCRIPT really prints: the script is run here by the machine's sh on a
+// tree of symlinks made for the test (a path with a newline in it too), not written from memory.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync, rmSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REALPATH_ARGV0, REALPATH_SCRIPT, realpathCommand } from '../../../src/collect/commands.js';
+import { parseRealpaths } from '../../../src/parsers/host-basics.js';
+
+const root = realpathSync(mkdtempSync(join(tmpdir(), 'ud-realpath-')));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function run(paths: string[]): string {
+  return execFileSync('sh', ['-c', REALPATH_SCRIPT, REALPATH_ARGV0, ...paths], { encoding: 'utf8' });
+}
+
+describe('realpath', () => {
+  mkdirSync(join(root, 'run/php'), { recursive: true });
+  writeFileSync(join(root, 'run/php/php8.2-fpm.sock'), '');
+  symlinkSync(join(root, 'run'), join(root, 'varrun'));
+  symlinkSync('php8.2-fpm.sock', join(root, 'run/php/php-fpm.sock'));
+  writeFileSync(join(root, 'odd\nname'), '');
+
+  it('resolves symlinked directories and files, and says nothing of a missing path', () => {
+    const asked = [
+      join(root, 'varrun/php/php-fpm.sock'),
+      join(root, 'missing'),
+      join(root, 'odd\nname'),
+      join(root, 'run'),
+    ];
+    const got = parseRealpaths(run(asked));
+    expect([...got]).toEqual([
+      [asked[0], join(root, 'run/php/php8.2-fpm.sock')],
+      [asked[2], join(root, 'odd\nname')],
+      [asked[3], join(root, 'run')],
+    ]);
+  });
+
+  it('reads nothing from an answer cut short', () => {
+    const text = run([join(root, 'run'), join(root, 'varrun')]);
+    const cut = text.slice(0, text.length - 3);
+    expect([...parseRealpaths(cut)]).toEqual([[join(root, 'run'), join(root, 'run')]]);
+  });
+
+  it('is one privileged command whose paths are arguments', () => {
+    const spec = realpathCommand(['/etc/nginx/nginx.conf', '/x; rm -rf /']);
+    expect(spec.privileged).toBe(true);
+    expect(spec.argv.slice(0, 4)).toEqual(['sh', '-c', REALPATH_SCRIPT, REALPATH_ARGV0]);
+    expect(spec.argv.slice(4)).toEqual(['/etc/nginx/nginx.conf', '/x; rm -rf /']);
+  });
+});

@@ -57,11 +57,17 @@ export function entryAge(entry: ErrorLogEntry, clock: HostFacts['clock']): numbe
 
 /** Error-log lines that speak of the present incident: the last 30 minutes (all, when the clock is unknown). */
 export const RECENT_SECONDS = 30 * 60;
+/**
+ * An entry dated later than the host's clock by more than this is not recent: nginx stamps entries with
+ * that clock, so only a line someone else wrote (a client through an encoded newline, another writer) can
+ * lie in the future — and "recent" until 2099 would make it outlive every fix.
+ */
+export const FUTURE_SKEW_SECONDS = 60;
 
 export function recentEntries(facts: HostFacts): ErrorLogEntry[] {
   return facts.errorLog.filter((e) => {
     const age = entryAge(e, facts.clock);
-    return age === undefined || age <= RECENT_SECONDS;
+    return age === undefined || (age <= RECENT_SECONDS && age >= -FUTURE_SKEW_SECONDS);
   });
 }
 

@@ -15,6 +15,7 @@
 //
 // Every message we classify was recorded from nginx 1.22.1: test/fixtures/hosts/tools/errorlog/.
 import type { ErrorLogEntry, ErrorLogKind } from '../core/facts.js';
+import { injectedRuns, NGINX_MAX_ENTRY_BYTES } from './errorlog-injected.js';
 
 export interface SkippedLine {
   /** 1-based line number in the text. */
@@ -49,8 +50,14 @@ const CONTEXT = new RegExp(
 const RESOLVER = /, resolver: (\S+)$/;
 const CONFIG_AT = / in (\/[^\s]*?):(\d+)$/;
 const ERRNO = /\((\d+): ([^)]*)\)/;
-/** Entries longer than this stop collecting continuation lines (nginx itself caps a line near 2 KB). */
-const MAX_ENTRY_CHARS = 64 * 1024;
+/**
+ * Entries longer than this are not nginx's: it writes at most 2048 bytes an entry, and an application's
+ * stderr it copies is cut to fit too. Someone else writing the log could make one line of 256 KiB, and the
+ * context is looked for after every ", client: " in it: a bound keeps that linear in the log's size.
+ */
+const MAX_ENTRY_CHARS = 4 * NGINX_MAX_ENTRY_BYTES;
+/** ", client: " places tried as the start of nginx's context, from the first (a message rarely holds one). */
+const MAX_CONTEXT_TRIES = 8;
 
 /** The message and nginx's context fields ("client: …, server: …"), as the entry carries them. */
 type Context = Pick<
@@ -61,7 +68,7 @@ type Context = Pick<
 /** Split the text after "pid#tid: *cid " into the message and nginx's context fields. */
 function splitContext(body: string): Context {
   let from = body.indexOf(', client: ');
-  while (from !== -1) {
+  for (let tries = 0; from !== -1 && tries < MAX_CONTEXT_TRIES; tries++) {
     const m = CONTEXT.exec(body.slice(from));
     if (m) {
       const ctx: Context = { message: body.slice(0, from), client: m[1]!, server: m[2]! };
@@ -134,6 +141,20 @@ export function classifyErrorLog(
   return 'other';
 }
 
+/**
+ * nginx's own words of a message: the text before its first quote. What follows a quote is a value: a path
+ * nginx decoded from the client's request (`open() "/x upstream sent too big header" failed`), a header the
+ * backend sent, PHP's stderr. nginx's upstream messages say what went wrong before any quote, so they are
+ * classified by that part alone, and a client's path can never read as an upstream failure. The errno of a
+ * message that quotes a value comes after its last quote (`open() "…" failed (2: …)`).
+ */
+function ownWords(message: string): { words: string; errnoText: string } {
+  const quote = message.indexOf('"');
+  if (quote === -1) return { words: message, errnoText: message };
+  const words = message.slice(0, quote);
+  return { words, errnoText: ERRNO.test(words) ? words : message.slice(message.lastIndexOf('"')) };
+}
+
 function entryFrom(text: string, file: string): ErrorLogEntry | undefined {
   const p = PREFIX.exec(text);
   if (!p) return undefined;
@@ -143,7 +164,8 @@ function entryFrom(text: string, file: string): ErrorLogEntry | undefined {
   const ctx = splitContext(body);
   // PHP's own text may hold "(2: …)"; only nginx's part of the message carries an errno.
   const stderr = / sent in stderr: "/.test(ctx.message);
-  const errnoMatch = stderr ? null : ERRNO.exec(ctx.message);
+  const own = ownWords(ctx.message);
+  const errnoMatch = stderr ? null : ERRNO.exec(own.errnoText);
   const errno = errnoMatch ? Number(errnoMatch[1]) : undefined;
   const config = ctx.client === undefined ? CONFIG_AT.exec(ctx.message) : null;
   const entry: ErrorLogEntry = {
@@ -152,7 +174,7 @@ function entryFrom(text: string, file: string): ErrorLogEntry | undefined {
     pid: Number(p[3]),
     tid: Number(p[4]),
     message: ctx.message,
-    kind: classifyErrorLog(ctx.message, errno, ctx.upstream),
+    kind: stderr ? 'fastcgi-stderr' : classifyErrorLog(own.words, errno, ctx.upstream),
     file,
     raw: text,
   };
@@ -175,6 +197,14 @@ function entryFrom(text: string, file: string): ErrorLogEntry | undefined {
 const STDERR_OPENS = / sent in stderr: "/;
 const CONTEXT_STARTS = /, client: [^,]*, server: /;
 
+/** A line that begins an entry whose quoted path runs past the line's end, with no context after it. */
+function opensPath(line: string): boolean {
+  const p = PREFIX.exec(line);
+  if (!p || STDERR_OPENS.test(line)) return false;
+  const body = line.slice(p[0].length);
+  return splitContext(body).client === undefined && (body.match(/"/g)?.length ?? 0) % 2 === 1;
+}
+
 /** The error log's text → entries and the lines that are not nginx's. Never throws. */
 export function parseErrorLogDetailed(text: string, file: string): ErrorLogParse {
   const entries: ErrorLogEntry[] = [];
@@ -186,17 +216,47 @@ export function parseErrorLogDetailed(text: string, file: string): ErrorLogParse
   let open = false;
   const flush = (): void => {
     if (pending.length === 0) return;
-    const entry = entryFrom(pending.join('\n'), file);
+    const entry = pendingChars <= MAX_ENTRY_CHARS ? entryFrom(pending.join('\n'), file) : undefined;
     if (entry) entries.push(entry);
-    else skipped.push({ line: pendingLine, text: pending.join('\n'), reason: 'not an nginx error-log line' });
+    else
+      skipped.push({
+        line: pendingLine,
+        text: pending.join('\n'),
+        reason:
+          pendingChars > MAX_ENTRY_CHARS
+            ? `longer than nginx writes an entry (${NGINX_MAX_ENTRY_BYTES} bytes)`
+            : 'not an nginx error-log line',
+      });
     pending = [];
     open = false;
   };
-  const lines = text.split('\n');
+  const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
   // A trailing newline ends the last line; it does not start an empty one.
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  lines.forEach((rawLine, i) => {
-    const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
+  const runs = injectedRuns(
+    lines,
+    (i) => PREFIX.test(lines[i]!),
+    (i) => opensPath(lines[i]!),
+  );
+  let run = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const injected = runs[run];
+    if (injected && injected.first === i) {
+      // One entry nginx wrote across lines a client made: its first line and (when it survived nginx's cut)
+      // its last, which holds its context; the lines between are the client's, never entries.
+      flush();
+      const own = injected.closed ? [line, lines[injected.last]!] : [line];
+      const entry = PREFIX.test(line) ? entryFrom(own.join('\n'), file) : undefined;
+      if (entry) entries.push(entry);
+      else skipped.push({ line: i + 1, text: own.join('\n'), reason: injected.reason });
+      const between = injected.closed ? injected.last - 1 : injected.last;
+      for (let j = i + 1; j <= between; j++)
+        skipped.push({ line: j + 1, text: lines[j]!, reason: injected.reason });
+      i = injected.last;
+      run++;
+      continue;
+    }
     if (PREFIX.test(line)) {
       flush();
       pending = [line];
@@ -215,7 +275,7 @@ export function parseErrorLogDetailed(text: string, file: string): ErrorLogParse
         reason: i === 0 ? 'starts inside an entry (the log was cut here)' : 'not an nginx error-log line',
       });
     }
-  });
+  }
   flush();
   return { entries, skipped };
 }

@@ -181,3 +181,46 @@ describe('selinux-denies-connect', () => {
     expect(causes(host({ conf, errorLog: log, ...on })).join()).not.toContain('selinux');
   });
 });
+
+describe('lines a client forged in the error log', () => {
+  // Recorded from nginx: a 404 for a path with encoded newlines writes whole entries of the client's
+  // choosing (a future-dated connect() failure, a "recent" too-big header). The real connect() failure
+  // the recording ends with is left out: the healthy host has nothing failing.
+  const recorded = fixture('hosts/tools/errorlog/forged-newline.error.log');
+  const forgedOnly = recorded
+    .split('\n')
+    .filter((l) => !l.includes('request: "GET /api/orders'))
+    .join('\n');
+  /** The log, with the host's clock at the newest line of `clockFrom` (the log itself unless given). */
+  const withLog = (log: string, clockFrom = log): HostSnapshot => {
+    const r = { ...healthy.results };
+    r['error-log:/var/log/nginx/error.log'] = result('error-log:/var/log/nginx/error.log', log);
+    r.date = result('date', clockAt(clockFrom));
+    return { ...healthy, results: r };
+  };
+
+  it('a healthy host stays healthy: no cause from the lines the client wrote', () => {
+    expect(reportOf(withLog(forgedOnly)).findings.filter((f) => f.severity === 'critical')).toEqual([]);
+  });
+
+  it('an entry dated in the future is not the present incident, however it got there', () => {
+    // The forged too-big header, as its own line (as any other writer of the log could put it there).
+    const line = recorded
+      .split('\n')
+      .find((l) => / 77#77: .*" failed/.test(l))!
+      .replace(/"" failed.*$/, '"');
+    const first = recorded.split('\n')[0]!;
+    const dated = (time: string) => `${first}\n${line.replace(/^\S+ \S+/, time)}\n`;
+    const now = first.slice(0, 19);
+    expect(
+      reportOf(withLog(dated('2099/01/01 00:00:00'), first)).findings.filter(
+        (f) => f.severity === 'critical',
+      ),
+    ).toEqual([]);
+    // The same line dated now is the root cause: the date, not the line, made the difference.
+    expect(reportOf(withLog(dated(now), first)).findings[0]).toMatchObject({
+      severity: 'critical',
+      cause: 'upstream-header-too-big',
+    });
+  });
+});

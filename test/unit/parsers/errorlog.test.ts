@@ -186,10 +186,11 @@ describe('parseErrorLog: every recorded failure is classified', () => {
   it('covers every recorded error log, and none has unreadable lines', () => {
     const recorded = toolFiles('errorlog', '.error.log').map((f) => f.replace(/\.error\.log$/, ''));
     expect(recorded.filter((s) => !(s in expected)).sort()).toEqual([
+      'forged-newline',
       'invalid-header-ssh',
       'startup-notices',
     ]);
-    for (const s of recorded) {
+    for (const s of recorded.filter((r) => r !== 'forged-newline')) {
       expect(parseErrorLogDetailed(tool(`errorlog/${s}.error.log`), 'e').skipped, s).toEqual([]);
     }
   });
@@ -205,6 +206,77 @@ describe('parseErrorLog: every recorded failure is classified', () => {
     expect(log('network-unreachable')[0]).toMatchObject({ errno: 101, errnoText: 'Network is unreachable' });
     expect(log('ssl-handshake-to-plain-http')[0]!.message).toContain('wrong version number');
     expect(log('ssl-handshake-to-plain-http')[0]!.errno).toBeUndefined();
+  });
+});
+
+describe('parseErrorLog: lines a client wrote through newlines encoded in its request (recorded)', () => {
+  const parsed = parseErrorLogDetailed(tool('errorlog/forged-newline.error.log'), '/var/log/nginx/error.log');
+  const forged = (text: string) => text.startsWith('2099/') || / 77#77: /.test(text);
+
+  it('no forged entry: none dated 2099, none of pid 77, no upstream failure but the real one', () => {
+    expect(parsed.entries.some((e) => e.time.startsWith('2099') || e.pid === 77)).toBe(false);
+    expect(parsed.entries.filter((e) => e.level !== 'notice').map((e) => e.kind)).toEqual([
+      'other',
+      'other',
+      'other',
+      'other',
+      'connect-refused',
+    ]);
+    const real = parsed.entries.find((e) => e.kind === 'connect-refused')!;
+    expect(real).toMatchObject({ client: '127.0.0.1', request: 'GET /api/orders HTTP/1.1', errno: 111 });
+  });
+
+  it('each entry nginx wrote across the lines is one entry, with its own context and errno', () => {
+    const [, split] = parsed.entries;
+    expect(split).toMatchObject({ client: '127.0.0.1', errno: 2, kind: 'other' });
+    expect(split!.request).toMatch(/^GET \/static\/x%0A2099/);
+    expect(split!.message).toMatch(/^open\(\) ".*\/static\/x\n" failed \(2: No such file or directory\)$/);
+  });
+
+  it('the lines the client wrote are kept as skipped lines, saying why', () => {
+    const lines = parsed.skipped.filter((l) => forged(l.text));
+    expect(lines.map((l) => l.reason)).toEqual([
+      expect.stringMatching(
+        /^written by a client: a newline encoded in the request path of the entry ending on line 4$/,
+      ),
+      expect.stringMatching(
+        /^written by a client: inside the path of the entry on line 7, which nginx cut at 2048 bytes$/,
+      ),
+    ]);
+  });
+
+  it('a path never reads as an upstream failure, newline or not', () => {
+    const one = (message: string) =>
+      parseErrorLog(
+        `2026/12/02 10:00:00 [error] 12#12: *3 ${message}, client: 1.2.3.4, server: s, request: "GET /x HTTP/1.1", host: "s"\n`,
+        'e',
+      )[0]!;
+    const path = one(
+      'open() "/var/www/x upstream sent too big header (111: Connection refused)" failed (2: No such file or directory)',
+    );
+    expect(path).toMatchObject({ kind: 'other', errno: 2 });
+    expect(one('upstream sent too big header while reading response header from upstream').kind).toBe(
+      'header-too-big',
+    );
+  });
+
+  it('a fake request field in a header can hide honest lines, never make one count', () => {
+    const honest =
+      '2026/12/02 10:00:00 [error] 12#12: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 1.2.3.4, server: s, request: "GET / HTTP/1.1", upstream: "http://127.0.0.1:8000/", host: "s"';
+    const liar = `${honest.replace('*1', '*2')}, referrer: "x, request: "GET /%0A%0a HTTP/1.1""`;
+    const got = parseErrorLogDetailed(`${honest}\n${honest}\n${liar}\n`, 'e');
+    expect(got.entries).toHaveLength(1);
+    expect(got.skipped).toHaveLength(1);
+    expect(got.entries[0]!.kind).toBe('connect-refused');
+  });
+
+  it('reads past lines longer than nginx writes (one of context look-alikes, which was quadratic)', () => {
+    const line = `2026/12/02 10:00:00 [error] 12#12: *1 x${', client: , server: , host: "'.repeat(9000)}\n`;
+    const got = parseErrorLogDetailed(line.repeat(4), 'e');
+    expect(got.entries).toEqual([]);
+    expect(got.skipped.map((s) => s.reason)).toEqual(
+      Array(4).fill('longer than nginx writes an entry (2048 bytes)'),
+    );
   });
 });
 

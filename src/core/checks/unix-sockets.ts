@@ -89,6 +89,14 @@ export function unixSocketFindings(ctx: CheckContext, target: UpstreamTarget, ep
   return [];
 }
 
+/**
+ * Directories any local user may create a socket in. A socket there with a php-fpm-like name proves nothing
+ * about who runs it: pointing nginx at it would hand every request to whoever made it. Such a socket is
+ * named as a hint, never offered as the fix.
+ */
+const SHARED_DIRS = ['/tmp/', '/var/tmp/', '/dev/shm/', '/run/user/', '/run/lock/', '/var/lock/'];
+const inSharedDir = (path: string) => SHARED_DIRS.some((d) => path.startsWith(d));
+
 function missing(
   ctx: CheckContext,
   target: UpstreamTarget,
@@ -105,7 +113,9 @@ function missing(
       !l.path.startsWith('@') &&
       !l.processes.every((p) => p.name === 'nginx'),
   );
-  const match = closestBySimilarity(path, sockets, (l) => l.path);
+  const candidates = sockets.filter((l) => !inSharedDir(l.path));
+  const match = closestBySimilarity(path, candidates, (l) => l.path);
+  const untrusted = match ? undefined : closestBySimilarity(path, sockets, (l) => l.path);
   const edit = match
     ? replaceOnLine(facts.nginx.sources, ep.ref.file, ep.ref.line, path, match.path)
     : undefined;
@@ -119,7 +129,9 @@ function missing(
       `${what}, so connect() fails and nginx answers 502. ` +
       (match
         ? `${match.processes.map((p) => p.name).join(', ') || 'A process'} listens on ${match.path}: the path in the config is wrong. `
-        : `No listening unix socket looks like it: the backend is not running or creates its socket elsewhere. `) +
+        : untrusted
+          ? `${untrusted.path} looks like it, but lies in a directory any user can write, so who runs it proves nothing: it is not offered as the fix. `
+          : `No listening unix socket looks like it: the backend is not running or creates its socket elsewhere. `) +
       describeUses(target),
     evidence: [
       configEvidence(facts, ep.ref),

@@ -224,3 +224,30 @@ describe('lines a client forged in the error log', () => {
     });
   });
 });
+
+describe('unix-socket-missing never points nginx into a directory any user can write', () => {
+  // The recorded php-fpm snapshot (nginx names /run/php/php-fpm.sock, php-fpm listens on php8.2-fpm.sock),
+  // with its one ss line moved: a local user can make /dev/shm/php-fpm.sock and call its process php-fpm8.2.
+  const recorded = (
+    JSON.parse(fixture('snapshots/php-fpm-socket-missing.json')) as { snapshot: HostSnapshot }
+  ).snapshot;
+  const listening = (path: string): HostSnapshot => {
+    const line = recorded.results['ss-unix']!.stdout.replace('/run/php/php8.2-fpm.sock', path);
+    return { ...recorded, results: { ...recorded.results, 'ss-unix': result('ss-unix', line) } };
+  };
+
+  it('a socket in /dev/shm is named as a hint, with no edit', () => {
+    const found = root(listening('/dev/shm/php-fpm.sock'))!;
+    expect(found.cause).toBe('unix-socket-missing');
+    expect(found.fix?.edit).toBeUndefined();
+    expect(found.detail).toContain(
+      '/dev/shm/php-fpm.sock looks like it, but lies in a directory any user can write',
+    );
+  });
+
+  it('the same socket in /run/php is the fix', () => {
+    expect(root(listening('/run/php/php8.2-fpm.sock'))!.fix?.edit?.after).toBe(
+      '        fastcgi_pass unix:/run/php/php8.2-fpm.sock;',
+    );
+  });
+});

@@ -96,6 +96,11 @@ export function unixSocketFindings(ctx: CheckContext, target: UpstreamTarget, ep
  */
 const SHARED_DIRS = ['/tmp/', '/var/tmp/', '/dev/shm/', '/run/user/', '/run/lock/', '/var/lock/'];
 const inSharedDir = (path: string) => SHARED_DIRS.some((d) => path.startsWith(d));
+/**
+ * A path that can go into nginx's config as one plain word: a socket path a host user chose may hold a
+ * newline, `;` or `{`, which an edit would turn into directives of their choosing.
+ */
+const PLAIN_PATH = /^\/[\w.@%+=:,/-]+$/;
 
 function missing(
   ctx: CheckContext,
@@ -113,7 +118,7 @@ function missing(
       !l.path.startsWith('@') &&
       !l.processes.every((p) => p.name === 'nginx'),
   );
-  const candidates = sockets.filter((l) => !inSharedDir(l.path));
+  const candidates = sockets.filter((l) => !inSharedDir(l.path) && PLAIN_PATH.test(l.path));
   const match = closestBySimilarity(path, candidates, (l) => l.path);
   const untrusted = match ? undefined : closestBySimilarity(path, sockets, (l) => l.path);
   const edit = match

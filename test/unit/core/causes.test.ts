@@ -245,6 +245,12 @@ describe('unix-socket-missing never points nginx into a directory any user can w
     );
   });
 
+  it('a socket whose path would add directives to the config is not the fix', () => {
+    // One ss line as real ss prints a path holding `;` and a space (the newline case is ss.test.ts's).
+    const found = root(listening('/run/php/php-fpm.sock;include /home/u/x'))!;
+    expect(found.fix?.edit).toBeUndefined();
+  });
+
   it('the same socket in /run/php is the fix', () => {
     expect(root(listening('/run/php/php8.2-fpm.sock'))!.fix?.edit?.after).toBe(
       '        fastcgi_pass unix:/run/php/php8.2-fpm.sock;',

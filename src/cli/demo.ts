@@ -14,7 +14,7 @@ import { ALL_SCENARIOS, scenarioAvailable, scenarioById } from '../lab/scenarios
 import type { Scenario, StagedScenario } from '../lab/scenarios/types.js';
 import { exitAfterDrain } from './exit.js';
 import { type CliIo, UsageError } from './io.js';
-import { COLOR, PLAIN, renderReport } from './render-text.js';
+import { COLOR, PLAIN, printableJson, renderReport } from './render-text.js';
 
 export const DEMO_USAGE = `usage: upstream-doctor demo [--scenario ID] [--json]
        upstream-doctor demo --list
@@ -111,7 +111,7 @@ export async function demo(args: string[], io: CliIo, extras: DemoExtras = {}): 
   try {
     const staged = await run.stage(scenario);
     const report = await run.diagnose(staged);
-    if (values.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    if (values.json) io.stdout.write(`${printableJson(report, 2)}\n`);
     else {
       const style = io.stdout.isTTY && !io.env.NO_COLOR ? COLOR : PLAIN;
       io.stdout.write(renderReport(report, style));

@@ -6,6 +6,8 @@
 // exit left is a safety net for a library that keeps a handle open: it runs only after the write callbacks
 // of stdout and stderr have fired, so even then no byte of output is lost.
 
+import { visibleLines } from './render-text.js';
+
 /** The exit status of a process whose reader went away: 128 + SIGPIPE, what a shell reports for `yes | head -1`. */
 export const EXIT_OUTPUT_CLOSED = 141;
 /** How long a finished process may stay alive after draining before the safety net ends it. */
@@ -86,7 +88,8 @@ export function runAsProcess(
   main(argv).then(
     (code) => endProcess(code),
     (err: unknown) => {
-      if (!process.stderr.destroyed) process.stderr.write(`upstream-doctor: ${describeError(err)}\n`);
+      if (!process.stderr.destroyed)
+        process.stderr.write(`upstream-doctor: ${visibleLines(describeError(err))}\n`);
       return endProcess(2);
     },
   );

@@ -206,6 +206,22 @@ describe('every byte through a pipe', () => {
   }, 180_000);
 });
 
+describe('a long-running command whose reader goes away', () => {
+  it('`worker | head -1`: the worker stops as on SIGTERM and exits 141, nothing on stderr', async () => {
+    writeFileSync(join(dir, 'hosts.yml'), 'hosts:\n  web-01: { address: 10.0.0.11 }\n');
+    // head takes the first log line and leaves; the worker's next line meets EPIPE.
+    const run = await shell('$UD worker --inventory hosts.yml | head -1 > worker.log', {
+      WORKER_METRICS_PORT: '0',
+      QUEUE_PREFIX: `ud-output-${process.pid}`,
+      AUDIT_LOG: join(dir, 'audit.jsonl'),
+      LOG_LEVEL: 'info',
+    });
+    expect(run.statuses).toEqual([EXIT_OUTPUT_CLOSED, 0]);
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(text('worker.log'))).toMatchObject({ level: 30 });
+  }, 60_000);
+});
+
 describe('host text a client planted in the error log', () => {
   it('reaches a pipe escaped: no raw control byte, the attack visible as text', async () => {
     const run = await shell('$UD diagnose --inventory $INV evil | cat > evil.txt');

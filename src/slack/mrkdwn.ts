@@ -50,8 +50,8 @@ export function escapeMrkdwn(text: string): string {
 // broadcast. We send verbatim text objects, so it should not happen; a word joiner after the @ makes sure.
 const BROADCAST = /@(channel|here|everyone|group)\b/gi;
 // `:large_green_circle:` in a process name or a path would draw our own verdict's emoji: a zero-width space
-// after the first colon keeps the text and stops the emoji.
-const EMOJI_CODE = /:(?=[a-z0-9_+'-]+:)/gi;
+// after the first colon keeps the text and stops the emoji. A code has a letter: times (10:35:12) stay whole.
+const EMOJI_CODE = /:(?=[0-9_+'-]*[a-z][a-z0-9_+'-]*:)/gi;
 
 /**
  * Prose that came from outside (a title, a detail, a fix summary): escaped, a newline of its own shown as

@@ -49,6 +49,7 @@ describe('hidden characters', () => {
     expect(untrustedProse('ok\n:large_green_circle: *healthy*')).toBe(
       'ok\\x0a:\u200blarge_green_circle: *healthy*',
     );
+    expect(untrustedProse('at 10:35:12')).toBe('at 10:35:12');
   });
 
   it('a cut fits once escaped, whatever the text', () => {

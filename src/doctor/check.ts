@@ -38,7 +38,7 @@ function oneLine(text: string): string {
 
 /** `ok    redis: …` / `FAIL  ssh web-02: … → fix: …`, names padded so the verdicts line up. */
 export function formatResults(results: readonly CheckResult[]): string {
-  const width = Math.max(0, ...results.map((r) => r.name.length));
+  const width = Math.max(0, ...results.map((r) => visibleText(r.name).length));
   return results
     .map((r) => {
       const fix = r.fix ? ` → fix: ${oneLine(r.fix)}` : '';

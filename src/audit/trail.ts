@@ -6,6 +6,7 @@ import { constants } from 'node:fs';
 import { access, appendFile, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Redis } from 'ioredis';
+import { visibleText } from '../cli/render-text.js';
 
 export const AUDIT_ACTIONS = [
   'request',
@@ -174,8 +175,10 @@ function selectEntries(entries: (AuditEntry | undefined)[], filter: { host?: str
 
 /** One line per entry for a terminal: time, action, host, plan, user, result (the diff indented below). */
 export function formatAuditEntry(e: AuditEntry, detail: { diff?: boolean; steps?: boolean } = {}): string {
-  const head = `${e.time}  ${e.action.padEnd(8)}  ${e.host}  ${e.planId}  ${e.user}  ${e.result}`;
-  const indented = (lines: string[]) => lines.map((l) => `    ${l}`);
+  // Diffs and steps carry host text, the user and result what Slack and hosts said: all shown escaped.
+  const v = visibleText;
+  const head = `${v(e.time)}  ${v(e.action.padEnd(8))}  ${v(e.host)}  ${v(e.planId)}  ${v(e.user)}  ${v(e.result)}`;
+  const indented = (lines: string[]) => lines.map((l) => `    ${v(l)}`);
   return [
     head,
     ...(detail.steps && e.steps ? indented(e.steps) : []),

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { connectRedis, describeRedis } from '../queue/connection.js';
 import { queueSettingsFrom } from '../queue/settings.js';
 import { type CliIo, UsageError } from './io.js';
+import { printableJson } from './render-text.js';
 
 export const AUDIT_USAGE = `usage: upstream-doctor audit [--host H] [--diff] [--steps] [--json] [--redis]
 
@@ -88,6 +89,6 @@ export async function audit(args: string[], io: CliIo): Promise<number> {
       );
   }
   for (const e of entries)
-    io.stdout.write(`${options.json ? JSON.stringify(e) : formatAuditEntry(e, options)}\n`);
+    io.stdout.write(`${options.json ? printableJson(e) : formatAuditEntry(e, options)}\n`);
   return 0;
 }

@@ -12,8 +12,9 @@ import { Lab } from '../lab/lab.js';
 import { LabError } from '../lab/proc.js';
 import { ALL_SCENARIOS, scenarioAvailable, scenarioById } from '../lab/scenarios/index.js';
 import type { Scenario, StagedScenario } from '../lab/scenarios/types.js';
+import { exitAfterDrain } from './exit.js';
 import { type CliIo, UsageError } from './io.js';
-import { COLOR, PLAIN, renderReport } from './render-text.js';
+import { COLOR, PLAIN, printableJson, renderReport } from './render-text.js';
 
 export const DEMO_USAGE = `usage: upstream-doctor demo [--scenario ID] [--json]
        upstream-doctor demo --list
@@ -40,7 +41,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export interface DemoExtras {
   /** Where a signal tears the lab down (default: this process). Tests pass an EventEmitter. */
   signals?: Pick<NodeJS.Process, 'once' | 'removeListener'>;
-  /** How the process ends after a signal (default process.exit). */
+  /** How the process ends after a signal (default: exit once stdout and stderr drained). */
   exit?: (code: number) => void;
   /** Whether we run as root (default: process.getuid() === 0). */
   isRoot?: boolean;
@@ -98,7 +99,7 @@ export async function demo(args: string[], io: CliIo, extras: DemoExtras = {}): 
   };
   const run = new DemoRun(status);
   const signals = extras.signals ?? process;
-  const exit = extras.exit ?? ((code: number) => process.exit(code));
+  const exit = extras.exit ?? ((code: number) => void exitAfterDrain(code));
   const onSignal = (signal: NodeJS.Signals): void => {
     status(`\n${signal}: removing the fake host…`);
     void run.teardown().finally(() => exit(signal === 'SIGINT' ? 130 : 143));
@@ -110,7 +111,7 @@ export async function demo(args: string[], io: CliIo, extras: DemoExtras = {}): 
   try {
     const staged = await run.stage(scenario);
     const report = await run.diagnose(staged);
-    if (values.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    if (values.json) io.stdout.write(`${printableJson(report, 2)}\n`);
     else {
       const style = io.stdout.isTTY && !io.env.NO_COLOR ? COLOR : PLAIN;
       io.stdout.write(renderReport(report, style));

@@ -9,7 +9,7 @@ import { collectTarget } from '../collect/from-inventory.js';
 import { loadInventory, selectHosts } from '../inventory/index.js';
 import { LocalTransport } from '../transport/local.js';
 import { type CliIo, UsageError } from './io.js';
-import { COLOR, PLAIN, renderReport } from './render-text.js';
+import { COLOR, PLAIN, printableJson, renderReport, visibleText } from './render-text.js';
 import { Progress } from './progress.js';
 
 export const DIAGNOSE_USAGE = `usage: upstream-doctor diagnose HOST… [--inventory FILE] [--json]
@@ -56,13 +56,13 @@ export async function diagnose(args: string[], io: CliIo): Promise<number> {
   } else {
     const loaded = await loadInventory({ path: values.inventory, env: io.env });
     if (!loaded.ok) {
-      for (const e of loaded.errors) io.stderr.write(`upstream-doctor diagnose: ${e}\n`);
+      for (const e of loaded.errors) io.stderr.write(`upstream-doctor diagnose: ${visibleText(e)}\n`);
       return 2;
     }
     const inventory = loaded.inventory;
     const selection = selectHosts(inventory, positionals);
     if (!selection.ok) {
-      for (const e of selection.errors) io.stderr.write(`upstream-doctor diagnose: ${e}\n`);
+      for (const e of selection.errors) io.stderr.write(`upstream-doctor diagnose: ${visibleText(e)}\n`);
       return 2;
     }
     jobs = selection.targets.map((t) => ({
@@ -88,7 +88,7 @@ export async function diagnose(args: string[], io: CliIo): Promise<number> {
   if (values.json) {
     // One plain host name (or --local) asks for one report; several names, a glob or a tag for an array.
     const single = values.local || (positionals.length === 1 && !/[*?]|^tag:/.test(positionals[0]!));
-    io.stdout.write(`${JSON.stringify(single ? reports[0] : reports, null, 2)}\n`);
+    io.stdout.write(`${printableJson(single ? reports[0] : reports, 2)}\n`);
   } else {
     const style = io.stdout.isTTY && !io.env.NO_COLOR ? COLOR : PLAIN;
     io.stdout.write(reports.map((r) => renderReport(r, style)).join('\n'));

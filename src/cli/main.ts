@@ -2,6 +2,7 @@
 // Every subcommand returns its exit code; errors the user can fix are one line on stderr, never a stack trace.
 import { readFileSync } from 'node:fs';
 import { type CliIo, processIo, UsageError } from './io.js';
+import { visibleLines, visibleText } from './render-text.js';
 
 export const USAGE = `usage: upstream-doctor <command> [options]
 
@@ -50,7 +51,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   }
   const load = commands[name];
   if (!load) {
-    io.stderr.write(`upstream-doctor: unknown command '${name}'\n${USAGE}\n`);
+    io.stderr.write(`upstream-doctor: unknown command '${visibleText(name)}'\n${USAGE}\n`);
     return 2;
   }
   try {
@@ -59,7 +60,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     )(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr.write(`upstream-doctor ${name}: ${err.message}\n`);
+      // The message may quote an argument (or a file's text): shown escaped.
+      io.stderr.write(`upstream-doctor ${name}: ${visibleLines(err.message)}\n`);
       return 2;
     }
     throw err;

@@ -9,6 +9,7 @@ import { diskSource } from '../parsers/nginx/disk.js';
 import { isDump, parseDump } from '../parsers/nginx/dump.js';
 import { toCrossplaneJson } from '../parsers/nginx/json.js';
 import { type CliIo, readAll, UsageError } from './io.js';
+import { printableJsonText, visibleText } from './render-text.js';
 
 export const NGINX_JSON_USAGE = `usage: upstream-doctor nginx-json FILE|- [--indent N]
 
@@ -93,12 +94,14 @@ export async function nginxJson(args: string[], io: CliIo): Promise<number> {
     try {
       text = readFileSync(options.input, 'utf8');
     } catch (err) {
-      io.stderr.write(`upstream-doctor nginx-json: cannot read ${options.input}: ${readError(err)}\n`);
+      io.stderr.write(
+        `upstream-doctor nginx-json: cannot read ${visibleText(options.input)}: ${visibleText(readError(err))}\n`,
+      );
       return 2;
     }
     config = isDump(text) ? parseDump(text) : parseConfig(options.input, diskWithMain(options.input, text));
   }
 
-  io.stdout.write(`${toCrossplaneJson(config.payload, options.indent)}\n`);
+  io.stdout.write(`${printableJsonText(toCrossplaneJson(config.payload, options.indent))}\n`);
   return config.payload.status === 'ok' ? 0 : 1;
 }

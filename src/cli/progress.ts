@@ -1,6 +1,7 @@
 // One status line on a terminal while hosts are collected ("2/5 done · web-03: reading nginx config"),
 // rewritten in place and erased before the report. Nothing at all when stderr is not a terminal.
 import type { Output } from './io.js';
+import { visibleText } from './render-text.js';
 
 export class Progress {
   private readonly pending: Set<string>;
@@ -19,7 +20,8 @@ export class Progress {
     if (!this.out.isTTY) return;
     const done = this.total - this.pending.size;
     const prefix = this.total > 1 ? `${done}/${this.total} done · ` : '';
-    const line = `${prefix}${host}: ${step}`;
+    // The step may name an upstream from the host's config ("following upstream X"): shown escaped.
+    const line = `${prefix}${visibleText(host)}: ${visibleText(step)}`;
     const width = (this.out as { columns?: number }).columns ?? 100;
     this.out.write(`\r\u001b[K${line.slice(0, width - 1)}`);
     this.shown = true;

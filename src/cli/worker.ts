@@ -17,6 +17,7 @@ import { slackNotifierFromEnv } from '../slack/notifier.js';
 import { Producer } from '../queue/producer.js';
 import { workerRemediationFromEnv, type WorkerRemediation } from '../remediate/wiring.js';
 import { startWorkers, type RunningWorkers } from '../../workers/index.js';
+import { exitAfterDrain } from './exit.js';
 import { type CliIo, inventoryOption } from './io.js';
 import { waitForStop } from './stop-signal.js';
 
@@ -199,7 +200,7 @@ export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {
   log.info({ signal: why }, 'stopping: finishing the jobs in progress');
   const impatient = () => {
     log.warn('second signal: exiting without finishing');
-    process.exit(1);
+    void exitAfterDrain(1);
   };
   process.once('SIGTERM', impatient);
   process.once('SIGINT', impatient);

@@ -1,5 +1,6 @@
 // One line of `upstream-doctor doctor`: what was checked, whether it is fine, and what to do when it is not.
 // Pure data and formatting; the checks themselves live next to this file, one concern a module.
+import { visibleText } from '../cli/render-text.js';
 
 export type CheckStatus = 'ok' | 'FAIL' | 'skip';
 
@@ -27,18 +28,21 @@ export const failed = (name: string, detail: string, fix: string): CheckResult =
   fix,
 });
 
-/** Control characters (a remote error message may carry them) would garble the terminal: one line, plain. */
+/**
+ * A remote error message (sudo's stderr, an SSH error) on one line: line breaks as spaces, and every other
+ * control, C1 or bidi character visibly escaped, so it can neither garble the terminal nor forge a line.
+ */
 function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return visibleText(text.replace(/[\r\n]+/g, ' ').trim());
 }
 
 /** `ok    redis: …` / `FAIL  ssh web-02: … → fix: …`, names padded so the verdicts line up. */
 export function formatResults(results: readonly CheckResult[]): string {
-  const width = Math.max(0, ...results.map((r) => r.name.length));
+  const width = Math.max(0, ...results.map((r) => visibleText(r.name).length));
   return results
     .map((r) => {
       const fix = r.fix ? ` → fix: ${oneLine(r.fix)}` : '';
-      return `${r.status.padEnd(4)}  ${`${r.name}:`.padEnd(width + 1)} ${oneLine(r.detail)}${fix}`;
+      return `${r.status.padEnd(4)}  ${`${visibleText(r.name)}:`.padEnd(width + 1)} ${oneLine(r.detail)}${fix}`;
     })
     .join('\n');
 }

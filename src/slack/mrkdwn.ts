@@ -1,26 +1,68 @@
 // Untrusted text (log lines, config, paths, host names) made safe for Slack's mrkdwn. Slack treats `&`, `<`
 // and `>` as control characters: `<!channel>` pings everyone, `<@U1>` a user, `<https://x|y>` hides a link.
 // Escaping them as HTML entities is the only sanctioned way to show them literally, and it also holds inside
-// code blocks (Slack decodes the entities there too). Everything here is pure and never throws.
+// code blocks (Slack decodes the entities there too). Control, C1, bidi and other invisible format characters
+// are shown as the terminal shows them (`\x1b`, `\u202e`: render-text's visibleText), so a line in Slack can
+// neither be reordered nor hide part of itself. Everything here is pure and never throws.
+import { visibleChar } from '../cli/render-text.js';
 
 const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
-/** `&`, `<`, `>` as entities: the text shows as is and can never form a mention, link or command. */
+/**
+ * How one character of untrusted text is written into mrkdwn, given the one after it: a newline as is
+ * (code blocks keep their lines), anything hidden as its visible escape, `&`, `<`, `>` as entities.
+ */
+function shownChar(char: string, next: string | undefined): string {
+  if (char === '\n') return char;
+  // A backslash at the end of a line is at the end of what visibleText would see (visibleLines).
+  const shown = visibleChar(char, next === '\n' ? undefined : next);
+  return ENTITY[shown] ?? shown;
+}
+
+/**
+ * Calls `each` with how every character of `text` is shown and where it starts and ends (code points, not
+ * halves), until `each` returns false.
+ */
+function forEachShown(text: string, each: (shown: string, start: number, end: number) => boolean): void {
+  for (let i = 0; i < text.length;) {
+    const char = String.fromCodePoint(text.codePointAt(i)!);
+    const end = i + char.length;
+    const next = end < text.length ? String.fromCodePoint(text.codePointAt(end)!) : undefined;
+    if (each(shownChar(char, next), i, end) === false) return;
+    i = end;
+  }
+}
+
+/**
+ * `&`, `<`, `>` as entities and hidden characters as escapes, newlines kept: the text shows as is, can never
+ * form a mention, link or command, and no character in it is invisible or reorders the rest.
+ */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/[&<>]/g, (c) => ENTITY[c]!);
+  let out = '';
+  forEachShown(text, (shown) => {
+    out += shown;
+    return true;
+  });
+  return out;
 }
 
 // Slack's "automatic parsing" (verbatim: false, or `parse: full`) turns a bare @channel/@here/@everyone into a
 // broadcast. We send verbatim text objects, so it should not happen; a word joiner after the @ makes sure.
 const BROADCAST = /@(channel|here|everyone|group)\b/gi;
+// `:large_green_circle:` in a process name or a path would draw our own verdict's emoji: a zero-width space
+// after the first colon keeps the text and stops the emoji. A code has a letter: times (10:35:12) stay whole.
+const EMOJI_CODE = /:(?=[0-9_+'-]*[a-z][a-z0-9_+'-]*:)/gi;
 
 /**
- * Prose that came from outside (a title, a detail, a fix summary): escaped, broadcast words defused, and no
- * run of backticks left that could open a code block swallowing the rest of the message.
+ * Prose that came from outside (a title, a detail, a fix summary): escaped, a newline of its own shown as
+ * `\x0a` (it could start a line that reads like ours), broadcast words and emoji codes defused, and no run
+ * of backticks left that could open a code block swallowing the rest of the message.
  */
 export function untrustedProse(text: string): string {
   return escapeMrkdwn(text)
+    .replace(/\n/g, '\\x0a')
     .replace(BROADCAST, '@\u2060$1')
+    .replace(EMOJI_CODE, ':\u200b')
     .replace(/`(?=`)/g, '`\u200b');
 }
 
@@ -50,15 +92,13 @@ export function inlineCode(text: string): string {
   return body.trim().length > 0 ? `\`${body}\`` : '';
 }
 
-/** Length `text` will have once escaped, without building it. */
+/** Length `text` will have once escaped (escapeMrkdwn). */
 export function escapedLength(text: string): number {
-  let n = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 38)
-      n += 4; // & → &amp;
-    else if (c === 60 || c === 62) n += 3; // < → &lt;  > → &gt;
-  }
+  let n = 0;
+  forEachShown(text, (shown) => {
+    n += shown.length;
+    return true;
+  });
   return n;
 }
 
@@ -78,15 +118,14 @@ export function cutToEscapedLength(text: string, max: number): Cut {
   const budget = Math.max(0, max - 1); // the "…"
   let used = 0;
   let end = 0;
-  while (end < text.length) {
-    const c = text.charCodeAt(end);
-    const width = c === 38 ? 5 : c === 60 || c === 62 ? 4 : 1;
-    // A high surrogate and its low surrogate go together or not at all.
-    const pair = c >= 0xd800 && c <= 0xdbff && end + 1 < text.length ? 2 : 1;
-    if (used + width + (pair - 1) > budget) break;
-    used += width + (pair - 1);
-    end += pair;
-  }
+  // Whole code points only (a surrogate pair is never split). A cut between a backslash and what follows
+  // can only make the backslash shorter (one instead of two): the cut text still fits.
+  forEachShown(text, (shown, _start, after) => {
+    if (used + shown.length > budget) return false;
+    used += shown.length;
+    end = after;
+    return true;
+  });
   let cut = text.slice(0, end);
   // Prefer a whole-line cut when it keeps at least half of what fits.
   const newline = cut.lastIndexOf('\n');

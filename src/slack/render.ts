@@ -4,7 +4,7 @@
 // fit inline goes into a text file for files.uploadV2. Pure: no I/O.
 import type { Evidence, Finding, Report, Severity } from '../core/types.js';
 import { exitCodeOf } from '../core/report.js';
-import { PLAIN, renderReport as renderTextReport } from '../cli/render-text.js';
+import { PLAIN, renderReport as renderTextReport, visibleText } from '../cli/render-text.js';
 import { type Block, blockChars, context, divider, LIMITS, section, type SlackMessage } from './blocks.js';
 import { codeBlock, cutToEscapedLength, inlineCode, mention, oneLine, untrustedProse } from './mrkdwn.js';
 
@@ -229,7 +229,7 @@ export function renderReport(report: Report, options: { confirmsPlan?: string } 
       ? [
           {
             filename: fileName(report.target, 'report.txt'),
-            title: `upstream-doctor report for ${oneLine(report.target).slice(0, 100)}`,
+            title: `upstream-doctor report for ${visibleText(oneLine(report.target).slice(0, 100))}`,
             content: renderTextReport(report, PLAIN),
           },
         ]

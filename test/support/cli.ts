@@ -1,14 +1,9 @@
 // The upstream-doctor command from source (node --import tsx), for end-to-end tests that run the bot and
-// workers as processes without building dist/ first.
-import { processIo } from '../../src/cli/io.js';
+// workers as processes without building dist/ first. It ends the way the published binary does (after the
+// output drained); only an unexpected error shows its stack, for the test's log.
+import { runAsProcess } from '../../src/cli/exit.js';
 import { main } from '../../src/cli/main.js';
 
-main(process.argv.slice(2), processIo()).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(
-      `upstream-doctor: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-    );
-    process.exit(2);
-  },
+runAsProcess(main, process.argv.slice(2), (err) =>
+  err instanceof Error ? (err.stack ?? err.message) : String(err),
 );

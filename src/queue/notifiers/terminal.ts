@@ -1,9 +1,10 @@
 // A Notifier that prints: progress as one line per step, the report as the CLI renders it. Used by a worker
-// for destinations it has no channel for (no Slack configured), so nothing is ever dropped silently.
+// for destinations it has no channel for (no Slack configured), so nothing is ever dropped silently. Host
+// text (targets, steps, messages that quote a host) is shown escaped, like the CLI's report.
 import type { Notifier, ProgressStep, ProposedFix } from '../../core/notifier.js';
 import type { Report } from '../../core/types.js';
 import type { Output } from '../../cli/io.js';
-import { COLOR, PLAIN, renderReport } from '../../cli/render-text.js';
+import { COLOR, PLAIN, renderReport, visibleText as v } from '../../cli/render-text.js';
 
 export class TerminalNotifier implements Notifier {
   constructor(
@@ -14,25 +15,25 @@ export class TerminalNotifier implements Notifier {
   ) {}
 
   async progress(step: ProgressStep): Promise<void> {
-    this.out.write(`[${this.label}] ${step.target}: ${step.step}\n`);
+    this.out.write(`[${v(this.label)}] ${v(step.target)}: ${v(step.step)}\n`);
   }
 
   async report(report: Report, fix?: ProposedFix): Promise<void> {
     this.out.write(
-      `[${this.label}] report for ${report.target}\n${renderReport(report, this.color ? COLOR : PLAIN)}`,
+      `[${v(this.label)}] report for ${v(report.target)}\n${renderReport(report, this.color ? COLOR : PLAIN)}`,
     );
     // No buttons here: the plan waits in Redis until it expires, for whoever reads this to know it exists.
     if (fix)
       this.out.write(
-        `[${this.label}] proposed fix ${fix.id} for ${fix.host} (approve it from Slack; valid until ${fix.expiresAt})\n`,
+        `[${v(this.label)}] proposed fix ${v(fix.id)} for ${v(fix.host)} (approve it from Slack; valid until ${v(fix.expiresAt)})\n`,
       );
   }
 
   async failed(target: string, message: string): Promise<void> {
-    this.out.write(`[${this.label}] ${target}: could not diagnose: ${message}\n`);
+    this.out.write(`[${v(this.label)}] ${v(target)}: could not diagnose: ${v(message)}\n`);
   }
 
   async note(target: string, line: string): Promise<void> {
-    this.out.write(`[${this.label}] ${target}: ${line}\n`);
+    this.out.write(`[${v(this.label)}] ${v(target)}: ${v(line)}\n`);
   }
 }

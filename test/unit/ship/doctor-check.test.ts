@@ -20,10 +20,24 @@ describe('formatResults', () => {
 
   it('a message with newlines or escape sequences stays one line', () => {
     fc.assert(
-      fc.property(fc.string(), fc.string(), (detail, fix) => {
+      fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), (detail, fix) => {
         const text = formatResults([failed('x', detail, fix)]);
-        expect(text).not.toMatch(/[\u0000-\u001f\u007f]/);
+        // Tabs stay (they only move right); everything else is shown as an escape.
+        expect(text).not.toMatch(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\p{Cf}\u2028\u2029]/u);
       }),
+    );
+  });
+
+  it("shows what a host's sudo printed, escapes visible (not blanked), the host name too", () => {
+    const text = formatResults([
+      failed(
+        'sudo web\u202e-01',
+        'sudo: \u001b[1A\u001b[2K\rok    sudo web-01: all fine\nmore',
+        'add the rule',
+      ),
+    ]);
+    expect(text).toBe(
+      'FAIL  sudo web\\u202e-01: sudo: \\x1b[1A\\x1b[2K ok    sudo web-01: all fine more → fix: add the rule',
     );
   });
 });

@@ -39,6 +39,29 @@ describe('untrustedProse', () => {
   });
 });
 
+describe('hidden characters', () => {
+  it('escapeMrkdwn shows them as the terminal does, newlines kept', () => {
+    expect(escapeMrkdwn('a\u001b[2J\nb\u202e<c>\u009b')).toBe('a\\x1b[2J\nb\\u202e&lt;c&gt;\\x9b');
+    expect(escapeMrkdwn('x\\\ny\\x')).toBe('x\\\ny\\\\x');
+  });
+
+  it('untrustedProse shows a newline of its own as \\x0a and stops emoji codes', () => {
+    expect(untrustedProse('ok\n:large_green_circle: *healthy*')).toBe(
+      'ok\\x0a:\u200blarge_green_circle: *healthy*',
+    );
+    expect(untrustedProse('at 10:35:12')).toBe('at 10:35:12');
+  });
+
+  it('a cut fits once escaped, whatever the text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), fc.nat(200), (s, max) => {
+        const cut = cutToEscapedLength(s, max + 1);
+        expect(escapeMrkdwn(cut.text).length).toBeLessThanOrEqual(max + 1);
+      }),
+    );
+  });
+});
+
 describe('codeBlock', () => {
   it('cannot be closed early by backticks in the text', () => {
     const block = codeBlock('before ``` <!channel> *after* ```');

@@ -27,6 +27,23 @@ describe('the plan message', () => {
     expect(limitViolations(m)).toEqual([]);
   });
 
+  it('shows control and bidi characters of the file as escapes, and a ``` in it cannot close the block', () => {
+    const hostile = {
+      ...fix,
+      host: 'web\u202e-01',
+      summary: 'fix \u001b[2J it',
+      unifiedDiff: '--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a \u001b]52;c;eA==\u0007\n+b ```\n*not bold*\n',
+    };
+    const m = renderPlan(hostile);
+    const all = json(m);
+    expect(all).not.toMatch(/\\u001b|\\u0007|\u202e/);
+    expect(all).toContain('-a \\\\x1b]52;c;eA==\\\\x07');
+    expect(all).toContain('web\\\\u202e-01');
+    expect(m.text).toBe('Proposed fix for web\\u202e-01: fix \\x1b[2J it');
+    const block = (m.blocks[1] as { text: { text: string } }).text.text;
+    expect(block.match(/```/g)).toHaveLength(2);
+  });
+
   it('once acted on: the diff stays, the buttons and the expiry give way to the outcome', () => {
     const m = renderActedOn(fix, ':white_check_mark: Applied and verified · approved by <@U0ALICE>');
     expect(json(m.blocks)).not.toContain('remediation_apply');

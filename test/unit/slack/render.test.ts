@@ -45,6 +45,8 @@ const withoutOwn = (message: SlackMessage, own: string[]) =>
   own.reduce((text, ok) => text.replaceAll(ok, ''), texts(message).join('\n'));
 
 /** Within limits, every `<`/`>` one of ours (`own`), fences balanced, no broken entity, verbatim text. */
+const OWN_INVISIBLES_ONLY = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]|(?![\u200b\u2060])\p{Cf}/u;
+
 function expectSafe(message: SlackMessage, own: string[] = [`<@${USER}>`]): void {
   expect(limitViolations(message)).toEqual([]);
   const all = withoutOwn(message, own);
@@ -52,6 +54,9 @@ function expectSafe(message: SlackMessage, own: string[] = [`<@${USER}>`]): void
   expect(all).not.toContain('>');
   for (const t of texts(message)) {
     expect((t.match(/```/g) ?? []).length % 2, `unbalanced code fence in ${JSON.stringify(t)}`).toBe(0);
+    // No control, C1, bidi or invisible character but tabs, newlines and the two we put in ourselves (a
+    // zero-width space between backticks or after an emoji code's colon, a word joiner after an @).
+    expect(t).not.toMatch(OWN_INVISIBLES_ONLY);
     expect(t.replace(/&(amp|lt|gt);/g, '')).not.toMatch(/&(amp|lt|gt)(?!;)/);
   }
   for (const block of message.blocks)
@@ -163,6 +168,25 @@ describe('a log line with <!channel>', () => {
     ],
   };
 
+  it('a Referer with terminal escapes and a bidi override shows them as text, in code blocks and prose', () => {
+    const evil = '\u001b]52;c;ZXZpbA==\u0007\u001b[2J\u202egnp.exe';
+    const { replies } = renderReport({
+      ...report,
+      findings: [
+        {
+          ...report.findings[0]!,
+          title: `nginx proxies to ${evil}\n:large_green_circle: *healthy*`,
+          evidence: [{ source: 'error.log', text: `referrer: "${evil}"\n\`\`\`\n*escaped*` }],
+        },
+      ],
+    });
+    for (const m of [...replies, renderVerdict(report, USER)]) expectSafe(m);
+    const all = replies.flatMap(texts).join('\n');
+    expect(all).toContain('referrer: "\\x1b]52;c;ZXZpbA==\\x07\\x1b[2J\\u202egnp.exe"');
+    expect(all).toContain(':\u200blarge_green_circle: *healthy*');
+    expect(all).not.toContain(':large_green_circle:');
+  });
+
   it('arrives escaped everywhere', () => {
     const { replies } = renderReport(report);
     for (const m of [...replies, renderVerdict(report, USER)]) expectSafe(m);
@@ -255,7 +279,27 @@ const hostile = fc.oneof(
     '<https://x|y>',
     '*_~',
   ),
-  fc.string({ unit: fc.constantFrom('<', '>', '&', '`', '!', '@', 'a', '\n', '😀', ' '), maxLength: 4000 }),
+  fc.string({
+    unit: fc.constantFrom(
+      '<',
+      '>',
+      '&',
+      '`',
+      '!',
+      '@',
+      'a',
+      '\n',
+      '😀',
+      ' ',
+      '\u001b',
+      '\u202e',
+      '\u009b',
+      '\r',
+      '\\',
+      ':',
+    ),
+    maxLength: 4000,
+  }),
 );
 const longish = fc.oneof(hostile, fc.string({ unit: 'binary', minLength: 2000, maxLength: 9000 }));
 

@@ -101,7 +101,16 @@ export class CappedBuffer {
     return true;
   }
 
+  /** Everything kept, as one Buffer. */
+  bytes(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+
+  /**
+   * Everything kept, decoded as UTF-8 in one go, so a character split across chunks comes out whole;
+   * bytes that are not UTF-8 become U+FFFD (the parsers read text; stdoutBytes keeps the bytes themselves).
+   */
   text(): string {
-    return Buffer.concat(this.chunks).toString('utf8');
+    return this.bytes().toString('utf8');
   }
 }

@@ -2,7 +2,6 @@
 // in between, with the same limits, sudo rules and result shape as over SSH.
 import { spawn } from 'node:child_process';
 import { userInfo } from 'node:os';
-import type { CommandResult } from '../core/types.js';
 import {
   CappedBuffer,
   COMMAND_ENV,
@@ -13,7 +12,7 @@ import {
   prepareCommand,
 } from './command.js';
 import { argvProblem, quoteArgv } from './quote.js';
-import type { CommandSpec, Transport } from './types.js';
+import type { CommandSpec, RunResult, Transport } from './types.js';
 
 export interface LocalOptions {
   /** Defaults for specs that set no timeoutMs / maxBytes. */
@@ -51,7 +50,7 @@ export class LocalTransport implements Transport {
     // Commands own no shared resource here; each ends on its own or by its timeout.
   }
 
-  run(spec: CommandSpec): Promise<CommandResult> {
+  run(spec: CommandSpec): Promise<RunResult> {
     const started = Date.now();
     const prepared = prepareCommand(spec, { sudo: this.options.sudo ?? true, root: this.root });
     const problem = argvProblem(spec.argv) ?? prepared.problem;
@@ -90,7 +89,7 @@ export class LocalTransport implements Transport {
         if (done) return;
         done = true;
         timers.forEach(clearTimeout);
-        const result: CommandResult = {
+        const result: RunResult = {
           id: spec.id,
           command,
           stdout: stdout.text(),
@@ -98,6 +97,7 @@ export class LocalTransport implements Transport {
           exitCode: stopped === undefined ? exitCode : null,
           durationMs: Date.now() - started,
         };
+        if (spec.rawStdout === true) result.stdoutBytes = stdout.bytes();
         if (failedToStart !== undefined) {
           const notFound = failedToStart.code === 'ENOENT';
           result.exitCode = notFound ? 127 : 126;

@@ -28,7 +28,7 @@ import {
 import { argvProblem, quoteArgv } from './quote.js';
 import { Slots } from './slots.js';
 import { classifyConnectError, formatHostPort, oneLine, type ConnectWhere } from './ssh-errors.js';
-import { TransportError, type CommandSpec, type Transport } from './types.js';
+import { TransportError, type CommandSpec, type RunResult, type Transport } from './types.js';
 
 const { Client, utils } = ssh2;
 type SshClient = InstanceType<typeof Client>;
@@ -264,7 +264,7 @@ export class SshTransport implements Transport {
     });
   }
 
-  async run(spec: CommandSpec): Promise<CommandResult> {
+  async run(spec: CommandSpec): Promise<RunResult> {
     const started = Date.now();
     const prepared = prepareCommand(spec, { sudo: this.target.sudo, root: this.target.user === 'root' });
     const problem = argvProblem(spec.argv) ?? prepared.problem;
@@ -298,7 +298,7 @@ export class SshTransport implements Transport {
     spec: CommandSpec,
     command: string,
     started: number,
-  ): Promise<CommandResult | 'retry'> {
+  ): Promise<RunResult | 'retry'> {
     const timeoutMs = spec.timeoutMs ?? this.options.commandTimeoutMs;
     const stdout = new CappedBuffer(spec.maxBytes ?? this.options.maxBytes);
     const stderr = new CappedBuffer(spec.maxBytes ?? this.options.maxBytes);
@@ -315,7 +315,7 @@ export class SshTransport implements Transport {
         done = true;
         clearTimeout(timer);
         this.inFlight.delete(abort);
-        const result: CommandResult = {
+        const result: RunResult = {
           id: spec.id,
           command,
           stdout: stdout.text(),
@@ -323,6 +323,7 @@ export class SshTransport implements Transport {
           exitCode: stopped === undefined && error === undefined ? exitCode : null,
           durationMs: Date.now() - started,
         };
+        if (spec.rawStdout === true) result.stdoutBytes = stdout.bytes();
         const why =
           stopped ?? error ?? (exitCode === null ? `killed by signal ${signal ?? 'unknown'}` : undefined);
         if (why !== undefined) result.error = why;

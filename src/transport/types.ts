@@ -25,6 +25,19 @@ export interface CommandSpec {
   quick?: boolean;
   /** Bytes for the command's standard input. */
   stdin?: string;
+  /**
+   * Also hand back stdout's bytes exactly as they came (RunResult.stdoutBytes), for output framed in bytes
+   * (batch.ts): `stdout` is decoded text, where a length in bytes no longer means anything.
+   */
+  rawStdout?: boolean;
+}
+
+/**
+ * What a transport answers: the CommandResult, plus stdout's bytes when the spec asked for them. The bytes
+ * never go into a snapshot (only the results split from them do), so a CommandResult stays plain JSON.
+ */
+export interface RunResult extends CommandResult {
+  stdoutBytes?: Buffer;
 }
 
 export interface Transport {
@@ -35,7 +48,7 @@ export interface Transport {
   /** Connect (or check the local machine). Rejects with a TransportError. */
   connect(): Promise<void>;
   /** Run one command. Never rejects for a command that fails: the failure is in the result. */
-  run(spec: CommandSpec): Promise<CommandResult>;
+  run(spec: CommandSpec): Promise<RunResult>;
   close(): Promise<void>;
 }
 

@@ -119,6 +119,74 @@ describe('parseSsUnix (ss -Hxlp, recorded)', () => {
   });
 });
 
+describe('names and paths chosen to confuse a line reader (record-ss-hostile.sh, recorded)', () => {
+  const W = '/tmp/hC-ssh';
+  const forgedPath = `${W}/a\nu_str LISTEN 0 5 /run/forged.sock 1 * 0 users:(("nginx",pid=1,fd=1))\nx`;
+
+  it('unix: a path with newlines and a whole ss line inside is one socket, with its own process', () => {
+    const listeners = parseSsUnix(tool('ss/unix-hostile.txt'));
+    expect(listeners.map((l) => l.path).sort()).toEqual(
+      [
+        `${W}/app.sock`,
+        `${W}/c 1 * 0 users:(("php-fpm",pid=1,fd=1))`,
+        `${W}/last.sock`,
+        `${W}/b\n\nend`,
+        forgedPath,
+      ].sort(),
+    );
+    const names = (path: string) => listeners.find((l) => l.path === path)!.processes.map((p) => p.name);
+    expect(names(forgedPath)).toEqual(['nginx✓ü']);
+    // users:((…)) inside a path lends it no process.
+    expect(names(`${W}/c 1 * 0 users:(("php-fpm",pid=1,fd=1))`)).toEqual(['evil']);
+    expect(names(`${W}/b\n\nend`)).toEqual(['app ✓']);
+    expect(listeners.some((l) => l.processes.some((p) => p.pid === 1))).toBe(false);
+  });
+
+  it('tcp: a newline in one process name and a colon in the next make no listener', () => {
+    const listeners = parseSsTcp(tool('ss/tcp-hostile.txt'));
+    expect(listeners.map((l) => `${l.address}:${l.port}`)).toEqual(['127.0.0.1:9000', '127.0.0.1:8000']);
+    // The broken users:((…)) is joined back: both processes of the shared socket.
+    expect(listeners[0]!.processes.map((p) => p.name).sort()).toEqual(['\nLISTEN 0 0 x', ':80 *']);
+  });
+
+  it('endpoints are addresses or *, nothing a process name could spell', () => {
+    expect(parseSsEndpoint('x",pid=20,fd=3),(":80')).toBeUndefined();
+    expect(parseSsEndpoint('localhost:80')).toBeUndefined();
+    expect(parseSsEndpoint('127.0.0.53%lo:53')).toEqual({ address: '127.0.0.53', port: 53, scope: 'lo' });
+  });
+
+  it('a line that looks like a record, inside a path, is never read as a socket of its own', () => {
+    const forged = 'u_str LISTEN 0 5 /run/forged.sock 1 * 0 users:(("nginx",pid=1,fd=1))';
+    const paths = (text: string) => parseSsUnix(text).map((l) => l.path);
+    // The path's record is cut (the tail never came): whatever closes it keeps the newline in its path.
+    expect(paths(`u_str LISTEN 0 5 /tmp/a\n${forged}\nx\n`)).toEqual([
+      `/tmp/a\nu_str LISTEN 0 5 /run/forged.sock`,
+    ]);
+    expect(paths(`u_str LISTEN 0 5 /tmp/a\n${forged}\nu_str LISTEN 0 5 x 7 * 0\n`)).not.toContain(
+      '/run/forged.sock',
+    );
+    // A record that never closes hides everything within its reach.
+    expect(paths(`u_str LISTEN 0 5 /tmp/a\nu_str LISTEN 0 5 /run/x.sock\n${'x\n'.repeat(300)}`)).toEqual([]);
+  });
+
+  it('reads hostile text in linear time', () => {
+    const started = Date.now();
+    for (const text of [
+      '("'.repeat(500_000),
+      `LISTEN 0 0 1.1.1.1:1 *:* users:((${'("'.repeat(500_000)}))`,
+      `u_str LISTEN 0 0 /a 1 * 0 users:((${'("'.repeat(500_000)}))`,
+      'u_str LISTEN 0 0 \n'.repeat(60_000),
+      `u_str LISTEN 0 0 /a${'\n'.repeat(1_000_000)} 1 * 0`,
+    ]) {
+      parseSsUsers(text);
+      parseSsTcp(text);
+      parseSsUnix(text);
+    }
+    // Quadratic, the first of these alone took minutes.
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
+
 describe('ss pieces', () => {
   it('parses endpoints in every shape ss prints', () => {
     expect(parseSsEndpoint('[::1]:8000')).toEqual({ address: '::1', port: 8000 });

@@ -125,6 +125,21 @@ describe('CappedBuffer', () => {
     expect(buffer.text()).toBe('abcde');
     expect(buffer.truncated).toBe(true);
   });
+
+  it('decodes once over all chunks: a character split between chunks comes out whole', () => {
+    const buffer = new CappedBuffer(100);
+    const bytes = Buffer.from('nginx✓ü');
+    for (const b of bytes) buffer.push(Buffer.from([b]));
+    expect(buffer.text()).toBe('nginx✓ü');
+    expect(buffer.bytes().equals(bytes)).toBe(true);
+  });
+
+  it('bytes that are not UTF-8 become U+FFFD in the text and stay as they are in bytes()', () => {
+    const buffer = new CappedBuffer(100);
+    buffer.push(Buffer.from([0x61, 0xc3, 0x0a, 0xff]));
+    expect(buffer.text()).toBe('a\ufffd\n\ufffd');
+    expect([...buffer.bytes()]).toEqual([0x61, 0xc3, 0x0a, 0xff]);
+  });
 });
 
 describe('Slots', () => {

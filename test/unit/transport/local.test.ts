@@ -29,6 +29,14 @@ describe('LocalTransport (real processes on this machine, no shell)', () => {
     expect(failed.error).toBeUndefined();
   });
 
+  it("hands back stdout's raw bytes only when the spec asks (rawStdout)", async () => {
+    const argv = ['printf', '\\303\\274\\000\\377'];
+    const raw = await local.run({ id: 'raw', argv, rawStdout: true });
+    expect([...raw.stdoutBytes!]).toEqual([0xc3, 0xbc, 0x00, 0xff]);
+    expect(raw.stdout).toBe('ü\0\ufffd');
+    expect(await local.run({ id: 'text', argv })).not.toHaveProperty('stdoutBytes');
+  });
+
   it('says when the program does not exist', async () => {
     expect(await local.run({ id: 'x', argv: ['no-such-program-hD'] })).toMatchObject({
       exitCode: 127,

@@ -1,0 +1,87 @@
+// The batch over real SSH against a lab host where a process with a multibyte name listens on a unix socket
+// whose path holds newlines and a whole ss line: the quick commands still share one channel (non-ASCII
+// output does not turn batching off), and the listeners read from the batched answer are exactly the ones
+// ss shows when asked on its own, with no forged line among them.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collect } from '../../src/collect/collect.js';
+import { BATCH_ID } from '../../src/collect/batch.js';
+import { loadInventory, selectHosts } from '../../src/inventory/index.js';
+import { Lab, type LabHost } from '../../src/lab/index.js';
+import { healthy } from '../../src/lab/scenarios/index.js';
+import { parseSsUnix } from '../../src/parsers/ss.js';
+import { SshTransport } from '../../src/transport/ssh.js';
+import type { CommandSpec, RunResult, Transport } from '../../src/transport/types.js';
+
+const DIR = '/tmp/ud-bytes';
+const FORGED = `${DIR}/a\nu_str LISTEN 0 5 /run/forged.sock 1 * 0 users:(("nginx",pid=1,fd=1))\nx`;
+const LISTENER = String.raw`
+use Socket; use File::Basename;
+my ($path) = @ARGV; $0 = "nginx✓ü✓ü";
+system('mkdir', '-p', dirname($path));
+socket(my $s, PF_UNIX, SOCK_STREAM, 0) or die; bind($s, pack_sockaddr_un($path)) or die "$!"; listen($s, 5);
+sleep 600;
+`;
+
+let lab: Lab;
+let host: LabHost;
+
+/** The real SSH transport, remembering which commands went over it (one channel each). */
+class Recording implements Transport {
+  readonly ids: string[] = [];
+  constructor(private readonly inner: SshTransport) {}
+  get description() {
+    return this.inner.description;
+  }
+  get sudoForPrivileged() {
+    return this.inner.sudoForPrivileged;
+  }
+  connect() {
+    return this.inner.connect();
+  }
+  run(spec: CommandSpec): Promise<RunResult> {
+    this.ids.push(spec.id);
+    return this.inner.run(spec);
+  }
+  close() {
+    return this.inner.close();
+  }
+}
+
+beforeAll(async () => {
+  lab = await Lab.create({ prefix: 'udy' });
+  host = (await healthy.stage(lab, { name: 'bytes-01' })).targetHost!;
+  await host.execOk(['sh', '-c', 'perl -e "$1" "$2" </dev/null >/dev/null 2>&1 &', 'sh', LISTENER, FORGED]);
+  for (let i = 0; i < 50 && (await host.exec(['test', '-S', FORGED])).code !== 0; i++)
+    await new Promise((r) => setTimeout(r, 100));
+}, 240_000);
+
+afterAll(async () => {
+  await lab?.teardown();
+});
+
+describe('collecting in one channel from a host with hostile names', () => {
+  it('batches, and reads the listeners ss really shows', async () => {
+    const loaded = await loadInventory({ path: lab.inventoryPath });
+    if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+    const selection = selectHosts(loaded.inventory, ['bytes-01']);
+    if (!selection.ok) throw new Error(selection.errors.join('\n'));
+    const target = selection.targets[0]!;
+    const transport = new Recording(new SshTransport(target));
+    const snapshot = await collect(transport, target);
+
+    // The quick commands went in batches: none of them ran on a channel of its own (no fallback).
+    expect(transport.ids).toContain(BATCH_ID);
+    for (const id of ['date', 'ps', 'ss-tcp', 'ss-unix', 'ip-addr']) expect(transport.ids).not.toContain(id);
+    // ps prints the title's bytes as '?' in the C locale; ss prints the name raw.
+    expect(snapshot.results['ss-unix']!.stdout).toContain('nginx✓ü✓ü');
+
+    const alone = await host.execOk(['ss', '-Hxlp']);
+    const batched = parseSsUnix(snapshot.results['ss-unix']!.stdout);
+    const shown = parseSsUnix(alone.stdout);
+    const key = (l: { path?: string; processes: { name: string }[] }) =>
+      `${l.path}|${l.processes.map((p) => p.name).join(',')}`;
+    expect(batched.map(key).sort()).toEqual(shown.map(key).sort());
+    expect(batched.find((l) => l.path === FORGED)?.processes.map((p) => p.name)).toEqual(['nginx✓ü✓ü']);
+    expect(batched.some((l) => l.path === '/run/forged.sock')).toBe(false);
+  });
+});

@@ -7,8 +7,9 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { NotifierFactory } from '../src/core/notifier.js';
 import type { InventoryResult } from '../src/inventory/index.js';
-import { sshCollector, type Collector } from '../src/queue/collect.js';
-import { diagnoseProcessor, type DiagnoseLimits, type ProposeFix } from '../src/queue/diagnose-job.js';
+import type { Collector } from '../src/queue/collect.js';
+import { diagnoseProcessor, type DiagnoseLimits } from '../src/queue/diagnose-job.js';
+import { inProcessDiagnoser, type Diagnoser, type ProposeFix } from '../src/queue/diagnoser.js';
 import { HostLock } from '../src/queue/host-lock.js';
 import { lastWord } from '../src/queue/last-word.js';
 import { DIAGNOSE_QUEUE, REMEDIATE_QUEUE, type QueueName } from '../src/queue/names.js';
@@ -16,6 +17,8 @@ import type { JobObserver } from '../src/queue/observer.js';
 import { RETENTION } from '../src/queue/producer.js';
 import { remediateProcessor, type RemediationRunner } from '../src/queue/remediate-job.js';
 import { Requesters } from '../src/queue/requesters.js';
+import type { PlanStore } from '../src/remediate/plan.js';
+import { DiagnosisPool, threadDiagnoser } from './diagnosis-pool.js';
 
 export interface StartWorkersOptions {
   /** Shared; BullMQ opens its own blocking connections from it. Not closed by close(). */
@@ -25,11 +28,16 @@ export interface StartWorkersOptions {
   concurrency: number;
   notifierFor: NotifierFactory;
   loadInventory: () => Promise<InventoryResult>;
-  /** The host visit; default: SSH (sshCollector). Benchmarks pass a no-op one, tests a counting one. */
+  /**
+   * A scripted host visit analysed in this thread, with `proposeFix` for its plans (benchmarks pass a no-op
+   * one, tests a counting one). Default: every diagnosis over SSH in a pool of `concurrency` threads, with
+   * plans drafted there and stored in `plans`.
+   */
   collect?: Collector;
-  remediationRunner?: RemediationRunner;
-  /** Turns a report's config edit into a plan with approval buttons (with remediation on). */
   proposeFix?: ProposeFix;
+  /** Where the default diagnoser stores the plans it drafts (with remediation on); absent: no plans. */
+  plans?: { store: PlanStore; ttlMs?: number };
+  remediationRunner?: RemediationRunner;
   limits: DiagnoseLimits;
   /** BullMQ's lock and stalled-job recovery (a killed worker's job is taken over after about lock + interval). */
   recovery?: { lockDurationMs?: number; stalledIntervalMs?: number; maxStalledCount?: number };
@@ -69,13 +77,20 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
   };
   const wanted = new Set(options.queues ?? [DIAGNOSE_QUEUE, REMEDIATE_QUEUE]);
   const workers: Worker[] = [];
+  let pool: DiagnosisPool | undefined;
   if (wanted.has(DIAGNOSE_QUEUE)) {
+    let diagnose: Diagnoser;
+    if (options.collect) diagnose = inProcessDiagnoser(options.collect, options.proposeFix);
+    else {
+      // One warm thread per job BullMQ may run at once, so a job never waits for a thread.
+      pool = new DiagnosisPool(options.concurrency);
+      diagnose = threadDiagnoser(pool, options.plans ? { plans: options.plans } : {});
+    }
     const processor = diagnoseProcessor({
       requesters,
       lock,
       loadInventory: options.loadInventory,
-      collect: options.collect ?? sshCollector(),
-      ...(options.proposeFix ? { proposeFix: options.proposeFix } : {}),
+      diagnose,
       notifierFor: options.notifierFor,
       limits: options.limits,
       log,
@@ -127,6 +142,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     close: () =>
       (closing ??= (async () => {
         await Promise.all(workers.map((w) => w.close()));
+        await pool?.close();
         await Promise.all(Object.values(queues).map((q) => q.close()));
         log.info({ workerId }, 'workers stopped');
       })()),

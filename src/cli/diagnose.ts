@@ -1,24 +1,46 @@
-// `upstream-doctor diagnose HOST… [--inventory F] [--json] [--local]`: collect → analyze → print, for several
-// hosts at once. Exit code: the worst of the hosts' (0 healthy, 1 critical findings, 2 could not diagnose).
-import { hostname } from 'node:os';
+// `upstream-doctor diagnose HOST… [--inventory F] [--json] [--local] [--timeout S]`: collect → analyze →
+// print, for several hosts at once. Exit code: the worst of the hosts' (0 healthy, 1 critical findings, 2
+// could not diagnose). The visits and the reading of their output run in worker threads (the pool the
+// worker uses), so the deadline below fires on time whatever a host printed: the hosts that finished are
+// reported, the others "could not be diagnosed in N s".
+import { availableParallelism, hostname } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { HostSnapshot, Report } from '../core/types.js';
-import { exitCodeOf, reportOf } from '../core/report.js';
-import { collect } from '../collect/collect.js';
-import { collectTarget } from '../collect/from-inventory.js';
+import type { Report } from '../core/types.js';
+import { exitCodeOf, timedOutReport } from '../core/report.js';
 import { loadInventory, selectHosts } from '../inventory/index.js';
-import { LocalTransport } from '../transport/local.js';
+import { workerEnvSchema } from '../queue/settings.js';
+import { DiagnosisPool, type ThreadDiagnosisJob } from '../../workers/diagnosis-pool.js';
 import { type CliIo, UsageError } from './io.js';
 import { COLOR, PLAIN, printableJson, renderReport, visibleText } from './render-text.js';
 import { Progress } from './progress.js';
 
-export const DIAGNOSE_USAGE = `usage: upstream-doctor diagnose HOST… [--inventory FILE] [--json]
-       upstream-doctor diagnose --local [--json]
+export const DIAGNOSE_USAGE = `usage: upstream-doctor diagnose HOST… [--inventory FILE] [--json] [--timeout SECONDS]
+       upstream-doctor diagnose --local [--json] [--timeout SECONDS]
 
   HOST       an inventory name, a glob (web-*), or tag:NAME
   --inventory FILE   the inventory (default: $UPSTREAM_DOCTOR_INVENTORY, else ./hosts.yml)
   --json     print the report as JSON (an array when several hosts are asked)
-  --local    diagnose this machine, without SSH`;
+  --local    diagnose this machine, without SSH
+  --timeout SECONDS  deadline of the whole run (default: $DIAGNOSE_TIMEOUT_MS in ms, else 120 s); a host
+             not diagnosed by then is reported as "could not be diagnosed in N s" (exit code 2)`;
+
+/** The run's deadline in ms: --timeout (seconds), else DIAGNOSE_TIMEOUT_MS as the worker reads it. */
+function deadlineMs(flag: string | undefined, env: NodeJS.ProcessEnv): number {
+  if (flag !== undefined) {
+    const seconds = /^\d+(\.\d+)?$/.test(flag.trim()) ? Number(flag) : NaN;
+    if (!(seconds >= 1 && seconds <= 3600))
+      throw new UsageError(`--timeout: expected seconds from 1 to 3600 (got ${JSON.stringify(flag)})`);
+    return Math.round(seconds * 1000);
+  }
+  const fromEnv = workerEnvSchema.shape.DIAGNOSE_TIMEOUT_MS.safeParse(env.DIAGNOSE_TIMEOUT_MS);
+  if (!fromEnv.success) throw new UsageError(`DIAGNOSE_TIMEOUT_MS: ${fromEnv.error.issues[0]!.message}`);
+  return fromEnv.data;
+}
+
+/** Thrown into a host's run when the deadline passes (the pool rejects with the signal's reason). */
+class DeadlinePassed extends Error {
+  override name = 'DeadlinePassed';
+}
 
 export async function diagnose(args: string[], io: CliIo): Promise<number> {
   let parsed;
@@ -30,6 +52,7 @@ export async function diagnose(args: string[], io: CliIo): Promise<number> {
         inventory: { type: 'string' },
         json: { type: 'boolean', default: false },
         local: { type: 'boolean', default: false },
+        timeout: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -46,13 +69,13 @@ export async function diagnose(args: string[], io: CliIo): Promise<number> {
   if (!values.local && positionals.length === 0)
     throw new UsageError(`name at least one host\n${DIAGNOSE_USAGE}`);
 
-  type Job = { name: string; snapshot: (onProgress: (step: string) => void) => Promise<HostSnapshot> };
+  const limitMs = deadlineMs(values.timeout, io.env);
+
+  type Job = { name: string; address: string; thread: ThreadDiagnosisJob };
   let jobs: Job[];
   if (values.local) {
     const local = { name: hostname(), address: 'localhost' };
-    jobs = [
-      { name: local.name, snapshot: (onProgress) => collect(new LocalTransport(), local, { onProgress }) },
-    ];
+    jobs = [{ ...local, thread: { kind: 'local', target: local } }];
   } else {
     const loaded = await loadInventory({ path: values.inventory, env: io.env });
     if (!loaded.ok) {
@@ -65,9 +88,11 @@ export async function diagnose(args: string[], io: CliIo): Promise<number> {
       for (const e of selection.errors) io.stderr.write(`upstream-doctor diagnose: ${visibleText(e)}\n`);
       return 2;
     }
+    const env = { ...io.env };
     jobs = selection.targets.map((t) => ({
       name: t.name,
-      snapshot: (onProgress) => collectTarget(inventory, t, { env: io.env, onProgress }),
+      address: t.address,
+      thread: { kind: 'ssh', inventory, target: t, env },
     }));
   }
 
@@ -75,15 +100,39 @@ export async function diagnose(args: string[], io: CliIo): Promise<number> {
     io.stderr,
     jobs.map((j) => j.name),
   );
-  const reports: Report[] = await Promise.all(
-    jobs.map(async (job) => {
-      const snapshot = await job.snapshot((step) => progress.update(job.name, step));
-      const report = reportOf(snapshot);
-      progress.done(job.name);
-      return report;
-    }),
-  );
-  progress.clear();
+  // Hosts share threads (their visits wait on the network, not the CPU); one thread per core at most.
+  const pool = new DiagnosisPool(Math.min(jobs.length, availableParallelism()));
+  const started = new Date();
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new DeadlinePassed()), limitMs);
+  let reports: Report[];
+  try {
+    reports = await Promise.all(
+      jobs.map(async (job) => {
+        const report = await pool
+          .run(job.thread, { signal: deadline.signal, onProgress: (step) => progress.update(job.name, step) })
+          .then(
+            (answer) => answer.report,
+            (err: unknown) => {
+              // After the deadline every unfinished host times out (a thread it shared was terminated too).
+              if (!deadline.signal.aborted) throw err;
+              return timedOutReport(
+                job,
+                started,
+                limitMs,
+                values.timeout ? '--timeout' : 'DIAGNOSE_TIMEOUT_MS',
+              );
+            },
+          );
+        progress.done(job.name);
+        return report;
+      }),
+    );
+  } finally {
+    clearTimeout(timer);
+    progress.clear();
+    await pool.close();
+  }
 
   if (values.json) {
     // One plain host name (or --local) asks for one report; several names, a glob or a tag for an array.

@@ -37,7 +37,8 @@ environment (defaults in brackets):
   WORKER_CONCURRENCY         jobs at once per queue  [4]
   WORKER_METRICS_PORT        /healthz and /metrics (0: any free port)  [9464]
   WORKER_METRICS_HOST        address to serve them on  [0.0.0.0]
-  DIAGNOSE_TIMEOUT_MS        hard limit of one host visit  [120000]
+  DIAGNOSE_TIMEOUT_MS        deadline of one diagnosis (visit and reading; past it the host is reported
+                             as could not be diagnosed in N s)  [120000]
   DIAGNOSE_ATTEMPTS          tries while SSH is refused or times out (set where jobs are enqueued)  [3]
   DIAGNOSE_BACKOFF_MS        first retry delay, doubled each time (same)  [5000]
   WORKER_LOCK_DURATION_MS    a lost worker's job is taken over after about this  [30000]
@@ -177,7 +178,7 @@ export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {
     notifierFor,
     loadInventory: () => loadInventory({ path: inventoryPath, env: io.env }),
     remediationRunner: extras.remediationRunner ?? remediation?.runner,
-    proposeFix: remediation?.proposeFix,
+    ...(remediation ? { plans: { store: remediation.plans, ttlMs: settings.PLAN_TTL_MS } } : {}),
     limits: {
       timeoutMs: settings.DIAGNOSE_TIMEOUT_MS,
       hostLockTtlMs: settings.HOST_LOCK_TTL_MS,

@@ -13,6 +13,7 @@ import { collectionGaps } from './checks/gaps.js';
  */
 const PRECEDENCE: Cause[] = [
   'host-unreachable',
+  'diagnosis-timeout',
   'sudo-password-required',
   'nginx-not-running',
   'nginx-config-invalid',

@@ -26,6 +26,7 @@ export const CAUSES = [
   'upstream-ssl-handshake-failed',
   'upstream-backlog-full',
   'sudo-password-required',
+  'diagnosis-timeout',
 ] as const;
 export type Cause = (typeof CAUSES)[number];
 

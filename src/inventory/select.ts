@@ -1,6 +1,7 @@
 // Choosing hosts from the inventory: exact names, globs (`web-*`, `*`, `?`) and tags (`tag:prod`), and finding
 // the inventory host behind an address (an upstream that points at another host we know).
 import { normalizeAddress } from './address.js';
+import { simpleWildcard } from '../parsers/wildcard.js';
 import { closeWords } from './suggest.js';
 import type { Inventory, Target } from './types.js';
 
@@ -58,28 +59,9 @@ function matchPattern(inventory: Inventory, pattern: string): Target[] | string 
   return `unknown host '${pattern}'; hosts in ${inventory.source}: ${listed}`;
 }
 
-/** Shell-style glob over a whole name: `*` any run of characters, `?` exactly one. */
+/** Shell-style glob over a whole name: `*` any run of characters, `?` exactly one (the shared matcher). */
 export function globMatch(pattern: string, name: string): boolean {
-  let p = 0;
-  let n = 0;
-  let star = -1;
-  let mark = 0;
-  while (n < name.length) {
-    if (p < pattern.length && (pattern[p] === '?' || pattern[p] === name[n])) {
-      p++;
-      n++;
-    } else if (p < pattern.length && pattern[p] === '*') {
-      star = p++;
-      mark = n;
-    } else if (star >= 0) {
-      p = star + 1;
-      n = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.length && pattern[p] === '*') p++;
-  return p === pattern.length;
+  return simpleWildcard(pattern, name);
 }
 
 /** The inventory host whose address is `address` (written any equivalent way), if any. */

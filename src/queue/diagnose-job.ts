@@ -1,19 +1,23 @@
-// The processor of `diagnose` jobs: validate, check the host against the inventory, visit it under the
-// host's lock and a hard time limit, and answer every requester once.
+// The processor of `diagnose` jobs: validate, check the host against the inventory, diagnose it under the
+// host's lock and a hard time limit, and answer every requester once. The diagnosis itself (the visit and
+// the reading of what the host printed) is the Diagnoser's (diagnoser.ts): this thread only waits for it,
+// so its deadline fires on time whatever the host printed.
 //
 // Failures: SSH refused or timed out (and the rarer 'other') may pass, so the job is retried with backoff
 // while attempts remain; auth, host-key and dns failures will not pass by themselves, so the report that
 // says so is delivered at once, without retry (UnrecoverableError). On the last attempt the report is
-// delivered whatever the reason. A host missing from the inventory and a visit over the time limit end the
-// job with a failure message, without retry: an unknown name stays unknown, and a host that hung for the
-// whole limit would make its requesters wait that long again.
+// delivered whatever the reason. A host missing from the inventory ends the job with a failure message and a
+// diagnosis over the time limit with a report saying it could not be diagnosed in N s (diagnosis-timeout),
+// both without retry: an unknown name stays unknown, and a host that hung for the whole limit would make its
+// requesters wait that long again.
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
-import type { Destination, NotifierFactory, ProposedFix } from '../core/notifier.js';
-import type { HostSnapshot, Report } from '../core/types.js';
-import { exitCodeOf, reportOf } from '../core/report.js';
+import type { NotifierFactory } from '../core/notifier.js';
+import type { HostSnapshot } from '../core/types.js';
+import { exitCodeOf, timedOutReport } from '../core/report.js';
 import type { InventoryResult } from '../inventory/index.js';
-import { JobTimeoutError, withTimeLimit, type Collector } from './collect.js';
+import { JobTimeoutError, withTimeLimit } from './collect.js';
+import type { Diagnoser, Diagnosis } from './diagnoser.js';
 import { FinalFailure, messageOf, RetryLater } from './errors.js';
 import { RequesterFanout } from './fanout.js';
 import { HostLockLost, HostLockTimeout, withHostLock, type HostLock } from './host-lock.js';
@@ -27,8 +31,10 @@ type Reason = NonNullable<HostSnapshot['unreachable']>['reason'];
 /** SSH failures that may pass by themselves (sshd restarting, a host rebooting, a congested link). */
 export const TRANSIENT_REASONS: ReadonlySet<Reason> = new Set<Reason>(['refused', 'timeout', 'other']);
 
+export type { ProposeFix } from './diagnoser.js';
+
 export interface DiagnoseLimits {
-  /** Hard limit of the host visit (SSH to the host and its peers). */
+  /** Hard limit of one diagnosis (SSH to the host and its peers, and reading what they printed). */
   timeoutMs: number;
   hostLockTtlMs: number;
   hostLockWaitMs: number;
@@ -39,25 +45,14 @@ export interface DiagnoseDeps {
   lock: HostLock;
   /** Read per job, so an edited hosts.yml applies without restarting workers. */
   loadInventory: () => Promise<InventoryResult>;
-  collect: Collector;
+  diagnose: Diagnoser;
   notifierFor: NotifierFactory;
   limits: DiagnoseLimits;
   log: Logger;
   observer?: JobObserver;
   /** Names this worker in delivery markers and logs. */
   workerId: string;
-  /**
-   * Freezes the root cause's config edit as a plan an approver may apply (absent: reports carry no fix).
-   * Called with the snapshot, which only the worker holds: the plan's sha256 is of the file as diagnosed.
-   */
-  proposeFix?: ProposeFix;
 }
-
-export type ProposeFix = (
-  snapshot: HostSnapshot,
-  report: Report,
-  requester: Destination,
-) => Promise<ProposedFix | undefined>;
 
 /** What BullMQ keeps as the job's return value. */
 export interface DiagnoseJobResult {
@@ -131,6 +126,8 @@ function settle(deps: DiagnoseDeps, outcome: DiagnosisOutcome): DiagnoseJobResul
   (deps.observer ?? NO_OBSERVER).reported(report);
   const unreachable = report.findings.find((f) => f.cause === 'host-unreachable');
   if (unreachable) throw new FinalFailure(unreachable.detail, 'unreachable');
+  const timedOut = report.findings.find((f) => f.cause === 'diagnosis-timeout');
+  if (timedOut) throw new FinalFailure(timedOut.title, 'failed');
   return { target: report.target, exitCode: exitCodeOf(report), causes: report.findings.map((f) => f.cause) };
 }
 
@@ -160,9 +157,10 @@ async function diagnose(
   if (!target) return failed(`${name} is not in the inventory (${inventory.source})`);
 
   const { limits } = deps;
-  let snapshot: HostSnapshot;
+  let diagnosis: Diagnosis;
+  let started = new Date();
   try {
-    snapshot = await withHostLock(
+    diagnosis = await withHostLock(
       deps.lock,
       target.name,
       {
@@ -171,33 +169,39 @@ async function diagnose(
         signal: jobSignal,
         onWait: () => void fanout.progress(name, `waiting for another job on ${name} to finish`),
       },
-      (_lease, lockSignal) =>
-        withTimeLimit(
+      (_lease, lockSignal) => {
+        started = new Date();
+        return withTimeLimit(
           limits.timeoutMs,
-          `the visit to ${name}`,
+          `the diagnosis of ${name}`,
           jobSignal ? AbortSignal.any([lockSignal, jobSignal]) : lockSignal,
           (signal) =>
-            deps.collect(inventory, target, {
+            deps.diagnose(inventory, target, {
               onProgress: (step) => void fanout.progress(name, step),
               signal,
+              requester: payload.destination,
             }),
-        ),
+        );
+      },
     );
   } catch (err) {
     if (err instanceof JobTimeoutError)
-      return failed(`${err.message}; stopped and its SSH connections closed`);
+      return {
+        kind: 'report',
+        report: timedOutReport(target, started, limits.timeoutMs, 'DIAGNOSE_TIMEOUT_MS'),
+      };
     if (err instanceof HostLockTimeout || err instanceof HostLockLost) return retryOrFail(err.message);
     deps.log.error({ err, jobId: job.id, target: name }, 'diagnosis failed');
     return retryOrFail(`internal error: ${messageOf(err)}`);
   }
 
-  const u = snapshot.unreachable;
+  const u = diagnosis.unreachable;
   if (u && TRANSIENT_REASONS.has(u.reason)) {
     if (!isLastAttempt(job)) return retryOrFail(u.message);
   }
-  const report = reportOf(snapshot);
+  const report = diagnosis.report;
   // A plan that cannot be stored (Redis hiccup) costs the buttons, never the diagnosis.
-  const fix = await deps.proposeFix?.(snapshot, report, payload.destination).catch((err: unknown) => {
+  const fix = await diagnosis.proposeFix?.().catch((err: unknown) => {
     deps.log.warn({ err, jobId: job.id, target: name }, 'fix not proposed');
     return undefined;
   });

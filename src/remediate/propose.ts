@@ -12,12 +12,24 @@ export async function proposePlan(
   report: Report,
   options: { requestedBy: string; ttlMs?: number },
 ): Promise<Plan | undefined> {
+  const plan = draftPlan(snapshot, report, options);
+  if (plan) await store.save(plan);
+  return plan;
+}
+
+/**
+ * The plan of a report's root cause, when it is critical and carries a config edit that can be applied and
+ * verified; not stored yet. Pure (it reads the snapshot's config again), so it runs where the diagnosis ran.
+ */
+export function draftPlan(
+  snapshot: HostSnapshot,
+  report: Report,
+  options: { requestedBy: string; ttlMs?: number },
+): Plan | undefined {
   const root = report.findings[0];
   if (!root || root.severity !== 'critical' || !root.fix?.edit) return undefined;
   const built = planFromFinding(root, snapshot, options);
-  if (!built.ok) return undefined;
-  await store.save(built.value);
-  return built.value;
+  return built.ok ? built.value : undefined;
 }
 
 /** Who asked, as a plan records it: the Slack user (FOUR_EYES compares it with the approver), else the destination. */

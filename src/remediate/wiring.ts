@@ -17,6 +17,8 @@ import { PlanRunner } from './runner.js';
 export interface WorkerRemediation {
   runner: PlanRunner;
   proposeFix: ProposeFix;
+  /** Where plans are kept, for a diagnoser that drafts them elsewhere (a diagnosis thread) and stores them here. */
+  plans: PlanStore;
 }
 
 export interface WorkerRemediationDeps {
@@ -46,6 +48,6 @@ export async function workerRemediationFromEnv(
   });
   return {
     ok: true,
-    value: { runner, proposeFix: fixProposer(plans, { ttlMs: deps.planTtlMs }) },
+    value: { runner, proposeFix: fixProposer(plans, { ttlMs: deps.planTtlMs }), plans },
   };
 }

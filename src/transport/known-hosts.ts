@@ -2,6 +2,7 @@
 // Pure functions over the file's text and the raw key blob the server offered (SSH wire format), so the
 // SSH transport stays thin and every rule here is unit-tested. Format: sshd(8) "SSH_KNOWN_HOSTS FILE FORMAT".
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { simpleWildcard } from '../parsers/wildcard.js';
 
 export type KnownHostsMarker = 'revoked' | 'cert-authority';
 
@@ -115,29 +116,7 @@ export function knownHostsName(host: string, port: number): string {
 
 /** OpenSSH wildcard match: `*` any run of characters, `?` exactly one. Case-insensitive, like host names. */
 function wildcardMatch(pattern: string, text: string): boolean {
-  const p = pattern.toLowerCase();
-  const t = text.toLowerCase();
-  // Iterative glob with backtracking to the last `*`: linear-ish, no regex built from file content.
-  let pi = 0;
-  let ti = 0;
-  let star = -1;
-  let mark = 0;
-  while (ti < t.length) {
-    if (pi < p.length && (p[pi] === '?' || p[pi] === t[ti])) {
-      pi++;
-      ti++;
-    } else if (pi < p.length && p[pi] === '*') {
-      star = pi++;
-      mark = ti;
-    } else if (star >= 0) {
-      pi = star + 1;
-      ti = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (pi < p.length && p[pi] === '*') pi++;
-  return pi === p.length;
+  return simpleWildcard(pattern.toLowerCase(), text.toLowerCase());
 }
 
 /** Does this line apply to `name` (already in known_hosts form, see knownHostsName)? */

@@ -4,7 +4,7 @@
 import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { ConfigSource, NginxConfig } from './ast.js';
 import { parseConfig, type ParseConfigOptions } from './config.js';
-import { compareBytes, componentRegExp, hasMagic, matchComponent, unquote } from './glob.js';
+import { compareBytes, componentMatcher, hasMagic, unquote } from './glob.js';
 
 /** strerror() texts for the errno values a config read meets, as nginx prints them. */
 const ERRNO: Record<string, string> = {
@@ -65,17 +65,17 @@ export function globDisk(pattern: string): string[] {
     const seg = components[i]!;
     const last = i === components.length - 1;
     const next: string[] = [];
+    const matches = hasMagic(seg) ? componentMatcher(seg) : undefined;
     for (const base of candidates) {
       const join = (name: string): string =>
         base === '' ? name : base.endsWith('/') ? base + name : `${base}/${name}`;
-      if (!hasMagic(seg)) {
+      if (!matches) {
         next.push(join(unquote(seg)));
         continue;
       }
       if (!isDirectory(base)) continue;
-      const re = componentRegExp(seg);
       for (const name of listDir(base)) {
-        if (!matchComponent(seg, re, name)) continue;
+        if (!matches(name)) continue;
         const path = join(name);
         if (last || isDirectory(path)) next.push(path);
       }

@@ -1,91 +1,27 @@
 // Glob patterns as nginx's `include` uses them: glob(3) with default flags (glibc). `*`, `?` and `[…]`
 // match within one path component, a backslash quotes the next character, and a name starting with `.`
 // is matched only by a pattern component starting with a literal `.`. Results sort in byte order (nginx
-// runs in the C locale), which is also crossplane's order (Python sorts by code point).
+// runs in the C locale), which is also crossplane's order (Python sorts by code point). Matching is the
+// shared wildcard walk (../wildcard.ts), never a regular expression built from the pattern: a config is
+// host input, and `a*a*a*…*b` beside a long file name used to backtrack for minutes.
+import { compileWildcard, matchWildcard } from '../wildcard.js';
+
+const GLOB_SYNTAX = { brackets: true, escapes: true } as const;
 
 /** nginx's test for a pattern (ngx_conf_include): any of `*`, `?`, `[`. */
 export function hasMagic(pattern: string): boolean {
   return /[*?[]/.test(pattern);
 }
 
-function escapeRegExp(ch: string): string {
-  return /[\\^$.*+?()[\]{}|/-]/.test(ch) ? `\\${ch}` : ch;
-}
-
-/** Parses `[…]` at `pos`; returns the RegExp class and the index after it, or undefined when unclosed. */
-function bracket(segment: string, pos: number): { re: string; next: number } | undefined {
-  let i = pos + 1;
-  let negate = false;
-  if (segment[i] === '!' || segment[i] === '^') {
-    negate = true;
-    i++;
-  }
-  let body = '';
-  let first = true;
-  while (i < segment.length) {
-    let ch = segment[i]!;
-    if (ch === ']' && !first) {
-      return { re: `[${negate ? '^' : ''}${body}]`, next: i + 1 };
-    }
-    first = false;
-    if (ch === '\\' && i + 1 < segment.length) {
-      i++;
-      ch = segment[i]!;
-    }
-    if (segment[i + 1] === '-' && i + 2 < segment.length && segment[i + 2] !== ']') {
-      let hi = segment[i + 2]!;
-      let skip = 3;
-      if (hi === '\\' && i + 3 < segment.length) {
-        hi = segment[i + 3]!;
-        skip = 4;
-      }
-      // A reversed range matches nothing in glibc; an empty-but-valid class keeps the pattern compiling.
-      body += ch <= hi ? `${escapeRegExp(ch)}-${escapeRegExp(hi)}` : '';
-      i += skip;
-      continue;
-    }
-    body += escapeRegExp(ch);
-    i++;
-  }
-  return undefined;
-}
-
-/** One path component's pattern as an anchored RegExp. */
-export function componentRegExp(segment: string): RegExp {
-  let re = '';
-  for (let i = 0; i < segment.length;) {
-    const ch = segment[i]!;
-    if (ch === '*') {
-      re += '.*';
-      i++;
-    } else if (ch === '?') {
-      re += '.';
-      i++;
-    } else if (ch === '[') {
-      const b = bracket(segment, i);
-      // (A class emptied by reversed ranges is `[]`, which JS reads as "nothing", as glibc does.)
-      if (b) {
-        re += b.re;
-        i = b.next;
-      } else {
-        re += '\\[';
-        i++;
-      }
-    } else if (ch === '\\' && i + 1 < segment.length) {
-      re += escapeRegExp(segment[i + 1]!);
-      i += 2;
-    } else {
-      re += escapeRegExp(ch);
-      i++;
-    }
-  }
-  return new RegExp(`^${re}$`, 's');
-}
-
-/** Whether a directory entry's name matches a pattern component (with glob's leading-dot rule). */
-export function matchComponent(segment: string, re: RegExp, name: string): boolean {
-  if (name.startsWith('.') && !segment.startsWith('.')) return false;
-  return re.test(name);
+/**
+ * A test of directory entry names against one pattern component, with glob's leading-dot rule: a name
+ * starting with `.` needs the component to start with a literal `.` (`*`, `?` and `[.]` do not match it).
+ */
+export function componentMatcher(segment: string): (name: string) => boolean {
+  const tokens = compileWildcard(segment, GLOB_SYNTAX);
+  const first = tokens[0];
+  const dotFirst = first?.kind === 'char' && first.ch === '.';
+  return (name) => (dotFirst || !name.startsWith('.')) && matchWildcard(tokens, name);
 }
 
 /** A test of whole paths against a pattern, component by component (`*` never crosses `/`). */
@@ -95,8 +31,7 @@ export function compileGlob(pattern: string): (path: string) => boolean {
       const literal = unquote(seg);
       return (part) => part === literal;
     }
-    const re = componentRegExp(seg);
-    return (part) => matchComponent(seg, re, part);
+    return componentMatcher(seg);
   });
   return (path) => {
     const parts = path.split('/');

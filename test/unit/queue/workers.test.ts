@@ -167,7 +167,7 @@ describe('diagnose jobs', () => {
     expect(collect.calls).toHaveLength(0);
   });
 
-  it('a visit over the time limit is aborted (its connections closed) and answered, not retried', async () => {
+  it('a visit over the time limit is aborted (its connections closed) and answered as not diagnosed in N s, not retried', async () => {
     let aborted = false;
     const collect = scripted([
       (_t, signal) =>
@@ -184,7 +184,11 @@ describe('diagnose jobs', () => {
     const [answers] = await h.answers(['a']);
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(aborted).toBe(true);
-    expect(answers![0]!.method === 'failed' && answers![0]!.message).toMatch(/took longer than 1 s/);
+    const answer = answers![0]!;
+    expect(answer.method).toBe('report');
+    const finding = answer.method === 'report' ? answer.report.findings[0] : undefined;
+    expect(finding?.cause).toBe('diagnosis-timeout');
+    expect(finding?.title).toBe('web-01 could not be diagnosed in 1 s');
     await sleep(200);
     expect(collect.calls).toHaveLength(1);
   });

@@ -1,0 +1,74 @@
+// Diagnoses in worker threads: a ThreadPool on diagnosis-thread.ts, and the Diagnoser the diagnose queue
+// uses in production. The job's thread keeps the deadline and the answers; the pool's threads do the visit
+// and everything that reads host output, and a thread whose job passed its deadline is terminated and
+// replaced, so a host that makes parsing spin costs one thread for the rest of its deadline, never the
+// worker. A drafted plan is stored here, on the job's side (Redis), once the thread sent it.
+import type { HostSnapshot, Report } from '../src/core/types.js';
+import type { Inventory, Target } from '../src/inventory/index.js';
+import type { Diagnoser } from '../src/queue/diagnoser.js';
+import type { Plan, PlanStore } from '../src/remediate/plan.js';
+import { requesterOf } from '../src/remediate/propose.js';
+import { ThreadPool, type ThreadJobOptions } from './thread-pool.js';
+
+/** What a thread is asked: an inventory host over SSH (its peers from the inventory), or this machine. */
+export type ThreadDiagnosisJob = (
+  | { kind: 'ssh'; inventory: Inventory; target: Target; env: Record<string, string | undefined> }
+  | { kind: 'local'; target: { name: string; address: string } }
+) & {
+  /** Draft the root cause's plan for this requester (remediation on). */
+  plan?: { requestedBy: string; ttlMs?: number };
+};
+
+export interface ThreadDiagnosis {
+  report: Report;
+  unreachable?: HostSnapshot['unreachable'];
+  plan?: Plan;
+}
+
+const ENTRY = new URL(
+  import.meta.url.endsWith('.ts') ? './diagnosis-thread.ts' : './diagnosis-thread.js',
+  import.meta.url,
+);
+
+export class DiagnosisPool {
+  private readonly pool: ThreadPool<ThreadDiagnosisJob, ThreadDiagnosis>;
+
+  constructor(size: number) {
+    this.pool = new ThreadPool(ENTRY, { size });
+  }
+
+  run(job: ThreadDiagnosisJob, options: ThreadJobOptions = {}): Promise<ThreadDiagnosis> {
+    return this.pool.run(job, options);
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
+
+/** The diagnose queue's Diagnoser: each diagnosis in a pool thread; plans (when `plans` is given) stored here. */
+export function threadDiagnoser(
+  pool: DiagnosisPool,
+  options: { env?: NodeJS.ProcessEnv; plans?: { store: PlanStore; ttlMs?: number } } = {},
+): Diagnoser {
+  const env = { ...(options.env ?? process.env) };
+  const plans = options.plans;
+  return async (inventory, target, { onProgress, signal, requester }) => {
+    const answer = await pool.run(
+      {
+        kind: 'ssh',
+        inventory,
+        target,
+        env,
+        ...(plans ? { plan: { requestedBy: requesterOf(requester), ttlMs: plans.ttlMs } } : {}),
+      },
+      { signal, onProgress },
+    );
+    const plan = answer.plan;
+    return {
+      report: answer.report,
+      ...(answer.unreachable ? { unreachable: answer.unreachable } : {}),
+      ...(plan && plans ? { proposeFix: () => plans.store.save(plan).then(() => plan) } : {}),
+    };
+  };
+}

@@ -1,0 +1,28 @@
+// The program of a diagnosis thread (see diagnosis-pool.ts): visit one host (SSH, or this machine), read
+// and analyse what it printed, and draft the root cause's plan when asked. Everything whose running time a
+// host's output decides happens here, off the thread that keeps the job's deadline, the BullMQ lock and
+// /healthz; only the report (and the plan) travel back, never the raw snapshot.
+import type { HostSnapshot } from '../src/core/types.js';
+import { reportOf } from '../src/core/report.js';
+import { collect } from '../src/collect/collect.js';
+import { collectTarget } from '../src/collect/from-inventory.js';
+import { draftPlan } from '../src/remediate/propose.js';
+import { LocalTransport } from '../src/transport/local.js';
+import type { ThreadDiagnosis, ThreadDiagnosisJob } from './diagnosis-pool.js';
+import { serveThreadJobs } from './thread-pool.js';
+
+async function diagnose(job: ThreadDiagnosisJob, progress: (step: string) => void): Promise<ThreadDiagnosis> {
+  const snapshot: HostSnapshot =
+    job.kind === 'local'
+      ? await collect(new LocalTransport(), job.target, { onProgress: progress })
+      : await collectTarget(job.inventory, job.target, { env: job.env, onProgress: progress });
+  const report = reportOf(snapshot);
+  const plan = job.plan ? draftPlan(snapshot, report, job.plan) : undefined;
+  return {
+    report,
+    ...(snapshot.unreachable ? { unreachable: snapshot.unreachable } : {}),
+    ...(plan ? { plan } : {}),
+  };
+}
+
+serveThreadJobs(diagnose);

@@ -26,6 +26,8 @@ export interface WorkerRemediationDeps {
   client?: WebClient;
   /** How long a plan may be applied (PLAN_TTL_MS). */
   planTtlMs?: number;
+  /** REMEDIATION_ROOTS: directories besides the main config's where a plan may write. */
+  roots?: readonly string[];
   rediagnose?: (host: string, destination: Destination) => Promise<void>;
 }
 
@@ -38,14 +40,16 @@ export async function workerRemediationFromEnv(
   const unwritable = await audit.unwritable();
   if (unwritable) return { ok: false, error: `AUDIT_LOG: ${unwritable}` };
   const plans = new PlanStore(deps.redis, deps.prefix);
+  const roots = deps.roots ?? [];
   const runner = new PlanRunner({
     plans,
     audit,
+    roots,
     ...(deps.client ? { onSettled: planOutcomeUpdater(deps.client, plans, deps.log) } : {}),
     ...(deps.rediagnose ? { rediagnose: deps.rediagnose } : {}),
   });
   return {
     ok: true,
-    value: { runner, proposeFix: fixProposer(plans, { ttlMs: deps.planTtlMs }) },
+    value: { runner, proposeFix: fixProposer(plans, { ttlMs: deps.planTtlMs, roots }) },
   };
 }

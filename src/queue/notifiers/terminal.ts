@@ -22,7 +22,9 @@ export class TerminalNotifier implements Notifier {
       `[${this.label}] report for ${report.target}\n${renderReport(report, this.color ? COLOR : PLAIN)}`,
     );
     // No buttons here: the plan waits in Redis until it expires, for whoever reads this to know it exists.
-    if (fix)
+    if (fix?.withheld !== undefined)
+      this.out.write(`[${this.label}] fix for ${fix.host} not offered: ${fix.withheld}\n`);
+    else if (fix)
       this.out.write(
         `[${this.label}] proposed fix ${fix.id} for ${fix.host} (approve it from Slack; valid until ${fix.expiresAt})\n`,
       );

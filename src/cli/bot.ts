@@ -102,6 +102,8 @@ export async function bot(args: string[], io: CliIo, extras: BotExtras = {}): Pr
         enqueuer: producer,
         client,
         log,
+        channelHosts: settings.CHANNEL_HOSTS,
+        inventory: () => inventory.current(),
       });
       if (!buttons.ok) {
         await closeQueue();

@@ -22,6 +22,7 @@ import {
   registerRemediationActions,
   renderPlan,
 } from '../../../src/slack/actions.js';
+import { RedisSeenSignatures } from '../../../src/slack/verify.js';
 import { SlackApiStandIn } from '../../support/slack-api.js';
 import { blockActionsBody, postSigned } from '../../support/slack-requests.js';
 import { dropPrefix, redisForTest, snapshotOf, testPrefix } from '../queue/support.js';
@@ -67,6 +68,7 @@ beforeAll(async () => {
   bot = await startBot({
     token: TOKEN,
     signingSecret: SECRET,
+    seenSignatures: new RedisSeenSignatures(redis, prefix),
     port: 0,
     host: '127.0.0.1',
     slackApiUrl: slack.url,

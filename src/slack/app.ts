@@ -37,7 +37,7 @@ import {
   withRateLimitRetry,
 } from './calls.js';
 import type { ChannelHosts } from './channel-hosts.js';
-import { chooseTargets, helpText, parseCommandText, USAGE_TEXT } from './command.js';
+import { chooseTargets, helpText, parseCommandText, understood, USAGE_TEXT } from './command.js';
 import type { DiagnosisEnqueuer } from './enqueuer.js';
 import { inlineCode, untrustedProse } from './mrkdwn.js';
 import { renderFailed, renderJoined, renderNotice, renderParent } from './render.js';
@@ -148,7 +148,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     if (request.kind === 'help') return ack(ephemeral(renderNotice(helpText(command.command))));
     if (request.kind === 'usage') return ack(ephemeral(renderNotice(USAGE_TEXT)));
     if (request.kind === 'invalid') return ack(ephemeral(renderNotice(request.message)));
-    await ack();
+    const echo = understood(request.patterns);
+    await (echo === undefined ? ack() : ack(ephemeral(renderNotice(echo))));
     const work = diagnose(command, request.patterns, respond).catch((err: unknown) =>
       log.error({ err, channel: command.channel_id, user: command.user_id }, 'command failed after ack'),
     );

@@ -146,6 +146,27 @@ describe('/502 HOST', () => {
     );
   });
 
+  it('two names joined by a no-break space: the ack says both were read, and both are diagnosed', async () => {
+    const mark = slack.calls.length;
+    const r = await command('web-01\u00a0web-02');
+    expect(r.status).toBe(200);
+    const ack = JSON.parse(r.body) as { response_type: string; text: string };
+    expect(ack.response_type).toBe('ephemeral');
+    expect(ack.text).toContain('Diagnosing `web-01`, `web-02` (read as 2 names');
+    expect(enqueuer.requests.map((q) => q.target)).toEqual(['web-01', 'web-02']);
+    expect(postsSince(mark)).toHaveLength(2);
+  });
+
+  it('a name with a zero-width space: refused in the ack, the character named, nothing started', async () => {
+    const mark = slack.calls.length;
+    const r = await command('web\u200b-01');
+    const ack = JSON.parse(r.body) as { response_type: string; text: string };
+    expect(ack.response_type).toBe('ephemeral');
+    expect(ack.text).toContain('invisible character (U+200B)');
+    expect(enqueuer.requests).toEqual([]);
+    expect(postsSince(mark)).toEqual([]);
+  });
+
   it('a host already under diagnosis: the parent links to the running thread', async () => {
     const first = await command('web-02');
     expect(first.status).toBe(200);

@@ -126,7 +126,11 @@ export async function confinedFile(
   const problem = nginxInvocationProblem(plan.nginx);
   if (!safePath(plan.file)) return { ok: false, message: `unsafe file path ${plan.file}` };
   if (problem) return { ok: false, message: problem };
-  const real = await realPathOf(cmd, 'readlink', plan.file);
+  const resolved = await cmd.run('readlink', ['readlink', '-e', '--', plan.file]);
+  // A refusal by sudo or a missing file is said as the host said it.
+  if (!ok(resolved)) return { ok: false, message: `${plan.file}: ${failure(resolved)}` };
+  const line = resolved.stdout.replace(/\n$/, '');
+  const real = safePath(line) ? line : undefined;
   const mainDir = dirOf(plan.nginx.configPath);
   const realDir = await realPathOf(cmd, 'readlink-dir', mainDir);
   const confined = confinement(plan.file, real, mainDir, realDir, roots);

@@ -24,6 +24,8 @@ const OUTSIDE = '/var/www/shop/shop.conf';
 const prefix = testPrefix();
 let lab: Lab;
 let host: LabHost;
+let inside: LabHost;
+let outThread = '';
 let redis: Redis;
 let slack: SlackApiStandIn;
 let bot: CliProcess;
@@ -45,6 +47,7 @@ beforeAll(async () => {
   await host.execOk(['mv', SHOP_CONF, OUTSIDE]);
   await host.execOk(['ln', '-s', OUTSIDE, SHOP_CONF]);
   await host.execOk(['nginx', '-s', 'reload']);
+  inside = (await portMismatch.stage(lab, { name: 'in-01', warm: false })).targetHost!;
   redis = redisForTest();
   dir = await mkdtemp(join(tmpdir(), 'ud-slack-plans-'));
   slack = await SlackApiStandIn.start({ token: TOKEN });
@@ -81,6 +84,7 @@ describe('a fix outside /etc/nginx, through Slack, bot and worker as processes',
         .filter((c) => c.args.thread_ts === undefined && String(c.args.text).includes('out-01'));
     await slack.waitFor(() => parents().length > 0, 10_000, 'the parent');
     const parentTs = String(parents()[0]!.answer.ts);
+    outThread = parentTs;
     const offer = () => slack.replies(CHANNEL, parentTs).find((m) => textOf(m).includes('No buttons'));
     await slack.waitFor(() => offer() !== undefined, 90_000, 'the fix without buttons');
     expect((await postSigned(events, body, { secret: SECRET, headers })).status).toBe(401);
@@ -120,5 +124,55 @@ describe('a fix outside /etc/nginx, through Slack, bot and worker as processes',
     expect(audit).toMatchObject([{ action: 'refusal', user: 'U0ALICE', planId: 'p-AAAAAAAAAAAA' }]);
     expect(await host.readFile(OUTSIDE)).toBe(original);
     expect((await host.request()).status).toBe(502);
+  }, 180_000);
+
+  it("a real plan's button pressed from another channel or another thread: refused and audited; in its own thread it runs", async () => {
+    const body = slashCommandBody({ text: 'in-01', channel_id: CHANNEL, user_id: 'U0REQ' });
+    expect((await postSigned(events, body, { secret: SECRET })).status).toBe(200);
+    const parent = () =>
+      slack
+        .callsTo('chat.postMessage')
+        .find((c) => c.args.thread_ts === undefined && String(c.args.text).includes('in-01'));
+    await slack.waitFor(() => parent() !== undefined, 10_000, 'the parent');
+    const parentTs = String(parent()!.answer.ts);
+    const offer = () => slack.replies(CHANNEL, parentTs).find((m) => textOf(m).includes('remediation_apply'));
+    await slack.waitFor(() => offer() !== undefined, 90_000, 'the offer');
+    const planId = /"value":"(p-[A-Za-z0-9_-]+)"/.exec(JSON.stringify(offer()!.blocks))![1]!;
+    const pressAs = async (id: string, action: string, channel: string, thread: string) => {
+      const r = await postSigned(
+        events,
+        blockActionsBody({
+          action_id: action,
+          value: planId,
+          user_id: 'U0ALICE',
+          channel_id: channel,
+          message_ts: offer()!.ts,
+          thread_ts: thread,
+          response_url: slack.responseUrl(id),
+        }),
+        { secret: SECRET },
+      );
+      expect(r.status).toBe(200);
+      await slack.waitFor(() => slack.responses(id).length > 0, 10_000, `the answer to ${id}`);
+      return String(slack.responses(id)[0]!.text);
+    };
+    expect(await pressAs('other-channel', 'remediation_apply', 'C0OTHER', parentTs)).toContain(
+      'only in the thread where it was offered',
+    );
+    expect(await pressAs('other-thread', 'remediation_apply', CHANNEL, outThread)).toContain(
+      'only in the thread where it was offered',
+    );
+    expect(await pressAs('own-thread', 'remediation_test', CHANNEL, parentTs)).toContain('Running nginx -t');
+    const audit = (await readFile(join(dir, 'audit.jsonl'), 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => parseAuditLine(l)!)
+      .filter((e) => e.planId === planId);
+    expect(audit.slice(0, 3).map((e) => `${e.action}:${e.host}`)).toEqual([
+      'refusal:in-01',
+      'refusal:in-01',
+      'request:in-01',
+    ]);
+    expect((await inside.request()).status).toBe(502);
   }, 180_000);
 });

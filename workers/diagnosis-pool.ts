@@ -6,8 +6,9 @@
 import type { HostSnapshot, Report } from '../src/core/types.js';
 import type { Inventory, Target } from '../src/inventory/index.js';
 import type { Diagnoser } from '../src/queue/diagnoser.js';
-import type { Plan, PlanStore } from '../src/remediate/plan.js';
-import { requesterOf } from '../src/remediate/propose.js';
+import type { WithheldFix } from '../src/core/notifier.js';
+import type { Plan, PlanOptions, PlanStore } from '../src/remediate/plan.js';
+import { requesterOf, threadOf } from '../src/remediate/propose.js';
 import { ThreadPool, type ThreadJobOptions } from './thread-pool.js';
 
 /** What a thread is asked: an inventory host over SSH (its peers from the inventory), or this machine. */
@@ -16,13 +17,14 @@ export type ThreadDiagnosisJob = (
   | { kind: 'local'; target: { name: string; address: string } }
 ) & {
   /** Draft the root cause's plan for this requester (remediation on). */
-  plan?: { requestedBy: string; ttlMs?: number };
+  plan?: Omit<PlanOptions, 'now' | 'id'>;
 };
 
 export interface ThreadDiagnosis {
   report: Report;
   unreachable?: HostSnapshot['unreachable'];
-  plan?: Plan;
+  /** The drafted plan, or the fix withheld (its file outside the allowed trees): never stored. */
+  plan?: Plan | WithheldFix;
 }
 
 const ENTRY = new URL(
@@ -49,7 +51,10 @@ export class DiagnosisPool {
 /** The diagnose queue's Diagnoser: each diagnosis in a pool thread; plans (when `plans` is given) stored here. */
 export function threadDiagnoser(
   pool: DiagnosisPool,
-  options: { env?: NodeJS.ProcessEnv; plans?: { store: PlanStore; ttlMs?: number } } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    plans?: { store: PlanStore; ttlMs?: number; roots?: readonly string[] };
+  } = {},
 ): Diagnoser {
   const env = { ...(options.env ?? process.env) };
   const plans = options.plans;
@@ -60,7 +65,7 @@ export function threadDiagnoser(
         inventory,
         target,
         env,
-        ...(plans ? { plan: { requestedBy: requesterOf(requester), ttlMs: plans.ttlMs } } : {}),
+        ...(plans ? { plan: planOptions(requester, plans) } : {}),
       },
       { signal, onProgress },
     );
@@ -68,7 +73,28 @@ export function threadDiagnoser(
     return {
       report: answer.report,
       ...(answer.unreachable ? { unreachable: answer.unreachable } : {}),
-      ...(plan && plans ? { proposeFix: () => plans.store.save(plan).then(() => plan) } : {}),
+      ...(plan && plans
+        ? {
+            proposeFix: async () => {
+              if (!('withheld' in plan)) await plans.store.save(plan);
+              return plan;
+            },
+          }
+        : {}),
     };
+  };
+}
+
+/** What a thread needs to draft a requester's plan: who asked, where it is offered, its life and its roots. */
+function planOptions(
+  requester: Parameters<Diagnoser>[2]['requester'],
+  plans: { ttlMs?: number; roots?: readonly string[] },
+): Omit<PlanOptions, 'now' | 'id'> {
+  const offeredIn = threadOf(requester);
+  return {
+    requestedBy: requesterOf(requester),
+    ...(offeredIn ? { offeredIn } : {}),
+    ...(plans.ttlMs !== undefined ? { ttlMs: plans.ttlMs } : {}),
+    ...(plans.roots ? { roots: [...plans.roots] } : {}),
   };
 }

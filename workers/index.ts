@@ -36,7 +36,7 @@ export interface StartWorkersOptions {
   collect?: Collector;
   proposeFix?: ProposeFix;
   /** Where the default diagnoser stores the plans it drafts (with remediation on); absent: no plans. */
-  plans?: { store: PlanStore; ttlMs?: number };
+  plans?: { store: PlanStore; ttlMs?: number; roots?: readonly string[] };
   remediationRunner?: RemediationRunner;
   limits: DiagnoseLimits;
   /** BullMQ's lock and stalled-job recovery (a killed worker's job is taken over after about lock + interval). */

@@ -13,6 +13,7 @@ import type { DiagnosisEnqueuer } from '../slack/enqueuer.js';
 import { InventoryCache } from '../slack/inventory-cache.js';
 import { slackNotifierFactory } from '../slack/notifier.js';
 import { botSettingsFrom } from '../slack/settings.js';
+import { RedisSeenSignatures } from '../slack/verify.js';
 import { type CliIo, inventoryOption } from './io.js';
 import { waitForStop } from './stop-signal.js';
 
@@ -69,21 +70,26 @@ export async function bot(args: string[], io: CliIo, extras: BotExtras = {}): Pr
   const client = createWebClient({ token: settings.SLACK_BOT_TOKEN, slackApiUrl: settings.SLACK_API_URL });
   const notifierFor = slackNotifierFactory({ client, log });
 
+  // Redis for the queue and, in HTTP mode, for the signatures already honoured (a replay starts nothing).
+  const redis = connectRedis(queue.settings, {
+    role: 'producer',
+    connectionName: `upstream-doctor-bot-${process.pid}`,
+  });
+  let lastError = '';
+  redis.on('error', (err: Error) => {
+    if (err.message !== lastError)
+      log.error({ err: err.message, redis: describeRedis(queue.settings) }, 'redis error');
+    lastError = err.message;
+  });
   let enqueuer = extras.enqueuer;
   let register = extras.register;
-  let closeQueue = async (): Promise<void> => undefined;
+  let producer: Producer | undefined;
+  const closeQueue = async (): Promise<void> => {
+    await producer?.close();
+    await redis.quit().catch(() => redis.disconnect());
+  };
   if (!enqueuer) {
-    const redis = connectRedis(queue.settings, {
-      role: 'producer',
-      connectionName: `upstream-doctor-bot-${process.pid}`,
-    });
-    let lastError = '';
-    redis.on('error', (err: Error) => {
-      if (err.message !== lastError)
-        log.error({ err: err.message, redis: describeRedis(queue.settings) }, 'redis error');
-      lastError = err.message;
-    });
-    const producer = new Producer({
+    producer = new Producer({
       connection: redis,
       prefix: queue.settings.QUEUE_PREFIX,
       diagnoseAttempts: queue.settings.DIAGNOSE_ATTEMPTS,
@@ -91,10 +97,6 @@ export async function bot(args: string[], io: CliIo, extras: BotExtras = {}): Pr
       notifierFor,
     });
     enqueuer = producer;
-    closeQueue = async () => {
-      await producer.close();
-      await redis.quit().catch(() => redis.disconnect());
-    };
     if (!register) {
       const buttons = await remediationActionsFromEnv(io.env, {
         redis,
@@ -102,6 +104,8 @@ export async function bot(args: string[], io: CliIo, extras: BotExtras = {}): Pr
         enqueuer: producer,
         client,
         log,
+        channelHosts: settings.CHANNEL_HOSTS,
+        inventory: () => inventory.current(),
       });
       if (!buttons.ok) {
         await closeQueue();
@@ -116,6 +120,7 @@ export async function bot(args: string[], io: CliIo, extras: BotExtras = {}): Pr
     running = await startBot({
       token: settings.SLACK_BOT_TOKEN,
       signingSecret: settings.SLACK_SIGNING_SECRET,
+      seenSignatures: new RedisSeenSignatures(redis, queue.settings.QUEUE_PREFIX),
       appToken: settings.SLACK_APP_TOKEN,
       port: settings.PORT,
       slackApiUrl: settings.SLACK_API_URL,

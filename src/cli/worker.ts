@@ -50,6 +50,8 @@ environment (defaults in brackets):
   REMEDIATION                on: reports whose root cause has a config edit offer it as a plan to apply
                              (approved in Slack); off: no plans, remediate jobs refused  [on]
   PLAN_TTL_MS                how long a proposed fix may be applied after its diagnosis  [1800000]
+  REMEDIATION_ROOTS          directories besides the main config's where a fix may write, real paths,
+                             comma separated (files elsewhere get the fix text, no buttons)  [none]
   AUDIT_LOG                  the remediation audit trail, JSON lines (also a Redis stream)  [./audit.jsonl]
   SLACK_BOT_TOKEN            answer Slack threads (without it, Slack answers are printed on stderr)
   SLACK_API_URL              Slack's Web API base URL  [Slack's]`;
@@ -133,6 +135,7 @@ export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {
       log,
       ...(fromEnv.client ? { client: fromEnv.client } : {}),
       planTtlMs: settings.PLAN_TTL_MS,
+      roots: settings.REMEDIATION_ROOTS,
       rediagnose: async (host, destination) => {
         await confirmations.requestDiagnosis({ target: host, destination });
       },
@@ -178,7 +181,9 @@ export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {
     notifierFor,
     loadInventory: () => loadInventory({ path: inventoryPath, env: io.env }),
     remediationRunner: extras.remediationRunner ?? remediation?.runner,
-    ...(remediation ? { plans: { store: remediation.plans, ttlMs: settings.PLAN_TTL_MS } } : {}),
+    ...(remediation
+      ? { plans: { store: remediation.plans, ttlMs: settings.PLAN_TTL_MS, roots: remediation.roots } }
+      : {}),
     limits: {
       timeoutMs: settings.DIAGNOSE_TIMEOUT_MS,
       hostLockTtlMs: settings.HOST_LOCK_TTL_MS,

@@ -27,14 +27,29 @@ export interface ProgressStep {
  * A config fix waiting for approval, as much of a remediation plan as a notifier shows: the diff, and the
  * plan id the approval buttons carry (the plan itself stays in Redis).
  */
-export interface ProposedFix {
+export interface OfferedFix {
   /** The plan id. */
   id: string;
   host: string;
   summary: string;
   unifiedDiff: string;
   expiresAt: string;
+  withheld?: undefined;
 }
+
+/**
+ * A fix that may not be applied from here (its file lies outside the trees a plan may write): shown with
+ * the reason instead of buttons; no plan was stored, so there is nothing a press could start.
+ */
+export interface WithheldFix {
+  host: string;
+  summary: string;
+  unifiedDiff: string;
+  /** Why there are no buttons, one line. */
+  withheld: string;
+}
+
+export type ProposedFix = OfferedFix | WithheldFix;
 
 export interface Notifier {
   progress(step: ProgressStep): Promise<void>;

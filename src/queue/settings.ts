@@ -1,6 +1,7 @@
 // Settings of the queue side (producer and worker) from the environment, checked with zod at start.
 // A bad value stops the process with one line that names the setting: "WORKER_CONCURRENCY: expected …".
 import { z } from 'zod';
+import { parseRemediationRoots } from '../remediate/confine.js';
 import { DEFAULT_PREFIX } from './names.js';
 
 const wholeNumber = (min: number, max: number, fallback: number) => {
@@ -140,6 +141,16 @@ export const workerEnvSchema = queueEnvSchema.extend({
     .transform((v) => (v === 'off' ? 'off' : 'on')),
   /** How long a proposed fix may be applied after its diagnosis (the host may drift after that). */
   PLAN_TTL_MS: wholeNumber(60_000, 24 * 3_600_000, 30 * 60_000),
+  /** Directories besides the main config's own where a plan may write (real paths, comma separated). */
+  REMEDIATION_ROOTS: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const parsed = parseRemediationRoots(raw);
+      if (parsed.ok) return parsed.value;
+      ctx.addIssue({ code: 'custom', message: parsed.error });
+      return z.NEVER;
+    }),
 });
 
 export type QueueSettings = z.output<typeof queueEnvSchema>;

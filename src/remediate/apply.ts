@@ -5,10 +5,15 @@
 // it was. Every step is reported as it happens. The host is never left with a partial file: the only
 // change to the live path is a rename(2) of a complete, checked file.
 //
+// Before anything is read or written, the file's real path is checked again on the host (readlink -e, for
+// root and sudo logins alike): it must be the one the plan was made for, under the main config's real
+// directory or a root of REMEDIATION_ROOTS (confine.ts). A symlink retargeted since the diagnosis refuses.
+//
 // `testPlan` checks the edit without touching the live config: the candidate file is bind-mounted over the
 // live one in a private mount namespace that exists only for that `nginx -t` (so includes with absolute
 // paths, relative ones and globs all read exactly the live tree, with only the edited file different).
 import type { Transport } from '../transport/types.js';
+import { confinement } from './confine.js';
 import { applyEdit } from './diff.js';
 import {
   atomicCopy,
@@ -42,6 +47,8 @@ export interface StepReport {
 }
 
 export interface ApplyOptions {
+  /** REMEDIATION_ROOTS: where besides the main config's directory a plan may write. */
+  roots?: readonly string[];
   /** Each step as it ends (the Notifier's thread, the audit trail). */
   onStep?: (step: StepReport) => void | Promise<void>;
   /** Checked before every step that changes the host: false (the host lock was lost) stops the apply. */
@@ -100,18 +107,51 @@ interface Checked {
   newText: string;
 }
 
+/** A path's real path on the host (readlink -e), or undefined when it has none or an odd one. */
+async function realPathOf(cmd: HostCommands, id: string, path: string): Promise<string | undefined> {
+  const r = await cmd.run(id, ['readlink', '-e', '--', path]);
+  const real = r.stdout.replace(/\n$/, '');
+  return ok(r) && safePath(real) ? real : undefined;
+}
+
+/**
+ * The plan's file as the host resolves it now, if a plan may write it: the same real path as at the
+ * diagnosis, under the main config's real directory or a root. Nothing is read or written before this.
+ */
+export async function confinedFile(
+  cmd: HostCommands,
+  plan: Plan,
+  roots: readonly string[] = [],
+): Promise<{ ok: true; real: string } | { ok: false; message: string }> {
+  const problem = nginxInvocationProblem(plan.nginx);
+  if (!safePath(plan.file)) return { ok: false, message: `unsafe file path ${plan.file}` };
+  if (problem) return { ok: false, message: problem };
+  const resolved = await cmd.run('readlink', ['readlink', '-e', '--', plan.file]);
+  // A refusal by sudo or a missing file is said as the host said it.
+  if (!ok(resolved)) return { ok: false, message: `${plan.file}: ${failure(resolved)}` };
+  const line = resolved.stdout.replace(/\n$/, '');
+  const real = safePath(line) ? line : undefined;
+  const mainDir = dirOf(plan.nginx.configPath);
+  const realDir = await realPathOf(cmd, 'readlink-dir', mainDir);
+  const confined = confinement(plan.file, real, mainDir, realDir, roots);
+  if (!confined.ok) return { ok: false, message: `${confined.why}; nothing was changed` };
+  if (real === undefined || real !== plan.realFile)
+    return {
+      ok: false,
+      message: `${plan.file} now resolves to ${real ?? 'nothing'}, not ${plan.realFile} as at the diagnosis: nothing was changed; diagnose again`,
+    };
+  return { ok: true, real };
+}
+
 /** Reads the live file (symlinks resolved) and checks it is byte for byte the file the plan was made from. */
 async function checkUnchanged(
   cmd: HostCommands,
   plan: Plan,
+  roots: readonly string[] | undefined,
 ): Promise<{ ok: true; value: Checked } | { ok: false; message: string; refused: boolean }> {
-  const problem = nginxInvocationProblem(plan.nginx);
-  if (!safePath(plan.file)) return { ok: false, refused: true, message: `unsafe file path ${plan.file}` };
-  if (problem) return { ok: false, refused: true, message: problem };
-  const resolved = await cmd.run('readlink', ['readlink', '-e', '--', plan.file]);
-  const real = resolved.stdout.trim();
-  if (!ok(resolved)) return { ok: false, refused: true, message: `${plan.file}: ${failure(resolved)}` };
-  if (!safePath(real)) return { ok: false, refused: true, message: `${plan.file} resolves to ${real}` };
+  const where = await confinedFile(cmd, plan, roots);
+  if (!where.ok) return { ok: false, refused: true, message: where.message };
+  const { real } = where;
   const read = await cmd.run('read', ['cat', '--', real]);
   if (!ok(read) || read.truncated)
     return { ok: false, refused: true, message: `cannot read ${real}: ${failure(read)}` };
@@ -144,7 +184,7 @@ export async function applyPlan(
     ...extra,
   });
 
-  const checked = await checkUnchanged(cmd, plan);
+  const checked = await checkUnchanged(cmd, plan, options.roots);
   if (!checked.ok) {
     await steps.report('check', false, checked.message);
     return result('refused', checked.message);
@@ -313,7 +353,7 @@ export async function testPlan(
 ): Promise<TestResult> {
   const cmd = hostCommands(transport);
   const steps = new Steps(options);
-  const checked = await checkUnchanged(cmd, plan);
+  const checked = await checkUnchanged(cmd, plan, options.roots);
   if (!checked.ok) {
     await steps.report('check', false, checked.message);
     return { status: 'refused', summary: checked.message, output: '', steps: steps.list };
@@ -366,12 +406,15 @@ export interface RecoveryResult {
  * After a worker died mid-apply: the file is whole (old or new) because only a rename touches it. Removes
  * leftover temp files, and when the new file is in place but nginx -t fails, restores the newest backup.
  */
-export async function recoverPlan(transport: Transport, plan: Plan): Promise<RecoveryResult> {
+export async function recoverPlan(
+  transport: Transport,
+  plan: Plan,
+  roots: readonly string[] = [],
+): Promise<RecoveryResult> {
   const cmd = hostCommands(transport);
-  const resolved = await cmd.run('readlink', ['readlink', '-e', '--', plan.file]);
-  const real = resolved.stdout.trim();
-  if (!ok(resolved) || !safePath(real) || nginxInvocationProblem(plan.nginx))
-    return { file: 'other', nginxTestOk: false, summary: `cannot check ${plan.file}: ${failure(resolved)}` };
+  const where = await confinedFile(cmd, plan, roots);
+  if (!where.ok) return { file: 'other', nginxTestOk: false, summary: `cannot check: ${where.message}` };
+  const { real } = where;
   await cmd.run('cleanup', [
     'find',
     dirOf(real),

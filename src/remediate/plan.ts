@@ -6,9 +6,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Finding, HostSnapshot } from '../core/types.js';
 import { configFromSnapshot, mainConfigPath } from '../collect/config-files.js';
+import { parseRealpaths } from '../parsers/host-basics.js';
 import { findNginx, parsePs } from '../parsers/ps.js';
 import { upstreamTargets, type ConfigNode } from '../core/upstreams.js';
 import { LuaScript } from '../queue/lua.js';
+import { confinement, directoryOf } from './confine.js';
 import { applyEdit, unifiedDiff } from './diff.js';
 
 export const DEFAULT_PLAN_TTL_MS = 30 * 60 * 1000;
@@ -47,6 +49,8 @@ export interface Plan {
   /** Inventory name of the host. */
   host: string;
   file: string;
+  /** `file` with every symlink resolved on the host at diagnosis: an apply that resolves elsewhere refuses. */
+  realFile: string;
   line: number;
   before: string;
   after: string;
@@ -61,6 +65,8 @@ export interface Plan {
   errorLogs: string[];
   /** Slack user id (or "cli") of whoever asked for the diagnosis. */
   requestedBy: string;
+  /** The Slack thread the offer was made in: its buttons are honoured there only (absent: nowhere in Slack). */
+  offeredIn?: PlanThread;
   createdAt: string;
   expiresAt: string;
 }
@@ -73,6 +79,12 @@ export interface PlanState {
   result?: string;
 }
 
+/** A Slack channel and the ts of its thread's parent message. */
+export interface PlanThread {
+  channel: string;
+  threadTs: string;
+}
+
 /** A Slack message showing a plan: channel id and ts. */
 export interface PlanMessage {
   channel: string;
@@ -81,12 +93,24 @@ export interface PlanMessage {
 
 export type Built<T> = { ok: true; value: T } | { ok: false; error: string };
 
+/**
+ * A plan, or why none. `withheld`: the fix is sound (its diff is given) but its file lies outside the trees
+ * a plan may write.
+ */
+export type PlanBuilt =
+  { ok: true; value: Plan } | { ok: false; error: string; withheld?: { unifiedDiff: string } };
+
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 export function newPlanId(): string {
   return `p-${randomBytes(9).toString('base64url')}`;
+}
+
+/** Exactly what newPlanId makes: what a button's value must be before anything is looked up. */
+export function isPlanId(value: string): boolean {
+  return /^p-[A-Za-z0-9_-]{12}$/.test(value);
 }
 
 /** A listen directive's first argument → where to connect from the host itself. */
@@ -142,15 +166,23 @@ export function verifyRequestFor(
   return undefined;
 }
 
+export interface PlanOptions {
+  requestedBy: string;
+  /** REMEDIATION_ROOTS: directories a plan may write under besides the main config's own. */
+  roots?: readonly string[];
+  offeredIn?: PlanThread;
+  now?: Date;
+  ttlMs?: number;
+  id?: string;
+}
+
 /**
  * A plan from a finding with an edit and the snapshot it came from. The file's text comes from the
  * snapshot's nginx sources (what `nginx -T` printed, verbatim), so its sha256 is the file's as diagnosed.
+ * The file's real path (the collector's realpath round) must lie under the main config's real directory
+ * or a root of `roots`; otherwise the result is `withheld` with the reason, and no plan exists.
  */
-export function planFromFinding(
-  finding: Finding,
-  snapshot: HostSnapshot,
-  options: { requestedBy: string; now?: Date; ttlMs?: number; id?: string },
-): Built<Plan> {
+export function planFromFinding(finding: Finding, snapshot: HostSnapshot, options: PlanOptions): PlanBuilt {
   const edit = finding.fix?.edit;
   if (!edit) return { ok: false, error: 'the finding has no edit' };
   if (finding.host !== undefined && finding.host !== snapshot.target)
@@ -170,6 +202,15 @@ export function planFromFinding(
   const verify = verifyRequestFor(config!.tree, edit.file, edit.line);
   if (!verify)
     return { ok: false, error: 'no HTTP server uses the edited line, so the fix cannot be verified' };
+  const configPath = mainConfigPath(snapshot);
+  const realpaths = parseRealpaths(snapshot.results.realpath?.stdout ?? '');
+  const mainDir = directoryOf(configPath);
+  const realFile = realpaths.get(edit.file);
+  const confined = confinement(edit.file, realFile, mainDir, realpaths.get(mainDir), options.roots ?? []);
+  if (!confined.ok || realFile === undefined) {
+    const error = confined.ok ? `${edit.file} was not resolved` : confined.why;
+    return { ok: false, error, withheld: { unifiedDiff: diff.text } };
+  }
   const now = options.now ?? new Date();
   return {
     ok: true,
@@ -177,6 +218,7 @@ export function planFromFinding(
       id: options.id ?? newPlanId(),
       host: snapshot.target,
       file: edit.file,
+      realFile,
       line: edit.line,
       before: edit.before,
       after: edit.after,
@@ -186,7 +228,7 @@ export function planFromFinding(
       summary: finding.fix?.summary ?? '',
       nginx: {
         binary: master?.binary && master.binary.startsWith('/') ? master.binary : 'nginx',
-        configPath: mainConfigPath(snapshot),
+        configPath,
         ...(master?.prefix ? { prefix: master.prefix } : {}),
       },
       verify,
@@ -194,6 +236,7 @@ export function planFromFinding(
         .filter((id) => id.startsWith('error-log:'))
         .map((id) => id.slice('error-log:'.length)),
       requestedBy: options.requestedBy,
+      ...(options.offeredIn ? { offeredIn: options.offeredIn } : {}),
       createdAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + (options.ttlMs ?? DEFAULT_PLAN_TTL_MS)).toISOString(),
     },

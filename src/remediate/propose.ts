@@ -1,35 +1,45 @@
 // After a diagnosis: when the root cause carries a config edit, freeze it as a plan and store it, so the
 // thread can show the diff and buttons carrying the plan id. The worker calls this where it still holds
-// the snapshot (the file's text for the sha256 comes from it, not from the report).
-import type { Destination } from '../core/notifier.js';
+// the snapshot (the file's text for the sha256 comes from it, not from the report). A fix whose file lies
+// outside the allowed trees is stored nowhere: the thread shows it with the reason and no buttons.
+import type { Destination, ProposedFix, WithheldFix } from '../core/notifier.js';
 import type { HostSnapshot, Report } from '../core/types.js';
 import type { ProposeFix } from '../queue/diagnose-job.js';
-import { planFromFinding, type Plan, type PlanStore } from './plan.js';
+import { planFromFinding, type Plan, type PlanOptions, type PlanStore, type PlanThread } from './plan.js';
 
 export async function proposePlan(
   store: PlanStore,
   snapshot: HostSnapshot,
   report: Report,
-  options: { requestedBy: string; ttlMs?: number },
-): Promise<Plan | undefined> {
-  const plan = draftPlan(snapshot, report, options);
-  if (plan) await store.save(plan);
-  return plan;
+  options: Omit<PlanOptions, 'now' | 'id'>,
+): Promise<Plan | ProposedFix | undefined> {
+  const drafted = draftPlan(snapshot, report, options);
+  if (drafted && !('withheld' in drafted)) await store.save(drafted);
+  return drafted;
 }
 
 /**
  * The plan of a report's root cause, when it is critical and carries a config edit that can be applied and
- * verified; not stored yet. Pure (it reads the snapshot's config again), so it runs where the diagnosis ran.
+ * verified, not stored yet; or, for a file outside the allowed trees, the fix withheld with the reason.
+ * Pure (it reads the snapshot's config again), so it runs where the diagnosis ran.
  */
 export function draftPlan(
   snapshot: HostSnapshot,
   report: Report,
-  options: { requestedBy: string; ttlMs?: number },
-): Plan | undefined {
+  options: Omit<PlanOptions, 'now' | 'id'>,
+): Plan | WithheldFix | undefined {
   const root = report.findings[0];
   if (!root || root.severity !== 'critical' || !root.fix?.edit) return undefined;
   const built = planFromFinding(root, snapshot, options);
-  return built.ok ? built.value : undefined;
+  if (built.ok) return built.value;
+  return built.withheld
+    ? {
+        host: snapshot.target,
+        summary: root.fix.summary,
+        unifiedDiff: built.withheld.unifiedDiff,
+        withheld: built.error,
+      }
+    : undefined;
 }
 
 /** Who asked, as a plan records it: the Slack user (FOUR_EYES compares it with the approver), else the destination. */
@@ -37,8 +47,24 @@ export function requesterOf(destination: Destination): string {
   return destination.kind === 'slack' ? destination.userId : `${destination.kind}:${destination.id}`;
 }
 
-/** The diagnose worker's `proposeFix`: plans stored in `store`, valid `ttlMs`. */
-export function fixProposer(store: PlanStore, options: { ttlMs?: number } = {}): ProposeFix {
-  return (snapshot, report, requester) =>
-    proposePlan(store, snapshot, report, { requestedBy: requesterOf(requester), ...options });
+/** The Slack thread a requester's offer lands in (none for the CLI and recorders). */
+export function threadOf(destination: Destination): PlanThread | undefined {
+  return destination.kind === 'slack'
+    ? { channel: destination.channel, threadTs: destination.threadTs }
+    : undefined;
+}
+
+/** The diagnose worker's `proposeFix`: plans stored in `store`, valid `ttlMs`, confined to `roots`. */
+export function fixProposer(
+  store: PlanStore,
+  options: { ttlMs?: number; roots?: readonly string[] } = {},
+): ProposeFix {
+  return (snapshot, report, requester) => {
+    const offeredIn = threadOf(requester);
+    return proposePlan(store, snapshot, report, {
+      requestedBy: requesterOf(requester),
+      ...(offeredIn ? { offeredIn } : {}),
+      ...options,
+    });
+  };
 }

@@ -26,6 +26,8 @@ export interface RunnerDeps {
   audit: AuditTrail;
   /** Default: SSH to the inventory host. */
   transportFor?: (target: Target) => Transport;
+  /** REMEDIATION_ROOTS: checked again on the host before a test, an apply or a recovery touches anything. */
+  roots?: readonly string[];
   /** Passed to applyPlan (timings in tests). */
   applyOptions?: Omit<ApplyOptions, 'onStep' | 'stillHeld'>;
   /** After an apply settles (applied, rolled back, refused, failed): e.g. replace the buttons by the outcome. */
@@ -132,7 +134,7 @@ export class PlanRunner implements RemediationRunner {
     if (ctx.action === 'test') {
       const unavailable = planUnavailable(plan, await plans.state(plan.id));
       if (unavailable) return refuse(unavailable);
-      const r = await this.onHost(ctx.target, (t) => testPlan(t, plan, { onStep }));
+      const r = await this.onHost(ctx.target, (t) => testPlan(t, plan, { onStep, roots: this.deps.roots }));
       await this.audit(ctx, {
         action: 'test',
         result: `${r.status}: ${r.summary}`,
@@ -148,7 +150,12 @@ export class PlanRunner implements RemediationRunner {
     let r: ApplyResult;
     try {
       r = await this.onHost(ctx.target, (t) =>
-        applyPlan(t, plan, { ...this.deps.applyOptions, onStep, stillHeld: ctx.stillHeld }),
+        applyPlan(t, plan, {
+          ...this.deps.applyOptions,
+          roots: this.deps.roots,
+          onStep,
+          stillHeld: ctx.stillHeld,
+        }),
       );
     } catch (err) {
       const message = `the apply stopped: ${err instanceof Error ? err.message : String(err)}`;
@@ -187,7 +194,7 @@ export class PlanRunner implements RemediationRunner {
       );
       return { status: 'interrupted', summary: 'plan gone' };
     }
-    const r = await this.onHost(ctx.target, (t) => recoverPlan(t, plan));
+    const r = await this.onHost(ctx.target, (t) => recoverPlan(t, plan, this.deps.roots));
     const summary = `interrupted (worker lost), not applied again: ${r.summary}`;
     await this.settle(ctx, plan, 'failed', summary);
     await this.audit(ctx, { action: 'apply', result: summary });

@@ -36,7 +36,8 @@ export function literalPattern(text: string): string {
 
 export function remediationSudoers(user: string): string {
   const rules = [
-    `/usr/bin/readlink ^-e -- ${NGINX_PATH}$`,
+    // The file, and the main config's directory (/etc/nginx itself): plans are confined to its real path.
+    `/usr/bin/readlink ^-e -- ${NGINX_DIR}$`,
     `/usr/bin/cp ^-p -- ${NGINX_PATH} ${NGINX_PATH}$`,
     `/usr/bin/mktemp ^-p ${NGINX_DIR} [.]${NAME}[.]ud-tmp-XXXXXXXX$`,
     `/usr/bin/tee ^-- ${NGINX_PATH}$`,
@@ -75,6 +76,7 @@ export function applyProbes(): string[][] {
   const candidateDir = '/tmp/upstream-doctor-test.doctor00';
   return [
     ['readlink', '-e', '--', conf],
+    ['readlink', '-e', '--', '/etc/nginx'],
     ['cat', '--', conf],
     ['cp', '-p', '--', conf, '/etc/nginx/.nginx.conf.ud-backup-20260101T000000Z-p-doctor'],
     ['mktemp', '-p', '/etc/nginx', '.nginx.conf.ud-tmp-XXXXXXXX'],

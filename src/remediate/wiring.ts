@@ -19,6 +19,8 @@ export interface WorkerRemediation {
   proposeFix: ProposeFix;
   /** Where plans are kept, for a diagnoser that drafts them elsewhere (a diagnosis thread) and stores them here. */
   plans: PlanStore;
+  /** REMEDIATION_ROOTS, for that diagnoser's drafts. */
+  roots: readonly string[];
 }
 
 export interface WorkerRemediationDeps {
@@ -28,6 +30,8 @@ export interface WorkerRemediationDeps {
   client?: WebClient;
   /** How long a plan may be applied (PLAN_TTL_MS). */
   planTtlMs?: number;
+  /** REMEDIATION_ROOTS: directories besides the main config's where a plan may write. */
+  roots?: readonly string[];
   rediagnose?: (host: string, destination: Destination) => Promise<void>;
 }
 
@@ -40,14 +44,16 @@ export async function workerRemediationFromEnv(
   const unwritable = await audit.unwritable();
   if (unwritable) return { ok: false, error: `AUDIT_LOG: ${unwritable}` };
   const plans = new PlanStore(deps.redis, deps.prefix);
+  const roots = deps.roots ?? [];
   const runner = new PlanRunner({
     plans,
     audit,
+    roots,
     ...(deps.client ? { onSettled: planOutcomeUpdater(deps.client, plans, deps.log) } : {}),
     ...(deps.rediagnose ? { rediagnose: deps.rediagnose } : {}),
   });
   return {
     ok: true,
-    value: { runner, proposeFix: fixProposer(plans, { ttlMs: deps.planTtlMs }), plans },
+    value: { runner, proposeFix: fixProposer(plans, { ttlMs: deps.planTtlMs, roots }), plans, roots },
   };
 }

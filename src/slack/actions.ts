@@ -4,20 +4,25 @@
 // resolved through usergroups.users.list); with FOUR_EYES, never the person who asked for the diagnosis.
 // Every press is acked at once, checked, recorded in the audit trail, and either refused (ephemeral, to the
 // presser only) or queued as a remediate job; after Apply or Dismiss the buttons are replaced by who did
-// what, and the steps and the outcome go into the thread.
+// what, and the steps and the outcome go into the thread. A press counts only in the thread its plan was
+// offered in, from a channel CHANNEL_HOSTS still lets reach the host (press-binding.ts); a value that is not
+// a plan id is refused and audited like any other refusal.
 import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import { AuditTrail } from '../audit/trail.js';
-import { planIdSchema, type RemediationAction } from '../queue/payloads.js';
+import type { InventoryResult } from '../inventory/index.js';
+import type { RemediationAction } from '../queue/payloads.js';
 import type { RemediationTicket } from '../queue/producer.js';
 import type { Destination } from '../core/notifier.js';
-import { PlanStore, type Plan, type PlanState } from '../remediate/plan.js';
+import { isPlanId, PlanStore, type Plan, type PlanState } from '../remediate/plan.js';
 import { planUnavailable } from '../remediate/runner.js';
 import { section } from './blocks.js';
 import { describeSlackError, type WebClient } from './calls.js';
+import type { ChannelHosts } from './channel-hosts.js';
 import { inlineCode } from './mrkdwn.js';
 import { ACTION_APPLY, ACTION_DISMISS, ACTION_TEST, renderActedOn } from './plan-message.js';
+import { channelHostProblem, placeProblem, pressPlace } from './press-binding.js';
 
 export { ACTION_APPLY, ACTION_DISMISS, ACTION_TEST, renderActedOn, renderPlan } from './plan-message.js';
 
@@ -110,6 +115,10 @@ export interface RemediationActionDeps {
   enqueuer: RemediationEnqueuer;
   client: WebClient;
   log: Logger;
+  /** CHANNEL_HOSTS, checked again at every press (null: every channel may reach every host). */
+  channelHosts: ChannelHosts | null;
+  /** The inventory the allow-list's tags and globs are matched against. */
+  inventory: () => Promise<InventoryResult>;
 }
 
 const ephemeral = (text: string) => ({
@@ -149,9 +158,19 @@ async function handlePress(
   respond: RespondFn,
 ): Promise<void> {
   const user = body.user.id;
-  const checked = planIdSchema.safeParse(value);
-  if (!checked.success) return tell(respond, 'This button does not carry a plan: nothing was done.');
-  const planId = checked.data;
+  if (!isPlanId(value)) {
+    // Printable ASCII only, and short: the trail is read in terminals.
+    const shown = value.replace(/[^\x20-\x7e]/g, '?').slice(0, 40);
+    await deps.audit.record({
+      action: 'refusal',
+      user,
+      host: '?',
+      planId: '?',
+      result: `${actionId}: malformed button value (${value.length} characters: ${JSON.stringify(shown)})`,
+    });
+    return tell(respond, 'This button does not carry a plan: nothing was done.');
+  }
+  const planId = value;
   const plan = await deps.plans.get(planId);
   const host = plan?.host ?? '?';
   const refuse = async (why: string) => {
@@ -160,6 +179,16 @@ async function handlePress(
   };
   const unavailable = planUnavailable(plan, await deps.plans.state(planId));
   if (!plan || unavailable) return refuse(unavailable ?? 'this plan no longer exists');
+  const place = pressPlace(body);
+  const misplaced = placeProblem(plan, place);
+  if (misplaced) return refuse(misplaced);
+  const loaded = deps.channelHosts === null ? undefined : await deps.inventory();
+  if (loaded && !loaded.ok)
+    return refuse('I cannot read my inventory to check CHANNEL_HOSTS: nothing was done.');
+  const unreachable = loaded?.ok
+    ? channelHostProblem(loaded.inventory, deps.channelHosts, place.channel, plan.host)
+    : undefined;
+  if (unreachable) return refuse(unreachable);
 
   const approver = await deps.approvers.may(user);
   if (actionId === ACTION_DISMISS) {
@@ -177,9 +206,7 @@ async function handlePress(
     );
   }
 
-  const channel = body.channel?.id ?? body.container.channel_id ?? '';
-  const messageTs = body.message?.ts ?? body.container.message_ts ?? '';
-  const threadTs = (body.message?.thread_ts as string | undefined) ?? messageTs;
+  const { channel, threadTs, messageTs } = place;
   const replace = (line: string) => {
     const m = renderActedOn(plan, line);
     return deps.client.chat
@@ -268,7 +295,15 @@ export function planOutcomeUpdater(
  */
 export async function remediationActionsFromEnv(
   env: NodeJS.ProcessEnv,
-  deps: { redis: Redis; prefix: string; enqueuer: RemediationEnqueuer; client: WebClient; log: Logger },
+  deps: {
+    redis: Redis;
+    prefix: string;
+    enqueuer: RemediationEnqueuer;
+    client: WebClient;
+    log: Logger;
+    channelHosts: ChannelHosts | null;
+    inventory: () => Promise<InventoryResult>;
+  },
 ): Promise<Parsed<(app: App) => void>> {
   const settings = approverSettingsFrom(env);
   if (!settings.ok) return settings;
@@ -286,6 +321,8 @@ export async function remediationActionsFromEnv(
       enqueuer: deps.enqueuer,
       client: deps.client,
       log: deps.log,
+      channelHosts: deps.channelHosts,
+      inventory: deps.inventory,
     }),
   };
 }

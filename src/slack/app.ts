@@ -3,14 +3,18 @@
 // Errors after the ack reach the requester as ephemeral messages through the command's response_url (fresh
 // at that point; the worker's final answer never uses it).
 //
-// HTTP mode: our own http.Server in front of Bolt's HTTPReceiver, which checks the v0 signature and rejects
-// timestamps more than 5 minutes in the PAST; requests stamped more than 5 minutes in the FUTURE are rejected
-// here (401) before Bolt sees them, so a captured request cannot be replayed later either way.
-// Socket Mode: Bolt's SocketModeReceiver, its WebClient pointed at SLACK_API_URL too.
+// HTTP mode: our own http.Server in front of Bolt's HTTPReceiver. Each POST to /slack/events is read whole
+// (up to Bolt's body limit, within a request timeout), then verified here (verify.ts: a plain integer
+// timestamp at most 5 minutes old and not ahead of us, the v0 signature, a signature never seen before)
+// and only then handed to Bolt, which finds the body already read and checks the signature again.
+// Socket Mode: Bolt's SocketModeReceiver, its WebClient pointed at SLACK_API_URL too; no signatures there
+// (the WebSocket is authenticated with the app-level token), so no replay check either.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   App,
+  type BufferedIncomingMessage,
+  defaultBodyLimit,
   HTTPReceiver,
   HTTPReceiverDeferredRequestError,
   LogLevel,
@@ -33,22 +37,26 @@ import {
   withRateLimitRetry,
 } from './calls.js';
 import type { ChannelHosts } from './channel-hosts.js';
-import { chooseTargets, helpText, parseCommandText, USAGE_TEXT } from './command.js';
+import { chooseTargets, helpText, parseCommandText, understood, USAGE_TEXT } from './command.js';
 import type { DiagnosisEnqueuer } from './enqueuer.js';
 import { inlineCode, untrustedProse } from './mrkdwn.js';
 import { renderFailed, renderJoined, renderNotice, renderParent } from './render.js';
+import { type SeenSignatures, verifySlackRequest } from './verify.js';
 
 /** The slash command this app answers (manifest.yml declares it). */
 export const COMMAND = '/502';
 /** The parent message waits out a short rate limit (the requester is watching); a long one is reported. */
 const PARENT_RETRY: RetryPolicy = { retries: 2, maxWaitMs: 10_000 };
-/** Bolt's and Slack's limit on request age, applied to both directions. */
-const MAX_SKEW_SECONDS = 5 * 60;
+const EVENTS_PATH = '/slack/events';
+/** A request (headers and body) slower than this is cut off: Slack sends small bodies at once. */
+const REQUEST_TIMEOUT_MS = 15_000;
 
 export interface BotOptions {
   token: string;
   /** HTTP mode: verifies every request. */
   signingSecret?: string;
+  /** HTTP mode: signatures already honoured (Redis, shared by every bot), so a replay starts nothing. */
+  seenSignatures?: SeenSignatures;
   /** Socket Mode when set. */
   appToken?: string;
   /** HTTP mode: where to listen (0: any free port). */
@@ -105,6 +113,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const botName = options.botName ?? 'upstream-doctor';
 
   let receiver: HTTPReceiver | SocketModeReceiver;
+  let verify: Verify | undefined;
   if (options.appToken) {
     receiver = new SocketModeReceiver({
       appToken: options.appToken,
@@ -112,10 +121,14 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       installerOptions: { clientOptions },
     });
   } else {
-    if (!options.signingSecret) throw new Error('HTTP mode needs the signing secret');
+    const secret = options.signingSecret;
+    const seen = options.seenSignatures;
+    if (!secret) throw new Error('HTTP mode needs the signing secret');
+    if (!seen) throw new Error('HTTP mode needs a store of seen signatures');
+    verify = (req, body) => verifySlackRequest(req.headers, body, { secret, seen });
     receiver = new HTTPReceiver({
-      signingSecret: options.signingSecret,
-      endpoints: '/slack/events',
+      signingSecret: secret,
+      endpoints: EVENTS_PATH,
       logger,
       processBeforeResponse: false,
     });
@@ -135,7 +148,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     if (request.kind === 'help') return ack(ephemeral(renderNotice(helpText(command.command))));
     if (request.kind === 'usage') return ack(ephemeral(renderNotice(USAGE_TEXT)));
     if (request.kind === 'invalid') return ack(ephemeral(renderNotice(request.message)));
-    await ack();
+    const echo = understood(request.patterns);
+    await (echo === undefined ? ack() : ack(ephemeral(renderNotice(echo))));
     const work = diagnose(command, request.patterns, respond).catch((err: unknown) =>
       log.error({ err, channel: command.channel_id, user: command.user_id }, 'command failed after ack'),
     );
@@ -269,7 +283,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   }
 
   const http = receiver;
-  const server = createServer((req, res) => serve(http, req, res, log));
+  const check = verify!;
+  const server = createServer((req, res) => serve(http, req, res, log, check));
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.headersTimeout = REQUEST_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
@@ -290,25 +307,84 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   };
 }
 
-/** True when the request's timestamp lies more than 5 minutes ahead (a missing or odd one: Bolt judges it). */
-function stampedInFuture(req: IncomingMessage): boolean {
-  const raw = req.headers['x-slack-request-timestamp'];
-  if (typeof raw !== 'string' || !/^\d+$/.test(raw)) return false;
-  return Number(raw) > Math.floor(Date.now() / 1000) + MAX_SKEW_SECONDS;
+/**
+ * The whole body, or undefined when it exceeds `limit` bytes (the rest is read and dropped, so the client
+ * hears 413 rather than a reset; the server's request timeout bounds how long) or the client went away.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size <= limit ? Buffer.concat(chunks) : undefined));
+    req.on('error', () => resolve(undefined));
+    req.on('close', () => resolve(undefined));
+  });
 }
 
-function serve(receiver: HTTPReceiver, req: IncomingMessage, res: ServerResponse, log: Logger): void {
+/** Slack's `ssl_check=1` probe (no signature by design): answered 200 here, never passed on. */
+function isSslCheck(req: IncomingMessage, body: Buffer): boolean {
+  return (
+    req.headers['content-type'] === 'application/x-www-form-urlencoded' &&
+    new URLSearchParams(body.toString('utf8')).get('ssl_check') === '1'
+  );
+}
+
+type Verify = (req: IncomingMessage, body: Buffer) => ReturnType<typeof verifySlackRequest>;
+
+function serve(
+  receiver: HTTPReceiver,
+  req: IncomingMessage,
+  res: ServerResponse,
+  log: Logger,
+  verify: Verify,
+): void {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   if (path === '/healthz' && req.method === 'GET') {
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     return;
   }
-  if (stampedInFuture(req)) {
-    log.warn({ path }, 'request stamped more than 5 minutes in the future: rejected');
-    req.resume();
-    res.writeHead(401).end();
+  if (path === EVENTS_PATH && req.method === 'POST') {
+    void admit(receiver, req, res, log, verify).catch((err: unknown) => {
+      log.error({ err }, 'request failed');
+      if (!res.headersSent) res.writeHead(500).end();
+    });
     return;
   }
+  pass(receiver, req, res, log);
+}
+
+/** A POST to /slack/events: read, verified, then Bolt's (which finds the body read: `rawBody`). */
+async function admit(
+  receiver: HTTPReceiver,
+  req: IncomingMessage,
+  res: ServerResponse,
+  log: Logger,
+  verify: Verify,
+): Promise<void> {
+  const body = await readBody(req, defaultBodyLimit);
+  if (body === undefined) {
+    if (!res.headersSent && !res.destroyed) res.writeHead(413).end();
+    return;
+  }
+  if (isSslCheck(req, body)) {
+    res.writeHead(200).end();
+    return;
+  }
+  const verdict = await verify(req, body);
+  if (!verdict.ok) {
+    log.warn({ path: EVENTS_PATH, why: verdict.why }, 'request refused');
+    res.writeHead(verdict.status).end();
+    return;
+  }
+  (req as BufferedIncomingMessage).rawBody = body;
+  pass(receiver, req, res, log);
+}
+
+function pass(receiver: HTTPReceiver, req: IncomingMessage, res: ServerResponse, log: Logger): void {
   try {
     receiver.requestListener(req, res);
   } catch (err) {

@@ -1,5 +1,11 @@
 // `/502 …`: what the text asks for, and which hosts that means for this channel. Pure: the listener acks
 // first and then calls these; the messages are mrkdwn with every echoed word escaped.
+//
+// Words are separated by commas and by every Unicode space (a no-break space pasted from a document splits
+// `web-01 web-02` like a plain one), and a command of several words is echoed in the ack as it was read,
+// so nobody is surprised by two diagnoses. A word holding an invisible character (zero-width space, joiners,
+// direction marks, other format or control characters) is refused with the character named: it would look
+// like a host name and be none.
 import { selectHosts, type Inventory, type Target } from '../inventory/index.js';
 import type { ChannelHosts } from './channel-hosts.js';
 import { inventoryForChannel } from './channel-hosts.js';
@@ -15,6 +21,15 @@ export type CommandRequest =
   | { kind: 'usage' }
   | { kind: 'invalid'; message: string }
   | { kind: 'diagnose'; patterns: string[] };
+
+/** Commas and every Unicode space: U+00A0, U+2000–U+200A, U+202F, U+205F, U+3000, line separators… */
+const SEPARATORS = /[\p{White_Space},]+/u;
+/** Control, format (U+200B–U+200F, U+202A–U+202E, U+2060, U+FEFF…), private-use and unassigned. */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}]/u;
+const INVISIBLE_ALL = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}]/gu;
+
+/** A character as U+XXXX. */
+const codePoint = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 
 const WORD = /^(tag:[A-Za-z0-9._-]+|[A-Za-z0-9._*?-]+)$/;
 
@@ -34,11 +49,21 @@ export function helpText(command = '/502'): string {
 
 /** Reads the command's text (Slack sends it as typed, spaces collapsed or not). */
 export function parseCommandText(text: string): CommandRequest {
-  const words = text
-    .trim()
-    .split(/[\s,]+/)
-    .filter(Boolean);
+  const words = text.split(SEPARATORS).filter(Boolean);
   if (words.length === 0) return { kind: 'usage' };
+  const hidden = words.filter((w) => INVISIBLE.test(w));
+  if (hidden.length > 0) {
+    // Shown with each invisible character spelled out, so the reader sees where it is.
+    const shown = hidden
+      .slice(0, 5)
+      .map((w) => inlineCode(w.slice(0, 80).replace(INVISIBLE_ALL, (c) => `<${codePoint(c)}>`)))
+      .join(', ');
+    const chars = [...new Set(hidden.join('').match(INVISIBLE_ALL) ?? [])].map(codePoint).slice(0, 5);
+    return {
+      kind: 'invalid',
+      message: `${shown} ${hidden.length === 1 ? 'holds' : 'hold'} an invisible character (${chars.join(', ')}): type the name again.\n${USAGE_TEXT}`,
+    };
+  }
   if (words.length === 1 && /^(help|-h|--help|\?)$/i.test(words[0]!)) return { kind: 'help' };
   if (words.length > MAX_WORDS)
     return {
@@ -57,6 +82,15 @@ export function parseCommandText(text: string): CommandRequest {
     };
   }
   return { kind: 'diagnose', patterns: words };
+}
+
+/**
+ * The ack's echo of a command of several words, as they were read ("Diagnosing `web-01`, `web-02`"), or
+ * undefined for one word (its parent message, a second later, says the same).
+ */
+export function understood(patterns: readonly string[]): string | undefined {
+  if (patterns.length < 2) return undefined;
+  return `Diagnosing ${patterns.map((p) => inlineCode(p)).join(', ')} (read as ${patterns.length} names: each host gets its own message and thread).`;
 }
 
 export type TargetChoice = { ok: true; targets: Target[] } | { ok: false; message: string };

@@ -1,7 +1,8 @@
 // The message that offers a fix in a diagnosis thread: the diff and three buttons whose value is the plan id
 // only (everything else comes from the plan in Redis when a button is pressed), and the same message once
-// acted on, where the buttons give way to who did what.
-import type { ProposedFix } from '../core/notifier.js';
+// acted on, where the buttons give way to who did what. A withheld fix (its file outside the trees a plan
+// may write) shows the same diff with the reason in place of the buttons.
+import type { OfferedFix, ProposedFix } from '../core/notifier.js';
 import type { Block, SlackMessage } from './blocks.js';
 import { context, section } from './blocks.js';
 import { codeBlock, cutToEscapedLength, inlineCode, oneLine, untrustedProse } from './mrkdwn.js';
@@ -23,14 +24,29 @@ export function slackTime(iso: string): string {
   return `<!date^${seconds}^{date_short_pretty} at {time}|${fallback}>`;
 }
 
-/** The diff and the three buttons, for the thread of a report whose root cause has an edit. */
-export function renderPlan(plan: ProposedFix): SlackMessage {
+/** The heading and the diff, common to an offer and a withheld fix. */
+function fixBlocks(plan: ProposedFix): { summary: string; blocks: Block[] } {
   // Cut by escaped length (what Slack counts), and without the diff's last newline (an empty line in the block).
   const diff = cutToEscapedLength(plan.unifiedDiff.replace(/\n$/, ''), MAX_DIFF_CHARS);
   const summary = cutToEscapedLength(oneLine(plan.summary), MAX_SUMMARY_CHARS).text;
+  return {
+    summary,
+    blocks: [
+      section(`*Proposed fix for ${inlineCode(plan.host)}:* ${untrustedProse(summary)}`),
+      section(codeBlock(diff.text)),
+    ],
+  };
+}
+
+/**
+ * The diff and the three buttons, for the thread of a report whose root cause has an edit; a withheld fix
+ * gets the diff and the reason, no buttons.
+ */
+export function renderPlan(plan: ProposedFix): SlackMessage {
+  if (plan.withheld !== undefined) return renderWithheld(plan.host, plan);
+  const { summary, blocks: head } = fixBlocks(plan);
   const blocks: Block[] = [
-    section(`*Proposed fix for ${inlineCode(plan.host)}:* ${untrustedProse(summary)}`),
-    section(codeBlock(diff.text)),
+    ...head,
     {
       type: 'actions',
       block_id: BLOCK_ID,
@@ -71,8 +87,17 @@ export function renderPlan(plan: ProposedFix): SlackMessage {
   return { text: untrustedProse(`Proposed fix for ${oneLine(plan.host)}: ${summary}`), blocks };
 }
 
+function renderWithheld(host: string, plan: ProposedFix & { withheld: string }): SlackMessage {
+  const why = untrustedProse(cutToEscapedLength(oneLine(plan.withheld), MAX_SUMMARY_CHARS).text);
+  const { blocks } = fixBlocks(plan);
+  return {
+    text: untrustedProse(`Proposed fix for ${oneLine(host)}: no buttons`),
+    blocks: [...blocks, context(`:no_entry_sign: No buttons: ${why}`)],
+  };
+}
+
 /** The plan message once acted on: the diff stays, the buttons give way to who did what. */
-export function renderActedOn(plan: ProposedFix, line: string): SlackMessage {
+export function renderActedOn(plan: OfferedFix, line: string): SlackMessage {
   const message = renderPlan(plan);
   return {
     text: line,

@@ -23,7 +23,9 @@ export class TerminalNotifier implements Notifier {
       `[${v(this.label)}] report for ${v(report.target)}\n${renderReport(report, this.color ? COLOR : PLAIN)}`,
     );
     // No buttons here: the plan waits in Redis until it expires, for whoever reads this to know it exists.
-    if (fix)
+    if (fix?.withheld !== undefined)
+      this.out.write(`[${this.label}] fix for ${fix.host} not offered: ${fix.withheld}\n`);
+    else if (fix)
       this.out.write(
         `[${v(this.label)}] proposed fix ${v(fix.id)} for ${v(fix.host)} (approve it from Slack; valid until ${v(fix.expiresAt)})\n`,
       );

@@ -19,7 +19,10 @@ describe('worker settings from the environment', () => {
       LOG_LEVEL: 'info',
       REMEDIATION: 'on',
       PLAN_TTL_MS: 30 * 60_000,
+      REMEDIATION_ROOTS: [],
     });
+    const roots = workerSettingsFrom({ REMEDIATION_ROOTS: ' /srv/nginx-sites/, /opt/site ,' });
+    expect(roots.ok && roots.settings.REMEDIATION_ROOTS).toEqual(['/srv/nginx-sites', '/opt/site']);
     const off = workerSettingsFrom({ REMEDIATION: 'off' });
     expect(off.ok && off.settings.REMEDIATION).toBe('off');
     expect(r.settings.REDIS_SENTINELS).toBeUndefined();
@@ -43,6 +46,14 @@ describe('worker settings from the environment', () => {
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: expected one of fatal, error/],
     [{ REMEDIATION: 'maybe' }, /^REMEDIATION: expected 'on' or 'off'$/],
     [{ PLAN_TTL_MS: '5' }, /^PLAN_TTL_MS: expected a whole number from 60000 to 86400000 \(got "5"\)$/],
+    [
+      { REMEDIATION_ROOTS: 'srv/sites' },
+      /^REMEDIATION_ROOTS: expected absolute directory paths .*"srv\/sites"/,
+    ],
+    [{ REMEDIATION_ROOTS: '/srv/../root' }, /^REMEDIATION_ROOTS: expected absolute directory paths/],
+    [{ REMEDIATION_ROOTS: '/srv//x' }, /^REMEDIATION_ROOTS: expected absolute directory paths/],
+    [{ REMEDIATION_ROOTS: '/srv/a b' }, /^REMEDIATION_ROOTS: expected absolute directory paths/],
+    [{ REMEDIATION_ROOTS: '/etc/nginx, /' }, /^REMEDIATION_ROOTS: '\/' would let a fix write anywhere/],
   ])('refuses %o with one line naming the setting', (env, message) => {
     const r = workerSettingsFrom(env);
     expect(r.ok).toBe(false);

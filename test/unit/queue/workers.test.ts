@@ -240,13 +240,15 @@ describe('fixes proposed with the answer', () => {
     expect(b.fix).toEqual(a.fix);
     expect(a.fix!.host).toBe('web-01');
     expect(a.fix!.unifiedDiff).toContain('+    server 127.0.0.1:3000 max_fails=3;');
-    const plan = await new PlanStore(h.redis, h.prefix).get(a.fix!.id);
+    const offered = a.fix!;
+    if (offered.withheld !== undefined) throw new Error(`withheld: ${offered.withheld}`);
+    const plan = await new PlanStore(h.redis, h.prefix).get(offered.id);
     expect(plan).toMatchObject({
       host: 'web-01',
       requestedBy: 'recorder:first',
       cause: 'upstream-port-mismatch',
     });
-    expect((await new PlanStore(h.redis, h.prefix).state(a.fix!.id))?.status).toBe('pending');
+    expect((await new PlanStore(h.redis, h.prefix).state(offered.id))?.status).toBe('pending');
   });
 
   it('no edit, no plan; a proposer that fails costs the buttons, never the answer', async () => {

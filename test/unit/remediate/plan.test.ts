@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { reportOf } from '../../../src/core/report.js';
 import { listenAddress, PlanStore, planFromFinding, type Plan } from '../../../src/remediate/plan.js';
+import type { HostSnapshot } from '../../../src/core/types.js';
 import { dropPrefix, redisForTest, snapshotOf, testPrefix } from '../queue/support.js';
 
 const snapshot = snapshotOf('port-mismatch', 'web-01');
@@ -53,6 +54,73 @@ describe('planFromFinding', () => {
       fix: { summary: 'x', edit: { ...root.fix!.edit!, file: '/etc/nginx/none.conf' } },
     };
     expect(planFromFinding(elsewhere, snapshot, { requestedBy: 'U1' })).toMatchObject({ ok: false });
+  });
+});
+
+/** The recorded snapshot as a host that prints other things would give it: `edit` changes results' text. */
+function hostSaying(edit: (results: HostSnapshot['results']) => void): HostSnapshot {
+  const copy = structuredClone(snapshot);
+  edit(copy.results);
+  return copy;
+}
+
+/** realpathCommand's output for these pairs (asked → real; real '' when the path does not exist). */
+const realpathOutput = (pairs: [string, string][]) => pairs.map(([a, r]) => `${a}\0${r}\0`).join('');
+
+describe('planFromFinding: confined to the nginx tree', () => {
+  it('records the real path of a file inside /etc/nginx and the thread it is offered in', () => {
+    const plan = planOf({ requestedBy: 'U1', offeredIn: { channel: 'C1', threadTs: '1.2' } });
+    expect(plan.realFile).toBe('/etc/nginx/conf.d/shop.conf');
+    expect(plan.offeredIn).toEqual({ channel: 'C1', threadTs: '1.2' });
+  });
+
+  it('withholds a file whose real path lies outside (a symlink to /srv), with the diff; a root allows it', () => {
+    const linked = hostSaying((r) => {
+      r.realpath!.stdout = r.realpath!.stdout.replace(
+        '/etc/nginx/conf.d/shop.conf\0/etc/nginx/conf.d/shop.conf\0',
+        '/etc/nginx/conf.d/shop.conf\0/srv/site/shop.conf\0',
+      );
+    });
+    const r = planFromFinding(root, linked, { requestedBy: 'U1' });
+    expect(r).toMatchObject({
+      ok: false,
+      error:
+        '/etc/nginx/conf.d/shop.conf (really /srv/site/shop.conf) is outside /etc/nginx: apply it by hand, or add its directory to REMEDIATION_ROOTS',
+      withheld: { unifiedDiff: expect.stringContaining('+    server 127.0.0.1:3000 max_fails=3;') },
+    });
+    const allowed = planFromFinding(root, linked, { requestedBy: 'U1', roots: ['/srv/site'] });
+    expect(allowed.ok && allowed.value.realFile).toBe('/srv/site/shop.conf');
+    expect(planFromFinding(root, linked, { requestedBy: 'U1', roots: ['/srv/sit'] }).ok).toBe(false);
+  });
+
+  it('an nginx -T that claims "# configuration file /root/.ssh/authorized_keys:" gets no plan for it', () => {
+    const forged = hostSaying((r) => {
+      // A config can print anything: here the dump names the shop's server block as root's keys file.
+      r['nginx-T']!.stdout = r['nginx-T']!.stdout.replace(
+        '# configuration file /etc/nginx/conf.d/shop.conf:',
+        '# configuration file /root/.ssh/authorized_keys:',
+      ).replace('include /etc/nginx/conf.d/*.conf;', 'include /root/.ssh/authorized_keys;');
+      r.realpath!.stdout += realpathOutput([['/root/.ssh/authorized_keys', '/root/.ssh/authorized_keys']]);
+    });
+    const finding = reportOf(forged).findings[0]!;
+    expect(finding.fix?.edit?.file).toBe('/root/.ssh/authorized_keys');
+    const r = planFromFinding(finding, forged, { requestedBy: 'U1' });
+    expect(r).toMatchObject({ ok: false, error: expect.stringContaining('is outside /etc/nginx') });
+  });
+
+  it('withholds when the host resolved nothing (no realpath answer, or the file missing)', () => {
+    const silent = hostSaying((r) => delete r.realpath);
+    expect(planFromFinding(root, silent, { requestedBy: 'U1' })).toMatchObject({
+      ok: false,
+      error: '/etc/nginx/conf.d/shop.conf could not be resolved on the host',
+    });
+    const missing = hostSaying((r) => {
+      r.realpath!.stdout = realpathOutput([
+        ['/etc/nginx', '/etc/nginx'],
+        ['/etc/nginx/conf.d/shop.conf', ''],
+      ]);
+    });
+    expect(planFromFinding(root, missing, { requestedBy: 'U1' }).ok).toBe(false);
   });
 });
 

@@ -15,12 +15,14 @@ import { Producer } from '../../../src/queue/producer.js';
 import { startBot, type RunningBot } from '../../../src/slack/app.js';
 import { createWebClient } from '../../../src/slack/calls.js';
 import { limitViolations } from '../../../src/slack/blocks.js';
+import { parseChannelHosts } from '../../../src/slack/channel-hosts.js';
 import {
   approverSettingsFrom,
   Approvers,
   registerRemediationActions,
   renderPlan,
 } from '../../../src/slack/actions.js';
+import { RedisSeenSignatures } from '../../../src/slack/verify.js';
 import { SlackApiStandIn } from '../../support/slack-api.js';
 import { blockActionsBody, postSigned } from '../../support/slack-requests.js';
 import { dropPrefix, redisForTest, snapshotOf, testPrefix } from '../queue/support.js';
@@ -28,6 +30,9 @@ import { dropPrefix, redisForTest, snapshotOf, testPrefix } from '../queue/suppo
 const TOKEN = 'xoxb-actions-test';
 const SECRET = 'actions-test-signing-secret';
 const CHANNEL = 'C0INCIDENT';
+/** A channel the bot is in, where web-01 may not be touched (CHANNEL_HOSTS). */
+const ELSEWHERE = 'C0ELSEWHERE';
+const THREAD = '1.000001';
 const inventory = parseInventory('hosts:\n  web-01: { address: 10.0.0.11 }\n', {
   source: '<test>',
   baseDir: '/',
@@ -57,9 +62,13 @@ beforeAll(async () => {
   const settings = approverSettingsFrom({ APPROVERS: 'U0ALICE, U0REQ,S0ONCALL', FOUR_EYES: 'true' });
   if (!settings.ok) throw new Error(settings.error);
   const log = pino({ level: 'silent' });
+  const parsed = parseChannelHosts(`${CHANNEL}=web-*; ${ELSEWHERE}=db-*`);
+  if (!parsed.ok) throw new Error(parsed.error);
+  const rules = parsed.value;
   bot = await startBot({
     token: TOKEN,
     signingSecret: SECRET,
+    seenSignatures: new RedisSeenSignatures(redis, prefix),
     port: 0,
     host: '127.0.0.1',
     slackApiUrl: slack.url,
@@ -75,6 +84,8 @@ beforeAll(async () => {
       enqueuer: producer,
       client,
       log,
+      channelHosts: rules,
+      inventory: async () => inventory,
     }),
   });
   url = `http://127.0.0.1:${bot.port}/slack/events`;
@@ -90,16 +101,23 @@ afterAll(async () => {
 });
 
 /** A plan from the recorded port-mismatch snapshot, stored, and its message posted in a thread. */
-async function postedPlan(options: { now?: Date } = {}): Promise<{ plan: Plan; ts: string }> {
+async function postedPlan(
+  options: { now?: Date; channel?: string } = {},
+): Promise<{ plan: Plan; ts: string }> {
   const snapshot = snapshotOf('port-mismatch', 'web-01');
-  const r = planFromFinding(reportOf(snapshot).findings[0]!, snapshot, { requestedBy: 'U0REQ', ...options });
+  const channel = options.channel ?? CHANNEL;
+  const r = planFromFinding(reportOf(snapshot).findings[0]!, snapshot, {
+    requestedBy: 'U0REQ',
+    offeredIn: { channel, threadTs: THREAD },
+    ...options,
+  });
   if (!r.ok) throw new Error(r.error);
   await plans.save(r.value);
   const client = createWebClient({ token: TOKEN, slackApiUrl: slack.url });
   const m = renderPlan(r.value);
   const posted = await client.chat.postMessage({
-    channel: CHANNEL,
-    thread_ts: '1.000001',
+    channel,
+    thread_ts: THREAD,
     text: m.text,
     blocks: m.blocks,
   });
@@ -113,14 +131,16 @@ async function press(
   user: string,
   ts: string,
   expectAnswer = true,
+  where: { channel?: string; threadTs?: string } = {},
 ): Promise<string> {
   const id = `a${++seq}`;
   const body = blockActionsBody({
     action_id,
     value: plan.id,
     user_id: user,
-    channel_id: CHANNEL,
+    channel_id: where.channel ?? CHANNEL,
     message_ts: ts,
+    thread_ts: where.threadTs ?? THREAD,
     response_url: slack.responseUrl(id),
   });
   const answer = await postSigned(url, body, { secret: SECRET });
@@ -203,11 +223,11 @@ describe('remediation buttons', () => {
       target: 'web-01',
       requestedBy: 'U0GROUPIE',
     });
-    // The stand-in's block_actions message carries no thread_ts: the plan message itself is then the thread.
+    // The steps and the confirming diagnosis go into the thread the fix was offered in.
     expect(job?.data.destination).toEqual({
       kind: 'slack',
       channel: CHANNEL,
-      threadTs: ts,
+      threadTs: THREAD,
       userId: 'U0GROUPIE',
     });
   });
@@ -226,6 +246,7 @@ describe('remediation buttons', () => {
             user_id: i % 2 ? 'U0ALICE' : 'U0GROUPIE',
             channel_id: CHANNEL,
             message_ts: ts,
+            thread_ts: THREAD,
             response_url: slack.responseUrl(id),
           }),
           { secret: SECRET },
@@ -258,10 +279,58 @@ describe('remediation buttons', () => {
     expect((await audit.readFile()).some((e) => e.planId === plan.id && e.action === 'dismiss')).toBe(true);
   });
 
-  it('a button without a valid plan id does nothing', async () => {
+  it('a malformed value (not a plan id, a wrong length, control characters) is refused and audited', async () => {
     const { plan, ts } = await postedPlan();
-    expect(await press('remediation_apply', { ...plan, id: 'rm -rf /' }, 'U0ALICE', ts)).toContain(
-      'does not carry a plan',
+    const values = ['rm -rf /', `${plan.id}x`, plan.id.slice(0, -1), 'p-\u001b[31mred\u0007xx', ''];
+    for (const value of values)
+      expect(await press('remediation_apply', { ...plan, id: value }, 'U0ALICE', ts)).toContain(
+        'does not carry a plan',
+      );
+    const refused = (await audit.readFile()).filter(
+      (e) => e.action === 'refusal' && e.result.includes('malformed button value'),
     );
+    expect(refused.slice(-values.length).map((e) => [e.user, e.host, e.planId])).toEqual(
+      values.map(() => ['U0ALICE', '?', '?']),
+    );
+    expect(refused.at(-2)!.result).toBe(
+      'remediation_apply: malformed button value (13 characters: "p-?[31mred?xx")',
+    );
+    expect((await plans.state(plan.id))?.status).toBe('pending');
+  });
+
+  it('a press from another channel, or another thread of the same channel, is refused and audited', async () => {
+    const { plan, ts } = await postedPlan();
+    const before = await remediateJobs();
+    expect(await press('remediation_apply', plan, 'U0ALICE', ts, true, { channel: ELSEWHERE })).toContain(
+      'only in the thread where it was offered',
+    );
+    expect(await press('remediation_test', plan, 'U0ALICE', ts, true, { threadTs: '2.000002' })).toContain(
+      'only in the thread where it was offered',
+    );
+    expect(await press('remediation_dismiss', plan, 'U0REQ', ts, true, { channel: ELSEWHERE })).toContain(
+      'only in the thread where it was offered',
+    );
+    expect(await remediateJobs()).toBe(before);
+    expect((await plans.state(plan.id))?.status).toBe('pending');
+    const refusals = (await audit.readFile()).filter((e) => e.planId === plan.id && e.action === 'refusal');
+    expect(refusals.map((e) => e.user)).toEqual(['U0ALICE', 'U0ALICE', 'U0REQ']);
+    expect(refusals[0]!.result).toMatch(/^remediation_apply: This fix may be approved only in the thread/);
+  });
+
+  it('a plan offered in a channel CHANNEL_HOSTS does not let reach its host: refused there too', async () => {
+    const { plan, ts } = await postedPlan({ channel: ELSEWHERE });
+    expect(await press('remediation_apply', plan, 'U0ALICE', ts, true, { channel: ELSEWHERE })).toContain(
+      'may no longer touch that host (CHANNEL_HOSTS)',
+    );
+    const last = (await audit.readFile()).filter((e) => e.planId === plan.id).at(-1)!;
+    expect(last).toMatchObject({ action: 'refusal', host: 'web-01', user: 'U0ALICE' });
+  });
+
+  it('a plan never offered in Slack (a CLI diagnosis) cannot be pressed into action', async () => {
+    const snapshot = snapshotOf('port-mismatch', 'web-01');
+    const r = planFromFinding(reportOf(snapshot).findings[0]!, snapshot, { requestedBy: 'cli' });
+    if (!r.ok) throw new Error(r.error);
+    await plans.save(r.value);
+    expect(await press('remediation_apply', r.value, 'U0ALICE', '1.5')).toContain('not offered in Slack');
   });
 });

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CANDIDATE_SCRIPT, candidateTestArgv } from '../../../src/remediate/apply.js';
 import { applyProbes, literalPattern, remediationSudoers } from '../../../src/remediate/sudoers.js';
 import { diagnosisSudoers } from '../../../src/lab/scenarios/index.js';
+import { REALPATH_SCRIPT, realpathCommand } from '../../../src/collect/commands.js';
 
 /** A directory to stand in for /etc/sudoers.d, holding these rule files. */
 function rulesDir(files: Record<string, string>): string {
@@ -92,5 +93,31 @@ describe('remediationSudoers()', () => {
   it('spells a constant with every metacharacter neutralised', () => {
     expect(literalPattern('a.b|c "$1"')).toBe('a[.]b[|]c \\"\\$1\\"');
     expect(() => literalPattern('a,b')).toThrow();
+  });
+});
+
+describe('diagnosisSudoers(): the realpath round', () => {
+  const only = rulesDir({ 'upstream-doctor': diagnosisSudoers('nobody') });
+  afterAll(() => rmSync(only, { recursive: true, force: true }));
+  const argv = (paths: string[], script = REALPATH_SCRIPT) => [
+    '/usr/bin/sh',
+    ...realpathCommand(paths)
+      .argv.slice(1)
+      .map((a) => (a === REALPATH_SCRIPT ? script : a)),
+  ];
+
+  it("allows the collector's constant script over the config's paths, as it sends them", () => {
+    expect(allowed(argv(['/etc/nginx/nginx.conf', '/etc/nginx', '/etc/nginx/conf.d/shop.conf']), only)).toBe(
+      true,
+    );
+    expect(allowed(argv(['/run/php/php8.2-fpm.sock']), only)).toBe(true);
+  });
+
+  it('refuses any other script, and arguments that are not paths', () => {
+    expect(allowed(argv(['/etc/nginx'], 'id'), only)).toBe(false);
+    expect(allowed(argv(['/etc/nginx'], `${REALPATH_SCRIPT}; id`), only)).toBe(false);
+    expect(allowed(argv(['/etc/nginx', '-rf']), only)).toBe(false);
+    expect(allowed(argv([]), only)).toBe(false);
+    expect(allowed(['/usr/bin/sh', '-c', 'id'], only)).toBe(false);
   });
 });

@@ -25,6 +25,12 @@ afterAll(async () => {
 });
 
 describe('wiring from the environment', () => {
+  // Without CHANNEL_HOSTS the buttons never read the inventory.
+  const everyChannel = {
+    channelHosts: null,
+    inventory: () => Promise.reject(new Error('not read without CHANNEL_HOSTS')),
+  };
+
   it('a worker gets a PlanRunner and a fix proposer (with or without Slack)', async () => {
     const env = { AUDIT_LOG: join(dir, 'audit.jsonl') };
     const plain = await workerRemediationFromEnv(env, { redis, prefix: testPrefix(), log });
@@ -41,7 +47,10 @@ describe('wiring from the environment', () => {
       error: `AUDIT_LOG: ${join(dir, 'no-such-dir')} does not exist`,
     });
     expect(
-      await remediationActionsFromEnv({ AUDIT_LOG: dir }, { redis, prefix: 'p', enqueuer, client, log }),
+      await remediationActionsFromEnv(
+        { AUDIT_LOG: dir },
+        { redis, prefix: 'p', enqueuer, client, log, ...everyChannel },
+      ),
     ).toEqual({ ok: false, error: `AUDIT_LOG: ${dir} is a directory` });
   });
 
@@ -49,12 +58,12 @@ describe('wiring from the environment', () => {
     const env = { AUDIT_LOG: join(dir, 'audit.jsonl') };
     const good = await remediationActionsFromEnv(
       { ...env, APPROVERS: 'U0A,S0B', FOUR_EYES: 'true' },
-      { redis, prefix: 'p', enqueuer, client, log },
+      { redis, prefix: 'p', enqueuer, client, log, ...everyChannel },
     );
     expect(good.ok && typeof good.value).toBe('function');
     const bad = await remediationActionsFromEnv(
       { ...env, APPROVERS: '@alice' },
-      { redis, prefix: 'p', enqueuer, client, log },
+      { redis, prefix: 'p', enqueuer, client, log, ...everyChannel },
     );
     expect(bad).toEqual({ ok: false, error: expect.stringMatching(/^APPROVERS: expected Slack user ids/) });
   });

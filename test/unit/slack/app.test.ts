@@ -1,5 +1,6 @@
 // The bot in-process (HTTP mode) against the Slack stand-in, with a fake enqueuer: what /502 does, what it
 // refuses, and how fast it acks.
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import type { Destination } from '../../../src/core/notifier.js';
@@ -8,11 +9,14 @@ import { startBot, type RunningBot } from '../../../src/slack/app.js';
 import { createWebClient } from '../../../src/slack/calls.js';
 import { parseChannelHosts } from '../../../src/slack/channel-hosts.js';
 import type { DiagnosisEnqueuer, DiagnosisTicketLike } from '../../../src/slack/enqueuer.js';
+import { RedisSeenSignatures } from '../../../src/slack/verify.js';
 import { SlackApiStandIn } from '../../support/slack-api.js';
+import { dropPrefix, redisForTest, testPrefix } from '../queue/support.js';
 import {
   blockActionsBody,
   FORM,
   postSigned,
+  signedHeaders,
   slashCommandBody,
   type SlashCommand,
 } from '../../support/slack-requests.js';
@@ -51,6 +55,8 @@ class FakeEnqueuer implements DiagnosisEnqueuer {
 
 let slack: SlackApiStandIn;
 let bot: RunningBot;
+const redis = redisForTest();
+const prefix = testPrefix();
 let url: string;
 const enqueuer = new FakeEnqueuer();
 let seq = 0;
@@ -64,6 +70,7 @@ async function startWith(
   return startBot({
     token: TOKEN,
     signingSecret: SECRET,
+    seenSignatures: new RedisSeenSignatures(redis, prefix),
     port: 0,
     host: '127.0.0.1',
     slackApiUrl: slack.url,
@@ -85,6 +92,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await bot?.stop(1000);
   await slack.close();
+  await dropPrefix(redis, prefix);
+  await redis.quit();
 });
 
 beforeEach(() => {
@@ -135,6 +144,27 @@ describe('/502 HOST', () => {
     expect(new Set(enqueuer.requests.map((r) => (r.destination as { threadTs: string }).threadTs)).size).toBe(
       3,
     );
+  });
+
+  it('two names joined by a no-break space: the ack says both were read, and both are diagnosed', async () => {
+    const mark = slack.calls.length;
+    const r = await command('web-01\u00a0web-02');
+    expect(r.status).toBe(200);
+    const ack = JSON.parse(r.body) as { response_type: string; text: string };
+    expect(ack.response_type).toBe('ephemeral');
+    expect(ack.text).toContain('Diagnosing `web-01`, `web-02` (read as 2 names');
+    expect(enqueuer.requests.map((q) => q.target)).toEqual(['web-01', 'web-02']);
+    expect(postsSince(mark)).toHaveLength(2);
+  });
+
+  it('a name with a zero-width space: refused in the ack, the character named, nothing started', async () => {
+    const mark = slack.calls.length;
+    const r = await command('web\u200b-01');
+    const ack = JSON.parse(r.body) as { response_type: string; text: string };
+    expect(ack.response_type).toBe('ephemeral');
+    expect(ack.text).toContain('invisible character (U+200B)');
+    expect(enqueuer.requests).toEqual([]);
+    expect(postsSince(mark)).toEqual([]);
   });
 
   it('a host already under diagnosis: the parent links to the running thread', async () => {
@@ -240,17 +270,60 @@ describe('request authenticity', () => {
     expect(slack.calls.slice(mark)).toEqual([]);
   });
 
-  it('a timestamp more than 5 minutes off, either way, gets 401', async () => {
+  it('a timestamp more than 5 minutes old, or more than a minute ahead, gets 401', async () => {
     const now = Math.floor(Date.now() / 1000);
-    for (const timestamp of [now - 301, now + 301, now - 3600, now + 3600]) {
+    for (const timestamp of [now - 301, now + 90, now + 301, now - 3600, now + 3600]) {
       const r = await postSigned(url, body(), { secret: SECRET, timestamp });
       expect(r.status, `timestamp ${timestamp - now}`).toBe(401);
     }
-    for (const timestamp of [now - 250, now + 250]) {
+    for (const timestamp of [now - 250, now + 30]) {
       expect((await postSigned(url, body(), { secret: SECRET, timestamp })).status).toBe(200);
     }
     await bot.idle();
     expect(enqueuer.requests).toHaveLength(2);
+  });
+
+  it('a timestamp with a fraction, a sign, spaces or leading zeros gets 401, even when signed as sent', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const b = body();
+    for (const stamp of [`${now}.5`, `+${now}`, `0${now}`, `${now}e0`, `${now},${now}`]) {
+      const r = await postSigned(url, b, {
+        secret: SECRET,
+        headers: {
+          'x-slack-request-timestamp': stamp,
+          'x-slack-signature': `v0=${createHmac('sha256', SECRET).update(`v0:${stamp}:${b}`).digest('hex')}`,
+        },
+      });
+      expect(r.status, stamp).toBe(401);
+    }
+    await bot.idle();
+    expect(enqueuer.requests).toEqual([]);
+  });
+
+  it('the same signed request sent again (a replay) gets 401 and starts nothing new', async () => {
+    const b = slashCommandBody({ text: 'web-02', response_url: slack.responseUrl('replay') });
+    const headers = signedHeaders(SECRET, b);
+    const first = await postSigned(url, b, { secret: SECRET, headers });
+    const again = await Promise.all([1, 2, 3].map(() => postSigned(url, b, { secret: SECRET, headers })));
+    expect(first.status).toBe(200);
+    expect(again.map((r) => r.status)).toEqual([401, 401, 401]);
+    await bot.idle();
+    expect(enqueuer.requests.map((r) => r.target)).toEqual(['web-02']);
+  });
+
+  it("Slack's unsigned ssl_check is answered 200 and dispatches nothing", async () => {
+    const r = await postSigned(url, 'ssl_check=1&token=x&payload=%7B%22type%22%3A%22block_actions%22%7D', {
+      secret: SECRET,
+      headers: { 'x-slack-signature': undefined, 'x-slack-request-timestamp': undefined },
+    });
+    expect(r.status).toBe(200);
+    await bot.idle();
+    expect(enqueuer.requests).toEqual([]);
+  });
+
+  it('a body over the limit is refused without being verified', async () => {
+    const r = await postSigned(url, `text=${'x'.repeat(4 * 1024 * 1024 + 10)}`, { secret: SECRET });
+    expect(r.status).toBe(413);
   });
 
   it('a form body sent with a charset suffix is not taken for a command (Bolt answers 400)', async () => {

@@ -2,7 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseInventory } from '../../../src/inventory/index.js';
 import { inventoryForChannel, parseChannelHosts } from '../../../src/slack/channel-hosts.js';
-import { chooseTargets, MAX_HOSTS_PER_COMMAND, parseCommandText } from '../../../src/slack/command.js';
+import {
+  chooseTargets,
+  MAX_HOSTS_PER_COMMAND,
+  parseCommandText,
+  understood,
+} from '../../../src/slack/command.js';
 
 const opts = { source: '/srv/hosts.yml', baseDir: '/', home: '/root', localUser: 'root' };
 const parsed = parseInventory(
@@ -36,6 +41,53 @@ describe('parseCommandText', () => {
     expect(message).toContain('`&lt;!channel&gt;`');
     expect(message).not.toContain('<!');
     expect(parseCommandText(Array.from({ length: 21 }, (_, i) => `h${i}`).join(' ')).kind).toBe('invalid');
+  });
+
+  it('splits on every Unicode space, not only the ASCII one', () => {
+    for (const space of [
+      '\u00a0',
+      '\u2003',
+      '\u2009',
+      '\u202f',
+      '\u205f',
+      '\u3000',
+      '\u2028',
+      '\t',
+      '\u1680',
+    ])
+      expect(parseCommandText(`web-01${space}web-02${space}`), JSON.stringify(space)).toEqual({
+        kind: 'diagnose',
+        patterns: ['web-01', 'web-02'],
+      });
+  });
+
+  it('refuses a name with an invisible character, naming it; never echoes it raw', () => {
+    for (const [text, named] of [
+      ['web\u200b-01', 'U+200B'],
+      ['web-01\u200d', 'U+200D'],
+      ['\ufeffweb-01', 'U+FEFF'],
+      ['web-\u202e10', 'U+202E'],
+      ['web-01\u2060 web-02', 'U+2060'],
+      ['web-01\u0000', 'U+0000'],
+      ['web-01\u001b[31m', 'U+001B'],
+    ] as const) {
+      const r = parseCommandText(text);
+      expect(r.kind, JSON.stringify(text)).toBe('invalid');
+      const message = (r as { message: string }).message;
+      expect(message).toContain(`invisible character (${named})`);
+      expect(message).toContain(`&lt;${named}&gt;`);
+      expect(message).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u200b-\u200f\u202a-\u202e\u2060\ufeff]/);
+    }
+    expect((parseCommandText('web\u200b-01') as { message: string }).message).toMatch(
+      /^`web&lt;U\+200B&gt;-01` holds an invisible character \(U\+200B\): type the name again\./,
+    );
+  });
+
+  it('echoes a command of several words as it read them; one word needs no echo', () => {
+    expect(understood(['web-01'])).toBeUndefined();
+    expect(understood(['web-01', 'web-02'])).toBe(
+      'Diagnosing `web-01`, `web-02` (read as 2 names: each host gets its own message and thread).',
+    );
   });
 
   it('never throws, and never echoes a raw control character', () => {

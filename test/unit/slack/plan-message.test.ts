@@ -51,6 +51,23 @@ describe('the plan message', () => {
     expect(json(m.blocks)).toContain('+b');
   });
 
+  it('a withheld fix: the diff and why, no buttons and no plan id, the reason escaped', () => {
+    const m = renderPlan({
+      host: 'web-01',
+      summary: fix.summary,
+      unifiedDiff: fix.unifiedDiff,
+      withheld:
+        '/srv/<!channel>/shop.conf is outside /etc/nginx: apply it by hand, or add its directory to REMEDIATION_ROOTS',
+    });
+    expect(json(m.blocks)).toContain('+b');
+    expect(json(m.blocks)).not.toMatch(/remediation_|"actions"|"button"/);
+    expect(json(m.blocks)).toContain(
+      'No buttons: /srv/&lt;!channel&gt;/shop.conf is outside /etc/nginx: apply it by hand, or add its directory to REMEDIATION_ROOTS',
+    );
+    expect(json(m)).not.toContain('<!channel>');
+    expect(limitViolations(m)).toEqual([]);
+  });
+
   it('an unreadable time is shown as it is', () => {
     expect(slackTime('soon')).toBe('`soon`');
   });

@@ -26,6 +26,7 @@ export const CAUSES = [
   'upstream-ssl-handshake-failed',
   'upstream-backlog-full',
   'sudo-password-required',
+  'untrusted-nginx-process',
 ] as const;
 export type Cause = (typeof CAUSES)[number];
 

@@ -18,7 +18,9 @@ export function safeProgram(program: string): boolean {
 }
 
 export function nginxInvocationProblem(n: NginxInvocation): string | undefined {
-  if (!safeProgram(n.binary)) return `unsafe nginx binary ${JSON.stringify(n.binary)}`;
+  // The plan's binary is the trusted one of its diagnosis (collect/trusted-nginx.ts): an absolute nginx.
+  if (!safePath(n.binary) || baseOf(n.binary) !== 'nginx')
+    return `unsafe nginx binary ${JSON.stringify(n.binary)}`;
   if (!safePath(n.configPath)) return `unsafe nginx config path ${JSON.stringify(n.configPath)}`;
   if (n.prefix !== undefined && !safePath(n.prefix.replace(/\/$/, '')))
     return `unsafe nginx prefix ${JSON.stringify(n.prefix)}`;

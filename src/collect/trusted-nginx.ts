@@ -14,7 +14,7 @@
 import type { HostSnapshot } from '../core/types.js';
 import type { NginxMaster, NginxProcesses, ProcessInfo, UntrustedNginx } from '../core/facts.js';
 import { parseNginxTrust, type NginxTrustScan, type ProcRecord } from '../parsers/nginx-trust.js';
-import { WORKER_TITLE, masterCommandLine, parsePs } from '../parsers/ps.js';
+import { WORKER_TITLE, findNginx, masterCommandLine, parsePs } from '../parsers/ps.js';
 
 /** Where nginx lives when no trusted master tells us (Debian's, then nginx.org's source install). */
 export const SYSTEM_NGINX_PATHS = ['/usr/sbin/nginx', '/usr/local/nginx/sbin/nginx'];
@@ -187,7 +187,9 @@ export function trustedNginx(snapshot: HostSnapshot): TrustedNginx {
   const results = snapshot.results;
   const ps = parsePs(results.ps?.exitCode === 0 ? results.ps.stdout : '');
   const failed = failedCheck('nginx-procs', snapshot) ?? failedCheck('nginx-paths', snapshot);
-  if (failed) return { processes: { workers: [] }, untrusted: [], refusal: failed };
+  // Without the kernel's answers (sudo refused the scripts), ps's text may still say whether nginx runs, for
+  // the report only: nothing is run from it (no binary), so a forged line can at most mislead the report.
+  if (failed) return { processes: findNginx(ps), untrusted: [], refusal: failed };
   const users = results['nginx-users'];
   const scan = parseNginxTrust(
     results['nginx-procs']!.stdout,

@@ -15,6 +15,7 @@ commands:
   demo [--scenario ID] [--json] [--list]                a throwaway fake host with a broken nginx, diagnosed (root)
   doctor [--inventory F]                                check Redis, Slack, the inventory, SSH and sudo; say what to fix
   audit [--host H] [--diff] [--steps] [--json] [--redis] the remediation audit trail (AUDIT_LOG)
+  sudoers USER [--diagnose-only]                        the sudo rules a non-root SSH user needs
   help                                                  this text
 
 Run \`upstream-doctor <command> --help\` for a command's options.`;
@@ -30,6 +31,7 @@ const commands: Record<string, () => Promise<Command>> = {
   demo: async () => (await import('./demo.js')).demo,
   doctor: async () => (await import('./doctor.js')).doctor,
   audit: async () => (await import('./audit.js')).audit,
+  sudoers: async () => (await import('./sudoers.js')).sudoers,
 };
 
 function version(): string {

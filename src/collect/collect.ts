@@ -8,7 +8,8 @@ import { type Endpoint, upstreamTargets } from '../core/upstreams.js';
 import { isLoopback } from '../core/listeners.js';
 import { parentDirs } from '../core/checks/unix-sockets.js';
 import { parseGetentAhosts, parseIpAddr } from '../parsers/host-basics.js';
-import { findNginx, parsePs } from '../parsers/ps.js';
+import { parsePs } from '../parsers/ps.js';
+import { ownersToName, programsToExamine, trustedNginx } from './trusted-nginx.js';
 import { findAll } from '../parsers/nginx/resolve.js';
 import {
   BASE_COMMANDS,
@@ -19,6 +20,9 @@ import {
   idCommand,
   listDirCommand,
   nginxCommands,
+  nginxPathsCommand,
+  nginxProcsCommand,
+  passwdCommand,
   realpathCommand,
   statCommand,
   systemctlShowCommand,
@@ -151,14 +155,20 @@ export async function collect(
 
 /** nginx's config and everything it points at; returns the upstream endpoints for following peers. */
 async function collectNginx(visit: Visit, progress: (step: string) => void): Promise<Endpoint[]> {
-  const processes = findNginx(parsePs(visit.stdout('ps')));
-  const master = processes.master;
-  const binary = master && SAFE_PATH.test(master.binary) ? master.binary : 'nginx';
-  const configPath = master?.configPath && SAFE_PATH.test(master.configPath) ? master.configPath : undefined;
-  const prefix = master?.prefix && SAFE_PATH.test(master.prefix) ? master.prefix : undefined;
-  progress('reading nginx config (nginx -T, nginx -t)');
+  // Which nginx root may run is the kernel's answer about the processes ps shows, never ps's text.
+  const titled = parsePs(visit.stdout('ps')).filter((p) => p.args.includes('nginx'));
+  await visit.run([nginxProcsCommand(titled.map((p) => p.pid))]);
+  const procs = visit.stdout('nginx-procs');
+  const owners = ownersToName(procs);
   await visit.run([
-    ...nginxCommands(binary, configPath, prefix),
+    nginxPathsCommand(programsToExamine(procs)),
+    ...(owners.length > 0 ? [passwdCommand(owners)] : []),
+  ]);
+  const trusted = trustedNginx(visit.snapshot);
+  const prefix = trusted.prefix;
+  progress(trusted.binary ? 'reading nginx config (nginx -T, nginx -t)' : 'reading nginx config files');
+  await visit.run([
+    ...(trusted.binary ? nginxCommands(trusted.binary, trusted.configPath, prefix) : []),
     ...frontendFirewallCommands(visit.stdout('ufw-conf'), visit.stdout('ps')),
   ]);
 
@@ -188,13 +198,15 @@ async function collectNginx(visit: Visit, progress: (step: string) => void): Pro
       endpoints.filter((e) => e.kind === 'tcp' && e.host && !e.host.includes(':')).map((e) => e.host!),
     ),
   ].filter((h) => SAFE_HOSTNAME.test(h) && !/^\d+(\.\d+){3}$/.test(h));
-  const user = processes.workerUser ?? findAll(tree, 'user')[0]?.args[0];
+  const user = trusted.processes.workerUser ?? findAll(tree, 'user')[0]?.args[0];
   const configFiles = [...(config?.sources.keys() ?? [])].filter((p) => SAFE_PATH.test(p));
   const statPaths = [...new Set([...configFiles, ...sockets, ...sockets.flatMap(parentDirs)])];
   const main = mainConfigPath(visit.snapshot);
   // The main config's directory too: plans are confined to it (its real path, as the host resolves it).
   const mainDir = main.slice(0, main.lastIndexOf('/')) || '/';
-  const realPaths = [...new Set([main, mainDir, ...configFiles, ...sockets])].filter((p) => SAFE_PATH.test(p));
+  const realPaths = [...new Set([main, mainDir, ...configFiles, ...sockets])].filter((p) =>
+    SAFE_PATH.test(p),
+  );
 
   progress(
     `checking ${endpoints.length} upstream endpoint${endpoints.length === 1 ? '' : 's'}, error logs, services`,

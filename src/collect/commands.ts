@@ -87,6 +87,56 @@ export function realpathCommand(paths: string[]): CommandSpec {
   return spec('realpath', ['sh', '-c', REALPATH_SCRIPT, REALPATH_ARGV0, ...paths], true);
 }
 
+/**
+ * What the host's kernel says about every nginx-looking process, NUL-framed, for trustedNginx()
+ * (src/collect/trusted-nginx.ts) to decide which program may run as root. ps's text is forgeable (a title may
+ * hold a newline and a whole fake line), so nothing we run comes from it: this constant script reads /proc.
+ * Candidates: every process whose comm starts with "nginx" (a real master's always does) and the pids ps
+ * showed with "nginx" in their title (arguments: numbers only). For each: `proc`, its pid, the PPid and Uid
+ * lines of its status (the real owner: /proc/PID's own owner is root for any non-dumpable process), its exe
+ * resolved, the device.inode of the file it runs, its cmdline (NULs as newlines). Every field ends in a NUL
+ * and none can hold one. Kept short: sudo never matches a rule's pattern of 1024 characters or more.
+ */
+export const NGINX_PROCS_SCRIPT =
+  'for d in /proc/[0-9]*; do p=${d#/proc/}; { read -r c <$d/comm; } || continue; ' +
+  'case $c in nginx*) ;; *) case " $* " in *" $p "*) ;; *) continue;; esac;; esac; ' +
+  "printf 'proc\\0%s\\0' $p; grep -E '^(PPid|Uid):' $d/status | tr '\\t\\n' '  '; printf '\\0'; " +
+  "readlink -e -z $d/exe || printf '\\0'; stat -L -c %d.%i $d/exe | tr -d '\\n'; printf '\\0'; " +
+  "head -c 4096 $d/cmdline | tr '\\0' '\\n'; printf '\\0'; done 2>/dev/null";
+export const NGINX_PROCS_ARGV0 = 'ud-nginx-procs';
+/** At most this many pids from ps go to the script (a flood of fake titles cannot hide the comm scan). */
+export const NGINX_PROCS_MAX_PIDS = 256;
+
+export function nginxProcsCommand(pids: number[]): CommandSpec {
+  const args = [...new Set(pids.filter((p) => Number.isSafeInteger(p) && p > 0))]
+    .slice(0, NGINX_PROCS_MAX_PIDS)
+    .map(String);
+  return spec('nginx-procs', ['sh', '-c', NGINX_PROCS_SCRIPT, NGINX_PROCS_ARGV0, ...args], true);
+}
+
+/**
+ * The nginx binaries we might run, examined as root: what `command -v nginx` finds (`which`), and for the
+ * fixed system paths, that one and the root masters' programs (arguments), each `path` asked with its real
+ * path, then a `stat` of that file and of every directory above it (owner, group, mode, device.inode, type),
+ * so a file anyone but root could write or swap is never trusted. NUL-framed like NGINX_PROCS_SCRIPT.
+ */
+export const NGINX_PATHS_SCRIPT =
+  "s() { printf 'stat\\0%s\\0' \"$1\"; stat -c '%u %g %a %d.%i %F' -- \"$1\" | tr -d '\\n'; printf '\\0'; }; " +
+  'w=$(command -v nginx); printf \'which\\0%s\\0\' "$w"; ' +
+  'for f in /usr/sbin/nginx /usr/local/nginx/sbin/nginx $w "$@"; do r=$(readlink -e -- "$f") || continue; ' +
+  'printf \'path\\0%s\\0%s\\0\' "$f" "$r"; ' +
+  'while [ -n "$r" ]; do s "$r"; r=${r%/*}; done; s /; done 2>/dev/null';
+export const NGINX_PATHS_ARGV0 = 'ud-nginx-paths';
+
+export function nginxPathsCommand(programs: string[]): CommandSpec {
+  return spec('nginx-paths', ['sh', '-c', NGINX_PATHS_SCRIPT, NGINX_PATHS_ARGV0, ...programs], true);
+}
+
+/** The names of the owners of nginx's processes (uids from NGINX_PROCS_SCRIPT). */
+export function passwdCommand(uids: number[]): CommandSpec {
+  return quick('nginx-users', ['getent', 'passwd', ...uids.map(String)]);
+}
+
 export function catCommand(id: string, path: string): CommandSpec {
   return spec(id, ['cat', '--', path], true);
 }
@@ -146,10 +196,19 @@ export function tcpProbeCommand(address: string, port: number): CommandSpec {
   );
 }
 
+/**
+ * PROBE_SCRIPT's unix half on its own, short enough for a sudo rule to spell out (a pattern of 1024
+ * characters or more never matches): the worker user may run this and no other perl. Same exit codes.
+ */
+export const UNIX_PROBE_SCRIPT =
+  'use Socket; use Errno qw(ECONNREFUSED ENOENT EACCES); socket(my $s, PF_UNIX, SOCK_STREAM, 0) or exit 9; ' +
+  'connect($s, pack_sockaddr_un($ARGV[0])) and print("connected\\n"), exit 0; my $e = $! + 0; print "$!\\n"; ' +
+  'exit($e == ECONNREFUSED ? 1 : $e == ENOENT ? 4 : $e == EACCES ? 5 : 9);';
+
 /** Connect to a unix socket as nginx's worker user: permission is the question. */
 export function unixProbeCommand(path: string, user: string): CommandSpec {
   return {
-    ...spec(`probe:unix:${path}`, ['perl', '-e', PROBE_SCRIPT, 'unix', path], false, 8_000),
+    ...spec(`probe:unix:${path}`, ['perl', '-e', UNIX_PROBE_SCRIPT, path], false, 8_000),
     runAs: user,
   };
 }

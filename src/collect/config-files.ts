@@ -5,7 +5,7 @@ import type { ConfigSource, NginxConfig } from '../parsers/nginx/ast.js';
 import { parseConfig } from '../parsers/nginx/config.js';
 import { parseDump } from '../parsers/nginx/dump.js';
 import { matchPath } from '../parsers/nginx/glob.js';
-import { findNginx, parsePs } from '../parsers/ps.js';
+import { trustedNginx } from './trusted-nginx.js';
 
 export interface SnapshotConfig extends NginxConfig {
   /** Where it came from, for evidence: "nginx -T" or "config files". */
@@ -14,13 +14,16 @@ export interface SnapshotConfig extends NginxConfig {
 
 export const DEFAULT_CONF_PATH = '/etc/nginx/nginx.conf';
 
-/** The main config file nginx runs with: the master's -c (against its -p), else the compiled-in --conf-path. */
+/**
+ * The main config file nginx runs with: the trusted root master's -c (against its -p), else the compiled-in
+ * --conf-path of the trusted binary (trusted-nginx.ts: no other process's title counts).
+ */
 export function mainConfigPath(snapshot: HostSnapshot): string {
-  const master = findNginx(parsePs(snapshot.results.ps?.stdout ?? '')).master;
+  const trusted = trustedNginx(snapshot);
   const version = snapshot.results['nginx-V'];
   const compiled = /--conf-path=(\S+)/.exec(`${version?.stderr ?? ''}${version?.stdout ?? ''}`)?.[1];
-  const prefix = master?.prefix ?? /--prefix=(\S+)/.exec(version?.stderr ?? '')?.[1] ?? '/etc/nginx/';
-  const path = master?.configPath ?? compiled ?? DEFAULT_CONF_PATH;
+  const prefix = trusted.prefix ?? /--prefix=(\S+)/.exec(version?.stderr ?? '')?.[1] ?? '/etc/nginx/';
+  const path = trusted.configPath ?? compiled ?? DEFAULT_CONF_PATH;
   return path.startsWith('/') ? path : `${prefix.replace(/\/?$/, '/')}${path}`;
 }
 

@@ -5,6 +5,7 @@ import { contextOf } from './checks/context.js';
 import { endpointFindings } from './checks/endpoints.js';
 import { backlogFull, errorLogFindings, resolverMissing, selinuxDenies } from './checks/error-log.js';
 import { configInvalid, configNotReloaded, nginxNotRunning } from './checks/nginx-state.js';
+import { untrustedNginx } from './checks/nginx-trust.js';
 import { collectionGaps } from './checks/gaps.js';
 
 /**
@@ -35,6 +36,7 @@ const PRECEDENCE: Cause[] = [
   'upstream-closed-connection',
   'upstream-timeout',
   'no-live-upstreams',
+  'untrusted-nginx-process',
 ];
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
@@ -55,6 +57,7 @@ export function analyze(facts: HostFacts): Finding[] {
   const findings = [
     ...gaps,
     ...notRunning,
+    ...untrustedNginx(ctx),
     ...configInvalid(ctx),
     ...configNotReloaded(ctx),
     ...selinuxDenies(ctx),

@@ -179,3 +179,21 @@ export interface ProbeResult {
   detail: string;
   raw: string;
 }
+
+/** An nginx-looking process we do not trust: reported (untrusted-nginx-process), never run. */
+export interface UntrustedNginx {
+  pid: number;
+  /** Its owner's name (or uid). */
+  user: string;
+  root: boolean;
+  /** The program its title claims ("/tmp/x/nginx"), when it claims one. */
+  claimed?: string;
+  /** The program the kernel says it runs. */
+  exe?: string;
+  /** Why it is not trusted, in a few words. */
+  reason: string;
+  /** Its cmdline as /proc has it, arguments joined by spaces. */
+  cmdline: string;
+  /** ps's line(s) for the pid (hostile text: evidence only). */
+  psLines: string[];
+}

@@ -9,6 +9,7 @@ import type {
   ProbeResult,
   SelinuxState,
   ServiceState,
+  UntrustedNginx,
 } from './facts.js';
 import type { ConfigNode, UpstreamTarget } from './upstreams.js';
 
@@ -58,7 +59,12 @@ export interface CollectionGap {
 }
 
 export interface NginxFacts {
+  /** The root master the report describes and its workers (src/collect/trusted-nginx.ts decides). */
   processes: NginxProcesses;
+  /** nginx-looking processes we do not trust: reported, never run. */
+  untrusted: UntrustedNginx[];
+  /** Why nginx's own commands (nginx -T, -t, -V) were not run: no binary only root controls. */
+  notRun?: string;
   /** Directives with includes inlined, each knowing its file and line; empty when no config could be read. */
   tree: ConfigNode[];
   /** The text of every config file read, by path: edits quote lines from here. */

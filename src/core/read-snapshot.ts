@@ -7,7 +7,6 @@ import { upstreamTargets } from './upstreams.js';
 import { parseSsTcp, parseSsUnix } from '../parsers/ss.js';
 import { parseErrorLog } from '../parsers/errorlog.js';
 import { parseSystemctlShow } from '../parsers/systemd.js';
-import { findNginx, parsePs } from '../parsers/ps.js';
 import { parseStat } from '../parsers/stat.js';
 import { parseSelinux } from '../parsers/selinux.js';
 import { parseNginxTest } from '../parsers/nginx-test.js';
@@ -20,6 +19,7 @@ import {
   parseResolvConf,
 } from '../parsers/host-basics.js';
 import { configFromSnapshot } from '../collect/config-files.js';
+import { trustedNginx } from '../collect/trusted-nginx.js';
 import { firewallFacts } from '../firewall/from-snapshot.js';
 import { parseProbe } from '../collect/probe.js';
 
@@ -54,13 +54,15 @@ function byPrefix(snapshot: HostSnapshot, prefix: string): [string, CommandResul
 
 function nginxFacts(snapshot: HostSnapshot): NginxFacts {
   const r = snapshot.results;
-  const processes = findNginx(parsePs(r.ps?.stdout ?? ''));
+  const trusted = trustedNginx(snapshot);
   const config = configFromSnapshot(snapshot);
   const testRun = r['nginx-t'];
   // nginx -t that sudo refused to run says nothing about the config (the sudo finding says why).
   const testRan = testRun && testRun.exitCode !== null && !refusedBySudo(testRun);
   return {
-    processes,
+    processes: trusted.processes,
+    untrusted: trusted.untrusted,
+    ...(trusted.binary ? {} : { notRun: trusted.refusal ?? 'no trusted nginx binary' }),
     tree: config?.tree ?? [],
     sources: config?.sources ?? new Map(),
     parseErrors:

@@ -27,6 +27,7 @@ export const CAUSES = [
   'upstream-backlog-full',
   'sudo-password-required',
   'diagnosis-timeout',
+  'untrusted-nginx-process',
 ] as const;
 export type Cause = (typeof CAUSES)[number];
 

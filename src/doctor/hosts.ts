@@ -8,8 +8,13 @@ import {
   errorLogCommand,
   listDirCommand,
   nginxCommands,
+  nginxPathsCommand,
+  nginxProcsCommand,
+  realpathCommand,
   statCommand,
+  unixProbeCommand,
 } from '../collect/commands.js';
+import { NGINX_BINARY, USER_NAME } from '../sudoers/pattern.js';
 import type { Inventory, Target } from '../inventory/index.js';
 import { SshTransport } from '../transport/ssh.js';
 import {
@@ -25,8 +30,11 @@ import { type CheckResult, failed, ok } from './check.js';
 export function privilegedProbes(): CommandSpec[] {
   return [
     ...BASE_COMMANDS.filter((c) => c.privileged),
-    ...nginxCommands('nginx').filter((c) => c.privileged),
+    nginxProcsCommand([]),
+    nginxPathsCommand([]),
+    ...nginxCommands(NGINX_BINARY).filter((c) => c.privileged),
     statCommand(['/etc/nginx']),
+    realpathCommand(['/etc/nginx/nginx.conf']),
     catCommand('cat-nginx-conf', '/etc/nginx/nginx.conf'),
     listDirCommand('/etc/nginx/conf.d'),
     errorLogCommand('error-log', '/var/log/nginx/error.log'),
@@ -164,21 +172,22 @@ async function checkApplyPrivileges(target: Target, transport: Transport): Promi
 }
 
 /**
- * The unix-socket probe runs as nginx's worker user (`sudo -n -u USER -- perl -e …`): ask it the same way,
- * when a worker runs as a user other than root.
+ * The unix-socket probe runs as nginx's worker user (`sudo -n -u USER -- perl -e SCRIPT PATH`): ask sudo whether
+ * it may (`sudo -n -l -u USER …`, nothing runs), when a worker runs as a user other than root.
  */
 async function workerUserProbe(transport: Transport): Promise<{ command: string; why: string } | undefined> {
   const ps = await transport.run({ id: 'ps', argv: ['ps', '-eo', 'user:32=,args='], timeoutMs: 10_000 });
   const user = /^(\S+)\s+nginx: worker process/m.exec(ps.stdout)?.[1];
   if (user === undefined || user === 'root') return undefined;
+  if (!USER_NAME.test(user)) return undefined;
+  const probe = unixProbeCommand('/run/upstream-doctor.sock', user);
   const run = await transport.run({
     id: 'probe',
-    argv: ['perl', '-e', 'exit 0'],
-    runAs: user,
+    argv: ['sudo', '-n', '-l', '-u', user, ...probe.argv],
     timeoutMs: 10_000,
   });
-  const why = sudoRefusal(run);
-  return why ? { command: `perl -e … as ${user}`, why } : undefined;
+  if (run.exitCode === 0) return undefined;
+  return { command: `perl -e … as ${user}`, why: (run.error ?? run.stderr.trim()) || 'not allowed' };
 }
 
 /** Every host of the inventory, a few at a time, results in inventory order. */

@@ -30,7 +30,7 @@ export function parsePs(text: string): ProcessInfo[] {
   return out;
 }
 
-const MASTER_TITLE = 'nginx: master process ';
+export const MASTER_TITLE = 'nginx: master process ';
 
 /** An option's value from nginx's command line: "-c PATH" or "-cPATH" (nginx accepts both). */
 function option(words: string[], flag: 'c' | 'p'): string | undefined {
@@ -47,20 +47,22 @@ function basename(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
-/** A master from its retitled args, or (master_process off) a bare nginx command line. */
-function asMaster(p: ProcessInfo): NginxMaster | undefined {
+/** nginx's command line from a master's args: its retitled title, or (master_process off) a bare nginx command. */
+export function masterCommandLine(
+  args: string,
+): Pick<NginxMaster, 'binary' | 'configPath' | 'prefix'> | undefined {
   let commandLine: string;
-  if (p.args.startsWith(MASTER_TITLE)) commandLine = p.args.slice(MASTER_TITLE.length);
-  else if (basename(p.args.split(/\s+/)[0] ?? '') === 'nginx' && !p.args.startsWith('nginx:')) {
+  if (args.startsWith(MASTER_TITLE)) commandLine = args.slice(MASTER_TITLE.length);
+  else if (basename(args.split(/\s+/)[0] ?? '') === 'nginx' && !args.startsWith('nginx:')) {
     // Not retitled: a single-process nginx (master_process off), or `nginx -t`/`-s reload` running right
     // now. Those exit within a second; a short-lived one among real masters is dropped by the caller.
-    commandLine = p.args;
+    commandLine = args;
   } else return undefined;
   const words = commandLine.split(/\s+/).filter((w) => w !== '');
   if (words.length === 0) return undefined;
-  if (!p.args.startsWith(MASTER_TITLE) && words.slice(1).some((w) => /^-(?:[tTvVhq?]|s$)/.test(w)))
+  if (!args.startsWith(MASTER_TITLE) && words.slice(1).some((w) => /^-(?:[tTvVhq?]|s$)/.test(w)))
     return undefined;
-  const master: NginxMaster = { ...p, binary: words[0]! };
+  const master: Pick<NginxMaster, 'binary' | 'configPath' | 'prefix'> = { binary: words[0]! };
   const configPath = option(words, 'c');
   const prefix = option(words, 'p');
   if (configPath) master.configPath = configPath;
@@ -68,7 +70,14 @@ function asMaster(p: ProcessInfo): NginxMaster | undefined {
   return master;
 }
 
-const isWorker = (p: ProcessInfo): boolean => p.args.startsWith('nginx: worker process');
+/** A master from its retitled args, or (master_process off) a bare nginx command line. */
+function asMaster(p: ProcessInfo): NginxMaster | undefined {
+  const line = masterCommandLine(p.args);
+  return line && { ...p, ...line };
+}
+
+export const WORKER_TITLE = 'nginx: worker process';
+const isWorker = (p: ProcessInfo): boolean => p.args.startsWith(WORKER_TITLE);
 
 /**
  * The nginx master(s) and the chosen master's workers. With several masters, the one to diagnose is the

@@ -12,13 +12,10 @@ export function safePath(path: string): boolean {
   return SAFE_PATH.test(path) && !path.split('/').includes('..');
 }
 
-/** A program name (looked up on PATH) or a safe absolute path. */
-export function safeProgram(program: string): boolean {
-  return /^[A-Za-z0-9_+][A-Za-z0-9._+-]*$/.test(program) || safePath(program);
-}
-
 export function nginxInvocationProblem(n: NginxInvocation): string | undefined {
-  if (!safeProgram(n.binary)) return `unsafe nginx binary ${JSON.stringify(n.binary)}`;
+  // The plan's binary is the trusted one of its diagnosis (collect/trusted-nginx.ts): an absolute nginx.
+  if (!safePath(n.binary) || baseOf(n.binary) !== 'nginx')
+    return `unsafe nginx binary ${JSON.stringify(n.binary)}`;
   if (!safePath(n.configPath)) return `unsafe nginx config path ${JSON.stringify(n.configPath)}`;
   if (n.prefix !== undefined && !safePath(n.prefix.replace(/\/$/, '')))
     return `unsafe nginx prefix ${JSON.stringify(n.prefix)}`;

@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Finding, HostSnapshot } from '../core/types.js';
 import { configFromSnapshot, mainConfigPath } from '../collect/config-files.js';
 import { parseRealpaths } from '../parsers/host-basics.js';
-import { findNginx, parsePs } from '../parsers/ps.js';
+import { trustedNginx } from '../collect/trusted-nginx.js';
 import { upstreamTargets, type ConfigNode } from '../core/upstreams.js';
 import { LuaScript } from '../queue/lua.js';
 import { confinement, directoryOf } from './confine.js';
@@ -198,7 +198,9 @@ export function planFromFinding(finding: Finding, snapshot: HostSnapshot, option
   if (!applied.ok) return applied;
   const diff = unifiedDiff(text, edit);
   if (!diff.ok) return diff;
-  const master = findNginx(parsePs(snapshot.results.ps?.stdout ?? '')).master;
+  // The same trusted nginx the diagnosis ran (collect/trusted-nginx.ts): never a program a title names.
+  const trusted = trustedNginx(snapshot);
+  if (!trusted.binary) return { ok: false, error: `no nginx to run: ${trusted.refusal ?? 'none trusted'}` };
   const verify = verifyRequestFor(config!.tree, edit.file, edit.line);
   if (!verify)
     return { ok: false, error: 'no HTTP server uses the edited line, so the fix cannot be verified' };
@@ -227,9 +229,9 @@ export function planFromFinding(finding: Finding, snapshot: HostSnapshot, option
       cause: finding.cause,
       summary: finding.fix?.summary ?? '',
       nginx: {
-        binary: master?.binary && master.binary.startsWith('/') ? master.binary : 'nginx',
+        binary: trusted.binary,
         configPath,
-        ...(master?.prefix ? { prefix: master.prefix } : {}),
+        ...(trusted.prefix ? { prefix: trusted.prefix } : {}),
       },
       verify,
       errorLogs: Object.keys(snapshot.results)

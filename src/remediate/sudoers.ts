@@ -8,31 +8,21 @@
 // "Run nginx -t" (testPlan) writes a candidate under a fresh /tmp/upstream-doctor-test.XXXXXXXX and runs nginx
 // -t with it bind-mounted over the live file in a private mount namespace: `unshare … sh -c <script>`. Its
 // rule spells out the constant script (apply.ts's CANDIDATE_SCRIPT) character by character, so the shell can
-// run that script and nothing else; sudoers wants `"` and `$` escaped with a backslash there.
+// run that script and nothing else (src/sudoers/pattern.ts spells it).
 //
 // Not covered: configs outside /etc/nginx (adapt NGINX_PATH).
 import { CANDIDATE_SCRIPT, candidateTestArgv } from './apply.js';
+import {
+  LOG_PATH,
+  NAME,
+  NGINX_BINARY,
+  NGINX_DIR,
+  NGINX_PATH,
+  aliasBlock,
+  literalPattern,
+} from '../sudoers/pattern.js';
 
-const SEG = '/[.]?[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*';
-const NGINX_PATH = `/etc/nginx(${SEG})+`;
-/** A directory a file of the config is in: /etc/nginx itself too (nginx.conf's). */
-const NGINX_DIR = `/etc/nginx(${SEG})*`;
-const LOG_PATH = `/var/log/nginx${SEG}`;
-const NAME = '[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*';
 const CANDIDATE_DIR = '/tmp/upstream-doctor-test[.][A-Za-z0-9]{8}';
-
-/** A constant as a sudoers regular expression: regex metacharacters in brackets, `"` and `$` escaped for sudoers. */
-export function literalPattern(text: string): string {
-  return [...text]
-    .map((c) => {
-      if (c === '"' || c === '$') return `\\${c}`;
-      if ('.^*+?()[]{}|'.includes(c)) return `[${c}]`;
-      if (c === '\\' || c === ',' || c === ':' || c === '=')
-        throw new Error(`cannot express ${c} in sudoers`);
-      return c;
-    })
-    .join('');
-}
 
 export function remediationSudoers(user: string): string {
   const rules = [
@@ -46,23 +36,25 @@ export function remediationSudoers(user: string): string {
     `/usr/bin/sha256sum ^-- ${NGINX_PATH}$`,
     `/usr/bin/mv ^-f -- ${NGINX_PATH} ${NGINX_PATH}$`,
     `/usr/bin/rm ^-f -- ${NGINX_PATH}$`,
-    `/usr/sbin/nginx ^-c ${NGINX_PATH}( -p ${NGINX_PATH}/?)? -s reload$`,
+    `${NGINX_BINARY} ^-c ${NGINX_PATH}( -p ${NGINX_DIR}/?)? -s reload$`,
+    `/usr/bin/stat ^-L -c %s -- ${LOG_PATH}$`,
     `/usr/bin/tail ^-c [+][0-9]+ -- ${LOG_PATH}$`,
     `/usr/bin/find ^${NGINX_DIR} -maxdepth 1 -name [.]${NAME}[.]ud-(tmp-[*]|backup-[*]-p-[A-Za-z0-9_-]+)( -delete)?$`,
     // Run nginx -t: the candidate's directory, the candidate, the check in a private mount namespace.
     `/usr/bin/mktemp ^-d -t upstream-doctor-test[.]XXXXXXXX$`,
     `/usr/bin/tee ^-- ${CANDIDATE_DIR}/${NAME}$`,
-    `/usr/bin/unshare ^--mount --propagation private -- sh -c ${literalPattern(CANDIDATE_SCRIPT)} upstream-doctor-test ${CANDIDATE_DIR}/${NAME} ${NGINX_PATH} (/usr/sbin/)?nginx -t -c ${NGINX_PATH}( -p ${NGINX_PATH}/?)?$`,
+    `/usr/bin/unshare ^--mount --propagation private -- sh -c ${literalPattern(CANDIDATE_SCRIPT)} upstream-doctor-test ${CANDIDATE_DIR}/${NAME} ${NGINX_PATH} ${NGINX_BINARY} -t -c ${NGINX_PATH}( -p ${NGINX_DIR}/?)?$`,
     `/usr/bin/rm ^-rf -- ${CANDIDATE_DIR}$`,
   ];
-  return [
-    '# upstream-doctor: applying an approved fix (backup, atomic write, nginx -t, reload, restore) and',
-    '# testing one on a candidate copy (Run nginx -t)',
-    `Cmnd_Alias UPSTREAM_DOCTOR_APPLY = \\`,
-    rules.map((r) => `    ${r}`).join(', \\\n'),
+  return `${aliasBlock(
+    [
+      'upstream-doctor: applying an approved fix (backup, atomic write, nginx -t, reload, restore) and',
+      'testing one on a candidate copy (Run nginx -t)',
+    ],
+    'UPSTREAM_DOCTOR_APPLY',
+    rules,
     `${user} ALL=(root) NOPASSWD: UPSTREAM_DOCTOR_APPLY`,
-    '',
-  ].join('\n');
+  )}\n`;
 }
 
 /**
@@ -86,14 +78,14 @@ export function applyProbes(): string[][] {
     ['sha256sum', '--', conf],
     ['mv', '-f', '--', tmp, conf],
     ['rm', '-f', '--', tmp],
-    ['nginx', '-t', '-c', conf],
-    ['nginx', '-c', conf, '-s', 'reload'],
+    [NGINX_BINARY, '-t', '-c', conf],
+    [NGINX_BINARY, '-c', conf, '-s', 'reload'],
     ['stat', '-L', '-c', '%s', '--', '/var/log/nginx/error.log'],
     ['tail', '-c', '+1', '--', '/var/log/nginx/error.log'],
     ['find', '/etc/nginx', '-maxdepth', '1', '-name', '.nginx.conf.ud-tmp-*', '-delete'],
     ['mktemp', '-d', '-t', 'upstream-doctor-test.XXXXXXXX'],
     ['tee', '--', `${candidateDir}/nginx.conf`],
-    candidateTestArgv(`${candidateDir}/nginx.conf`, conf, { binary: 'nginx', configPath: conf }),
+    candidateTestArgv(`${candidateDir}/nginx.conf`, conf, { binary: NGINX_BINARY, configPath: conf }),
     ['rm', '-rf', '--', candidateDir],
   ];
 }

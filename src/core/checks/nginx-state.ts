@@ -17,7 +17,8 @@ export function nginxNotRunning(ctx: CheckContext): Finding[] {
       detail:
         'No nginx master process is running, so nothing answers on its ports (clients see connection refused, or a ' +
         'load balancer in front answers 502).' +
-        (invalid ? ' Its configuration fails `nginx -t`, which would also stop it from starting.' : ''),
+        (invalid ? ' Its configuration fails `nginx -t`, which would also stop it from starting.' : '') +
+        (facts.nginx.notRun ? ` nginx's own commands were not run: ${facts.nginx.notRun}.` : ''),
       evidence: [{ source: 'ps', text: 'no process "nginx: master process"' }],
       fix: {
         summary: invalid

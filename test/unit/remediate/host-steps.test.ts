@@ -6,7 +6,6 @@ import {
   nginxInvocationProblem,
   requestStatus,
   safePath,
-  safeProgram,
   upstreamErrors,
 } from '../../../src/remediate/host-steps.js';
 import { hostCommands } from '../../../src/remediate/host-steps.js';
@@ -27,15 +26,14 @@ describe('path checks', () => {
     expect(safePath(path)).toBe(expected);
   });
 
-  it('programs: a bare name or a safe absolute path', () => {
-    expect(safeProgram('nginx')).toBe(true);
-    expect(safeProgram('/usr/sbin/nginx')).toBe(true);
-    expect(safeProgram('-c')).toBe(false);
-    expect(safeProgram('nginx -s stop')).toBe(false);
-    expect(
-      nginxInvocationProblem({ binary: 'nginx', configPath: '/etc/nginx/nginx.conf', prefix: '/etc/nginx/' }),
-    ).toBeUndefined();
-    expect(nginxInvocationProblem({ binary: 'nginx', configPath: 'nginx.conf' })).toContain('config path');
+  it('nginx: only an absolute path to a program named nginx (the trusted one of the diagnosis)', () => {
+    const conf = { configPath: '/etc/nginx/nginx.conf', prefix: '/etc/nginx/' };
+    expect(nginxInvocationProblem({ binary: '/usr/sbin/nginx', ...conf })).toBeUndefined();
+    for (const binary of ['nginx', '-c', 'nginx -s stop', '/tmp/x/../nginx', '/usr/bin/perl'])
+      expect(nginxInvocationProblem({ binary, ...conf }), binary).toContain('unsafe nginx binary');
+    expect(nginxInvocationProblem({ binary: '/usr/sbin/nginx', configPath: 'nginx.conf' })).toContain(
+      'config path',
+    );
   });
 
   it('never throws on random paths and never accepts a .. segment', () => {

@@ -28,7 +28,7 @@ describe('planFromFinding', () => {
       requestedBy: 'U1',
       createdAt: '2026-11-23T10:00:00.000Z',
       expiresAt: '2026-11-23T10:30:00.000Z',
-      nginx: { binary: 'nginx', configPath: '/etc/nginx/nginx.conf' },
+      nginx: { binary: '/usr/sbin/nginx', configPath: '/etc/nginx/nginx.conf' },
       verify: { address: '127.0.0.1', port: 80, path: '/' },
       errorLogs: ['/var/log/nginx/error.log'],
     });

@@ -56,9 +56,20 @@ describe('privilegedProbes', () => {
     expect(probes.every((p) => p.privileged === true)).toBe(true);
     const programs = new Set(probes.map((p) => p.argv[0]));
     expect([...programs].sort()).toEqual(
-      ['cat', 'find', 'ip6tables-save', 'iptables-save', 'nft', 'nginx', 'ss', 'stat', 'tail'].sort(),
+      [
+        '/usr/sbin/nginx',
+        'cat',
+        'find',
+        'ip6tables-save',
+        'iptables-save',
+        'nft',
+        'sh',
+        'ss',
+        'stat',
+        'tail',
+      ].sort(),
     );
     // nginx is asked -T and -t only (never -s: a signal would reload or stop it).
-    expect(probes.filter((p) => p.argv[0] === 'nginx').map((p) => p.argv[1])).toEqual(['-T', '-t']);
+    expect(probes.filter((p) => p.argv[0] === '/usr/sbin/nginx').map((p) => p.argv[1])).toEqual(['-T', '-t']);
   });
 });

@@ -38,7 +38,7 @@ function planFor(file: string, realFile: string): Plan {
     line: 1,
     before: 'server 127.0.0.1:8000;',
     after: 'server 127.0.0.1:3000;',
-    nginx: { binary: 'nginx', configPath: join(dir, 'nginx/nginx.conf') },
+    nginx: { binary: '/usr/sbin/nginx', configPath: join(dir, 'nginx/nginx.conf') },
   } as Plan;
 }
 

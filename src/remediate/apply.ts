@@ -264,10 +264,10 @@ export async function applyPlan(
 
   const status = await requestStatus(cmd, plan.verify);
   await sleep(options.verifyWindowMs ?? 1500);
-  const errors = upstreamErrors(await newLogLines(cmd, sizes), [
-    ...changedWords(plan.before, plan.after),
-    `host: "${plan.verify.hostHeader}"`,
-  ]);
+  const errors = upstreamErrors(await newLogLines(cmd, sizes), {
+    host: plan.verify.hostHeader,
+    words: changedWords(plan.before, plan.after),
+  });
   const target = `GET http://${plan.verify.hostHeader}${plan.verify.path} (via ${plan.verify.address}:${plan.verify.port})`;
   if (BAD_STATUSES.has(status) || errors.length > 0) {
     const why = BAD_STATUSES.has(status)

@@ -1,7 +1,9 @@
 // The host side of a remediation as constant commands: each one a fixed program and options with the plan's
 // validated paths as separate arguments (never a shell string built from input). Every function returns
 // what happened as a value; only a transport that cannot run anything at all makes them fail.
+import type { ErrorLogKind } from '../core/facts.js';
 import type { CommandResult } from '../core/types.js';
+import { parseErrorLog } from '../parsers/errorlog.js';
 import type { Transport } from '../transport/types.js';
 import type { NginxInvocation, VerifyRequest } from './plan.js';
 
@@ -155,10 +157,23 @@ export async function newLogLines(cmd: HostCommands, sizes: Map<string, number>)
   return lines;
 }
 
-/** nginx's error-log lines that mean a 502/504 towards an upstream. */
-const UPSTREAM_ERROR =
-  /\[(?:error|crit|alert|emerg)\].*(?:while connecting to upstream|no live upstreams|upstream prematurely closed|upstream timed out|while reading response header from upstream)/;
+/** Entry kinds that are not a failure towards an upstream: a client's 404 (`open() … failed`), PHP's stderr. */
+const NOT_UPSTREAM: ReadonlySet<ErrorLogKind> = new Set(['other', 'fastcgi-stderr']);
+const SERIOUS = new Set(['error', 'crit', 'alert', 'emerg']);
 
-export function upstreamErrors(lines: string[], mentions: string[]): string[] {
-  return lines.filter((l) => UPSTREAM_ERROR.test(l) && mentions.some((m) => m !== '' && l.includes(m)));
+/**
+ * The new error-log lines that mean a 502/504 towards the upstream the fix is about: read as nginx's
+ * entries (never a phrase anywhere in the raw line — a client controls its path and its Referer, and
+ * could otherwise make every good fix roll back), of an upstream kind, for the verified server (`host`)
+ * or naming an edited word in nginx's upstream field or own message.
+ */
+export function upstreamErrors(lines: string[], about: { host: string; words: string[] }): string[] {
+  const words = about.words.filter((w) => w !== '');
+  return parseErrorLog(lines.join('\n'), 'error.log')
+    .filter((e) => SERIOUS.has(e.level) && !NOT_UPSTREAM.has(e.kind))
+    .filter(
+      (e) =>
+        e.host === about.host || words.some((w) => (e.upstream ?? '').includes(w) || e.message.includes(w)),
+    )
+    .map((e) => e.raw);
 }

@@ -49,10 +49,24 @@ describe('upstreamErrors', () => {
   const refused =
     '2026/11/23 10:00:00 [error] 8#8: *5 connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: shop.example.com, request: "GET / HTTP/1.0", upstream: "http://127.0.0.1:3999/", host: "shop.example.com"';
   it('keeps upstream errors that mention the edited address or the verify host', () => {
-    expect(upstreamErrors([refused], ['127.0.0.1:3999'])).toEqual([refused]);
-    expect(upstreamErrors([refused], ['host: "shop.example.com"'])).toEqual([refused]);
-    expect(upstreamErrors([refused], ['10.9.9.9:1'])).toEqual([]);
-    expect(upstreamErrors(['2026/11/23 10:00:00 [notice] 1#1: signal process started'], ['1'])).toEqual([]);
+    expect(upstreamErrors([refused], { host: 'x', words: ['127.0.0.1:3999'] })).toEqual([refused]);
+    expect(upstreamErrors([refused], { host: 'shop.example.com', words: [] })).toEqual([refused]);
+    expect(upstreamErrors([refused], { host: 'x', words: ['10.9.9.9:1'] })).toEqual([]);
+    expect(
+      upstreamErrors(['2026/11/23 10:00:00 [notice] 1#1: signal process started'], {
+        host: 'x',
+        words: ['1'],
+      }),
+    ).toEqual([]);
+  });
+
+  it("a client's request cannot pass for one: its path and its Referer hold the words, not nginx's fields", () => {
+    // What nginx logs for GET /while%20connecting%20to%20upstream.css with a Referer naming the upstream
+    // (recorded shape: an open() 404, the client's text inside the quoted path and the referrer).
+    const path =
+      '2026/11/23 10:00:01 [error] 8#8: *6 open() "/var/www/html/while connecting to upstream 127.0.0.1:3999.css" failed (2: No such file or directory), client: 10.0.0.9, server: shop.example.com, request: "GET /while%20connecting%20to%20upstream%20127.0.0.1:3999.css HTTP/1.1", host: "shop.example.com", referrer: "upstream timed out while connecting to upstream 127.0.0.1:3999"';
+    expect(upstreamErrors([path], { host: 'shop.example.com', words: ['127.0.0.1:3999'] })).toEqual([]);
+    expect(upstreamErrors([path, refused], { host: 'shop.example.com', words: ['3999'] })).toEqual([refused]);
   });
 });
 

@@ -20,7 +20,7 @@ import { planUnavailable } from '../remediate/runner.js';
 import { section } from './blocks.js';
 import { describeSlackError, type WebClient } from './calls.js';
 import type { ChannelHosts } from './channel-hosts.js';
-import { inlineCode } from './mrkdwn.js';
+import { escapeMrkdwn, inlineCode, mention } from './mrkdwn.js';
 import { ACTION_APPLY, ACTION_DISMISS, ACTION_TEST, renderActedOn } from './plan-message.js';
 import { channelHostProblem, placeProblem, pressPlace } from './press-binding.js';
 
@@ -225,7 +225,7 @@ async function handlePress(
       result: 'dismissed',
       diff: plan.unifiedDiff,
     });
-    await replace(`Dismissed by <@${user}>.`);
+    await replace(`Dismissed by ${mention(user)}.`);
     return;
   }
 
@@ -249,10 +249,12 @@ async function handlePress(
     requestedBy: user,
   });
   if (ticket.status === 'duplicate')
-    return refuse(`Already requested by <@${ticket.requestedBy}> at ${ticket.requestedAt}: it applies once.`);
+    return refuse(
+      `Already requested by ${mention(ticket.requestedBy)} at ${escapeMrkdwn(String(ticket.requestedAt))}: it applies once.`,
+    );
   if (action === 'apply')
     await replace(
-      `Approved by <@${user}>: applying to ${inlineCode(plan.host)}; steps and outcome follow in this thread.`,
+      `Approved by ${mention(user)}: applying to ${inlineCode(plan.host)}; steps and outcome follow in this thread.`,
     );
   else
     await tell(
@@ -280,7 +282,7 @@ export function planOutcomeUpdater(
   return async (plan, state) => {
     const where = await plans.message(plan.id);
     if (!where) return;
-    const who = state.by ? `<@${state.by}>` : 'someone';
+    const who = state.by ? mention(state.by) : 'someone';
     const outcome = OUTCOME[state.status] ?? state.status;
     const m = renderActedOn(plan, `${outcome} · approved by ${who}`);
     await client.chat

@@ -91,8 +91,6 @@ export interface HostFacts {
   errorLog: ErrorLogEntry[];
   services: ServiceState[];
   stats: FileStat[];
-  /** Config files, the main config and sockets with every symlink resolved on the host (those that exist). */
-  realpaths: Map<string, string>;
   users: Record<string, UserIds>;
   selinux?: SelinuxState;
   probes: ProbeResult[];

@@ -15,7 +15,6 @@ import {
   parseGetentAhosts,
   parseId,
   parseIpAddr,
-  parseRealpaths,
   parseResolvConf,
 } from '../parsers/host-basics.js';
 import { configFromSnapshot } from '../collect/config-files.js';
@@ -104,7 +103,6 @@ export function readSnapshot(snapshot: HostSnapshot): HostFacts {
     errorLog,
     services: parseSystemctlShow(ok(r['systemctl-show']) ?? ''),
     stats: stat ? parseStat(stat.stdout, stat.stderr) : [],
-    realpaths: parseRealpaths(r.realpath?.stdout ?? ''),
     users,
     selinux: r.getenforce ? parseSelinux(r.getenforce.stdout, r.getsebool?.stdout ?? '') : undefined,
     probes: byPrefix(snapshot, 'probe:').map(([target, res]) => parseProbe(target, res)),

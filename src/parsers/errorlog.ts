@@ -202,7 +202,8 @@ function opensPath(line: string): boolean {
   const p = PREFIX.exec(line);
   if (!p || STDERR_OPENS.test(line)) return false;
   const body = line.slice(p[0].length);
-  return splitContext(body).client === undefined && (body.match(/"/g)?.length ?? 0) % 2 === 1;
+  // The quote count first: nearly every line has its quotes paired, and the context search then need not run.
+  return (body.match(/"/g)?.length ?? 0) % 2 === 1 && splitContext(body).client === undefined;
 }
 
 /** The error log's text → entries and the lines that are not nginx's. Never throws. */

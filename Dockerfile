@@ -12,7 +12,6 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-COPY workers ./workers
 RUN npm run build
 
 # ---- runtime ----

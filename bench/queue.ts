@@ -19,7 +19,7 @@ import { createLogger } from '../src/health/log.js';
 import type { Collector } from '../src/queue/collect.js';
 import { routeNotifiers } from '../src/queue/notifiers/route.js';
 import { Producer } from '../src/queue/producer.js';
-import { startWorkers, type RunningWorkers } from '../workers/index.js';
+import { startWorkers, type RunningWorkers } from '../src/workers/index.js';
 import { dropPrefix, inventoryOf } from '../test/unit/queue/support.js';
 
 const { values } = parseArgs({

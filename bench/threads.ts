@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { HostSnapshot } from '../src/core/types.js';
 import { reportOf } from '../src/core/report.js';
 import { componentMatcher } from '../src/parsers/nginx/glob.js';
-import { ThreadPool } from '../workers/thread-pool.js';
+import { ThreadPool } from '../src/workers/thread-pool.js';
 import type { SpinJob } from '../test/support/spin-thread.js';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

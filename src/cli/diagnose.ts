@@ -9,7 +9,7 @@ import type { Report } from '../core/types.js';
 import { exitCodeOf, timedOutReport } from '../core/report.js';
 import { loadInventory, selectHosts } from '../inventory/index.js';
 import { workerEnvSchema } from '../queue/settings.js';
-import { DiagnosisPool, type ThreadDiagnosisJob } from '../../workers/diagnosis-pool.js';
+import { DiagnosisPool, type ThreadDiagnosisJob } from '../workers/diagnosis-pool.js';
 import { type CliIo, UsageError } from './io.js';
 import { COLOR, PLAIN, printableJson, renderReport, visibleText } from './render-text.js';
 import { Progress } from './progress.js';

@@ -16,7 +16,7 @@ import { workerSettingsFrom } from '../queue/settings.js';
 import { slackNotifierFromEnv } from '../slack/notifier.js';
 import { Producer } from '../queue/producer.js';
 import { workerRemediationFromEnv, type WorkerRemediation } from '../remediate/wiring.js';
-import { startWorkers, type RunningWorkers } from '../../workers/index.js';
+import { startWorkers, type RunningWorkers } from '../workers/index.js';
 import { exitAfterDrain } from './exit.js';
 import { type CliIo, inventoryOption } from './io.js';
 import { waitForStop } from './stop-signal.js';

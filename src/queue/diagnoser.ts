@@ -1,7 +1,7 @@
 // What a diagnose job asks of a diagnosis, and what it gets back. The job itself (diagnose-job.ts) owns the
 // deadline, the host lock and the answers; a Diagnoser owns everything that reads what the host printed:
 // the visit, the parsing, the analysis and the drafting of a fix. Production runs that part in a worker
-// thread (workers/diagnosis-pool.ts), so no host output can stall the thread that keeps the deadline, the
+// thread (src/workers/diagnosis-pool.ts), so no host output can stall the thread that keeps the deadline, the
 // BullMQ lock renewal and /healthz; `inProcessDiagnoser` runs a Collector here, for tests and benchmarks
 // whose visits are scripted.
 import type { Destination, ProposedFix } from '../core/notifier.js';

@@ -24,7 +24,7 @@ import { Producer } from '../../src/queue/producer.js';
 import type { RemediationRunner } from '../../src/queue/remediate-job.js';
 import { SshTransport } from '../../src/transport/ssh.js';
 import type { Transport } from '../../src/transport/types.js';
-import { startWorkers } from '../../workers/index.js';
+import { startWorkers } from '../../src/workers/index.js';
 import { dropPrefix, redisForTest, silentLog, testPrefix, waitFor } from '../unit/queue/support.js';
 import { spawnWorker, startWorker, stopWorker, type WorkerProcess } from './support/queue-workers.js';
 

@@ -24,7 +24,7 @@ import { Producer } from '../../src/queue/producer.js';
 import { routeNotifiers } from '../../src/queue/notifiers/route.js';
 import { notesOf, readRecorder } from '../../src/queue/notifiers/recorder.js';
 import { REMEDIATE_QUEUE } from '../../src/queue/names.js';
-import { startWorkers } from '../../workers/index.js';
+import { startWorkers } from '../../src/workers/index.js';
 import { dropPrefix, redisForTest, silentLog, testPrefix, waitFor } from '../unit/queue/support.js';
 
 const NAMES = ['fix-ok', 'fix-dead', 'fix-changed', 'fix-race', 'fix-kill', 'fix-link'] as const;

@@ -1,7 +1,7 @@
 // A thread entry for the thread pool's tests: it runs the regular expression the old include-glob code built
 // from `a*a*a*…*b` (the hostile input of issue 12) against a long name, which backtracks for hours, or
 // answers at once. Real work on a real thread, so the test sees what terminate() and a busy thread do.
-import { serveThreadJobs } from '../../workers/thread-pool.js';
+import { serveThreadJobs } from '../../src/workers/thread-pool.js';
 
 export type SpinJob = { kind: 'backtrack'; stars: number; name: string } | { kind: 'echo'; text: string };
 

@@ -11,7 +11,7 @@ import type { RemediationRunner } from '../../../src/queue/remediate-job.js';
 import type { ProposeFix } from '../../../src/queue/diagnose-job.js';
 import { PlanStore } from '../../../src/remediate/plan.js';
 import { fixProposer } from '../../../src/remediate/propose.js';
-import { startWorkers, type RunningWorkers } from '../../../workers/index.js';
+import { startWorkers, type RunningWorkers } from '../../../src/workers/index.js';
 import { dropPrefix, inventoryOf, redisForTest, silentLog, testPrefix, waitFor } from './support.js';
 
 export interface HarnessOptions {

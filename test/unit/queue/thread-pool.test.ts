@@ -3,7 +3,7 @@
 // all the while, and the pool replaces the terminated thread so the next job runs.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHealthServer, type HealthServer } from '../../../src/health/server.js';
-import { ThreadLost, ThreadPool } from '../../../workers/thread-pool.js';
+import { ThreadLost, ThreadPool } from '../../../src/workers/thread-pool.js';
 import type { SpinJob } from '../../support/spin-thread.js';
 
 const ENTRY = new URL('../../support/spin-thread.ts', import.meta.url);

@@ -2,12 +2,12 @@
 // and analyse what it printed, and draft the root cause's plan when asked. Everything whose running time a
 // host's output decides happens here, off the thread that keeps the job's deadline, the BullMQ lock and
 // /healthz; only the report (and the plan) travel back, never the raw snapshot.
-import type { HostSnapshot } from '../src/core/types.js';
-import { reportOf } from '../src/core/report.js';
-import { collect } from '../src/collect/collect.js';
-import { collectTarget } from '../src/collect/from-inventory.js';
-import { draftPlan } from '../src/remediate/propose.js';
-import { LocalTransport } from '../src/transport/local.js';
+import type { HostSnapshot } from '../core/types.js';
+import { reportOf } from '../core/report.js';
+import { collect } from '../collect/collect.js';
+import { collectTarget } from '../collect/from-inventory.js';
+import { draftPlan } from '../remediate/propose.js';
+import { LocalTransport } from '../transport/local.js';
 import type { ThreadDiagnosis, ThreadDiagnosisJob } from './diagnosis-pool.js';
 import { serveThreadJobs } from './thread-pool.js';
 

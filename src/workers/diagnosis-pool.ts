@@ -3,12 +3,12 @@
 // and everything that reads host output, and a thread whose job passed its deadline is terminated and
 // replaced, so a host that makes parsing spin costs one thread for the rest of its deadline, never the
 // worker. A drafted plan is stored here, on the job's side (Redis), once the thread sent it.
-import type { HostSnapshot, Report } from '../src/core/types.js';
-import type { Inventory, Target } from '../src/inventory/index.js';
-import type { Diagnoser } from '../src/queue/diagnoser.js';
-import type { WithheldFix } from '../src/core/notifier.js';
-import type { Plan, PlanOptions, PlanStore } from '../src/remediate/plan.js';
-import { requesterOf, threadOf } from '../src/remediate/propose.js';
+import type { HostSnapshot, Report } from '../core/types.js';
+import type { Inventory, Target } from '../inventory/index.js';
+import type { Diagnoser } from '../queue/diagnoser.js';
+import type { WithheldFix } from '../core/notifier.js';
+import type { Plan, PlanOptions, PlanStore } from '../remediate/plan.js';
+import { requesterOf, threadOf } from '../remediate/propose.js';
 import { ThreadPool, type ThreadJobOptions } from './thread-pool.js';
 
 /** What a thread is asked: an inventory host over SSH (its peers from the inventory), or this machine. */

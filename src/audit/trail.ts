@@ -6,7 +6,7 @@ import { constants } from 'node:fs';
 import { access, appendFile, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Redis } from 'ioredis';
-import { visibleText } from '../cli/render-text.js';
+import { visibleText } from '../text/visible.js';
 
 export const AUDIT_ACTIONS = [
   'request',

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { connectRedis, describeRedis } from '../queue/connection.js';
 import { queueSettingsFrom } from '../queue/settings.js';
 import { type CliIo, UsageError } from './io.js';
-import { printableJson } from './render-text.js';
+import { printableJson } from '../text/visible.js';
 
 export const AUDIT_USAGE = `usage: upstream-doctor audit [--host H] [--diff] [--steps] [--json] [--redis]
 

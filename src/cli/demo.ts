@@ -14,7 +14,8 @@ import { ALL_SCENARIOS, scenarioAvailable, scenarioById } from '../lab/scenarios
 import type { Scenario, StagedScenario } from '../lab/scenarios/types.js';
 import { exitAfterDrain } from './exit.js';
 import { type CliIo, UsageError } from './io.js';
-import { COLOR, PLAIN, printableJson, renderReport } from './render-text.js';
+import { printableJson } from '../text/visible.js';
+import { COLOR, PLAIN, renderReport } from '../render/report-text.js';
 
 export const DEMO_USAGE = `usage: upstream-doctor demo [--scenario ID] [--json]
        upstream-doctor demo --list

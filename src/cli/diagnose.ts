@@ -11,7 +11,8 @@ import { loadInventory, selectHosts } from '../inventory/index.js';
 import { workerEnvSchema } from '../queue/settings.js';
 import { DiagnosisPool, type ThreadDiagnosisJob } from '../workers/diagnosis-pool.js';
 import { type CliIo, UsageError } from './io.js';
-import { COLOR, PLAIN, printableJson, renderReport, visibleText } from './render-text.js';
+import { printableJson, visibleText } from '../text/visible.js';
+import { COLOR, PLAIN, renderReport } from '../render/report-text.js';
 import { Progress } from './progress.js';
 
 export const DIAGNOSE_USAGE = `usage: upstream-doctor diagnose HOST… [--inventory FILE] [--json] [--timeout SECONDS]

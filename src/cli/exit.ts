@@ -6,7 +6,7 @@
 // exit left is a safety net for a library that keeps a handle open: it runs only after the write callbacks
 // of stdout and stderr have fired, so even then no byte of output is lost.
 
-import { visibleLines } from './render-text.js';
+import { visibleLines } from '../text/visible.js';
 
 /** The exit status of a process whose reader went away: 128 + SIGPIPE, what a shell reports for `yes | head -1`. */
 export const EXIT_OUTPUT_CLOSED = 141;

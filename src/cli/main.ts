@@ -2,7 +2,7 @@
 // Every subcommand returns its exit code; errors the user can fix are one line on stderr, never a stack trace.
 import { readFileSync } from 'node:fs';
 import { type CliIo, processIo, UsageError } from './io.js';
-import { visibleLines, visibleText } from './render-text.js';
+import { visibleLines, visibleText } from '../text/visible.js';
 
 export const USAGE = `usage: upstream-doctor <command> [options]
 

@@ -9,7 +9,7 @@ import { diskSource } from '../parsers/nginx/disk.js';
 import { isDump, parseDump } from '../parsers/nginx/dump.js';
 import { toCrossplaneJson } from '../parsers/nginx/json.js';
 import { type CliIo, readAll, UsageError } from './io.js';
-import { printableJsonText, visibleText } from './render-text.js';
+import { printableJsonText, visibleText } from '../text/visible.js';
 
 export const NGINX_JSON_USAGE = `usage: upstream-doctor nginx-json FILE|- [--indent N]
 

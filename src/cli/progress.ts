@@ -1,7 +1,7 @@
 // One status line on a terminal while hosts are collected ("2/5 done · web-03: reading nginx config"),
 // rewritten in place and erased before the report. Nothing at all when stderr is not a terminal.
 import type { Output } from './io.js';
-import { visibleText } from './render-text.js';
+import { visibleText } from '../text/visible.js';
 
 export class Progress {
   private readonly pending: Set<string>;

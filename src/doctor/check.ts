@@ -1,6 +1,6 @@
 // One line of `upstream-doctor doctor`: what was checked, whether it is fine, and what to do when it is not.
 // Pure data and formatting; the checks themselves live next to this file, one concern a module.
-import { visibleText } from '../cli/render-text.js';
+import { visibleText } from '../text/visible.js';
 
 export type CheckStatus = 'ok' | 'FAIL' | 'skip';
 

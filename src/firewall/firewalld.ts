@@ -11,7 +11,7 @@ import { parseAddressSpec } from './address.js';
 import { parsePortRange } from './ports.js';
 import { FIREWALLD_SERVICES } from './firewalld-services.js';
 import { stageResult, type Stage, type StageResult } from './stage.js';
-import { lookup } from '../core/lookup.js';
+import { lookup } from '../text/lookup.js';
 
 /** firewalld's priority on the nftables backend: "filter + 10". */
 const PRIORITY = 10;

@@ -1,7 +1,7 @@
 // Port numbers and ranges as the firewalls print them: "22", "8000:8100" (iptables, ufw), "8000-8100" (nft,
 // firewalld), and the few service names older nft versions print instead of numbers.
 import type { PortRange } from './types.js';
-import { lookup } from '../core/lookup.js';
+import { lookup } from '../text/lookup.js';
 
 // /etc/services names that nft < 0.9.1 printed for well-known ports; anything else stays unknown.
 const SERVICE_PORTS: Record<string, number> = {

@@ -1,7 +1,7 @@
 // Choosing hosts from the inventory: exact names, globs (`web-*`, `*`, `?`) and tags (`tag:prod`), and finding
 // the inventory host behind an address (an upstream that points at another host we know).
 import { normalizeAddress } from './address.js';
-import { simpleWildcard } from '../parsers/wildcard.js';
+import { simpleWildcard } from '../text/wildcard.js';
 import { closeWords } from './suggest.js';
 import type { Inventory, Target } from './types.js';
 

@@ -1,5 +1,5 @@
 // "Did you mean …?": close matches for mistyped host names and keys.
-import { levenshtein } from '../core/similar.js';
+import { levenshtein } from '../text/similar.js';
 
 export { levenshtein };
 

@@ -7,7 +7,7 @@
 // Neither command on the host (Debian/Ubuntu without selinux-utils): the shell says "command not found",
 // stdout is empty → mode 'absent'. Callers may pass stdout alone or stdout and stderr together.
 import type { SelinuxState } from '../core/facts.js';
-import { lookup } from '../core/lookup.js';
+import { lookup } from '../text/lookup.js';
 
 const MODES: Record<string, SelinuxState['mode']> = {
   enforcing: 'enforcing',

@@ -4,7 +4,7 @@
 // code blocks (Slack decodes the entities there too). Control, C1, bidi and other invisible format characters
 // are shown as the terminal shows them (`\x1b`, `\u202e`: render-text's visibleText), so a line in Slack can
 // neither be reordered nor hide part of itself. Everything here is pure and never throws.
-import { visibleChar } from '../cli/render-text.js';
+import { visibleChar } from '../text/visible.js';
 
 const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 

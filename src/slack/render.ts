@@ -4,7 +4,8 @@
 // fit inline goes into a text file for files.uploadV2. Pure: no I/O.
 import type { Evidence, Finding, Report, Severity } from '../core/types.js';
 import { exitCodeOf } from '../core/report.js';
-import { PLAIN, renderReport as renderTextReport, visibleText } from '../cli/render-text.js';
+import { visibleText } from '../text/visible.js';
+import { PLAIN, renderReport as renderTextReport } from '../render/report-text.js';
 import { type Block, blockChars, context, divider, LIMITS, section, type SlackMessage } from './blocks.js';
 import { codeBlock, cutToEscapedLength, inlineCode, mention, oneLine, untrustedProse } from './mrkdwn.js';
 

@@ -2,7 +2,7 @@
 // Pure functions over the file's text and the raw key blob the server offered (SSH wire format), so the
 // SSH transport stays thin and every rule here is unit-tested. Format: sshd(8) "SSH_KNOWN_HOSTS FILE FORMAT".
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { simpleWildcard } from '../parsers/wildcard.js';
+import { simpleWildcard } from '../text/wildcard.js';
 
 export type KnownHostsMarker = 'revoked' | 'cert-authority';
 

@@ -4,7 +4,7 @@ import type { FileStat, Listener } from '../facts.js';
 import type { HostFacts, UserIds } from '../host-facts.js';
 import type { Evidence } from '../types.js';
 import { replaceOnLine } from '../edit.js';
-import { closestBySimilarity } from '../similar.js';
+import { closestBySimilarity } from '../../text/similar.js';
 import type { Endpoint, UpstreamTarget } from '../upstreams.js';
 import {
   type CheckContext,

@@ -1,5 +1,5 @@
 // nft prints base-chain priorities by name ("filter", "mangle + 10", "dstnat"); the kernel orders by number.
-import { lookup } from '../../core/lookup.js';
+import { lookup } from '../../text/lookup.js';
 
 // Standard priorities of the ip, ip6 and inet families (nft(8), "Standard priority names").
 const NAMED: Record<string, number> = {

@@ -4,7 +4,7 @@
 // runs in the C locale), which is also crossplane's order (Python sorts by code point). Matching is the
 // shared wildcard walk (../wildcard.ts), never a regular expression built from the pattern: a config is
 // host input, and `a*a*a*…*b` beside a long file name used to backtrack for minutes.
-import { compileWildcard, matchWildcard } from '../wildcard.js';
+import { compileWildcard, matchWildcard } from '../../text/wildcard.js';
 
 const GLOB_SYNTAX = { brackets: true, escapes: true } as const;
 

@@ -4,7 +4,8 @@
 import type { Notifier, ProgressStep, ProposedFix } from '../../core/notifier.js';
 import type { Report } from '../../core/types.js';
 import type { Output } from '../../cli/io.js';
-import { COLOR, PLAIN, renderReport, visibleText as v } from '../../cli/render-text.js';
+import { visibleText as v } from '../../text/visible.js';
+import { COLOR, PLAIN, renderReport } from '../../render/report-text.js';
 
 export class TerminalNotifier implements Notifier {
   constructor(

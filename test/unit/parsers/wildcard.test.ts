@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { componentMatcher, compileGlob, matchPath } from '../../../src/parsers/nginx/glob.js';
-import { compileWildcard, matchWildcard, simpleWildcard } from '../../../src/parsers/wildcard.js';
+import { compileWildcard, matchWildcard, simpleWildcard } from '../../../src/text/wildcard.js';
 import { globMatch } from '../../../src/inventory/index.js';
 import { hostMatches, parseKnownHosts } from '../../../src/transport/known-hosts.js';
 

@@ -3,14 +3,8 @@
 // leaving no raw control or bidi character in the JSON either. renderReport shows every field through it.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  COLOR,
-  PLAIN,
-  printableJson,
-  renderReport,
-  visibleLines,
-  visibleText,
-} from '../../../src/cli/render-text.js';
+import { printableJson, visibleLines, visibleText } from '../../../src/text/visible.js';
+import { COLOR, PLAIN, renderReport } from '../../../src/render/report-text.js';
 import type { Report } from '../../../src/core/types.js';
 
 /** What a terminal must never get from a host: C0 but tab and newline, DEL, C1, Cf, U+2028/9, lone surrogates. */

@@ -10,7 +10,7 @@ import { loadInventory, selectHosts, type Inventory } from '../src/inventory/ind
 import { collectTarget } from '../src/collect/from-inventory.js';
 import { sshArgs } from '../test/e2e/scenarios/ssh.js';
 import { reportOf } from '../src/core/report.js';
-import type { HostSnapshot } from '../src/core/types.js';
+import type { HostSnapshot } from '../src/model/types.js';
 
 const { values } = parseArgs({
   options: { hosts: { type: 'string', default: '20' }, runs: { type: 'string', default: '5' } },

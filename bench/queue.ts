@@ -14,7 +14,7 @@ import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { HostSnapshot } from '../src/core/types.js';
+import type { HostSnapshot } from '../src/model/types.js';
 import { createLogger } from '../src/health/log.js';
 import type { Collector } from '../src/queue/collect.js';
 import { routeNotifiers } from '../src/queue/notifiers/route.js';

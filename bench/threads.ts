@@ -5,7 +5,7 @@
 // Run: node --import tsx bench/threads.ts   (from source: the thread loads through tsx, so start-up is slower
 // than with the build; run `node dist/…` figures via the built worker in production)
 import { readFileSync } from 'node:fs';
-import type { HostSnapshot } from '../src/core/types.js';
+import type { HostSnapshot } from '../src/model/types.js';
 import { reportOf } from '../src/core/report.js';
 import { componentMatcher } from '../src/parsers/nginx/glob.js';
 import { ThreadPool } from '../src/workers/thread-pool.js';

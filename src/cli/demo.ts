@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { collectTarget } from '../collect/from-inventory.js';
 import { reportOf } from '../core/report.js';
-import type { Report } from '../core/types.js';
+import type { Report } from '../model/types.js';
 import { loadInventory, selectHosts } from '../inventory/index.js';
 import { destroyLab } from '../lab/cleanup.js';
 import { Lab } from '../lab/lab.js';

@@ -5,7 +5,7 @@
 // reported, the others "could not be diagnosed in N s".
 import { availableParallelism, hostname } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { Report } from '../core/types.js';
+import type { Report } from '../model/types.js';
 import { exitCodeOf, timedOutReport } from '../core/report.js';
 import { loadInventory, selectHosts } from '../inventory/index.js';
 import { workerEnvSchema } from '../queue/settings.js';

@@ -3,7 +3,7 @@
 // payload carries parse errors (it is still printed), 2 for a usage or read error (one line on stderr).
 
 import { readFileSync } from 'node:fs';
-import type { ConfigSource, NginxConfig } from '../parsers/nginx/ast.js';
+import type { ConfigSource, NginxConfig } from '../model/nginx-config.js';
 import { parseConfig } from '../parsers/nginx/config.js';
 import { diskSource } from '../parsers/nginx/disk.js';
 import { isDump, parseDump } from '../parsers/nginx/dump.js';

@@ -10,7 +10,7 @@
 // (RunResult.stdoutBytes, never the decoded text, where a multibyte character is one unit but several
 // bytes), so nothing a command prints, whatever its encoding, can forge another command's answer; each
 // answer is decoded on its own, as when the command runs alone.
-import type { CommandResult } from '../core/types.js';
+import type { CommandResult } from '../model/types.js';
 import type { CommandSpec, RunResult } from '../transport/types.js';
 import { quoteArgv } from '../transport/quote.js';
 

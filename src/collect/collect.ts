@@ -1,10 +1,11 @@
 // One short, read-only visit to a host: run the allow-listed commands in parallel over one connection, in
 // as few rounds as the questions allow (each round asks what the previous answers made necessary), and return
 // the raw output. Nothing is interpreted for the report here; parsing only decides what to ask next.
-import type { CommandResult, HostSnapshot } from '../core/types.js';
+import type { CommandResult, HostSnapshot } from '../model/types.js';
 import type { CommandSpec, Transport } from '../transport/types.js';
 import { TransportError } from '../transport/types.js';
-import { type Endpoint, upstreamTargets } from '../core/upstreams.js';
+import { upstreamTargets } from '../core/upstreams.js';
+import { type Endpoint } from '../model/upstream.js';
 import { isLoopback } from '../core/listeners.js';
 import { parentDirs } from '../core/checks/unix-sockets.js';
 import { parseGetentAhosts, parseIpAddr } from '../parsers/host-basics.js';

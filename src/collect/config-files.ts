@@ -1,7 +1,7 @@
 // The nginx config as the snapshot holds it: from `nginx -T` when it succeeds, else from the config files the
 // collector read one by one (nginx -T prints nothing when the config is invalid — exactly when we need it).
-import type { HostSnapshot } from '../core/types.js';
-import type { ConfigSource, NginxConfig } from '../parsers/nginx/ast.js';
+import type { HostSnapshot } from '../model/types.js';
+import type { ConfigSource, NginxConfig } from '../model/nginx-config.js';
 import { parseConfig } from '../parsers/nginx/config.js';
 import { parseDump } from '../parsers/nginx/dump.js';
 import { matchPath } from '../parsers/nginx/glob.js';

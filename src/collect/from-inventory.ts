@@ -1,5 +1,5 @@
 // Collecting inventory hosts over SSH, following upstreams to the inventory hosts they live on.
-import type { HostSnapshot } from '../core/types.js';
+import type { HostSnapshot } from '../model/types.js';
 import { findHostByAddress, type Inventory, type Target } from '../inventory/index.js';
 import { SshTransport } from '../transport/ssh.js';
 import { collect } from './collect.js';

@@ -1,6 +1,6 @@
 // The active connect probe's answer (see PROBE_SCRIPT in commands.ts): its exit code says what happened.
-import type { ProbeResult } from '../core/facts.js';
-import type { CommandResult } from '../core/types.js';
+import type { ProbeResult } from '../model/facts.js';
+import type { CommandResult } from '../model/types.js';
 
 const OUTCOMES: Record<number, ProbeResult['outcome']> = {
   0: 'ok',

@@ -11,8 +11,8 @@
 // - -c and -p come only from that trusted root master's own cmdline (nginx's retitled title);
 // - every other nginx-looking process (not root, or a root master running an untrusted file) is reported,
 //   never executed. With nothing trusted, nginx's own commands are not run at all, and `refusal` says why.
-import type { HostSnapshot } from '../core/types.js';
-import type { NginxMaster, NginxProcesses, ProcessInfo, UntrustedNginx } from '../core/facts.js';
+import type { HostSnapshot } from '../model/types.js';
+import type { NginxMaster, NginxProcesses, ProcessInfo, UntrustedNginx } from '../model/facts.js';
 import { parseNginxTrust, type NginxTrustScan, type ProcRecord } from '../parsers/nginx-trust.js';
 import { WORKER_TITLE, findNginx, masterCommandLine, parsePs } from '../parsers/ps.js';
 

@@ -1,6 +1,6 @@
 // facts → findings, the root cause first. Pure: the same facts always give the same findings.
-import type { HostFacts } from './host-facts.js';
-import type { Cause, Finding, Severity } from './types.js';
+import type { HostFacts } from '../model/host-facts.js';
+import type { Cause, Finding, Severity } from '../model/types.js';
 import { contextOf } from './checks/context.js';
 import { endpointFindings } from './checks/endpoints.js';
 import { backlogFull, errorLogFindings, resolverMissing, selinuxDenies } from './checks/error-log.js';

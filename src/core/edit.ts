@@ -1,6 +1,6 @@
 // Building config edits from the source text nginx -T showed us. An edit always quotes the whole line as it
 // stands, so the remediation can refuse to apply it if the file changed.
-import type { ConfigEdit } from './types.js';
+import type { ConfigEdit } from '../model/types.js';
 
 export type Sources = Map<string, string>;
 

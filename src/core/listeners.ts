@@ -1,6 +1,6 @@
 // Which listening socket (if any) accepts a connection to an address and port: the question at the heart of
 // "nginx proxies to X, but the app listens on Y".
-import type { Listener } from './facts.js';
+import type { Listener } from '../model/facts.js';
 
 export function isIPv6(address: string): boolean {
   return address.includes(':');

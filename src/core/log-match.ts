@@ -1,7 +1,7 @@
 // Tie error-log lines to the upstream endpoints they are about, and keep only the recent ones.
-import type { ErrorLogEntry } from './facts.js';
-import type { HostFacts } from './host-facts.js';
-import type { Endpoint, UpstreamTarget } from './upstreams.js';
+import type { ErrorLogEntry } from '../model/facts.js';
+import type { HostFacts } from '../model/host-facts.js';
+import type { Endpoint, UpstreamTarget } from '../model/upstream.js';
 import { parseAddress } from './upstreams.js';
 
 /** What nginx's `upstream: "…"` field names: an address and port, a unix socket, or a group/host name. */

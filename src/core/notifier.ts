@@ -1,6 +1,6 @@
 // How a diagnosis or remediation reports while it runs and when it ends: a Slack thread in production, the
 // terminal in the CLI, a recorder in tests. The core and the workers speak only this interface, never Slack.
-import type { Report } from './types.js';
+import type { Report } from '../model/types.js';
 
 /** Where a requester wants to hear about a job. Carried in job payloads, so it is plain data. */
 export type Destination =

@@ -1,8 +1,8 @@
 // Raw command output → HostFacts. Each command's output goes through its parser; a command that failed
 // becomes a gap (or, for a sudo that wanted a password, a finding), never a guess.
-import type { CommandResult, HostSnapshot } from './types.js';
-import type { CollectionGap, HostFacts, NginxFacts, UserIds } from './host-facts.js';
-import type { ErrorLogEntry } from './facts.js';
+import type { CommandResult, HostSnapshot } from '../model/types.js';
+import type { CollectionGap, HostFacts, NginxFacts, UserIds } from '../model/host-facts.js';
+import type { ErrorLogEntry } from '../model/facts.js';
 import { upstreamTargets } from './upstreams.js';
 import { parseSsTcp, parseSsUnix } from '../parsers/ss.js';
 import { parseErrorLog } from '../parsers/errorlog.js';

@@ -1,5 +1,5 @@
 // From a snapshot to the report the CLI prints and the bot posts.
-import type { Finding, HostSnapshot, Report } from './types.js';
+import type { Finding, HostSnapshot, Report } from '../model/types.js';
 import { analyze } from './analyze.js';
 import { readSnapshot } from './read-snapshot.js';
 

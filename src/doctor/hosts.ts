@@ -1,7 +1,7 @@
 // Can we reach every inventory host the way a diagnosis will (SSH, host key verified against known_hosts, key
 // login), and does the login user have the privileges the diagnosis needs (sudo -n without a password for each
 // privileged read-only command, or root)? Nothing here writes on a host: the commands are the collector's own.
-import type { CommandResult } from '../core/types.js';
+import type { CommandResult } from '../model/types.js';
 import {
   BASE_COMMANDS,
   catCommand,

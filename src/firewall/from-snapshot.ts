@@ -1,7 +1,7 @@
 // A host's firewall commands (as collected: iptables-save, ip6tables-save, nft -j / nft -a, ufw status verbose,
 // firewall-cmd --list-all) → the rule sets, and the question-answering view the analyzer uses.
-import type { CommandResult, HostSnapshot } from '../core/types.js';
-import type { FirewallAnswer, FirewallFacts, PacketQuestion } from '../core/host-facts.js';
+import type { CommandResult, HostSnapshot } from '../model/types.js';
+import type { FirewallAnswer, FirewallFacts, PacketQuestion } from '../model/host-facts.js';
 import type { FirewallRulesets, FirewallVerdict, Parsed } from './types.js';
 import { parseIptablesSave } from '../parsers/iptables.js';
 import { mergeNftRulesets, parseNftJson, parseNftText } from '../parsers/nft.js';

@@ -1,7 +1,7 @@
 // Prometheus metrics of a worker: how long jobs take (by queue and result), how deep the queues are, and
 // which causes the reports find. Served on /metrics by server.ts.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Report } from '../core/types.js';
+import type { Report } from '../model/types.js';
 import type { QueueName } from '../queue/names.js';
 import type { JobObserver, JobResult } from '../queue/observer.js';
 

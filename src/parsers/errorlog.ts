@@ -14,7 +14,7 @@
 // the next field's name follows a quote, the referrer (always last) running to the end.
 //
 // Every message we classify was recorded from nginx 1.22.1: test/fixtures/hosts/tools/errorlog/.
-import type { ErrorLogEntry, ErrorLogKind } from '../core/facts.js';
+import type { ErrorLogEntry, ErrorLogKind } from '../model/facts.js';
 import { injectedRuns, NGINX_MAX_ENTRY_BYTES } from './errorlog-injected.js';
 
 export interface SkippedLine {

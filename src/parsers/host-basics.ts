@@ -1,7 +1,7 @@
 // Small facts about a host, each from one short command: its addresses (`ip -o addr show`), its clock
 // (`date '+%s %Y/%m/%d %H:%M:%S'`), its nameservers (/etc/resolv.conf), name lookups (`getent ahosts`)
 // and user ids (`id USER`). Pure functions of the text; unknown lines are skipped.
-import type { UserIds } from '../core/host-facts.js';
+import type { UserIds } from '../model/host-facts.js';
 
 /** `ip -o addr show` → the host's addresses, without prefix length: ["127.0.0.1", "::1", "10.0.1.10"]. */
 export function parseIpAddr(text: string): string[] {

@@ -8,7 +8,7 @@
 // followed by "nginx: configuration file /etc/nginx/nginx.conf test failed", or on success by
 // "nginx: the configuration file … syntax is ok" and "nginx: configuration file … test is successful".
 // Recorded from nginx 1.22.1 on good and broken configs, as root and not: test/fixtures/hosts/tools/nginx-test/.
-import type { NginxTestResult } from '../core/facts.js';
+import type { NginxTestResult } from '../model/facts.js';
 
 type Diagnostic = NginxTestResult['errors'][number];
 

@@ -6,7 +6,7 @@
 // "nginx: cache manager process" and "nginx: cache loader process". Recorded with real masters started
 // like Debian's unit, with -c, with -p and a relative -c, in the foreground, and during a reload:
 // test/fixtures/hosts/tools/ps/.
-import type { NginxMaster, NginxProcesses, ProcessInfo } from '../core/facts.js';
+import type { NginxMaster, NginxProcesses, ProcessInfo } from '../model/facts.js';
 
 // user:32 is padded to 32 columns; a longer name is cut and ends in "+". args may be empty for a zombie.
 const PS_LINE = /^\s*(\d+)\s+(\d+)\s+(\S+)\s+(\d+)(?:\s(.*))?$/;

@@ -6,7 +6,7 @@
 //                printf("%s --> %s\n") / "%s --> %s pending: %s\n"); no enforcing system can be recorded here.
 // Neither command on the host (Debian/Ubuntu without selinux-utils): the shell says "command not found",
 // stdout is empty → mode 'absent'. Callers may pass stdout alone or stdout and stderr together.
-import type { SelinuxState } from '../core/facts.js';
+import type { SelinuxState } from '../model/facts.js';
 import { lookup } from '../text/lookup.js';
 
 const MODES: Record<string, SelinuxState['mode']> = {

@@ -12,7 +12,7 @@
 //   u_str LISTEN 0 16   @hC-abstract 49035 * 0 …                                       ← abstract name
 // Without root, ss prints no users:(…) for other users' sockets: processes is then empty.
 import { isIP } from 'node:net';
-import type { Listener } from '../core/facts.js';
+import type { Listener } from '../model/facts.js';
 
 type Process = Listener['processes'][number];
 

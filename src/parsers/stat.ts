@@ -10,7 +10,7 @@
 //
 // %F (the type) is translated in other locales; run stat with LC_ALL=C so that "socket" stays "socket"
 // (an unknown type name becomes 'other').
-import type { FileStat } from '../core/facts.js';
+import type { FileStat } from '../model/facts.js';
 
 /** `stat -L -c STAT_FORMAT -- PATH…`: name, type, octal mode, uid, gid, user, group, size, mtime (epoch). */
 export const STAT_FORMAT = '%n\t%F\t%a\t%u\t%g\t%U\t%G\t%s\t%Y';

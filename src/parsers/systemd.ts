@@ -3,7 +3,7 @@
 // units, in its own property order (not the order of -p); a unit that does not exist still gets a block
 // (LoadState=not-found), a masked one has no ExecStart. Recorded from systemd 252 (a user manager on this
 // machine, whose PID 1 is not systemd): test/fixtures/hosts/tools/systemd/.
-import type { ServiceState } from '../core/facts.js';
+import type { ServiceState } from '../model/facts.js';
 
 /** One block's properties. Values keep everything after the first "=" (ExecStart holds "=" itself). */
 function properties(block: string): Map<string, string> {

@@ -1,6 +1,6 @@
 // The host visit of a diagnose job: collect() over SSH like the CLI's collectTarget, but every transport it
 // opens (the host's and its upstream peers') is tracked, so an aborted job closes them all at once.
-import type { HostSnapshot } from '../core/types.js';
+import type { HostSnapshot } from '../model/types.js';
 import { collect } from '../collect/collect.js';
 import { findHostByAddress, type Inventory, type Target } from '../inventory/index.js';
 import { SshTransport } from '../transport/ssh.js';

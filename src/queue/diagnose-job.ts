@@ -13,7 +13,7 @@
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { NotifierFactory } from '../core/notifier.js';
-import type { HostSnapshot } from '../core/types.js';
+import type { HostSnapshot } from '../model/types.js';
 import { exitCodeOf, timedOutReport } from '../core/report.js';
 import type { InventoryResult } from '../inventory/index.js';
 import { JobTimeoutError, withTimeLimit } from './collect.js';

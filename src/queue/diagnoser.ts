@@ -5,7 +5,7 @@
 // BullMQ lock renewal and /healthz; `inProcessDiagnoser` runs a Collector here, for tests and benchmarks
 // whose visits are scripted.
 import type { Destination, ProposedFix } from '../core/notifier.js';
-import type { HostSnapshot, Report } from '../core/types.js';
+import type { HostSnapshot, Report } from '../model/types.js';
 import { reportOf } from '../core/report.js';
 import type { Inventory, Target } from '../inventory/index.js';
 import type { CollectRequest, Collector } from './collect.js';

@@ -1,5 +1,5 @@
 // What a worker tells its metrics about each job, without the queue code knowing Prometheus.
-import type { Report } from '../core/types.js';
+import type { Report } from '../model/types.js';
 import type { QueueName } from './names.js';
 
 /**

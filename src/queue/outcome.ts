@@ -1,7 +1,7 @@
 // How a diagnosis job ends for its requesters: a report (also when the host was out of reach: the
 // report then says why), or a failure message when there is no report at all.
 import type { Notifier, ProposedFix } from '../core/notifier.js';
-import type { Report } from '../core/types.js';
+import type { Report } from '../model/types.js';
 
 export type DiagnosisOutcome =
   { kind: 'report'; report: Report; fix?: ProposedFix } | { kind: 'failed'; target: string; message: string };

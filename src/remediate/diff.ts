@@ -1,6 +1,6 @@
 // A config edit as text: applying it to a file's text (refusing when the line no longer says what the plan
 // quoted) and showing it as a unified diff. Pure functions; errors are values.
-import type { ConfigEdit } from '../core/types.js';
+import type { ConfigEdit } from '../model/types.js';
 
 export type Edited = { ok: true; text: string } | { ok: false; error: string };
 

@@ -1,8 +1,8 @@
 // The host side of a remediation as constant commands: each one a fixed program and options with the plan's
 // validated paths as separate arguments (never a shell string built from input). Every function returns
 // what happened as a value; only a transport that cannot run anything at all makes them fail.
-import type { ErrorLogKind } from '../core/facts.js';
-import type { CommandResult } from '../core/types.js';
+import type { ErrorLogKind } from '../model/facts.js';
+import type { CommandResult } from '../model/types.js';
 import { parseErrorLog } from '../parsers/errorlog.js';
 import type { Transport } from '../transport/types.js';
 import type { NginxInvocation, VerifyRequest } from './plan.js';

@@ -4,11 +4,12 @@
 // however many buttons are pressed at once, one press wins and the rest learn who did what.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Finding, HostSnapshot } from '../core/types.js';
+import type { Finding, HostSnapshot } from '../model/types.js';
 import { configFromSnapshot, mainConfigPath } from '../collect/config-files.js';
 import { parseRealpaths } from '../parsers/host-basics.js';
 import { trustedNginx } from '../collect/trusted-nginx.js';
-import { upstreamTargets, type ConfigNode } from '../core/upstreams.js';
+import { upstreamTargets } from '../core/upstreams.js';
+import { type ConfigNode } from '../model/nginx-config.js';
 import { LuaScript } from '../queue/lua.js';
 import { confinement, directoryOf } from './confine.js';
 import { applyEdit, unifiedDiff } from './diff.js';

@@ -1,7 +1,7 @@
 // A report for a terminal: the verdict first, then the root cause with its evidence and fix, then the rest.
 // Shared by the CLI, the workers' terminal notifier and Slack's text-file attachment, so a report reads the same
 // everywhere. Every host string goes through visibleText; the only escape sequences printed are our colours.
-import type { Finding, Report, Severity } from '../core/types.js';
+import type { Finding, Report, Severity } from '../model/types.js';
 import { visibleText } from '../text/visible.js';
 
 export interface Style {

@@ -8,7 +8,7 @@
 // final answer never relies on the command's response_url: it expires after 30 minutes and 5 uses, and a
 // diagnosis that waited for a busy host can take longer than that.
 import type { Destination, Notifier, NotifierFactory, ProgressStep, ProposedFix } from '../core/notifier.js';
-import type { Report } from '../core/types.js';
+import type { Report } from '../model/types.js';
 import type { SlackMessage } from './blocks.js';
 import { section } from './blocks.js';
 import {

@@ -2,7 +2,7 @@
 // file:line, the fix as a diff) as threaded replies, the other findings one line each below it. Everything from
 // the host is escaped (mrkdwn.ts); messages are packed within Slack's limits (blocks.ts), and whatever does not
 // fit inline goes into a text file for files.uploadV2. Pure: no I/O.
-import type { Evidence, Finding, Report, Severity } from '../core/types.js';
+import type { Evidence, Finding, Report, Severity } from '../model/types.js';
 import { exitCodeOf } from '../core/report.js';
 import { visibleText } from '../text/visible.js';
 import { PLAIN, renderReport as renderTextReport } from '../render/report-text.js';

@@ -1,6 +1,6 @@
 // What both transports do the same way around one command: the sudo prefix, the environment that keeps the
 // output parseable, output caps, and turning sudo's and the shell's complaints into one clear `error`.
-import type { CommandResult } from '../core/types.js';
+import type { CommandResult } from '../model/types.js';
 import type { CommandSpec } from './types.js';
 
 /** Per-command limits unless the spec sets its own. */

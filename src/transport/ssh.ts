@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
 import type { AuthMethod, ClientChannel, ConnectConfig, ParsedKey, ServerHostKeyAlgorithm } from 'ssh2';
-import type { CommandResult } from '../core/types.js';
+import type { CommandResult } from '../model/types.js';
 import type { Target } from '../inventory/types.js';
 import {
   CappedBuffer,

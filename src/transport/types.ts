@@ -1,5 +1,5 @@
 // A Transport runs allow-listed commands on one host: over SSH (ssh.ts) or on this machine (local.ts).
-import type { CommandResult } from '../core/types.js';
+import type { CommandResult } from '../model/types.js';
 
 /** One command to run. `argv` is never given to a shell as one string: each element is quoted on its own. */
 export interface CommandSpec {

@@ -3,7 +3,7 @@
 // and everything that reads host output, and a thread whose job passed its deadline is terminated and
 // replaced, so a host that makes parsing spin costs one thread for the rest of its deadline, never the
 // worker. A drafted plan is stored here, on the job's side (Redis), once the thread sent it.
-import type { HostSnapshot, Report } from '../core/types.js';
+import type { HostSnapshot, Report } from '../model/types.js';
 import type { Inventory, Target } from '../inventory/index.js';
 import type { Diagnoser } from '../queue/diagnoser.js';
 import type { WithheldFix } from '../core/notifier.js';

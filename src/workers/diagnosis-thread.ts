@@ -2,7 +2,7 @@
 // and analyse what it printed, and draft the root cause's plan when asked. Everything whose running time a
 // host's output decides happens here, off the thread that keeps the job's deadline, the BullMQ lock and
 // /healthz; only the report (and the plan) travel back, never the raw snapshot.
-import type { HostSnapshot } from '../core/types.js';
+import type { HostSnapshot } from '../model/types.js';
 import { reportOf } from '../core/report.js';
 import { collect } from '../collect/collect.js';
 import { collectTarget } from '../collect/from-inventory.js';

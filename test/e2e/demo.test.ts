@@ -3,7 +3,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Report } from '../../src/core/types.js';
+import type { Report } from '../../src/model/types.js';
 import { DEMO_LAB_PREFIX } from '../../src/cli/demo.js';
 
 const BIN = new URL('../../bin/upstream-doctor.js', import.meta.url).pathname;

@@ -8,7 +8,7 @@ import { availableScenarios, healthy, type StagedScenario } from '../../src/lab/
 import { loadInventory, selectHosts } from '../../src/inventory/index.js';
 import { collectTarget } from '../../src/collect/from-inventory.js';
 import { ERROR_LOG_TAIL_BYTES } from '../../src/collect/commands.js';
-import type { Report } from '../../src/core/types.js';
+import type { Report } from '../../src/model/types.js';
 import { expectReportMeets } from '../support/expectation.js';
 
 const BIN = new URL('../../bin/upstream-doctor.js', import.meta.url).pathname;

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_FORCED_NOTE, EXIT_OUTPUT_CLOSED } from '../../src/cli/exit.js';
-import type { Report } from '../../src/core/types.js';
+import type { Report } from '../../src/model/types.js';
 import { Lab, type LabHost } from '../../src/lab/index.js';
 import { portMismatch } from '../../src/lab/scenarios/index.js';
 

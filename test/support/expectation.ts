@@ -2,7 +2,7 @@
 // its fix, and the exit code. Shared by the analyzer's fixture tests and the live end-to-end suite.
 import { expect } from 'vitest';
 import type { Expectation, ExpectedEvidence } from '../../src/lab/scenarios/types.js';
-import type { Evidence, Report } from '../../src/core/types.js';
+import type { Evidence, Report } from '../../src/model/types.js';
 import { exitCodeOf } from '../../src/core/report.js';
 
 function matches(e: Evidence, want: ExpectedEvidence): boolean {

@@ -1,9 +1,9 @@
 // What every check receives: the host's facts plus a few derived views computed once.
-import type { ErrorLogEntry, Listener } from '../facts.js';
-import type { HostFacts } from '../host-facts.js';
-import type { Evidence, Finding } from '../types.js';
+import type { ErrorLogEntry, Listener } from '../../model/facts.js';
+import type { HostFacts } from '../../model/host-facts.js';
+import type { Evidence, Finding } from '../../model/types.js';
 import { entryMatchesEndpoint, recentEntries } from '../log-match.js';
-import type { Endpoint, UpstreamTarget, UpstreamUse } from '../upstreams.js';
+import type { Endpoint, UpstreamTarget, UpstreamUse } from '../../model/upstream.js';
 import { sourceLine } from '../edit.js';
 
 export interface CheckContext {

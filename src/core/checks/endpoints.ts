@@ -1,8 +1,8 @@
 // Target vs listener vs firewall, for every endpoint of every upstream nginx uses: the runbooks' steps 1–4
 // ("what listens, what does nginx point at, do they match, does the firewall let it through").
-import type { Listener, ProbeResult } from '../facts.js';
-import type { FirewallAnswer, HostFacts } from '../host-facts.js';
-import type { Evidence, Finding } from '../types.js';
+import type { Listener, ProbeResult } from '../../model/facts.js';
+import type { FirewallAnswer, HostFacts } from '../../model/host-facts.js';
+import type { Evidence, Finding } from '../../model/types.js';
 import {
   accepts,
   formatEndpoint,
@@ -13,7 +13,7 @@ import {
   processNames,
 } from '../listeners.js';
 import { replaceOnLine } from '../edit.js';
-import type { Endpoint, UpstreamTarget } from '../upstreams.js';
+import type { Endpoint, UpstreamTarget } from '../../model/upstream.js';
 import {
   type CheckContext,
   type Draft,

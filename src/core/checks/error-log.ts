@@ -1,12 +1,13 @@
 // Causes that only nginx's error log can show (runbook step 7): the backend accepted the connection and then
 // misbehaved — closed it, answered too slowly, sent headers too big, spoke another protocol — plus the
 // resolver and "no live upstreams" errors, and SELinux's refusals.
-import type { ErrorLogEntry, ErrorLogKind } from '../facts.js';
-import type { Cause, ConfigEdit, Evidence, Finding, Fix, Severity } from '../types.js';
+import type { ErrorLogEntry, ErrorLogKind } from '../../model/facts.js';
+import type { Cause, ConfigEdit, Evidence, Finding, Fix, Severity } from '../../model/types.js';
 import { insertAfterLine, insertBeforeLine, replaceLine, replaceOnLine } from '../edit.js';
 import { entryMatchesEndpoint, entryMatchesTarget } from '../log-match.js';
 import { formatEndpoint, listenersFor } from '../listeners.js';
-import { inEffect, refOf, sibling, type UpstreamTarget } from '../upstreams.js';
+import { inEffect, refOf, sibling } from '../upstreams.js';
+import { type UpstreamTarget } from '../../model/upstream.js';
 import {
   type CheckContext,
   configEvidence,

@@ -1,5 +1,5 @@
 // What we could not see. A sudo that wants a password hides most of the host: say so first, and how to fix it.
-import type { Finding } from '../types.js';
+import type { Finding } from '../../model/types.js';
 import type { CheckContext } from './context.js';
 
 export function collectionGaps(ctx: CheckContext): Finding[] {

@@ -1,6 +1,6 @@
 // The state of nginx itself: is it running, does its config pass `nginx -t`, and is the running config the
 // one on disk (runbook: "Forgetting to Reload Nginx", "Not Testing Configuration").
-import type { ConfigEdit, Evidence, Finding } from '../types.js';
+import type { ConfigEdit, Evidence, Finding } from '../../model/types.js';
 import { replaceOnLine, sourceLine } from '../edit.js';
 import { entryMatchesTarget } from '../log-match.js';
 import type { CheckContext } from './context.js';

@@ -2,7 +2,7 @@
 // process …" that runs as an ordinary user, or a root master whose program someone other than root could have
 // changed. Never the cause of a 502 by itself, but worth an operator's look: it may be someone's test nginx,
 // or an attempt to make a root tool run a program of their choosing (which we refused).
-import type { Finding } from '../types.js';
+import type { Finding } from '../../model/types.js';
 import type { CheckContext } from './context.js';
 
 export function untrustedNginx(ctx: CheckContext): Finding[] {

@@ -1,11 +1,11 @@
 // unix: upstreams (php-fpm, gunicorn, puma…): does the socket exist, does something listen on it, and may
 // nginx's worker user connect to it (write on the socket, search on every parent directory)?
-import type { FileStat, Listener } from '../facts.js';
-import type { HostFacts, UserIds } from '../host-facts.js';
-import type { Evidence } from '../types.js';
+import type { FileStat, Listener } from '../../model/facts.js';
+import type { HostFacts, UserIds } from '../../model/host-facts.js';
+import type { Evidence } from '../../model/types.js';
 import { replaceOnLine } from '../edit.js';
 import { closestBySimilarity } from '../../text/similar.js';
-import type { Endpoint, UpstreamTarget } from '../upstreams.js';
+import type { Endpoint, UpstreamTarget } from '../../model/upstream.js';
 import {
   type CheckContext,
   type Draft,

@@ -1,6 +1,6 @@
 // Compares a diagnosis report with a scenario's expectation. Pure; returns what does not match
 // (empty when everything does), so a test can print all differences at once.
-import type { Evidence, Finding, Report } from '../../core/types.js';
+import type { Evidence, Finding, Report } from '../../model/types.js';
 import type { TransportFailure } from '../../transport/types.js';
 import type { ExpectedEvidence, Expectation } from './types.js';
 

@@ -8,7 +8,7 @@
 // Like crossplane, each file is parsed once, in the context of its first include, and appended to
 // `config` in the order includes are met (main file first, then breadth-first).
 
-import type { ConfigSource, NginxConfig, Payload, PayloadConfig } from './ast.js';
+import type { ConfigSource, NginxConfig, Payload, PayloadConfig } from '../../model/nginx-config.js';
 import { compareBytes, compileGlob, hasMagic } from './glob.js';
 import { type IncludeResult, parseFile } from './parser.js';
 import { buildTree } from './resolve.js';

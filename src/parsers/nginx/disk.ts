@@ -2,7 +2,7 @@
 // (`open() "/etc/nginx/x.conf" failed (2: No such file or directory)`), never exceptions.
 
 import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import type { ConfigSource, NginxConfig } from './ast.js';
+import type { ConfigSource, NginxConfig } from '../../model/nginx-config.js';
 import { parseConfig, type ParseConfigOptions } from './config.js';
 import { compareBytes, componentMatcher, hasMagic, unquote } from './glob.js';
 

@@ -6,7 +6,7 @@
 // Limit: a config file containing a line that looks exactly like a header would be split there; nginx's
 // output format leaves no way to tell.
 
-import type { NginxConfig } from './ast.js';
+import type { NginxConfig } from '../../model/nginx-config.js';
 import { memorySource, parseConfig, type ParseConfigOptions } from './config.js';
 
 const HEADER_PREFIX = '# configuration file ';

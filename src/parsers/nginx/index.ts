@@ -17,7 +17,7 @@ export type {
   PayloadConfig,
   PayloadDirective,
   PayloadError,
-} from './ast.js';
+} from '../../model/nginx-config.js';
 export { parseConfig, memorySource, type ParseConfigOptions } from './config.js';
 export { parseConfigFile, diskSource } from './disk.js';
 export { parseDump, splitDump, isDump, type DumpFile, type SplitDump } from './dump.js';

@@ -2,7 +2,7 @@
 // (every character outside printable ASCII as \uXXXX, lower-case hex), compact separators by default,
 // or `indent` spaces per level with ", " / ": " as Python uses them (indent 0 means newlines, no spaces).
 
-import type { Payload } from './ast.js';
+import type { Payload } from '../../model/nginx-config.js';
 
 /** A gap character JSON.stringify never emits raw (control characters inside strings are escaped). */
 const GAP = '\u0001';

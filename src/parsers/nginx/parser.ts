@@ -8,7 +8,7 @@
 // Error lines are nginx's: where it stopped reading (crossplane gives the directive's first line).
 // Blocks nest at most MAX_DEPTH deep so that nothing downstream can exhaust the stack on hostile input.
 
-import type { FileError, PayloadDirective } from './ast.js';
+import type { FileError, PayloadDirective } from '../../model/nginx-config.js';
 import { checkDirective, enterBlock } from './directives.js';
 import { Lexer } from './lexer.js';
 

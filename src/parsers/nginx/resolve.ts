@@ -3,7 +3,7 @@
 // config cannot exhaust the stack; and includes stop being expanded past MAX_TREE_NODES nodes, so files
 // that include each other twice over (a doubling at each level) cannot exhaust memory.
 
-import type { ConfigNode, Payload, PayloadDirective } from './ast.js';
+import type { ConfigNode, Payload, PayloadDirective } from '../../model/nginx-config.js';
 
 /** Several times the nodes of a config with 10,000 server blocks (about 200,000). */
 export const MAX_TREE_NODES = 1_000_000;

@@ -2,7 +2,7 @@
 // so a test can read what each requester heard even when workers run in other processes.
 import type { Redis } from 'ioredis';
 import type { Notifier, ProgressStep, ProposedFix } from '../../core/notifier.js';
-import type { Report } from '../../core/types.js';
+import type { Report } from '../../model/types.js';
 import { QueueKeys } from '../keys.js';
 
 export type RecordedCall =

@@ -2,7 +2,7 @@
 // for destinations it has no channel for (no Slack configured), so nothing is ever dropped silently. Host
 // text (targets, steps, messages that quote a host) is shown escaped, like the CLI's report.
 import type { Notifier, ProgressStep, ProposedFix } from '../../core/notifier.js';
-import type { Report } from '../../core/types.js';
+import type { Report } from '../../model/types.js';
 import type { Output } from '../../cli/io.js';
 import { visibleText as v } from '../../text/visible.js';
 import { COLOR, PLAIN, renderReport } from '../../render/report-text.js';

@@ -1,6 +1,6 @@
 // expectationMismatches: what the end-to-end suite uses to hold a diagnosis to a scenario.
 import { describe, expect, it } from 'vitest';
-import type { Finding, Report } from '../../../src/core/types.js';
+import type { Finding, Report } from '../../../src/model/types.js';
 import { expectationMismatches, type Expectation } from './index.js';
 
 const edit = {

@@ -4,7 +4,7 @@
 // count, and nothing the user chose is ever the binary, -c or -p.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { HostSnapshot } from '../../../src/core/types.js';
+import type { HostSnapshot } from '../../../src/model/types.js';
 import { trustedNginx } from '../../../src/collect/trusted-nginx.js';
 import { reportOf } from '../../../src/core/report.js';
 

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import type { HostSnapshot } from '../../../src/core/types.js';
+import type { HostSnapshot } from '../../../src/model/types.js';
 import { reportOf } from '../../../src/core/report.js';
 
 const load = (name: string) =>

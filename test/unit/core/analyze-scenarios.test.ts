@@ -2,7 +2,7 @@
 // cause the lab can stage is a positive case here, and every other scenario is a negative case for it.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { HostSnapshot } from '../../../src/core/types.js';
+import type { HostSnapshot } from '../../../src/model/types.js';
 import type { Expectation } from '../../../src/lab/scenarios/types.js';
 import { reportOf } from '../../../src/core/report.js';
 import { expectReportMeets } from '../../support/expectation.js';

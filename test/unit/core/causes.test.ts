@@ -4,7 +4,7 @@
 // test/fixtures/hosts/record-*.sh put in; only the nginx config is written here, as input.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { CommandResult, Finding, HostSnapshot } from '../../../src/core/types.js';
+import type { CommandResult, Finding, HostSnapshot } from '../../../src/model/types.js';
 import { reportOf } from '../../../src/core/report.js';
 
 const fixture = (path: string) => readFileSync(new URL(`../../fixtures/${path}`, import.meta.url), 'utf8');

@@ -4,7 +4,7 @@ import { firewallFacts, firewallRulesets } from '../../../src/firewall/from-snap
 import { parseAddressSpec, parseIp } from '../../../src/firewall/address.js';
 import { parsePortList, parsePortRange } from '../../../src/firewall/ports.js';
 import { matchPorts } from '../../../src/firewall/packet.js';
-import type { CommandResult, HostSnapshot } from '../../../src/core/types.js';
+import type { CommandResult, HostSnapshot } from '../../../src/model/types.js';
 import type { FirewallRulesets } from '../../../src/firewall/types.js';
 import { firewalld, fixture, inbound, iptables, nftMerged } from './fixtures.js';
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../src/cli/io.js';
 import { UsageError } from '../../../src/cli/io.js';
 import { nginxJson } from '../../../src/cli/nginx-json.js';
-import type { Payload } from '../../../src/parsers/nginx/ast.js';
+import type { Payload } from '../../../src/model/nginx-config.js';
 import { crossplaneRecording, readFixture } from './fixtures.js';
 
 function io(stdin = ''): CliIo & { out: () => string; err: () => string } {

@@ -2,7 +2,7 @@
 // fixture tree as if it were mounted at /etc/nginx (as it was when crossplane and nginx -T recorded it).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { ConfigSource, Payload } from '../../../src/parsers/nginx/ast.js';
+import type { ConfigSource, Payload } from '../../../src/model/nginx-config.js';
 import { diskSource, globDisk } from '../../../src/parsers/nginx/disk.js';
 
 export const FIXTURES = fileURLToPath(new URL('../../fixtures/nginx/', import.meta.url));

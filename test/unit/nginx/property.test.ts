@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { PayloadDirective } from '../../../src/parsers/nginx/ast.js';
+import type { PayloadDirective } from '../../../src/model/nginx-config.js';
 import { memorySource, parseConfig } from '../../../src/parsers/nginx/config.js';
 import { parseDump } from '../../../src/parsers/nginx/dump.js';
 import { compileGlob } from '../../../src/parsers/nginx/glob.js';

@@ -2,7 +2,7 @@
 // crossplane's payload for each tree, nginx -T's dump of each tree, nginx -t's first error for broken trees.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Payload, PayloadDirective } from '../../../src/parsers/nginx/ast.js';
+import type { Payload, PayloadDirective } from '../../../src/model/nginx-config.js';
 import { parseConfig } from '../../../src/parsers/nginx/config.js';
 import { parseDump, splitDump } from '../../../src/parsers/nginx/dump.js';
 import { toCrossplaneJson } from '../../../src/parsers/nginx/json.js';

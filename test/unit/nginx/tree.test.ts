@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ConfigNode } from '../../../src/parsers/nginx/ast.js';
+import type { ConfigNode } from '../../../src/model/nginx-config.js';
 import { memorySource, parseConfig } from '../../../src/parsers/nginx/config.js';
 import { parseDump } from '../../../src/parsers/nginx/dump.js';
 import {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ErrorLogKind } from '../../../src/core/facts.js';
+import type { ErrorLogKind } from '../../../src/model/facts.js';
 import { classifyErrorLog, parseErrorLog, parseErrorLogDetailed } from '../../../src/parsers/errorlog.js';
 import { anyText, tool, toolFiles } from './fixtures.js';
 

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
-import type { HostSnapshot } from '../../../src/core/types.js';
+import type { HostSnapshot } from '../../../src/model/types.js';
 import { parseInventory, type Inventory, type InventoryResult } from '../../../src/inventory/index.js';
 import { createLogger } from '../../../src/health/log.js';
 

@@ -1,7 +1,7 @@
 // The queue's behaviour end to end in one process: real Redis and BullMQ, a fake host visit.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Job } from 'bullmq';
-import type { HostSnapshot } from '../../../src/core/types.js';
+import type { HostSnapshot } from '../../../src/model/types.js';
 import type { Collector } from '../../../src/queue/collect.js';
 import { DIAGNOSE_QUEUE } from '../../../src/queue/names.js';
 import { answersOf, notesOf } from '../../../src/queue/notifiers/recorder.js';

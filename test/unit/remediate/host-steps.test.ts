@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { CommandResult } from '../../../src/core/types.js';
+import type { CommandResult } from '../../../src/model/types.js';
 import type { CommandSpec, Transport } from '../../../src/transport/types.js';
 import {
   nginxInvocationProblem,

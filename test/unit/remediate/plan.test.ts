@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { reportOf } from '../../../src/core/report.js';
 import { listenAddress, PlanStore, planFromFinding, type Plan } from '../../../src/remediate/plan.js';
-import type { HostSnapshot } from '../../../src/core/types.js';
+import type { HostSnapshot } from '../../../src/model/types.js';
 import { dropPrefix, redisForTest, snapshotOf, testPrefix } from '../queue/support.js';
 
 const snapshot = snapshotOf('port-mismatch', 'web-01');

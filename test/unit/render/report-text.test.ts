@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { printableJson, visibleLines, visibleText } from '../../../src/text/visible.js';
 import { COLOR, PLAIN, renderReport } from '../../../src/render/report-text.js';
-import type { Report } from '../../../src/core/types.js';
+import type { Report } from '../../../src/model/types.js';
 
 /** What a terminal must never get from a host: C0 but tab and newline, DEL, C1, Cf, U+2028/9, lone surrogates. */
 const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\p{Cf}\u2028\u2029\p{Cs}]/u;

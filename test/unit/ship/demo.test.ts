@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { demo, judge, scenarioList } from '../../../src/cli/demo.js';
 import type { CliIo } from '../../../src/cli/io.js';
 import { main } from '../../../src/cli/main.js';
-import type { Finding, Report } from '../../../src/core/types.js';
+import type { Finding, Report } from '../../../src/model/types.js';
 import { ALL_SCENARIOS, type StagedScenario } from '../../../src/lab/scenarios/index.js';
 
 function io(): CliIo & { out: () => string; err: () => string } {

@@ -1,7 +1,7 @@
 // The Slack notifier against the Web API stand-in, through a real WebClient.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { HostSnapshot, Report } from '../../../src/core/types.js';
+import type { HostSnapshot, Report } from '../../../src/model/types.js';
 import { reportOf } from '../../../src/core/report.js';
 import { limitViolations } from '../../../src/slack/blocks.js';
 import { createWebClient } from '../../../src/slack/calls.js';

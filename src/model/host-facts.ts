@@ -11,7 +11,8 @@ import type {
   ServiceState,
   UntrustedNginx,
 } from './facts.js';
-import type { ConfigNode, UpstreamTarget } from './upstreams.js';
+import type { UpstreamTarget } from './upstream.js';
+import type { ConfigNode } from './nginx-config.js';
 
 /** A TCP packet the analyzer asks the host's firewall about. */
 export interface PacketQuestion {

@@ -3,10 +3,10 @@
 import type { CommandResult, HostSnapshot } from '../model/types.js';
 import type { FirewallAnswer, FirewallFacts, PacketQuestion } from '../model/host-facts.js';
 import type { FirewallRulesets, FirewallVerdict, Parsed } from './types.js';
-import { parseIptablesSave } from '../parsers/iptables.js';
-import { mergeNftRulesets, parseNftJson, parseNftText } from '../parsers/nft.js';
-import { parseUfwStatus } from '../parsers/ufw.js';
-import { parseFirewalldListAll } from '../parsers/firewalld.js';
+import { parseIptablesSave } from './readers/iptables.js';
+import { mergeNftRulesets, parseNftJson, parseNftText } from './readers/nft.js';
+import { parseUfwStatus } from './readers/ufw.js';
+import { parseFirewalldListAll } from './readers/firewalld.js';
 import { describeVerdict, evaluate, firewallsPresent } from './evaluate.js';
 
 /** Collector command ids (src/collect/commands.ts). */

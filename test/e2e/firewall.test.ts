@@ -6,10 +6,10 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseIptablesSave } from '../../src/parsers/iptables.js';
-import { mergeNftRulesets, parseNftJson, parseNftText } from '../../src/parsers/nft.js';
-import { parseUfwStatus } from '../../src/parsers/ufw.js';
-import { parseFirewalldListAll } from '../../src/parsers/firewalld.js';
+import { parseIptablesSave } from '../../src/firewall/readers/iptables.js';
+import { mergeNftRulesets, parseNftJson, parseNftText } from '../../src/firewall/readers/nft.js';
+import { parseUfwStatus } from '../../src/firewall/readers/ufw.js';
+import { parseFirewalldListAll } from '../../src/firewall/readers/firewalld.js';
 import { describeVerdict, evaluate } from '../../src/firewall/evaluate.js';
 import type { FirewallRulesets, Packet, Parsed } from '../../src/firewall/types.js';
 

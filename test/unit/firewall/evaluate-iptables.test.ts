@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeVerdict, evaluate } from '../../../src/firewall/evaluate.js';
-import { parseIptablesSave } from '../../../src/parsers/iptables.js';
+import { parseIptablesSave } from '../../../src/firewall/readers/iptables.js';
 import type { FirewallRulesets } from '../../../src/firewall/types.js';
 import { inbound, iptables, must, outbound } from './fixtures.js';
 

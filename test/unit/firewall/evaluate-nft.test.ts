@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeVerdict, evaluate, firewallsPresent } from '../../../src/firewall/evaluate.js';
-import { parseNftText } from '../../../src/parsers/nft.js';
+import { parseNftText } from '../../../src/firewall/readers/nft.js';
 import type { FirewallRulesets, Packet } from '../../../src/firewall/types.js';
 import {
   firewalld,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeVerdict, evaluate, firewallsPresent } from '../../../src/firewall/evaluate.js';
-import { parseFirewalldListAll } from '../../../src/parsers/firewalld.js';
+import { parseFirewalldListAll } from '../../../src/firewall/readers/firewalld.js';
 import type { FirewallRulesets, Packet } from '../../../src/firewall/types.js';
 import { firewalld, fixture, inbound, iptables, must, outbound, ufwStatus } from './fixtures.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFirewalldListAll, parseRichRule } from '../../../src/parsers/firewalld.js';
+import { parseFirewalldListAll, parseRichRule } from '../../../src/firewall/readers/firewalld.js';
 import { FIREWALLD_SERVICES } from '../../../src/firewall/firewalld-services.js';
 import { firewalld, fixture } from './fixtures.js';
 

@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FirewallRulesets, NftRuleset, Packet, Parsed } from '../../../src/firewall/types.js';
-import { parseIptablesSave } from '../../../src/parsers/iptables.js';
-import { mergeNftRulesets, parseNftJson, parseNftText } from '../../../src/parsers/nft.js';
-import { parseUfwStatus } from '../../../src/parsers/ufw.js';
-import { parseFirewalldListAll } from '../../../src/parsers/firewalld.js';
+import { parseIptablesSave } from '../../../src/firewall/readers/iptables.js';
+import { mergeNftRulesets, parseNftJson, parseNftText } from '../../../src/firewall/readers/nft.js';
+import { parseUfwStatus } from '../../../src/firewall/readers/ufw.js';
+import { parseFirewalldListAll } from '../../../src/firewall/readers/firewalld.js';
 
 export const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'firewall');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseIptablesSave } from '../../../src/parsers/iptables.js';
+import { parseIptablesSave } from '../../../src/firewall/readers/iptables.js';
 import type { FirewallRule, IptablesRuleset } from '../../../src/firewall/types.js';
 import { fixture, iptables, must } from './fixtures.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeNftRulesets, parseNftJson, parseNftRuleset, parseNftText } from '../../../src/parsers/nft.js';
+import { mergeNftRulesets, parseNftJson, parseNftRuleset, parseNftText } from '../../../src/firewall/readers/nft.js';
 import type { Condition, FirewallRule, NftRuleset } from '../../../src/firewall/types.js';
 import { fixture, must, nftJson, nftMerged, nftText } from './fixtures.js';
 

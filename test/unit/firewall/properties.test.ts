@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseIptablesSave } from '../../../src/parsers/iptables.js';
-import { mergeNftRulesets, parseNftJson, parseNftRuleset, parseNftText } from '../../../src/parsers/nft.js';
-import { parseUfwStatus } from '../../../src/parsers/ufw.js';
-import { parseFirewalldListAll, parseRichRule } from '../../../src/parsers/firewalld.js';
+import { parseIptablesSave } from '../../../src/firewall/readers/iptables.js';
+import { mergeNftRulesets, parseNftJson, parseNftRuleset, parseNftText } from '../../../src/firewall/readers/nft.js';
+import { parseUfwStatus } from '../../../src/firewall/readers/ufw.js';
+import { parseFirewalldListAll, parseRichRule } from '../../../src/firewall/readers/firewalld.js';
 import { evaluate } from '../../../src/firewall/evaluate.js';
 import type { FirewallRulesets, Packet } from '../../../src/firewall/types.js';
 import {

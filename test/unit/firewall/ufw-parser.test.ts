@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseUfwStatus } from '../../../src/parsers/ufw.js';
+import { parseUfwStatus } from '../../../src/firewall/readers/ufw.js';
 import type { UfwRule } from '../../../src/firewall/types.js';
 import { fixture, must, ufwStatus } from './fixtures.js';
 

@@ -10,9 +10,9 @@ import type {
   IptablesTable,
   Parsed,
   RuleAction,
-} from '../firewall/types.js';
-import { parsePortList, parsePortRange } from '../firewall/ports.js';
-import { splitWords, type Word } from '../firewall/words.js';
+} from '../types.js';
+import { parsePortList, parsePortRange } from '../ports.js';
+import { splitWords, type Word } from '../words.js';
 
 /** Targets that do something to the packet (log, mark, count) and let it go on to the next rule. */
 const NON_TERMINAL_TARGETS = new Set([

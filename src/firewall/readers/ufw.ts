@@ -1,9 +1,9 @@
 // `ufw status verbose` (also plain `ufw status` and `ufw status numbered`) → active flag, default policies and
 // rules. ufw prints each rule's IPv4 and IPv6 copy as separate rows; rows keep their order within a direction,
 // which is the order ufw's iptables chains evaluate them in.
-import type { Parsed, PortRange, UfwPolicy, UfwRule, UfwStatus } from '../firewall/types.js';
-import { ipFamily, parseAddressSpec } from '../firewall/address.js';
-import { parsePortList } from '../firewall/ports.js';
+import type { Parsed, PortRange, UfwPolicy, UfwRule, UfwStatus } from '../types.js';
+import { ipFamily, parseAddressSpec } from '../address.js';
+import { parsePortList } from '../ports.js';
 
 const ROW = /^(?:\[\s*\d+\]\s+)?(.*?)\s+(ALLOW|DENY|REJECT|LIMIT)(?: (IN|OUT|FWD))?(?:\s+(.*?))?\s*$/;
 const POLICIES = new Set(['allow', 'deny', 'reject', 'disabled']);

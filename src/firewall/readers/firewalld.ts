@@ -7,9 +7,9 @@ import type {
   FirewalldState,
   FirewalldZone,
   Parsed,
-} from '../firewall/types.js';
-import { parsePortRange, parsePortList } from '../firewall/ports.js';
-import { splitWords } from '../firewall/words.js';
+} from '../types.js';
+import { parsePortRange, parsePortList } from '../ports.js';
+import { splitWords } from '../words.js';
 
 export function parseFirewalldListAll(text: string, defaultZone?: string): Parsed<FirewalldState> {
   const warnings: string[] = [];

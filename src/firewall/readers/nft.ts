@@ -1,9 +1,9 @@
 // nftables rulesets: `nft -j list ruleset` (JSON) and `nft [-a] list ruleset` (text). The collector can run both:
 // JSON gives exact structure, the text gives each rule as the operator knows it. mergeNftRulesets joins them by
 // rule handle so the evaluator works on JSON and names rules with the host's own words.
-import type { FirewallRule, NftRuleset, Parsed } from '../firewall/types.js';
-import { parseNftJson } from '../firewall/nft/json.js';
-import { parseNftText } from '../firewall/nft/text.js';
+import type { FirewallRule, NftRuleset, Parsed } from '../types.js';
+import { parseNftJson } from '../nft/json.js';
+import { parseNftText } from '../nft/text.js';
 
 export { parseNftJson, parseNftText };
 

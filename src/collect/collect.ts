@@ -4,13 +4,13 @@
 import type { CommandResult, HostSnapshot } from '../model/types.js';
 import type { CommandSpec, Transport } from '../transport/types.js';
 import { TransportError } from '../transport/types.js';
-import { upstreamTargets } from '../core/upstreams.js';
+import { upstreamTargets } from '../read/upstreams.js';
 import { type Endpoint } from '../model/upstream.js';
 import { isLoopback } from '../core/listeners.js';
 import { parentDirs } from '../core/checks/unix-sockets.js';
 import { parseGetentAhosts, parseIpAddr } from '../parsers/host-basics.js';
 import { parsePs } from '../parsers/ps.js';
-import { ownersToName, programsToExamine, trustedNginx } from './trusted-nginx.js';
+import { ownersToName, programsToExamine, trustedNginx } from '../read/trusted-nginx.js';
 import { findAll } from '../parsers/nginx/resolve.js';
 import {
   BASE_COMMANDS,
@@ -30,7 +30,7 @@ import {
   tcpProbeCommand,
   unixProbeCommand,
 } from './commands.js';
-import { configFromSnapshot, mainConfigPath, missingConfigFiles } from './config-files.js';
+import { configFromSnapshot, mainConfigPath, missingConfigFiles } from '../read/config-files.js';
 import { batchable, batchSpec, splitBatch } from './batch.js';
 
 export interface PeerHost {

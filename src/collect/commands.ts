@@ -89,7 +89,7 @@ export function realpathCommand(paths: string[]): CommandSpec {
 
 /**
  * What the host's kernel says about every nginx-looking process, NUL-framed, for trustedNginx()
- * (src/collect/trusted-nginx.ts) to decide which program may run as root. ps's text is forgeable (a title may
+ * (src/read/trusted-nginx.ts) to decide which program may run as root. ps's text is forgeable (a title may
  * hold a newline and a whole fake line), so nothing we run comes from it: this constant script reads /proc.
  * Candidates: every process whose comm starts with "nginx" (a real master's always does) and the pids ps
  * showed with "nginx" in their title (arguments: numbers only). For each: `proc`, its pid, the PPid and Uid

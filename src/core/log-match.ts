@@ -2,7 +2,7 @@
 import type { ErrorLogEntry } from '../model/facts.js';
 import type { HostFacts } from '../model/host-facts.js';
 import type { Endpoint, UpstreamTarget } from '../model/upstream.js';
-import { parseAddress } from './upstreams.js';
+import { parseAddress } from '../read/upstreams.js';
 
 /** What nginx's `upstream: "…"` field names: an address and port, a unix socket, or a group/host name. */
 export type LoggedUpstream = { kind: 'tcp'; host: string; port?: number } | { kind: 'unix'; path: string };

@@ -1,7 +1,7 @@
 // From a snapshot to the report the CLI prints and the bot posts.
 import type { Finding, HostSnapshot, Report } from '../model/types.js';
 import { analyze } from './analyze.js';
-import { readSnapshot } from './read-snapshot.js';
+import { readSnapshot } from '../read/snapshot.js';
 
 const REASONS: Record<NonNullable<HostSnapshot['unreachable']>['reason'], string> = {
   refused: 'the SSH port refused the connection',

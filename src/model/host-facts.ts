@@ -60,7 +60,7 @@ export interface CollectionGap {
 }
 
 export interface NginxFacts {
-  /** The root master the report describes and its workers (src/collect/trusted-nginx.ts decides). */
+  /** The root master the report describes and its workers (src/read/trusted-nginx.ts decides). */
   processes: NginxProcesses;
   /** nginx-looking processes we do not trust: reported, never run. */
   untrusted: UntrustedNginx[];

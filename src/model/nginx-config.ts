@@ -56,7 +56,7 @@ export interface Payload {
 /**
  * A directive in the resolved tree. `include` directives are gone: the included files' directives stand
  * in their place (a file included twice appears twice, under each includer, as nginx reads it twice).
- * Structurally compatible with `ConfigNode` in src/core/upstreams.ts.
+ * Structurally compatible with `ConfigNode` in src/read/upstreams.ts.
  */
 export interface ConfigNode {
   directive: string;

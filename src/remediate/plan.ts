@@ -5,10 +5,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Finding, HostSnapshot } from '../model/types.js';
-import { configFromSnapshot, mainConfigPath } from '../collect/config-files.js';
+import { configFromSnapshot, mainConfigPath } from '../read/config-files.js';
 import { parseRealpaths } from '../parsers/host-basics.js';
-import { trustedNginx } from '../collect/trusted-nginx.js';
-import { upstreamTargets } from '../core/upstreams.js';
+import { trustedNginx } from '../read/trusted-nginx.js';
+import { upstreamTargets } from '../read/upstreams.js';
 import { type ConfigNode } from '../model/nginx-config.js';
 import { LuaScript } from '../queue/lua.js';
 import { confinement, directoryOf } from './confine.js';

@@ -6,7 +6,7 @@ import type { Cause, ConfigEdit, Evidence, Finding, Fix, Severity } from '../../
 import { insertAfterLine, insertBeforeLine, replaceLine, replaceOnLine } from '../edit.js';
 import { entryMatchesEndpoint, entryMatchesTarget } from '../log-match.js';
 import { formatEndpoint, listenersFor } from '../listeners.js';
-import { inEffect, refOf, sibling } from '../upstreams.js';
+import { inEffect, refOf, sibling } from '../../read/upstreams.js';
 import { type UpstreamTarget } from '../../model/upstream.js';
 import {
   type CheckContext,

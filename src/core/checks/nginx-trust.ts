@@ -1,4 +1,4 @@
-// nginx-looking processes we do not trust (src/collect/trusted-nginx.ts): a process titled "nginx: master
+// nginx-looking processes we do not trust (src/read/trusted-nginx.ts): a process titled "nginx: master
 // process …" that runs as an ordinary user, or a root master whose program someone other than root could have
 // changed. Never the cause of a 502 by itself, but worth an operator's look: it may be someone's test nginx,
 // or an attempt to make a root tool run a program of their choosing (which we refused).

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeVerdict, evaluate, firewallsPresent } from '../../../src/firewall/evaluate.js';
-import { firewallFacts, firewallRulesets } from '../../../src/firewall/from-snapshot.js';
+import { firewallFacts, firewallRulesets } from '../../../src/read/firewall.js';
 import { parseAddressSpec, parseIp } from '../../../src/firewall/address.js';
 import { parsePortList, parsePortRange } from '../../../src/firewall/ports.js';
 import { matchPorts } from '../../../src/firewall/packet.js';

@@ -1,4 +1,4 @@
-// The active connect probe's answer (see PROBE_SCRIPT in commands.ts): its exit code says what happened.
+// The active connect probe's answer (see PROBE_SCRIPT in collect/commands.ts): its exit code says what happened.
 import type { ProbeResult } from '../model/facts.js';
 import type { CommandResult } from '../model/types.js';
 

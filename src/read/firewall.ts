@@ -2,12 +2,12 @@
 // firewall-cmd --list-all) → the rule sets, and the question-answering view the analyzer uses.
 import type { CommandResult, HostSnapshot } from '../model/types.js';
 import type { FirewallAnswer, FirewallFacts, PacketQuestion } from '../model/host-facts.js';
-import type { FirewallRulesets, FirewallVerdict, Parsed } from './types.js';
-import { parseIptablesSave } from './readers/iptables.js';
-import { mergeNftRulesets, parseNftJson, parseNftText } from './readers/nft.js';
-import { parseUfwStatus } from './readers/ufw.js';
-import { parseFirewalldListAll } from './readers/firewalld.js';
-import { describeVerdict, evaluate, firewallsPresent } from './evaluate.js';
+import type { FirewallRulesets, FirewallVerdict, Parsed } from '../firewall/types.js';
+import { parseIptablesSave } from '../firewall/readers/iptables.js';
+import { mergeNftRulesets, parseNftJson, parseNftText } from '../firewall/readers/nft.js';
+import { parseUfwStatus } from '../firewall/readers/ufw.js';
+import { parseFirewalldListAll } from '../firewall/readers/firewalld.js';
+import { describeVerdict, evaluate, firewallsPresent } from '../firewall/evaluate.js';
 
 /** Collector command ids (src/collect/commands.ts). */
 const IDS = {

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { HostSnapshot } from '../../../src/model/types.js';
-import { trustedNginx } from '../../../src/collect/trusted-nginx.js';
+import { trustedNginx } from '../../../src/read/trusted-nginx.js';
 import { reportOf } from '../../../src/core/report.js';
 
 const recorded = (

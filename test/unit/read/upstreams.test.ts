@@ -1,7 +1,7 @@
 // The upstream model: every pass directive resolved to endpoints the way nginx resolves it.
 import { describe, expect, it } from 'vitest';
 import { memorySource, parseConfig } from '../../../src/parsers/nginx/index.js';
-import { inEffect, upstreamTargets } from '../../../src/core/upstreams.js';
+import { inEffect, upstreamTargets } from '../../../src/read/upstreams.js';
 import { type UpstreamTarget } from '../../../src/model/upstream.js';
 
 function targets(conf: string, extra: Record<string, string> = {}): UpstreamTarget[] {

@@ -17,10 +17,10 @@ import {
   parseIpAddr,
   parseResolvConf,
 } from '../parsers/host-basics.js';
-import { configFromSnapshot } from '../collect/config-files.js';
-import { trustedNginx } from '../collect/trusted-nginx.js';
-import { firewallFacts } from '../firewall/from-snapshot.js';
-import { parseProbe } from '../collect/probe.js';
+import { configFromSnapshot } from './config-files.js';
+import { trustedNginx } from './trusted-nginx.js';
+import { firewallFacts } from './firewall.js';
+import { parseProbe } from './probe.js';
 
 /** stdout of a command that ran and succeeded, else undefined. */
 function ok(r: CommandResult | undefined): string | undefined {

@@ -5,7 +5,7 @@
 // errors in the log): the figures print them apart from the work.
 import { parseArgs } from 'node:util';
 import { collectTarget } from '../src/collect/from-inventory.js';
-import { reportOf } from '../src/core/report.js';
+import { reportOf } from '../src/analyze/report.js';
 import { loadInventory } from '../src/inventory/index.js';
 import { Lab } from '../src/lab/index.js';
 import { portMismatch, SHOP_CONF } from '../src/lab/scenarios/index.js';

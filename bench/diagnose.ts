@@ -9,7 +9,7 @@ import { healthy } from '../src/lab/scenarios/index.js';
 import { loadInventory, selectHosts, type Inventory } from '../src/inventory/index.js';
 import { collectTarget } from '../src/collect/from-inventory.js';
 import { sshArgs } from '../test/e2e/scenarios/ssh.js';
-import { reportOf } from '../src/core/report.js';
+import { reportOf } from '../src/analyze/report.js';
 import type { HostSnapshot } from '../src/model/types.js';
 
 const { values } = parseArgs({

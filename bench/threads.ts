@@ -6,7 +6,7 @@
 // than with the build; run `node dist/…` figures via the built worker in production)
 import { readFileSync } from 'node:fs';
 import type { HostSnapshot } from '../src/model/types.js';
-import { reportOf } from '../src/core/report.js';
+import { reportOf } from '../src/analyze/report.js';
 import { componentMatcher } from '../src/parsers/nginx/glob.js';
 import { ThreadPool } from '../src/workers/thread-pool.js';
 import type { SpinJob } from '../test/support/spin-thread.js';

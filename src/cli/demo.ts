@@ -4,7 +4,7 @@
 // tears the lab down — also on Ctrl-C, SIGTERM and errors, so no namespace outlives the command.
 import { parseArgs } from 'node:util';
 import { collectTarget } from '../collect/from-inventory.js';
-import { reportOf } from '../core/report.js';
+import { reportOf } from '../analyze/report.js';
 import type { Report } from '../model/types.js';
 import { loadInventory, selectHosts } from '../inventory/index.js';
 import { destroyLab } from '../lab/cleanup.js';

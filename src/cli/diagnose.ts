@@ -6,7 +6,7 @@
 import { availableParallelism, hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Report } from '../model/types.js';
-import { exitCodeOf, timedOutReport } from '../core/report.js';
+import { exitCodeOf, timedOutReport } from '../analyze/report.js';
 import { loadInventory, selectHosts } from '../inventory/index.js';
 import { workerEnvSchema } from '../queue/settings.js';
 import { DiagnosisPool, type ThreadDiagnosisJob } from '../workers/diagnosis-pool.js';

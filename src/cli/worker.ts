@@ -2,7 +2,7 @@
 // progress and exits 0). Settings come from the environment and are checked before anything starts: a bad
 // one stops the process with one line naming it (exit 2).
 import type { DestinationStream } from 'pino';
-import type { NotifierFactory } from '../core/notifier.js';
+import type { NotifierFactory } from '../queue/notifier.js';
 import { loadInventory } from '../inventory/index.js';
 import { createLogger } from '../health/log.js';
 import { WorkerMetrics } from '../health/metrics.js';

@@ -14,7 +14,7 @@
 // them, which flooding the log does as well), never make a forged line count; folded lines stay visible as
 // skipped lines with the reason. Pure; linear in the text.
 
-/** nginx's buffer for one error-log entry, newline included (src/core/ngx_log.h: NGX_MAX_ERROR_STR). */
+/** nginx's buffer for one error-log entry, newline included (src/analyze/ngx_log.h: NGX_MAX_ERROR_STR). */
 export const NGINX_MAX_ENTRY_BYTES = 2048;
 /** Request fields looked at on one line (a line holds nginx's one and what a client put in its headers). */
 const MAX_REQUEST_FIELDS = 8;

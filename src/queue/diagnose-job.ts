@@ -12,9 +12,9 @@
 // requesters wait that long again.
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
-import type { NotifierFactory } from '../core/notifier.js';
+import type { NotifierFactory } from './notifier.js';
 import type { HostSnapshot } from '../model/types.js';
-import { exitCodeOf, timedOutReport } from '../core/report.js';
+import { exitCodeOf, timedOutReport } from '../analyze/report.js';
 import type { InventoryResult } from '../inventory/index.js';
 import { JobTimeoutError, withTimeLimit } from './collect.js';
 import type { Diagnoser, Diagnosis } from './diagnoser.js';

@@ -4,9 +4,9 @@
 // thread (src/workers/diagnosis-pool.ts), so no host output can stall the thread that keeps the deadline, the
 // BullMQ lock renewal and /healthz; `inProcessDiagnoser` runs a Collector here, for tests and benchmarks
 // whose visits are scripted.
-import type { Destination, ProposedFix } from '../core/notifier.js';
+import type { Destination, ProposedFix } from './notifier.js';
 import type { HostSnapshot, Report } from '../model/types.js';
-import { reportOf } from '../core/report.js';
+import { reportOf } from '../analyze/report.js';
 import type { Inventory, Target } from '../inventory/index.js';
 import type { CollectRequest, Collector } from './collect.js';
 

@@ -2,7 +2,7 @@
 // joined so far; the end goes to everyone exactly once (seal, then deliverOnce per destination).
 // A destination that fails (Slack down for one channel) is logged and never fails the job.
 import type { Logger } from 'pino';
-import type { Destination, Notifier, NotifierFactory } from '../core/notifier.js';
+import type { Destination, Notifier, NotifierFactory } from './notifier.js';
 import { destinationKey } from './keys.js';
 import type { DiagnosisOutcome } from './outcome.js';
 import type { Requesters } from './requesters.js';

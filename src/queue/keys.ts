@@ -1,6 +1,6 @@
 // Redis keys of our own, beside BullMQ's (which are `<prefix>:<queue>:…`). All start with the prefix, so an
 // installation (or a test) owns everything under it.
-import type { Destination } from '../core/notifier.js';
+import type { Destination } from './notifier.js';
 import type { QueueName } from './names.js';
 
 export class QueueKeys {

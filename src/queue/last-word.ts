@@ -4,7 +4,7 @@
 // its requesters hear that it failed. Never silent; never twice (seal and deliverOnce, as usual).
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
-import type { NotifierFactory } from '../core/notifier.js';
+import type { NotifierFactory } from './notifier.js';
 import { FinalFailure } from './errors.js';
 import { RequesterFanout } from './fanout.js';
 import { DIAGNOSE_QUEUE, REMEDIATE_QUEUE } from './names.js';

@@ -1,6 +1,6 @@
 // How a diagnosis job ends for its requesters: a report (also when the host was out of reach: the
 // report then says why), or a failure message when there is no report at all.
-import type { Notifier, ProposedFix } from '../core/notifier.js';
+import type { Notifier, ProposedFix } from './notifier.js';
 import type { Report } from '../model/types.js';
 
 export type DiagnosisOutcome =

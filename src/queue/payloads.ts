@@ -1,7 +1,7 @@
 // What a job carries, as zod schemas: checked when the bot enqueues and again when a worker takes the job
 // (Redis is shared state: a job written by an older or foreign producer must not crash a worker).
 import { z } from 'zod';
-import type { Destination } from '../core/notifier.js';
+import type { Destination } from './notifier.js';
 
 const text = (what: string, max = 200) =>
   z

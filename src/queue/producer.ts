@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Destination, NotifierFactory } from '../core/notifier.js';
+import type { Destination, NotifierFactory } from './notifier.js';
 import { QueueKeys } from './keys.js';
 import { DEFAULT_PREFIX, DIAGNOSE_QUEUE, REMEDIATE_QUEUE } from './names.js';
 import type { DiagnosisOutcome } from './outcome.js';

@@ -9,7 +9,7 @@
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Destination, Notifier, NotifierFactory } from '../core/notifier.js';
+import type { Destination, Notifier, NotifierFactory } from './notifier.js';
 import type { Inventory, InventoryResult, Target } from '../inventory/index.js';
 import { FinalFailure, messageOf } from './errors.js';
 import { HostLockTimeout, withHostLock, type HostLease, type HostLock } from './host-lock.js';

@@ -13,7 +13,7 @@
 // SET NX ("delivering", a lease as long as the BullMQ job lock) and turns it into "done" afterwards. A
 // failed delivery drops the marker so a later run may try again.
 import type { Redis } from 'ioredis';
-import type { Destination, Notifier } from '../core/notifier.js';
+import type { Destination, Notifier } from './notifier.js';
 import { destinationKey, QueueKeys } from './keys.js';
 import { DIAGNOSE_QUEUE } from './names.js';
 import { deliverOutcome, parseOutcome, type DiagnosisOutcome } from './outcome.js';

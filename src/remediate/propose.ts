@@ -2,7 +2,7 @@
 // thread can show the diff and buttons carrying the plan id. The worker calls this where it still holds
 // the snapshot (the file's text for the sha256 comes from it, not from the report). A fix whose file lies
 // outside the allowed trees is stored nowhere: the thread shows it with the reason and no buttons.
-import type { Destination, ProposedFix, WithheldFix } from '../core/notifier.js';
+import type { Destination, ProposedFix, WithheldFix } from '../queue/notifier.js';
 import type { HostSnapshot, Report } from '../model/types.js';
 import type { ProposeFix } from '../queue/diagnose-job.js';
 import { planFromFinding, type Plan, type PlanOptions, type PlanStore, type PlanThread } from './plan.js';

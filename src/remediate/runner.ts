@@ -5,7 +5,7 @@
 // Exactly once: the queue already enqueues one apply job per plan and claims it before running; on top of
 // that the plan's own status moves pending → applying by compare-and-set, so even two different jobs (or a
 // foreign producer) cannot apply one plan twice. Whoever loses hears "already applied by …".
-import type { Destination, Notifier } from '../core/notifier.js';
+import type { Destination, Notifier } from '../queue/notifier.js';
 import type { Target } from '../inventory/index.js';
 import type { RemediationContext, RemediationOutcome, RemediationRunner } from '../queue/remediate-job.js';
 import { SshTransport } from '../transport/ssh.js';

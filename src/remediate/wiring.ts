@@ -6,7 +6,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AuditTrail } from '../audit/trail.js';
-import type { Destination } from '../core/notifier.js';
+import type { Destination } from '../queue/notifier.js';
 import type { ProposeFix } from '../queue/diagnose-job.js';
 import type { WebClient } from '../slack/calls.js';
 import { planOutcomeUpdater } from '../slack/actions.js';

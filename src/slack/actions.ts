@@ -14,7 +14,7 @@ import { AuditTrail } from '../audit/trail.js';
 import type { InventoryResult } from '../inventory/index.js';
 import type { RemediationAction } from '../queue/payloads.js';
 import type { RemediationTicket } from '../queue/producer.js';
-import type { Destination } from '../core/notifier.js';
+import type { Destination } from '../queue/notifier.js';
 import { isPlanId, PlanStore, type Plan, type PlanState } from '../remediate/plan.js';
 import { planUnavailable } from '../remediate/runner.js';
 import { section } from './blocks.js';

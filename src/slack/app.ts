@@ -25,7 +25,7 @@ import {
   type SlashCommand,
 } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { Destination } from '../core/notifier.js';
+import type { Destination } from '../queue/notifier.js';
 import type { InventoryResult } from '../inventory/index.js';
 import type { SlackMessage } from './blocks.js';
 import {

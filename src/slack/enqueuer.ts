@@ -1,6 +1,6 @@
 // What the bot needs from the queue: enqueue a diagnosis for a destination. The queue's Producer
 // (src/queue/producer.ts) has exactly this method; tests and benchmarks pass a fake.
-import type { Destination } from '../core/notifier.js';
+import type { Destination } from '../queue/notifier.js';
 
 export interface DiagnosisTicketLike {
   jobId: string;

@@ -7,7 +7,7 @@
 // chat.postEphemeral how to invite the bot, and the answer goes to a DM instead, so it is never lost. The
 // final answer never relies on the command's response_url: it expires after 30 minutes and 5 uses, and a
 // diagnosis that waited for a busy host can take longer than that.
-import type { Destination, Notifier, NotifierFactory, ProgressStep, ProposedFix } from '../core/notifier.js';
+import type { Destination, Notifier, NotifierFactory, ProgressStep, ProposedFix } from '../queue/notifier.js';
 import type { Report } from '../model/types.js';
 import type { SlackMessage } from './blocks.js';
 import { section } from './blocks.js';

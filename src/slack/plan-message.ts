@@ -2,7 +2,7 @@
 // only (everything else comes from the plan in Redis when a button is pressed), and the same message once
 // acted on, where the buttons give way to who did what. A withheld fix (its file outside the trees a plan
 // may write) shows the same diff with the reason in place of the buttons.
-import type { OfferedFix, ProposedFix } from '../core/notifier.js';
+import type { OfferedFix, ProposedFix } from '../queue/notifier.js';
 import type { Block, SlackMessage } from './blocks.js';
 import { context, section } from './blocks.js';
 import { codeBlock, cutToEscapedLength, inlineCode, oneLine, untrustedProse } from './mrkdwn.js';

@@ -6,7 +6,7 @@
 import type { HostSnapshot, Report } from '../model/types.js';
 import type { Inventory, Target } from '../inventory/index.js';
 import type { Diagnoser } from '../queue/diagnoser.js';
-import type { WithheldFix } from '../core/notifier.js';
+import type { WithheldFix } from '../queue/notifier.js';
 import type { Plan, PlanOptions, PlanStore } from '../remediate/plan.js';
 import { requesterOf, threadOf } from '../remediate/propose.js';
 import { ThreadPool, type ThreadJobOptions } from './thread-pool.js';

@@ -3,7 +3,7 @@
 // host's output decides happens here, off the thread that keeps the job's deadline, the BullMQ lock and
 // /healthz; only the report (and the plan) travel back, never the raw snapshot.
 import type { HostSnapshot } from '../model/types.js';
-import { reportOf } from '../core/report.js';
+import { reportOf } from '../analyze/report.js';
 import { collect } from '../collect/collect.js';
 import { collectTarget } from '../collect/from-inventory.js';
 import { draftPlan } from '../remediate/propose.js';

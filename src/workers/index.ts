@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { NotifierFactory } from '../core/notifier.js';
+import type { NotifierFactory } from '../queue/notifier.js';
 import type { InventoryResult } from '../inventory/index.js';
 import type { Collector } from '../queue/collect.js';
 import { diagnoseProcessor, type DiagnoseLimits } from '../queue/diagnose-job.js';

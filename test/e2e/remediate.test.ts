@@ -14,7 +14,7 @@ import { shopHost, shopSite } from '../../src/lab/scenarios/site.js';
 import { remediationSudoers } from '../../src/remediate/sudoers.js';
 import { loadInventory, type Inventory, type Target } from '../../src/inventory/index.js';
 import { collectTarget } from '../../src/collect/from-inventory.js';
-import { reportOf } from '../../src/core/report.js';
+import { reportOf } from '../../src/analyze/report.js';
 import { SshTransport } from '../../src/transport/ssh.js';
 import { applyPlan, recoverPlan, testPlan } from '../../src/remediate/apply.js';
 import { PlanStore, planFromFinding, sha256Hex, type Plan } from '../../src/remediate/plan.js';

@@ -3,7 +3,7 @@
 import { expect } from 'vitest';
 import type { Expectation, ExpectedEvidence } from '../../src/lab/scenarios/types.js';
 import type { Evidence, Report } from '../../src/model/types.js';
-import { exitCodeOf } from '../../src/core/report.js';
+import { exitCodeOf } from '../../src/analyze/report.js';
 
 function matches(e: Evidence, want: ExpectedEvidence): boolean {
   return (

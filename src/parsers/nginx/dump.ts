@@ -1,5 +1,5 @@
 // `nginx -T` output: nginx writes, for every config file it read (each once, in the order it opened them),
-// `# configuration file NAME:` LF, the file's bytes, LF (src/core/nginx.c). What comes before the first
+// `# configuration file NAME:` LF, the file's bytes, LF (src/analyze/nginx.c). What comes before the first
 // header is what nginx printed for -t on the same stream ("syntax is ok", warnings), kept as `preamble`.
 // The main file is the first; includes are resolved against the files present in the dump.
 //

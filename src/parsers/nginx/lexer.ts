@@ -1,5 +1,5 @@
 // The nginx config lexer: text → tokens with line numbers, by the rules of nginx's own
-// ngx_conf_read_token (src/core/ngx_conf_file.c), which is the authority on what a config means.
+// ngx_conf_read_token (src/analyze/ngx_conf_file.c), which is the authority on what a config means.
 //
 // Rules (nginx):
 // - Whitespace is space, tab, CR, LF only. A word ends at whitespace, `;` or `{`.

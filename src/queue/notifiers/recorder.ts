@@ -1,7 +1,7 @@
 // A Notifier for tests: every call is appended, as JSON, to a Redis list named after the destination id,
 // so a test can read what each requester heard even when workers run in other processes.
 import type { Redis } from 'ioredis';
-import type { Notifier, ProgressStep, ProposedFix } from '../../core/notifier.js';
+import type { Notifier, ProgressStep, ProposedFix } from '../notifier.js';
 import type { Report } from '../../model/types.js';
 import { QueueKeys } from '../keys.js';
 

@@ -1,7 +1,7 @@
 // One NotifierFactory for every kind of destination: Slack through the factory the Slack side provides,
 // recorders through Redis, and a fallback (the terminal) for a kind this process has no channel for.
 import type { Redis } from 'ioredis';
-import type { Destination, Notifier, NotifierFactory } from '../../core/notifier.js';
+import type { Destination, Notifier, NotifierFactory } from '../notifier.js';
 import { RecorderNotifier } from './recorder.js';
 
 export interface NotifierRoutes {

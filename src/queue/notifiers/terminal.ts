@@ -1,11 +1,16 @@
 // A Notifier that prints: progress as one line per step, the report as the CLI renders it. Used by a worker
 // for destinations it has no channel for (no Slack configured), so nothing is ever dropped silently. Host
 // text (targets, steps, messages that quote a host) is shown escaped, like the CLI's report.
-import type { Notifier, ProgressStep, ProposedFix } from '../../core/notifier.js';
+import type { Notifier, ProgressStep, ProposedFix } from '../notifier.js';
 import type { Report } from '../../model/types.js';
-import type { Output } from '../../cli/io.js';
 import { visibleText as v } from '../../text/visible.js';
 import { COLOR, PLAIN, renderReport } from '../../render/report-text.js';
+
+/** Where the lines go: process.stdout, or a CLI command's stdout. */
+export interface Output {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
 
 export class TerminalNotifier implements Notifier {
   constructor(

@@ -3,7 +3,7 @@ import { WorkerMetrics } from '../../../src/health/metrics.js';
 import { startHealthServer, type HealthServer } from '../../../src/health/server.js';
 import { TerminalNotifier } from '../../../src/queue/notifiers/terminal.js';
 import { snapshotOf } from './support.js';
-import { reportOf } from '../../../src/core/report.js';
+import { reportOf } from '../../../src/analyze/report.js';
 
 let server: HealthServer | undefined;
 afterEach(async () => {

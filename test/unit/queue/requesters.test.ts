@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
-import type { Destination, Notifier } from '../../../src/core/notifier.js';
+import type { Destination, Notifier } from '../../../src/queue/notifier.js';
 import type { Report } from '../../../src/model/types.js';
 import { QueueKeys, destinationKey } from '../../../src/queue/keys.js';
 import type { DiagnosisOutcome } from '../../../src/queue/outcome.js';

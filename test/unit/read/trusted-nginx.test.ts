@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { HostSnapshot } from '../../../src/model/types.js';
 import { trustedNginx } from '../../../src/read/trusted-nginx.js';
-import { reportOf } from '../../../src/core/report.js';
+import { reportOf } from '../../../src/analyze/report.js';
 
 const recorded = (
   JSON.parse(readFileSync(new URL('../../fixtures/snapshots/healthy.json', import.meta.url), 'utf8')) as {

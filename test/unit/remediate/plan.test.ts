@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
-import { reportOf } from '../../../src/core/report.js';
+import { reportOf } from '../../../src/analyze/report.js';
 import { listenAddress, PlanStore, planFromFinding, type Plan } from '../../../src/remediate/plan.js';
 import type { HostSnapshot } from '../../../src/model/types.js';
 import { dropPrefix, redisForTest, snapshotOf, testPrefix } from '../queue/support.js';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import type { Redis } from 'ioredis';
 import { parseInventory } from '../../../src/inventory/index.js';
-import { reportOf } from '../../../src/core/report.js';
+import { reportOf } from '../../../src/analyze/report.js';
 import { AuditTrail } from '../../../src/audit/trail.js';
 import { PlanStore, planFromFinding, type Plan } from '../../../src/remediate/plan.js';
 import { Producer } from '../../../src/queue/producer.js';

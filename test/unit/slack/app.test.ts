@@ -3,7 +3,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import type { Destination } from '../../../src/core/notifier.js';
+import type { Destination } from '../../../src/queue/notifier.js';
 import { parseInventory } from '../../../src/inventory/index.js';
 import { startBot, type RunningBot } from '../../../src/slack/app.js';
 import { createWebClient } from '../../../src/slack/calls.js';

@@ -6,7 +6,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bot } from '../../../src/cli/bot.js';
 import type { CliIo } from '../../../src/cli/io.js';
-import type { Destination } from '../../../src/core/notifier.js';
+import type { Destination } from '../../../src/queue/notifier.js';
 import { SlackApiStandIn } from '../../support/slack-api.js';
 import { postSigned, slashCommandBody } from '../../support/slack-requests.js';
 

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { HostSnapshot, Report } from '../../../src/model/types.js';
-import { reportOf } from '../../../src/core/report.js';
+import { reportOf } from '../../../src/analyze/report.js';
 import { limitViolations } from '../../../src/slack/blocks.js';
 import { createWebClient } from '../../../src/slack/calls.js';
 import { slackNotifierFactory, SlackThreadNotifier } from '../../../src/slack/notifier.js';

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CAUSES, type Finding, type HostSnapshot, type Report } from '../../../src/model/types.js';
-import { reportOf } from '../../../src/core/report.js';
+import { reportOf } from '../../../src/analyze/report.js';
 import { limitViolations, type SlackMessage } from '../../../src/slack/blocks.js';
 import { escapeMrkdwn } from '../../../src/slack/mrkdwn.js';
 import {

@@ -2,7 +2,7 @@
 // acks a /502 envelope by its envelope_id, and then does what it does over HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import type { Destination } from '../../../src/core/notifier.js';
+import type { Destination } from '../../../src/queue/notifier.js';
 import { parseInventory } from '../../../src/inventory/index.js';
 import { startBot, type RunningBot } from '../../../src/slack/app.js';
 import { createWebClient } from '../../../src/slack/calls.js';

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import type { HostSnapshot } from '../../../src/model/types.js';
-import { reportOf } from '../../../src/core/report.js';
+import { reportOf } from '../../../src/analyze/report.js';
 
 const load = (name: string) =>
   (

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { CommandResult, Finding, HostSnapshot } from '../../../src/model/types.js';
-import { reportOf } from '../../../src/core/report.js';
+import { reportOf } from '../../../src/analyze/report.js';
 
 const fixture = (path: string) => readFileSync(new URL(`../../fixtures/${path}`, import.meta.url), 'utf8');
 const healthy = (JSON.parse(fixture('snapshots/healthy.json')) as { snapshot: HostSnapshot }).snapshot;

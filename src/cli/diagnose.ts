@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import type { Report } from '../model/types.js';
 import { exitCodeOf, timedOutReport } from '../analyze/report.js';
 import { loadInventory, selectHosts } from '../inventory/index.js';
-import { workerEnvSchema } from '../queue/settings.js';
+import { workerEnvSchema } from '../workers/settings.js';
 import { DiagnosisPool, type ThreadDiagnosisJob } from '../workers/diagnosis-pool.js';
 import { type CliIo, UsageError } from './io.js';
 import { printableJson, visibleText } from '../text/visible.js';

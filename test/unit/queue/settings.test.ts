@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { queueSettingsFrom, workerSettingsFrom } from '../../../src/queue/settings.js';
+import { queueSettingsFrom } from '../../../src/queue/settings.js';
+import { workerSettingsFrom } from '../../../src/workers/settings.js';
 import { describeRedis, redisOptionsFrom } from '../../../src/queue/connection.js';
 
 const worker = { role: 'worker' as const };

@@ -10,9 +10,9 @@ import type { Destination } from '../queue/notifier.js';
 import type { ProposeFix } from '../queue/diagnose-job.js';
 import type { WebClient } from '../slack/calls.js';
 import { planOutcomeUpdater } from '../slack/actions.js';
-import { PlanStore } from './plan.js';
-import { fixProposer } from './propose.js';
-import { PlanRunner } from './runner.js';
+import { PlanStore } from '../remediate/plan.js';
+import { fixProposer } from '../remediate/propose.js';
+import { PlanRunner } from '../remediate/runner.js';
 
 export interface WorkerRemediation {
   runner: PlanRunner;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { workerRemediationFromEnv } from '../../../src/remediate/wiring.js';
+import { workerRemediationFromEnv } from '../../../src/workers/remediation.js';
 import { PlanRunner } from '../../../src/remediate/runner.js';
 import { remediationActionsFromEnv } from '../../../src/slack/actions.js';
 import { createWebClient } from '../../../src/slack/calls.js';

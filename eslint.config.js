@@ -18,4 +18,23 @@ export default tseslint.config(
       'no-control-regex': 'off',
     },
   },
+  {
+    // The lab (fake hosts in network namespaces) is a harness for tests, benchmarks and `demo`, not the
+    // product: of src/, only the demo command may import it (ARCHITECTURE.md).
+    files: ['src/**/*.ts'],
+    ignores: ['src/cli/demo.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+lab(/|$)',
+              message: 'src/ imports the lab only in src/cli/demo.ts: the lab is a test harness, not the product.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -4,8 +4,8 @@
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Lab, type LabHost } from '../src/lab/index.js';
-import { healthy } from '../src/lab/scenarios/index.js';
+import { Lab, type LabHost } from '../lab/index.js';
+import { healthy } from '../lab/scenarios/index.js';
 import { loadInventory, selectHosts, type Inventory } from '../src/inventory/index.js';
 import { collectTarget } from '../src/collect/from-inventory.js';
 import { sshArgs } from '../test/e2e/scenarios/ssh.js';

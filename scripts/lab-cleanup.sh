@@ -14,7 +14,7 @@ if ! [[ $prefix =~ ^[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]+)*$ ]]; then
   exit 2
 fi
 
-# Lab namespaces are named <prefix>-<lab id>-<host>, bridges <prefix>-br<lab id> (see src/lab/names.ts).
+# Lab namespaces are named <prefix>-<lab id>-<host>, bridges <prefix>-br<lab id> (see lab/names.ts).
 mapfile -t namespaces < <(ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^${prefix}-[0-9]{1,3}-[a-z0-9-]+$")
 mapfile -t bridges < <(ls /sys/class/net 2>/dev/null | grep -E "^${prefix}-br[0-9]{1,3}$")
 

@@ -2,8 +2,8 @@
 // test/fixtures/snapshots/<scenario>.json = { scenario, title, expect, snapshot }.
 // Run as root: `npx tsx scripts/record-snapshots.ts [scenario…]` (default: every scenario this machine can stage).
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { Lab } from '../src/lab/index.js';
-import { availableScenarios } from '../src/lab/scenarios/index.js';
+import { Lab } from '../lab/index.js';
+import { availableScenarios } from '../lab/scenarios/index.js';
 import { loadInventory, selectHosts } from '../src/inventory/index.js';
 import { collectTarget } from '../src/collect/from-inventory.js';
 

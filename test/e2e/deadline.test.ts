@@ -6,8 +6,8 @@
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
-import { Lab, type LabHost } from '../../src/lab/index.js';
-import { firewallDrop, type StagedScenario } from '../../src/lab/scenarios/index.js';
+import { Lab, type LabHost } from '../../lab/index.js';
+import { firewallDrop, type StagedScenario } from '../../lab/scenarios/index.js';
 import type { Report } from '../../src/model/types.js';
 import { answersOf, readRecorder, type RecordedCall } from '../../src/queue/notifiers/recorder.js';
 import { routeNotifiers } from '../../src/queue/notifiers/route.js';

@@ -3,8 +3,8 @@
 // and leave the host's /etc/nginx byte-identical.
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Lab, type LabHost } from '../../src/lab/index.js';
-import { availableScenarios, healthy, type StagedScenario } from '../../src/lab/scenarios/index.js';
+import { Lab, type LabHost } from '../../lab/index.js';
+import { availableScenarios, healthy, type StagedScenario } from '../../lab/scenarios/index.js';
 import { loadInventory, selectHosts } from '../../src/inventory/index.js';
 import { collectTarget } from '../../src/collect/from-inventory.js';
 import { ERROR_LOG_TAIL_BYTES } from '../../src/collect/commands.js';

@@ -6,14 +6,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { Lab } from '../../src/lab/index.js';
+import { Lab } from '../../lab/index.js';
 import {
   deploySudo,
   deploySudoApply,
   healthy,
   hostKeyChanged,
   sudoPassword,
-} from '../../src/lab/scenarios/index.js';
+} from '../../lab/scenarios/index.js';
 import { SlackApiStandIn } from '../support/slack-api.js';
 
 const BIN = new URL('../../bin/upstream-doctor.js', import.meta.url).pathname;

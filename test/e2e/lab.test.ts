@@ -8,12 +8,12 @@ import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from '
 import { posix } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupLabs, Lab, LabError, type LabHost } from '../../src/lab/index.js';
-import { withUsers } from '../../src/lab/accounts.js';
-import { bindFstab } from '../../src/lab/holder.js';
-import { hostNameProblem, prefixProblem, vethName, bridgeName } from '../../src/lab/names.js';
-import { pidsInNetns } from '../../src/lab/netns.js';
-import { writeEd25519 } from '../../src/lab/ssh-keys.js';
+import { cleanupLabs, Lab, LabError, type LabHost } from '../../lab/index.js';
+import { withUsers } from '../../lab/accounts.js';
+import { bindFstab } from '../../lab/holder.js';
+import { hostNameProblem, prefixProblem, vethName, bridgeName } from '../../lab/names.js';
+import { pidsInNetns } from '../../lab/netns.js';
+import { writeEd25519 } from '../../lab/ssh-keys.js';
 import { parseInventory } from '../../src/inventory/index.js';
 import { healthy, portMismatch } from './scenarios/index.js';
 import { ssh } from './scenarios/ssh.js';

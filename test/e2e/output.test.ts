@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_FORCED_NOTE, EXIT_OUTPUT_CLOSED } from '../../src/cli/exit.js';
 import type { Report } from '../../src/model/types.js';
-import { Lab, type LabHost } from '../../src/lab/index.js';
-import { portMismatch } from '../../src/lab/scenarios/index.js';
+import { Lab, type LabHost } from '../../lab/index.js';
+import { portMismatch } from '../../lab/scenarios/index.js';
 
 const BIN = new URL('../../bin/upstream-doctor.js', import.meta.url).pathname;
 const BIG_HOSTS = 30;

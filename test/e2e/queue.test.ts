@@ -6,15 +6,15 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
-import { Lab, type LabHost } from '../../src/lab/index.js';
-import { sshdPaths } from '../../src/lab/sshd.js';
+import { Lab, type LabHost } from '../../lab/index.js';
+import { sshdPaths } from '../../lab/sshd.js';
 import {
   firewallDrop,
   healthy,
   hostKeyChanged,
   portMismatch,
   type StagedScenario,
-} from '../../src/lab/scenarios/index.js';
+} from '../../lab/scenarios/index.js';
 import { loadInventory } from '../../src/inventory/index.js';
 import { sshCollector } from '../../src/queue/collect.js';
 import { DIAGNOSE_QUEUE } from '../../src/queue/names.js';

@@ -6,8 +6,8 @@
 // rules allowed.
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Lab } from '../../src/lab/index.js';
-import { deploySudoApply, nginxNotRunning, type StagedScenario } from '../../src/lab/scenarios/index.js';
+import { Lab } from '../../lab/index.js';
+import { deploySudoApply, nginxNotRunning, type StagedScenario } from '../../lab/scenarios/index.js';
 import type { Report } from '../../src/model/types.js';
 
 const BIN = new URL('../../bin/upstream-doctor.js', import.meta.url).pathname;

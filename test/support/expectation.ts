@@ -1,7 +1,7 @@
-// Holds a report to a scenario's expectation (src/lab/scenarios/types.ts): the root cause, its evidence,
+// Holds a report to a scenario's expectation (lab/scenarios/types.ts): the root cause, its evidence,
 // its fix, and the exit code. Shared by the analyzer's fixture tests and the live end-to-end suite.
 import { expect } from 'vitest';
-import type { Expectation, ExpectedEvidence } from '../../src/lab/scenarios/types.js';
+import type { Expectation, ExpectedEvidence } from '../../lab/scenarios/types.js';
 import type { Evidence, Report } from '../../src/model/types.js';
 import { exitCodeOf } from '../../src/analyze/report.js';
 

@@ -1,3 +1,3 @@
-// The end-to-end suite's scenarios. They live in src/lab/scenarios (shipped, because
+// The end-to-end suite's scenarios. They live in lab/scenarios (shipped, because
 // `upstream-doctor demo` stages one of them); this module is the test-side entry point.
-export * from '../../../src/lab/scenarios/index.js';
+export * from '../../../lab/scenarios/index.js';

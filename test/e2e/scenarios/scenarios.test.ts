@@ -3,8 +3,8 @@
 // expectations the end-to-end suite will hold the product to are checked for consistency with the
 // files actually staged (an expected edit's `before` is the line on the host).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Lab, type LabHost } from '../../../src/lab/index.js';
-import { namespacePid } from '../../../src/lab/pid-map.js';
+import { Lab, type LabHost } from '../../../lab/index.js';
+import { namespacePid } from '../../../lab/pid-map.js';
 import { availableScenarios, type StagedScenario } from './index.js';
 import { ssh } from './ssh.js';
 

@@ -1,7 +1,7 @@
 // Plain OpenSSH against lab hosts, as an operator would type it: proves the hosts are real and
 // gives a baseline the product's own transport can be compared with.
 import { execFile } from 'node:child_process';
-import type { Lab } from '../../../src/lab/index.js';
+import type { Lab } from '../../../lab/index.js';
 
 export interface SshResult {
   code: number | null;

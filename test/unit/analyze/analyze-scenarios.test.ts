@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { HostSnapshot } from '../../../src/model/types.js';
-import type { Expectation } from '../../../src/lab/scenarios/types.js';
+import type { Expectation } from '../../../lab/scenarios/types.js';
 import { reportOf } from '../../../src/analyze/report.js';
 import { expectReportMeets } from '../../support/expectation.js';
 

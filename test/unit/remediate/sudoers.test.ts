@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CANDIDATE_SCRIPT, candidateTestArgv } from '../../../src/remediate/apply.js';
 import { applyProbes, remediationSudoers } from '../../../src/remediate/sudoers.js';
 import { literalPattern } from '../../../src/sudoers/pattern.js';
-import { diagnosisSudoers } from '../../../src/lab/scenarios/index.js';
+import { diagnosisSudoers } from '../../../lab/scenarios/index.js';
 import { allowed as judge, removeRulesDir, rulesDir, visudoProblem } from '../sudoers/judge.js';
 import { join } from 'node:path';
 

@@ -5,7 +5,7 @@ import { demo, judge, scenarioList } from '../../../src/cli/demo.js';
 import type { CliIo } from '../../../src/cli/io.js';
 import { main } from '../../../src/cli/main.js';
 import type { Finding, Report } from '../../../src/model/types.js';
-import { ALL_SCENARIOS, type StagedScenario } from '../../../src/lab/scenarios/index.js';
+import { ALL_SCENARIOS, type StagedScenario } from '../../../lab/scenarios/index.js';
 
 function io(): CliIo & { out: () => string; err: () => string } {
   let out = '';

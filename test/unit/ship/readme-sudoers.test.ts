@@ -2,7 +2,7 @@
 // scenario, and the doctor e2e's "sudo web-sudo" check): so the two must be the same text.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { diagnosisSudoers } from '../../../src/lab/scenarios/index.js';
+import { diagnosisSudoers } from '../../../lab/scenarios/index.js';
 import { remediationSudoers } from '../../../src/remediate/sudoers.js';
 
 const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');

@@ -1,6 +1,6 @@
 // The nginx site the scenarios break in different ways, and helpers that find lines in it, so the
 // expectations' file:line follow the text when it changes.
-import type { ConfigEdit } from '../../model/types.js';
+import type { ConfigEdit } from '../../src/model/types.js';
 import type { HostSpec, LabHost } from '../host.js';
 import type { Lab } from '../lab.js';
 import type {

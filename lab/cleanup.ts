@@ -1,6 +1,6 @@
 // Removes labs: their processes, network namespaces, bridge and files. Used by Lab.teardown's
 // safety net, by Lab.create (labs of dead processes), and by hand or CI after a crash:
-//   node dist/src/lab/cleanup.js [PREFIX] [--stale]      (or: npx tsx src/lab/cleanup.ts …)
+//   node dist/lab/cleanup.js [PREFIX] [--stale]      (or: npx tsx lab/cleanup.ts …)
 import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { bridgeName, bridgePattern, netnsPattern } from './names.js';

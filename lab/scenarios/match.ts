@@ -1,7 +1,7 @@
 // Compares a diagnosis report with a scenario's expectation. Pure; returns what does not match
 // (empty when everything does), so a test can print all differences at once.
-import type { Evidence, Finding, Report } from '../../model/types.js';
-import type { TransportFailure } from '../../transport/types.js';
+import type { Evidence, Finding, Report } from '../../src/model/types.js';
+import type { TransportFailure } from '../../src/transport/types.js';
 import type { ExpectedEvidence, Expectation } from './types.js';
 
 /** How each transport failure reads in a host-unreachable finding's title and detail. */

@@ -2,7 +2,7 @@
 // password), a host key that changed, a host that is down, an sshd that is stopped.
 import { REFUSED } from './connect.js';
 import { APP_PORT, configLine, defineScenario, finish, lineEdit, shopHost, shopSite } from './site.js';
-import { remediationSudoers } from '../../remediate/sudoers.js';
+import { remediationSudoers } from '../../src/remediate/sudoers.js';
 import { diagnosisSudoers, passwordSudoers } from './sudoers.js';
 
 /** uid of the lab's non-root SSH user: above Debian's dynamic range, unlikely on a machine. */

@@ -2,8 +2,8 @@
 // Two kinds of truth: `symptoms` are what the lab itself guarantees (checked by the scenario
 // self-test: statuses seen through nginx, lines in its error log, `nginx -t`), and `expect` is what
 // `upstream-doctor diagnose` must conclude (checked by the end-to-end suite).
-import type { Cause, ConfigEdit } from '../../model/types.js';
-import type { TransportFailure } from '../../transport/types.js';
+import type { Cause, ConfigEdit } from '../../src/model/types.js';
+import type { TransportFailure } from '../../src/transport/types.js';
 import type { LabHost } from '../host.js';
 import type { Lab } from '../lab.js';
 

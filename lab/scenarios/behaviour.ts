@@ -3,7 +3,7 @@
 import type { BackendBehaviour } from '../backend.js';
 import { APP_PORT, configLine, defineScenario, finish, shopHost, shopSite } from './site.js';
 import type { Scenario } from './types.js';
-import type { Cause } from '../../model/types.js';
+import type { Cause } from '../../src/model/types.js';
 
 interface Misbehaviour {
   id: string;

@@ -4,7 +4,10 @@
 // without anyone deciding it. Reads the import specifiers of every .ts file (static `import … from`,
 // `export … from` and `import('…')` of relative paths), so it needs no build.
 //
-//   npx tsx scripts/folder-graph.ts [SRC_DIR]      prints "folder → folders" lines, then the loops
+// It also lists every import that leaves src/ for a folder beside it (the lab: only the demo command may).
+//
+//   npx tsx scripts/folder-graph.ts [SRC_DIR]      prints "folder → folders" lines, the imports that leave
+//                                                  SRC_DIR ("outside: cli/demo.ts → lab"), then the loops
 // Exit 0: no loop; 1: loops (each printed as a → b → … → a); 2: cannot read SRC_DIR.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -26,23 +29,37 @@ function folderOf(src: string, file: string): string {
   return parts.length > 1 ? parts[0]! : '';
 }
 
+/** Every relative import of every .ts file below src: the importing file and the absolute target. */
+function relativeImports(src: string): { file: string; target: string }[] {
+  return tsFiles(src).flatMap((file) =>
+    [...readFileSync(file, 'utf8').matchAll(IMPORT)]
+      .map((m) => m[1] ?? m[2]!)
+      .filter((spec) => spec.startsWith('.'))
+      .map((spec) => ({ file, target: resolve(dirname(file), spec) })),
+  );
+}
+
 /** folder → the folders its files import (itself excluded). */
 export function folderGraph(src: string): Map<string, Set<string>> {
   const graph = new Map<string, Set<string>>();
-  for (const file of tsFiles(src)) {
+  for (const file of tsFiles(src)) graph.set(folderOf(src, file), new Set());
+  for (const { file, target } of relativeImports(src)) {
+    if (!target.startsWith(src + sep)) continue;
     const from = folderOf(src, file);
-    const edges = graph.get(from) ?? new Set<string>();
-    graph.set(from, edges);
-    for (const m of readFileSync(file, 'utf8').matchAll(IMPORT)) {
-      const spec = m[1] ?? m[2]!;
-      if (!spec.startsWith('.')) continue;
-      const target = resolve(dirname(file), spec);
-      if (!target.startsWith(src + sep)) continue;
-      const to = folderOf(src, target);
-      if (to !== from) edges.add(to);
-    }
+    const to = folderOf(src, target);
+    if (to !== from) graph.get(from)!.add(to);
   }
   return graph;
+}
+
+/** Imports that leave src for a folder beside it: "cli/demo.ts → lab", each once. */
+export function outsideImports(src: string): string[] {
+  const found = new Set<string>();
+  for (const { file, target } of relativeImports(src)) {
+    if (target.startsWith(src + sep)) continue;
+    found.add(`${relative(src, file)} → ${relative(dirname(src), target).split(sep)[0]}`);
+  }
+  return [...found].sort();
 }
 
 /** Every elementary loop, each once, as a list of folders starting at its smallest name. */
@@ -77,6 +94,7 @@ function main(argv: string[]): number {
   for (const [folder, edges] of [...graph].sort(([a], [b]) => a.localeCompare(b))) {
     process.stdout.write(`${name(folder)} → ${[...edges].sort().map(name).join(', ') || '(nothing)'}\n`);
   }
+  for (const edge of outsideImports(src)) process.stdout.write(`outside: ${edge}\n`);
   const cycles = loops(graph);
   if (cycles.length === 0) {
     process.stdout.write('no loops\n');

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Removes the fake-host labs of upstream-doctor's end-to-end tests (src/lab) that a crashed run left
+# Removes the fake-host labs of upstream-doctor's end-to-end tests (lab/) that a crashed run left
 # behind: their processes, network namespaces, bridges and files. Plain shell and iproute2, so it
 # works before `npm ci` too.
 #   scripts/lab-cleanup.sh [PREFIX]      PREFIX defaults to "ud" (the tests' prefix)

@@ -15,7 +15,7 @@ export function safePath(path: string): boolean {
 }
 
 export function nginxInvocationProblem(n: NginxInvocation): string | undefined {
-  // The plan's binary is the trusted one of its diagnosis (collect/trusted-nginx.ts): an absolute nginx.
+  // The plan's binary is the trusted one of its diagnosis (read/trusted-nginx.ts): an absolute nginx.
   if (!safePath(n.binary) || baseOf(n.binary) !== 'nginx')
     return `unsafe nginx binary ${JSON.stringify(n.binary)}`;
   if (!safePath(n.configPath)) return `unsafe nginx config path ${JSON.stringify(n.configPath)}`;

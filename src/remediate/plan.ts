@@ -199,7 +199,7 @@ export function planFromFinding(finding: Finding, snapshot: HostSnapshot, option
   if (!applied.ok) return applied;
   const diff = unifiedDiff(text, edit);
   if (!diff.ok) return diff;
-  // The same trusted nginx the diagnosis ran (collect/trusted-nginx.ts): never a program a title names.
+  // The same trusted nginx the diagnosis ran (read/trusted-nginx.ts): never a program a title names.
   const trusted = trustedNginx(snapshot);
   if (!trusted.binary) return { ok: false, error: `no nginx to run: ${trusted.refusal ?? 'none trusted'}` };
   const verify = verifyRequestFor(config!.tree, edit.file, edit.line);

@@ -2,7 +2,7 @@
 // and `>` as control characters: `<!channel>` pings everyone, `<@U1>` a user, `<https://x|y>` hides a link.
 // Escaping them as HTML entities is the only sanctioned way to show them literally, and it also holds inside
 // code blocks (Slack decodes the entities there too). Control, C1, bidi and other invisible format characters
-// are shown as the terminal shows them (`\x1b`, `\u202e`: render-text's visibleText), so a line in Slack can
+// are shown as the terminal shows them (`\x1b`, `\u202e`: text/visible.ts's visibleText), so a line in Slack can
 // neither be reordered nor hide part of itself. Everything here is pure and never throws.
 import { visibleChar } from '../text/visible.js';
 

@@ -24,7 +24,7 @@ import { HostLockLost, HostLockTimeout, withHostLock, type HostLock } from './ho
 import { DIAGNOSE_QUEUE } from './names.js';
 import { NO_OBSERVER, type JobObserver, type JobResult } from './observer.js';
 import type { DiagnosisOutcome } from './outcome.js';
-import { diagnosePayloadSchema, parsePayload, type DiagnosePayload } from './payloads.js';
+import { diagnosePayloadSchema, jobPayload, type DiagnosePayload } from './payloads.js';
 import type { Requesters } from './requesters.js';
 
 type Reason = NonNullable<HostSnapshot['unreachable']>['reason'];
@@ -97,12 +97,7 @@ async function runDiagnoseJob(
   job: Job,
   jobSignal?: AbortSignal,
 ): Promise<DiagnoseJobResult> {
-  const parsed = parsePayload(diagnosePayloadSchema, job.data);
-  if (!parsed.ok) {
-    deps.log.error({ jobId: job.id, error: parsed.error }, 'invalid diagnose job');
-    throw new FinalFailure(`invalid diagnose job: ${parsed.error}`, 'invalid');
-  }
-  const payload = parsed.value;
+  const payload = jobPayload(diagnosePayloadSchema, job, DIAGNOSE_QUEUE, deps.log);
   const jobId = job.id!;
   const fanout = new RequesterFanout(
     deps.requesters,

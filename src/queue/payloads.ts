@@ -1,6 +1,10 @@
 // What a job carries, as zod schemas: checked when the bot enqueues and again when a worker takes the job
 // (Redis is shared state: a job written by an older or foreign producer must not crash a worker).
+import type { Job } from 'bullmq';
+import type { Logger } from 'pino';
 import { z } from 'zod';
+import { FinalFailure } from './errors.js';
+import type { QueueName } from './names.js';
 import type { Destination } from './notifier.js';
 
 const text = (what: string, max = 200) =>
@@ -63,6 +67,17 @@ export function parsePayload<T>(schema: z.ZodType<T>, data: unknown): Parsed<T> 
   const issue = result.error.issues[0]!;
   const where = issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ` : '';
   return { ok: false, error: `${where}${issue.message}` };
+}
+
+/**
+ * The payload of a job a worker took, checked again (Redis is shared state). One that no producer of ours
+ * wrote ends the job for good, logged: retrying cannot make it valid.
+ */
+export function jobPayload<T>(schema: z.ZodType<T>, job: Job, queue: QueueName, log: Logger): T {
+  const parsed = parsePayload(schema, job.data);
+  if (parsed.ok) return parsed.value;
+  log.error({ jobId: job.id, error: parsed.error }, `invalid ${queue} job`);
+  throw new FinalFailure(`invalid ${queue} job: ${parsed.error}`, 'invalid');
 }
 
 /** A payload the producer refused: a bug in the caller, never user input that reached us unchecked. */

@@ -16,7 +16,7 @@ import { HostLockTimeout, withHostLock, type HostLease, type HostLock } from './
 import { QueueKeys } from './keys.js';
 import { REMEDIATE_QUEUE } from './names.js';
 import { NO_OBSERVER, type JobObserver, type JobResult } from './observer.js';
-import { parsePayload, remediatePayloadSchema, type RemediationAction } from './payloads.js';
+import { jobPayload, remediatePayloadSchema, type RemediationAction } from './payloads.js';
 
 export interface RemediationContext {
   jobId: string;
@@ -101,12 +101,7 @@ async function runRemediateJob(
   job: Job,
   jobSignal?: AbortSignal,
 ): Promise<RemediationOutcome> {
-  const parsed = parsePayload(remediatePayloadSchema, job.data);
-  if (!parsed.ok) {
-    deps.log.error({ jobId: job.id, error: parsed.error }, 'invalid remediate job');
-    throw new FinalFailure(`invalid remediate job: ${parsed.error}`, 'invalid');
-  }
-  const payload = parsed.value;
+  const payload = jobPayload(remediatePayloadSchema, job, REMEDIATE_QUEUE, deps.log);
   const notifier = deps.notifierFor(payload.destination);
   const stop = async (message: string, result: JobResult): Promise<never> => {
     await notifier

@@ -27,8 +27,8 @@ try {
   const host = (await portMismatch.stage(lab, { name: 'bench-01', warm: false })).targetHost!;
   const original = await host.readFile(SHOP_CONF);
   const loaded = await loadInventory({ path: lab.inventoryPath });
-  if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-  const inventory = loaded.inventory;
+  if (!loaded.ok) throw new Error(loaded.error.join('\n'));
+  const inventory = loaded.value;
   const target = inventory.hosts[0]!;
 
   const planFor = async (after?: string): Promise<Plan> => {

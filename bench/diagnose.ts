@@ -40,9 +40,9 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 
 async function diagnoseAll(inventory: Inventory, names: string[]): Promise<HostSnapshot[]> {
   const selection = selectHosts(inventory, names);
-  if (!selection.ok) throw new Error(selection.errors.join('\n'));
+  if (!selection.ok) throw new Error(selection.error.join('\n'));
   return Promise.all(
-    selection.targets.map(async (t) => {
+    selection.value.map(async (t) => {
       const snapshot = await collectTarget(inventory, t);
       reportOf(snapshot);
       return snapshot;
@@ -76,8 +76,8 @@ async function main(): Promise<void> {
       hosts.push(...batch.map((s) => s.targetHost!));
     }
     const loaded = await loadInventory({ path: lab.inventoryPath });
-    if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-    const inventory = loaded.inventory;
+    if (!loaded.ok) throw new Error(loaded.error.join('\n'));
+    const inventory = loaded.value;
     const names = hosts.map((h) => h.name);
     const [first] = await diagnoseAll(inventory, [names[0]!]);
     const script = rawScript(first!);

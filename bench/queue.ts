@@ -125,7 +125,7 @@ async function main(): Promise<void> {
         prefix,
         concurrency: CONCURRENCY,
         notifierFor,
-        loadInventory: async () => ({ ok: true, inventory }),
+        loadInventory: async () => ({ ok: true, value: inventory }),
         collect: noopVisit,
         limits: { timeoutMs: 60_000, hostLockTtlMs: 30_000, hostLockWaitMs: 60_000 },
         log,

@@ -16,13 +16,13 @@ async function main(): Promise<void> {
   try {
     const staged = await Promise.all(scenarios.map((s) => s.stage(lab)));
     const loaded = await loadInventory({ path: lab.inventoryPath });
-    if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-    const inventory = loaded.inventory;
+    if (!loaded.ok) throw new Error(loaded.error.join('\n'));
+    const inventory = loaded.value;
     await Promise.all(
       staged.map(async (s, i) => {
         const selection = selectHosts(inventory, [s.expect.target]);
-        if (!selection.ok) throw new Error(selection.errors.join('\n'));
-        const snapshot = await collectTarget(inventory, selection.targets[0]!);
+        if (!selection.ok) throw new Error(selection.error.join('\n'));
+        const snapshot = await collectTarget(inventory, selection.value[0]!);
         const fixture = { scenario: s.id, title: scenarios[i]!.title, expect: s.expect, snapshot };
         writeFileSync(new URL(`${s.id}.json`, out), `${JSON.stringify(fixture, null, 1)}\n`);
         process.stdout.write(`recorded ${s.id} (${snapshot.durationMs} ms)\n`);

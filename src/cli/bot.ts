@@ -64,7 +64,7 @@ export async function bot(args: string[], io: CliIo, extras: BotExtras = {}): Pr
   if (!queue.ok) return fail(queue.error);
   const inventory = new InventoryCache({ path: values.inventory, env: io.env });
   const first = await inventory.current();
-  if (!first.ok) return fail(first.errors[0] ?? 'the inventory cannot be read');
+  if (!first.ok) return fail(first.error[0] ?? 'the inventory cannot be read');
 
   const log = createLogger({ level: settings.LOG_LEVEL, destination: io.stdout as DestinationStream });
   const client = createWebClient({ token: settings.SLACK_BOT_TOKEN, slackApiUrl: settings.SLACK_API_URL });

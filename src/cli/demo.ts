@@ -173,13 +173,13 @@ class DemoRun {
   async diagnose(staged: StagedScenario): Promise<Report> {
     const lab = await this.creating!;
     const loaded = await loadInventory({ path: lab.inventoryPath, env: {} });
-    if (!loaded.ok) throw new Error(`the lab's inventory: ${loaded.errors.join('; ')}`);
-    const selection = selectHosts(loaded.inventory, [staged.expect.target]);
-    if (!selection.ok) throw new Error(`the lab's inventory: ${selection.errors.join('; ')}`);
-    const target = selection.targets[0]!;
+    if (!loaded.ok) throw new Error(`the lab's inventory: ${loaded.error.join('; ')}`);
+    const selection = selectHosts(loaded.value, [staged.expect.target]);
+    if (!selection.ok) throw new Error(`the lab's inventory: ${selection.error.join('; ')}`);
+    const target = selection.value[0]!;
     this.status(`demo: diagnosing ${target.name} over SSH (${target.user}@${target.address})…`);
     // An empty environment: the lab's key only, never the developer's agent or passphrase variables.
-    const snapshot = await collectTarget(loaded.inventory, target, { env: {} });
+    const snapshot = await collectTarget(loaded.value, target, { env: {} });
     return reportOf(snapshot);
   }
 

@@ -80,17 +80,17 @@ export async function diagnose(args: string[], io: CliIo): Promise<number> {
   } else {
     const loaded = await loadInventory({ path: values.inventory, env: io.env });
     if (!loaded.ok) {
-      for (const e of loaded.errors) io.stderr.write(`upstream-doctor diagnose: ${visibleText(e)}\n`);
+      for (const e of loaded.error) io.stderr.write(`upstream-doctor diagnose: ${visibleText(e)}\n`);
       return 2;
     }
-    const inventory = loaded.inventory;
+    const inventory = loaded.value;
     const selection = selectHosts(inventory, positionals);
     if (!selection.ok) {
-      for (const e of selection.errors) io.stderr.write(`upstream-doctor diagnose: ${visibleText(e)}\n`);
+      for (const e of selection.error) io.stderr.write(`upstream-doctor diagnose: ${visibleText(e)}\n`);
       return 2;
     }
     const env = { ...io.env };
-    jobs = selection.targets.map((t) => ({
+    jobs = selection.value.map((t) => ({
       name: t.name,
       address: t.address,
       thread: { kind: 'ssh', inventory, target: t, env },

@@ -36,7 +36,7 @@ export async function doctor(args: string[], io: CliIo): Promise<number> {
   const loaded = await loadInventory({ path: values.inventory, env: io.env });
   if (!loaded.ok) {
     show(
-      loaded.errors.map((e) =>
+      loaded.error.map((e) =>
         failed(
           'inventory',
           e,
@@ -45,9 +45,9 @@ export async function doctor(args: string[], io: CliIo): Promise<number> {
       ),
     );
   } else {
-    const hosts = loaded.inventory.hosts;
+    const hosts = loaded.value.hosts;
     show([ok('inventory', `${location.path}: ${hosts.length} host${hosts.length === 1 ? '' : 's'}`)]);
-    show(await checkHosts(loaded.inventory, { env: io.env, remediation: io.env.REMEDIATION !== 'off' }));
+    show(await checkHosts(loaded.value, { env: io.env, remediation: io.env.REMEDIATION !== 'off' }));
   }
   io.stdout.write(`${formatResults(results)}\n`);
   const failures = results.filter((r) => r.status === 'FAIL').length;

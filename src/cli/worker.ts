@@ -76,7 +76,7 @@ export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {
   const inventoryPath = values.inventory;
   const inventory = await loadInventory({ path: inventoryPath, env: io.env });
   if (!inventory.ok) {
-    io.stderr.write(`upstream-doctor worker: ${inventory.errors[0]}\n`);
+    io.stderr.write(`upstream-doctor worker: ${inventory.error[0]}\n`);
     return 2;
   }
 

@@ -45,7 +45,7 @@ export async function loadInventory(options: LoadOptions = {}): Promise<Inventor
   try {
     text = await readFile(location.path, 'utf8');
   } catch (error) {
-    return { ok: false, errors: [missingMessage(location, error)] };
+    return { ok: false, error: [missingMessage(location, error)] };
   }
   return parseInventory(text, {
     source: location.path,

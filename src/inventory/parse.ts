@@ -26,7 +26,7 @@ export function parseInventory(text: string, options: ParseInventoryOptions): In
   if (document.errors.length > 0) {
     return {
       ok: false,
-      errors: document.errors.map((error) => {
+      error: document.errors.map((error) => {
         const where = error.linePos?.[0];
         const position = where ? `:${where.line}:${where.col}` : '';
         // yaml's message continues with " at line …" and a code frame over several lines: keep the first clause.
@@ -40,16 +40,16 @@ export function parseInventory(text: string, options: ParseInventoryOptions): In
     value = document.toJS();
   } catch (error) {
     // e.g. an alias (*name) without its anchor, or too many aliases (yaml's guard against alias bombs).
-    return { ok: false, errors: [`${options.source}: ${(error as Error).message.split('\n')[0]}`] };
+    return { ok: false, error: [`${options.source}: ${(error as Error).message.split('\n')[0]}`] };
   }
   if (value === null || value === undefined) {
     return {
       ok: false,
-      errors: [`${options.source}: the inventory is empty; expected \`hosts:\` with at least one host`],
+      error: [`${options.source}: the inventory is empty; expected \`hosts:\` with at least one host`],
     };
   }
   const parsed = inventorySchema.safeParse(value);
-  if (!parsed.success) return { ok: false, errors: formatIssues(parsed.error.issues) };
+  if (!parsed.success) return { ok: false, error: formatIssues(parsed.error.issues) };
 
   const defaults = parsed.data.defaults ?? {};
   const hosts = parsed.data.hosts;
@@ -57,7 +57,7 @@ export function parseInventory(text: string, options: ParseInventoryOptions): In
   const jumps = jumpHostOf(hosts, defaults);
   errors.push(...checkJumps(jumps, defaults, new Set(Object.keys(hosts))));
   if (Object.keys(hosts).length === 0) errors.push('hosts: expected at least one host');
-  if (errors.length > 0) return { ok: false, errors };
+  if (errors.length > 0) return { ok: false, error: errors };
 
   const resolved = new Map<string, Target>();
   const resolveHost = (name: string): Target => {
@@ -71,7 +71,7 @@ export function parseInventory(text: string, options: ParseInventoryOptions): In
     return target;
   };
   const inventory: Inventory = { source: options.source, hosts: Object.keys(hosts).map(resolveHost) };
-  return { ok: true, inventory };
+  return { ok: true, value: inventory };
 }
 
 function checkNames(names: string[]): string[] {

@@ -4,8 +4,9 @@ import { normalizeAddress } from './address.js';
 import { simpleWildcard } from '../text/wildcard.js';
 import { closeWords } from './suggest.js';
 import type { Inventory, Target } from './types.js';
+import type { Result } from '../model/result.js';
 
-export type Selection = { ok: true; targets: Target[] } | { ok: false; errors: string[] };
+export type Selection = Result<Target[], string[]>;
 
 const GLOB_CHARS = /[*?]/;
 
@@ -17,7 +18,7 @@ export function selectHosts(inventory: Inventory, patterns: readonly string[]): 
   if (patterns.length === 0)
     return {
       ok: false,
-      errors: ['no hosts given: name one or more hosts, globs (web-*) or tags (tag:prod)'],
+      error: ['no hosts given: name one or more hosts, globs (web-*) or tags (tag:prod)'],
     };
   const chosen = new Map<string, Target>();
   const errors: string[] = [];
@@ -26,7 +27,7 @@ export function selectHosts(inventory: Inventory, patterns: readonly string[]): 
     if (typeof matched === 'string') errors.push(matched);
     else for (const target of matched) if (!chosen.has(target.name)) chosen.set(target.name, target);
   }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, targets: [...chosen.values()] };
+  return errors.length > 0 ? { ok: false, error: errors } : { ok: true, value: [...chosen.values()] };
 }
 
 /** The hosts one pattern selects, or a message saying why it selects none. */

@@ -1,4 +1,5 @@
 // The inventory as the rest of the program sees it: every host resolved, defaults applied, paths absolute.
+import type { Result } from '../model/result.js';
 
 /** One host, ready to connect to: the inventory entry with `defaults` (and built-in defaults) applied. */
 export interface Target {
@@ -30,4 +31,4 @@ export interface Inventory {
   hosts: Target[];
 }
 
-export type InventoryResult = { ok: true; inventory: Inventory } | { ok: false; errors: string[] };
+export type InventoryResult = Result<Inventory, string[]>;

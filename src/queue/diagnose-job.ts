@@ -146,8 +146,8 @@ async function diagnose(
   };
 
   const loaded = await deps.loadInventory();
-  if (!loaded.ok) return retryOrFail(`the inventory cannot be read: ${loaded.errors[0] ?? 'unknown error'}`);
-  const inventory = loaded.inventory;
+  if (!loaded.ok) return retryOrFail(`the inventory cannot be read: ${loaded.error[0] ?? 'unknown error'}`);
+  const inventory = loaded.value;
   const target = inventory.hosts.find((h) => h.name === name);
   if (!target) return failed(`${name} is not in the inventory (${inventory.source})`);
 

@@ -114,10 +114,10 @@ async function runRemediateJob(
 
   const loaded = await deps.loadInventory();
   if (!loaded.ok)
-    return stop(`the inventory cannot be read: ${loaded.errors[0] ?? 'unknown error'}`, 'failed');
-  const target = loaded.inventory.hosts.find((h) => h.name === payload.target);
+    return stop(`the inventory cannot be read: ${loaded.error[0] ?? 'unknown error'}`, 'failed');
+  const target = loaded.value.hosts.find((h) => h.name === payload.target);
   if (!target)
-    return stop(`${payload.target} is not in the inventory (${loaded.inventory.source})`, 'refused');
+    return stop(`${payload.target} is not in the inventory (${loaded.value.source})`, 'refused');
 
   // `apply` starts at most once per plan. The claim names this job (id and creation time): finding our own
   // claim means this job already started once and its worker was lost (stalled-job recovery).
@@ -153,7 +153,7 @@ async function runRemediateJob(
           planId: payload.planId,
           action: payload.action,
           target,
-          inventory: loaded.inventory,
+          inventory: loaded.value,
           requestedBy: payload.requestedBy,
           lease,
           stillHeld: () => deps.lock.holds(lease),

@@ -186,7 +186,7 @@ async function handlePress(
   if (loaded && !loaded.ok)
     return refuse('I cannot read my inventory to check CHANNEL_HOSTS: nothing was done.');
   const unreachable = loaded?.ok
-    ? channelHostProblem(loaded.inventory, deps.channelHosts, place.channel, plan.host)
+    ? channelHostProblem(loaded.value, deps.channelHosts, place.channel, plan.host)
     : undefined;
   if (unreachable) return refuse(unreachable);
 

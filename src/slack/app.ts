@@ -181,13 +181,13 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     const user = command.user_id;
     const loaded = await options.inventory();
     if (!loaded.ok) {
-      log.error({ errors: loaded.errors }, 'inventory unreadable');
+      log.error({ errors: loaded.error }, 'inventory unreadable');
       return tell(
         respond,
-        `I cannot read my inventory: ${untrustedProse(loaded.errors[0] ?? 'unknown error')}`,
+        `I cannot read my inventory: ${untrustedProse(loaded.error[0] ?? 'unknown error')}`,
       );
     }
-    const choice = chooseTargets(loaded.inventory, patterns, channel, options.channelHosts);
+    const choice = chooseTargets(loaded.value, patterns, channel, options.channelHosts);
     if (!choice.ok) return tell(respond, choice.message);
 
     for (const target of choice.targets) {

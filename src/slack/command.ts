@@ -117,7 +117,7 @@ export function chooseTargets(
   for (const pattern of patterns) {
     const here = selectHosts(visible, [pattern]);
     if (here.ok) {
-      for (const t of here.targets) chosen.set(t.name, t);
+      for (const t of here.value) chosen.set(t.name, t);
       continue;
     }
     const anywhere = rules === null ? here : selectHosts(inventory, [pattern]);
@@ -125,7 +125,7 @@ export function chooseTargets(
       anywhere.ok
         ? `${inlineCode(pattern)} may not be diagnosed from this channel (CHANNEL_HOSTS).`
         : // selectHosts' own words ("unknown host 'web-1'; did you mean web-01?"), without the file's path.
-          untrustedProse(here.errors.join('; ').replaceAll(inventory.source, 'the inventory')),
+          untrustedProse(here.error.join('; ').replaceAll(inventory.source, 'the inventory')),
     );
   }
   if (problems.length > 0) return { ok: false, message: problems.map((p) => `• ${p}`).join('\n') };

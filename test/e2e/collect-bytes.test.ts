@@ -62,10 +62,10 @@ afterAll(async () => {
 describe('collecting in one channel from a host with hostile names', () => {
   it('batches, and reads the listeners ss really shows', async () => {
     const loaded = await loadInventory({ path: lab.inventoryPath });
-    if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-    const selection = selectHosts(loaded.inventory, ['bytes-01']);
-    if (!selection.ok) throw new Error(selection.errors.join('\n'));
-    const target = selection.targets[0]!;
+    if (!loaded.ok) throw new Error(loaded.error.join('\n'));
+    const selection = selectHosts(loaded.value, ['bytes-01']);
+    if (!selection.ok) throw new Error(selection.error.join('\n'));
+    const target = selection.value[0]!;
     const transport = new Recording(new SshTransport(target));
     const snapshot = await collect(transport, target);
 

@@ -118,10 +118,10 @@ describe('bounded reads', () => {
       'echo "2026/11/23 10:00:00 [error] 1#1: *1 the last line" >> /var/log/nginx/error.log',
     ]);
     const loaded = await loadInventory({ path: lab.inventoryPath });
-    if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-    const selection = selectHosts(loaded.inventory, ['big-log']);
-    if (!selection.ok) throw new Error(selection.errors.join('\n'));
-    const snapshot = await collectTarget(loaded.inventory, selection.targets[0]!);
+    if (!loaded.ok) throw new Error(loaded.error.join('\n'));
+    const selection = selectHosts(loaded.value, ['big-log']);
+    if (!selection.ok) throw new Error(selection.error.join('\n'));
+    const snapshot = await collectTarget(loaded.value, selection.value[0]!);
     const log = snapshot.results['error-log:/var/log/nginx/error.log']!;
     expect(log.exitCode).toBe(0);
     expect(log.stdout.length).toBe(ERROR_LOG_TAIL_BYTES);

@@ -303,9 +303,9 @@ describe('the parts behind it', () => {
       home: '/root',
       localUser: 'root',
     });
-    if (!result.ok) throw new Error(result.errors.join('\n'));
-    expect(result.inventory.hosts.map((h) => h.name)).toEqual(expect.arrayContaining(['web-01', 'web-02']));
-    const web = result.inventory.hosts.find((h) => h.name === 'web-01')!;
+    if (!result.ok) throw new Error(result.error.join('\n'));
+    expect(result.value.hosts.map((h) => h.name)).toEqual(expect.arrayContaining(['web-01', 'web-02']));
+    const web = result.value.hosts.find((h) => h.name === 'web-01')!;
     expect(web).toMatchObject({
       address: good.address,
       user: 'root',

@@ -260,7 +260,7 @@ describe('the per-host lock', () => {
     const prefix = newPrefix();
     const producer = producerOn(prefix);
     const loaded = await loadInventory({ path: lab.inventoryPath });
-    if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+    if (!loaded.ok) throw new Error(loaded.error.join('\n'));
     // Every SSH connection the diagnoses open and close, and when, by host.
     const connects: { host: string; at: number }[] = [];
     const closes: { host: string; at: number }[] = [];

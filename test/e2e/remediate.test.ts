@@ -56,8 +56,8 @@ beforeAll(async () => {
   );
   hosts.set('fix-sudo', sudoHost);
   const loaded = await loadInventory({ path: lab.inventoryPath });
-  if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-  inventory = loaded.inventory;
+  if (!loaded.ok) throw new Error(loaded.error.join('\n'));
+  inventory = loaded.value;
   redis = redisForTest();
   dir = await mkdtemp(join(tmpdir(), 'ud-remediate-'));
 }, 240_000);

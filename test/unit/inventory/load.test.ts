@@ -41,9 +41,9 @@ describe('loadInventory', () => {
       home: '/home/me',
       localUser: 'me',
     });
-    if (!result.ok) throw new Error(result.errors.join('\n'));
-    expect(result.inventory.source).toBe(join(dir, 'conf', 'hosts.yml'));
-    expect(result.inventory.hosts[0]).toMatchObject({
+    if (!result.ok) throw new Error(result.error.join('\n'));
+    expect(result.value.source).toBe(join(dir, 'conf', 'hosts.yml'));
+    expect(result.value.hosts[0]).toMatchObject({
       identityFile: join(dir, 'conf', 'keys', 'web'),
       user: 'me',
       knownHosts: '/home/me/.ssh/known_hosts',
@@ -53,17 +53,17 @@ describe('loadInventory', () => {
   it('says which path is missing and how to point at another one', async () => {
     expect(await loadInventory({ env: {}, cwd: dir })).toEqual({
       ok: false,
-      errors: [
+      error: [
         `inventory ${join(dir, 'hosts.yml')} not found (the default ./hosts.yml; pass --inventory FILE or set UPSTREAM_DOCTOR_INVENTORY)`,
       ],
     });
     expect(await loadInventory({ env: { UPSTREAM_DOCTOR_INVENTORY: '/nonexistent/h.yml' } })).toEqual({
       ok: false,
-      errors: ['inventory /nonexistent/h.yml not found (from UPSTREAM_DOCTOR_INVENTORY)'],
+      error: ['inventory /nonexistent/h.yml not found (from UPSTREAM_DOCTOR_INVENTORY)'],
     });
     expect(await loadInventory({ path: dir, env: {} })).toEqual({
       ok: false,
-      errors: [`inventory ${dir} is a directory (given with --inventory)`],
+      error: [`inventory ${dir} is a directory (given with --inventory)`],
     });
   });
 });

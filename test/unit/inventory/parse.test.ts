@@ -12,7 +12,7 @@ const parse = (text: string) => parseInventory(text, options);
 const errorsOf = (text: string) => {
   const result = parse(text);
   if (result.ok) throw new Error('expected errors');
-  return result.errors;
+  return result.error;
 };
 
 // The design's example, verbatim.
@@ -28,8 +28,8 @@ describe('parseInventory', () => {
     const result = parse(DESIGN_EXAMPLE);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    const [web, app, bastion] = result.inventory.hosts;
-    expect(result.inventory.source).toBe('/etc/ud/hosts.yml');
+    const [web, app, bastion] = result.value.hosts;
+    expect(result.value.source).toBe('/etc/ud/hosts.yml');
     expect(web).toEqual({
       name: 'web-01',
       address: '10.0.1.10',
@@ -50,8 +50,8 @@ describe('parseInventory', () => {
   a: { address: a.example.com }
   b: { address: "2001:db8::1", port: 2222, user: root, identityFile: keys/b, knownHosts: /k, sudo: true, passphraseEnv: B_PASS, useAgent: true }
 `);
-    if (!result.ok) throw new Error(result.errors.join('\n'));
-    const [a, b] = result.inventory.hosts;
+    if (!result.ok) throw new Error(result.error.join('\n'));
+    const [a, b] = result.value.hosts;
     expect(a).toEqual({
       name: 'a',
       address: 'a.example.com',
@@ -82,8 +82,8 @@ hosts:
   direct: { address: 10.0.1.11, jumpHost: null }
   deep: { address: 10.9.0.1, jumpHost: web-01 }
 `);
-    if (!result.ok) throw new Error(result.errors.join('\n'));
-    const byName = Object.fromEntries(result.inventory.hosts.map((h) => [h.name, h]));
+    if (!result.ok) throw new Error(result.error.join('\n'));
+    const byName = Object.fromEntries(result.value.hosts.map((h) => [h.name, h]));
     expect(byName.bastion!.jump).toBeUndefined();
     expect(byName['web-01']!.jump?.name).toBe('bastion');
     expect(byName.direct!.jump).toBeUndefined();
@@ -174,7 +174,7 @@ hosts:
     fc.assert(
       fc.property(fc.string({ maxLength: 200 }), (text) => {
         const result = parse(text);
-        if (!result.ok) for (const error of result.errors) expect(error).not.toContain('\n');
+        if (!result.ok) for (const error of result.error) expect(error).not.toContain('\n');
       }),
     );
     const pieces = fc.constantFrom(

@@ -19,18 +19,18 @@ function inventory(): Inventory {
 `,
     { source: 'hosts.yml', baseDir: '/', home: '/root', localUser: 'root' },
   );
-  if (!result.ok) throw new Error(result.errors.join('\n'));
-  return result.inventory;
+  if (!result.ok) throw new Error(result.error.join('\n'));
+  return result.value;
 }
 
 const names = (patterns: string[]) => {
   const selection = selectHosts(inventory(), patterns);
-  if (!selection.ok) throw new Error(selection.errors.join('\n'));
-  return selection.targets.map((t) => t.name);
+  if (!selection.ok) throw new Error(selection.error.join('\n'));
+  return selection.value.map((t) => t.name);
 };
 const errors = (patterns: string[]) => {
   const selection = selectHosts(inventory(), patterns);
-  return selection.ok ? [] : selection.errors;
+  return selection.ok ? [] : selection.error;
 };
 
 describe('selectHosts', () => {

@@ -55,7 +55,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     prefix,
     concurrency: options.concurrency ?? 4,
     notifierFor,
-    loadInventory: async () => ({ ok: true, inventory }),
+    loadInventory: async () => ({ ok: true, value: inventory }),
     collect: options.collect,
     remediationRunner: options.runner,
     proposeFix:

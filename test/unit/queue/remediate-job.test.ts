@@ -49,7 +49,7 @@ function processorWith(runner: RemediationRunner) {
     redis,
     prefix,
     lock: new HostLock(redis, prefix),
-    loadInventory: async () => ({ ok: true, inventory: inventoryOf(['web-01']) }),
+    loadInventory: async () => ({ ok: true, value: inventoryOf(['web-01']) }),
     notifierFor: routeNotifiers({ recorder: { redis, prefix }, fallback: () => ({}) as never }),
     runner,
     limits: { hostLockTtlMs: 2_000, hostLockWaitMs: 2_000 },

@@ -40,8 +40,8 @@ export function inventoryOf(names: string[]): Inventory {
     home: '/root',
     localUser: 'root',
   });
-  if (!r.ok) throw new Error(r.errors.join('\n'));
-  return r.inventory;
+  if (!r.ok) throw new Error(r.error.join('\n'));
+  return r.value;
 }
 
 /** A recorded snapshot of a lab scenario (test/fixtures/snapshots), as if taken from `target`. */

@@ -18,8 +18,8 @@ const parsed = parseInventory(
 `,
   opts,
 );
-if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
-const inventory = parsed.inventory;
+if (!parsed.ok) throw new Error(parsed.error.join('\n'));
+const inventory = parsed.value;
 
 describe('parseCommandText', () => {
   it('reads help, usage, names, globs and tags', () => {
@@ -118,7 +118,7 @@ describe('chooseTargets', () => {
       opts,
     );
     if (!many.ok) throw new Error('inventory');
-    const r = chooseTargets(many.inventory, ['h*'], 'C1', null);
+    const r = chooseTargets(many.value, ['h*'], 'C1', null);
     expect(r).toEqual({ ok: false, message: expect.stringContaining(`at most ${MAX_HOSTS_PER_COMMAND}`) });
   });
 

@@ -67,16 +67,16 @@ describe('InventoryCache', () => {
       writeFileSync(path, 'hosts:\n  web-01: { address: 10.0.0.1 }\n');
       const cache = new InventoryCache({ path });
       const first = await cache.current();
-      expect(first.ok && first.inventory.hosts.map((h) => h.name)).toEqual(['web-01']);
+      expect(first.ok && first.value.hosts.map((h) => h.name)).toEqual(['web-01']);
       expect(await cache.current()).toBe(first);
       writeFileSync(path, 'hosts:\n  web-01: { address: 10.0.0.1 }\n  web-02: { address: 10.0.0.2 }\n');
       utimesSync(path, new Date(), new Date(Date.now() + 5000));
       const second = await cache.current();
-      expect(second.ok && second.inventory.hosts.map((h) => h.name)).toEqual(['web-01', 'web-02']);
+      expect(second.ok && second.value.hosts.map((h) => h.name)).toEqual(['web-01', 'web-02']);
       rmSync(path);
       const gone = await cache.current();
       expect(gone.ok).toBe(false);
-      expect(!gone.ok && gone.errors[0]).toContain('not found');
+      expect(!gone.ok && gone.error[0]).toContain('not found');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

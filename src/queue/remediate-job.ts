@@ -116,8 +116,7 @@ async function runRemediateJob(
   if (!loaded.ok)
     return stop(`the inventory cannot be read: ${loaded.error[0] ?? 'unknown error'}`, 'failed');
   const target = loaded.value.hosts.find((h) => h.name === payload.target);
-  if (!target)
-    return stop(`${payload.target} is not in the inventory (${loaded.value.source})`, 'refused');
+  if (!target) return stop(`${payload.target} is not in the inventory (${loaded.value.source})`, 'refused');
 
   // `apply` starts at most once per plan. The claim names this job (id and creation time): finding our own
   // claim means this job already started once and its worker was lost (stalled-job recovery).

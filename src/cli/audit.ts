@@ -58,7 +58,7 @@ export async function audit(args: string[], io: CliIo): Promise<number> {
   if (options.redis) {
     const settings = queueSettingsFrom(io.env);
     if (!settings.ok) throw new UsageError(settings.error);
-    const redis = connectRedis(settings.settings, {
+    const redis = connectRedis(settings.value, {
       role: 'producer',
       connectionName: 'upstream-doctor audit',
     });
@@ -66,12 +66,12 @@ export async function audit(args: string[], io: CliIo): Promise<number> {
     let lastError: string | undefined;
     redis.on('error', (err: Error) => (lastError = err.message));
     try {
-      entries = await AuditTrail.fromEnv(io.env, redis, settings.settings.QUEUE_PREFIX).readStream(filter);
+      entries = await AuditTrail.fromEnv(io.env, redis, settings.value.QUEUE_PREFIX).readStream(filter);
     } catch (err) {
       return fail(
         lastError
-          ? `cannot reach Redis at ${describeRedis(settings.settings)} (${lastError})`
-          : `cannot read the audit stream from ${describeRedis(settings.settings)}: ${(err as Error).message}`,
+          ? `cannot reach Redis at ${describeRedis(settings.value)} (${lastError})`
+          : `cannot read the audit stream from ${describeRedis(settings.value)}: ${(err as Error).message}`,
       );
     } finally {
       redis.disconnect();

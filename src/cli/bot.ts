@@ -59,7 +59,7 @@ export async function bot(args: string[], io: CliIo, extras: BotExtras = {}): Pr
   };
   const checked = botSettingsFrom(io.env);
   if (!checked.ok) return fail(checked.error);
-  const settings = checked.settings;
+  const settings = checked.value;
   const queue = queueSettingsFrom(io.env);
   if (!queue.ok) return fail(queue.error);
   const inventory = new InventoryCache({ path: values.inventory, env: io.env });
@@ -71,14 +71,14 @@ export async function bot(args: string[], io: CliIo, extras: BotExtras = {}): Pr
   const notifierFor = slackNotifierFactory({ client, log });
 
   // Redis for the queue and, in HTTP mode, for the signatures already honoured (a replay starts nothing).
-  const redis = connectRedis(queue.settings, {
+  const redis = connectRedis(queue.value, {
     role: 'producer',
     connectionName: `upstream-doctor-bot-${process.pid}`,
   });
   let lastError = '';
   redis.on('error', (err: Error) => {
     if (err.message !== lastError)
-      log.error({ err: err.message, redis: describeRedis(queue.settings) }, 'redis error');
+      log.error({ err: err.message, redis: describeRedis(queue.value) }, 'redis error');
     lastError = err.message;
   });
   let enqueuer = extras.enqueuer;
@@ -91,16 +91,16 @@ export async function bot(args: string[], io: CliIo, extras: BotExtras = {}): Pr
   if (!enqueuer) {
     producer = new Producer({
       connection: redis,
-      prefix: queue.settings.QUEUE_PREFIX,
-      diagnoseAttempts: queue.settings.DIAGNOSE_ATTEMPTS,
-      diagnoseBackoffMs: queue.settings.DIAGNOSE_BACKOFF_MS,
+      prefix: queue.value.QUEUE_PREFIX,
+      diagnoseAttempts: queue.value.DIAGNOSE_ATTEMPTS,
+      diagnoseBackoffMs: queue.value.DIAGNOSE_BACKOFF_MS,
       notifierFor,
     });
     enqueuer = producer;
     if (!register) {
       const buttons = await remediationActionsFromEnv(io.env, {
         redis,
-        prefix: queue.settings.QUEUE_PREFIX,
+        prefix: queue.value.QUEUE_PREFIX,
         enqueuer: producer,
         client,
         log,
@@ -120,7 +120,7 @@ export async function bot(args: string[], io: CliIo, extras: BotExtras = {}): Pr
     running = await startBot({
       token: settings.SLACK_BOT_TOKEN,
       signingSecret: settings.SLACK_SIGNING_SECRET,
-      seenSignatures: new RedisSeenSignatures(redis, queue.settings.QUEUE_PREFIX),
+      seenSignatures: new RedisSeenSignatures(redis, queue.value.QUEUE_PREFIX),
       appToken: settings.SLACK_APP_TOKEN,
       port: settings.PORT,
       slackApiUrl: settings.SLACK_API_URL,

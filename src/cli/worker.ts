@@ -72,7 +72,7 @@ export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {
     io.stderr.write(`upstream-doctor worker: ${checked.error}\n`);
     return 2;
   }
-  const settings = checked.settings;
+  const settings = checked.value;
   const inventoryPath = values.inventory;
   const inventory = await loadInventory({ path: inventoryPath, env: io.env });
   if (!inventory.ok) {
@@ -88,7 +88,7 @@ export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {
     io.stderr.write(`upstream-doctor worker: ${fromEnv.error}\n`);
     return 2;
   }
-  const slack = extras.slack ?? fromEnv.factory;
+  const slack = extras.slack ?? fromEnv.value?.factory;
   const prefix = settings.QUEUE_PREFIX;
   const redis = connectRedis(settings, {
     role: 'worker',
@@ -133,7 +133,7 @@ export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {
       redis,
       prefix,
       log,
-      ...(fromEnv.client ? { client: fromEnv.client } : {}),
+      ...(fromEnv.value ? { client: fromEnv.value.client } : {}),
       planTtlMs: settings.PLAN_TTL_MS,
       roots: settings.REMEDIATION_ROOTS,
       rediagnose: async (host, destination) => {

@@ -11,7 +11,7 @@ export async function checkRedis(env: NodeJS.ProcessEnv, timeoutMs = 3_000): Pro
   const checked = queueSettingsFrom(env);
   if (!checked.ok)
     return failed(NAME, checked.error, 'correct the setting named (see `upstream-doctor worker --help`)');
-  const settings = checked.settings;
+  const settings = checked.value;
   const where = describeRedis(settings);
   const redis = new Redis({
     ...redisOptionsFrom(settings, { role: 'producer', connectionName: 'upstream-doctor-doctor' }),

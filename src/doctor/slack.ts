@@ -20,7 +20,7 @@ export async function checkSlack(env: NodeJS.ProcessEnv, timeoutMs = 5_000): Pro
   const settings = botSettingsFrom(env);
   results.push(
     settings.ok
-      ? ok('slack settings', `${settings.settings.mode === 'socket' ? 'Socket Mode' : 'HTTP'} mode`)
+      ? ok('slack settings', `${settings.value.mode === 'socket' ? 'Socket Mode' : 'HTTP'} mode`)
       : failed(
           'slack settings',
           settings.error,
@@ -53,7 +53,7 @@ export async function checkSlack(env: NodeJS.ProcessEnv, timeoutMs = 5_000): Pro
           ),
     );
   }
-  const appToken = settings.ok ? settings.settings.SLACK_APP_TOKEN : undefined;
+  const appToken = settings.ok ? settings.value.SLACK_APP_TOKEN : undefined;
   if (appToken !== undefined) results.push(await checkAppToken(appToken, slackApiUrl, timeoutMs));
   return results;
 }

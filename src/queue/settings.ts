@@ -1,6 +1,7 @@
 // Settings of the queue side (what the producer and the workers share) from the environment, checked with zod at start.
 // A bad value stops the process with one line that names the setting: "WORKER_CONCURRENCY: expected …".
 import { z } from 'zod';
+import type { Result } from '../model/result.js';
 import { DEFAULT_PREFIX } from './names.js';
 
 export const wholeNumber = (min: number, max: number, fallback: number) => {
@@ -111,7 +112,7 @@ export const queueEnvSchema = z.object({
 
 export type QueueSettings = z.output<typeof queueEnvSchema>;
 
-export type SettingsResult<T> = { ok: true; settings: T } | { ok: false; error: string };
+export type SettingsResult<T> = Result<T>;
 
 export function parseEnv<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv): SettingsResult<T> {
   const result = schema.safeParse(env);
@@ -119,11 +120,11 @@ export function parseEnv<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv): Setti
     const issue = result.error.issues[0]!;
     return { ok: false, error: `${issue.path.map(String).join('.')}: ${issue.message}` };
   }
-  return { ok: true, settings: result.data };
+  return { ok: true, value: result.data };
 }
 
 export function checkSentinel<T extends QueueSettings>(r: SettingsResult<T>): SettingsResult<T> {
-  if (r.ok && r.settings.REDIS_SENTINELS && !r.settings.REDIS_SENTINEL_NAME)
+  if (r.ok && r.value.REDIS_SENTINELS && !r.value.REDIS_SENTINEL_NAME)
     return {
       ok: false,
       error: 'REDIS_SENTINEL_NAME: is required with REDIS_SENTINELS (the master group name)',

@@ -27,6 +27,7 @@ import {
 import { inlineCode, mention } from './mrkdwn.js';
 import { renderPlan } from './plan-message.js';
 import { slackClientSettingsFrom } from './settings.js';
+import type { Result } from '../model/result.js';
 import {
   renderFailed,
   renderNotes,
@@ -398,10 +399,10 @@ export function slackNotifierFactory(options: SlackNotifierOptions): NotifierFac
 export function slackNotifierFromEnv(
   env: NodeJS.ProcessEnv,
   log?: NotifierLog,
-): { ok: true; factory?: NotifierFactory; client?: WebClient } | { ok: false; error: string } {
+): Result<{ factory: NotifierFactory; client: WebClient } | undefined> {
   const checked = slackClientSettingsFrom(env);
   if (!checked.ok) return checked;
-  if (!checked.settings) return { ok: true };
-  const client = createWebClient(checked.settings);
-  return { ok: true, client, factory: slackNotifierFactory({ client, ...(log ? { log } : {}) }) };
+  if (!checked.value) return { ok: true, value: undefined };
+  const client = createWebClient(checked.value);
+  return { ok: true, value: { client, factory: slackNotifierFactory({ client, ...(log ? { log } : {}) }) } };
 }

@@ -1,9 +1,9 @@
 // The bot's settings from the environment, checked with zod at start. A missing or bad one stops the process
 // with one line naming it: "SLACK_BOT_TOKEN: is required (the Bot User OAuth Token, xoxb-…)".
 import { z } from 'zod';
+import type { Result } from '../model/result.js';
+import { LOG_LEVELS, parseEnv } from '../queue/settings.js';
 import { type ChannelHosts, parseChannelHosts } from './channel-hosts.js';
-
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const required = (what: string) =>
   z
@@ -88,19 +88,14 @@ const botEnvSchema = z
 
 export type BotSettings = z.output<typeof botEnvSchema> & { mode: 'socket' | 'http' };
 
-export type BotSettingsResult = { ok: true; settings: BotSettings } | { ok: false; error: string };
+export type BotSettingsResult = Result<BotSettings>;
 
 /** The settings, or the first problem as one line naming the variable. */
 export function botSettingsFrom(env: NodeJS.ProcessEnv): BotSettingsResult {
-  const result = botEnvSchema.safeParse(env);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    return { ok: false, error: `${issue.path.map(String).join('.')}: ${issue.message}` };
-  }
-  return {
-    ok: true,
-    settings: { ...result.data, mode: result.data.SLACK_APP_TOKEN !== undefined ? 'socket' : 'http' },
-  };
+  const result = parseEnv(botEnvSchema, env);
+  if (!result.ok) return result;
+  const mode = result.value.SLACK_APP_TOKEN !== undefined ? 'socket' : 'http';
+  return { ok: true, value: { ...result.value, mode } };
 }
 
 export type SlackClientSettings = { token: string; slackApiUrl?: string };
@@ -109,10 +104,8 @@ export type SlackClientSettings = { token: string; slackApiUrl?: string };
  * What a worker needs to post to Slack: the bot token and SLACK_API_URL. Undefined when SLACK_BOT_TOKEN is not
  * set (a worker without Slack); a bad value is one line naming it.
  */
-export function slackClientSettingsFrom(
-  env: NodeJS.ProcessEnv,
-): { ok: true; settings?: SlackClientSettings } | { ok: false; error: string } {
-  if ((env.SLACK_BOT_TOKEN ?? '').trim() === '') return { ok: true };
+export function slackClientSettingsFrom(env: NodeJS.ProcessEnv): Result<SlackClientSettings | undefined> {
+  if ((env.SLACK_BOT_TOKEN ?? '').trim() === '') return { ok: true, value: undefined };
   // The bot's schema, with a placeholder for what only the bot needs (the signing secret).
   const r = botSettingsFrom({
     SLACK_BOT_TOKEN: env.SLACK_BOT_TOKEN,
@@ -122,9 +115,9 @@ export function slackClientSettingsFrom(
   if (!r.ok) return r;
   return {
     ok: true,
-    settings: {
-      token: r.settings.SLACK_BOT_TOKEN,
-      ...(r.settings.SLACK_API_URL ? { slackApiUrl: r.settings.SLACK_API_URL } : {}),
+    value: {
+      token: r.value.SLACK_BOT_TOKEN,
+      ...(r.value.SLACK_API_URL ? { slackApiUrl: r.value.SLACK_API_URL } : {}),
     },
   };
 }

@@ -10,7 +10,7 @@ describe('worker settings from the environment', () => {
     const r = workerSettingsFrom({});
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.settings).toMatchObject({
+    expect(r.value).toMatchObject({
       REDIS_URL: 'redis://127.0.0.1:6379',
       QUEUE_PREFIX: 'upstream-doctor',
       WORKER_CONCURRENCY: 4,
@@ -23,10 +23,10 @@ describe('worker settings from the environment', () => {
       REMEDIATION_ROOTS: [],
     });
     const roots = workerSettingsFrom({ REMEDIATION_ROOTS: ' /srv/nginx-sites/, /opt/site ,' });
-    expect(roots.ok && roots.settings.REMEDIATION_ROOTS).toEqual(['/srv/nginx-sites', '/opt/site']);
+    expect(roots.ok && roots.value.REMEDIATION_ROOTS).toEqual(['/srv/nginx-sites', '/opt/site']);
     const off = workerSettingsFrom({ REMEDIATION: 'off' });
-    expect(off.ok && off.settings.REMEDIATION).toBe('off');
-    expect(r.settings.REDIS_SENTINELS).toBeUndefined();
+    expect(off.ok && off.value.REMEDIATION).toBe('off');
+    expect(r.value.REDIS_SENTINELS).toBeUndefined();
   });
 
   it.each([
@@ -68,7 +68,7 @@ describe('worker settings from the environment', () => {
       REDIS_SENTINELS: 's1:26379, [::1]:26380',
       REDIS_SENTINEL_NAME: 'mymaster',
     });
-    expect(r.ok && r.settings.REDIS_SENTINELS).toEqual([
+    expect(r.ok && r.value.REDIS_SENTINELS).toEqual([
       { host: 's1', port: 26379 },
       { host: '::1', port: 26380 },
     ]);

@@ -12,7 +12,7 @@ describe('botSettingsFrom', () => {
     const r = botSettingsFrom(base);
     expect(r).toMatchObject({
       ok: true,
-      settings: {
+      value: {
         mode: 'http',
         PORT: 3000,
         CHANNEL_HOSTS: null,
@@ -24,7 +24,7 @@ describe('botSettingsFrom', () => {
   it('Socket Mode when SLACK_APP_TOKEN is set (no signing secret needed)', () => {
     expect(botSettingsFrom({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' })).toMatchObject({
       ok: true,
-      settings: { mode: 'socket' },
+      value: { mode: 'socket' },
     });
   });
 
@@ -54,7 +54,7 @@ describe('botSettingsFrom', () => {
   it('SLACK_API_URL gets the trailing slash WebClient needs; PORT 0 means any', () => {
     expect(botSettingsFrom({ ...base, SLACK_API_URL: 'http://127.0.0.1:9/api', PORT: '0' })).toMatchObject({
       ok: true,
-      settings: { SLACK_API_URL: 'http://127.0.0.1:9/api/', PORT: 0 },
+      value: { SLACK_API_URL: 'http://127.0.0.1:9/api/', PORT: 0 },
     });
   });
 });

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { FinalFailure } from './errors.js';
 import type { QueueName } from './names.js';
 import type { Destination } from './notifier.js';
+import type { Result } from '../model/result.js';
 
 const text = (what: string, max = 200) =>
   z
@@ -58,10 +59,8 @@ export const remediatePayloadSchema = z.strictObject({
 });
 export type RemediatePayload = z.infer<typeof remediatePayloadSchema>;
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
-
 /** Checks a payload; the error is one line naming the field ("destination.channel: expected …"). */
-export function parsePayload<T>(schema: z.ZodType<T>, data: unknown): Parsed<T> {
+export function parsePayload<T>(schema: z.ZodType<T>, data: unknown): Result<T> {
   const result = schema.safeParse(data);
   if (result.success) return { ok: true, value: result.data };
   const issue = result.error.issues[0]!;

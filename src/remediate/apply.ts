@@ -164,7 +164,7 @@ async function checkUnchanged(
     };
   const edited = applyEdit(read.stdout, plan);
   if (!edited.ok) return { ok: false, refused: true, message: edited.error };
-  return { ok: true, value: { real, text: read.stdout, newText: edited.text } };
+  return { ok: true, value: { real, text: read.stdout, newText: edited.value } };
 }
 
 export async function applyPlan(

@@ -7,6 +7,7 @@
 // nothing). Pure: the host's answers come in as values.
 
 export type Confinement = { ok: true } | { ok: false; why: string };
+import type { Result } from '../model/result.js';
 
 /** An absolute path without empty, `.` or `..` segments (a trailing slash aside): one spelling per place. */
 export function normalAbsolute(path: string): boolean {
@@ -25,13 +26,11 @@ export function isUnder(path: string, root: string): boolean {
   return p === r || p.startsWith(`${r}/`);
 }
 
-export type RootsResult = { ok: true; value: string[] } | { ok: false; error: string };
-
 /**
  * REMEDIATION_ROOTS: comma-separated absolute paths (real paths: a root is compared as written, so name the
  * directory a symlink points to, not the link). `/` is refused: it would confine nothing.
  */
-export function parseRemediationRoots(raw: string | undefined): RootsResult {
+export function parseRemediationRoots(raw: string | undefined): Result<string[]> {
   const roots: string[] = [];
   for (const item of (raw ?? '').split(',').map((s) => s.trim())) {
     if (item === '') continue;

@@ -1,8 +1,7 @@
 // A config edit as text: applying it to a file's text (refusing when the line no longer says what the plan
 // quoted) and showing it as a unified diff. Pure functions; errors are values.
 import type { ConfigEdit } from '../model/types.js';
-
-export type Edited = { ok: true; text: string } | { ok: false; error: string };
+import type { Result } from '../model/result.js';
 
 /** Lines of a text without the empty string after a final newline. */
 function linesOf(text: string): string[] {
@@ -12,7 +11,7 @@ function linesOf(text: string): string[] {
 }
 
 /** The file's text with the edit's line replaced; the rest (including the final newline) stays byte-identical. */
-export function applyEdit(text: string, edit: ConfigEdit): Edited {
+export function applyEdit(text: string, edit: ConfigEdit): Result<string> {
   const lines = text.split('\n');
   const index = edit.line - 1;
   if (!Number.isInteger(edit.line) || index < 0 || index >= linesOf(text).length)
@@ -20,7 +19,7 @@ export function applyEdit(text: string, edit: ConfigEdit): Edited {
   if (lines[index] !== edit.before)
     return { ok: false, error: `${edit.file}:${edit.line} no longer reads ${JSON.stringify(edit.before)}` };
   lines[index] = edit.after;
-  return { ok: true, text: lines.join('\n') };
+  return { ok: true, value: lines.join('\n') };
 }
 
 const range = (start: number, count: number) => (count === 1 ? `${start}` : `${start},${count}`);
@@ -29,7 +28,7 @@ const range = (start: number, count: number) => (count === 1 ? `${start}` : `${s
  * The edit as a unified diff (`diff -u` style, `context` lines around it), with `a/` and `b/` names like git.
  * `text` is the file before the edit; the edit must apply to it (else the error).
  */
-export function unifiedDiff(text: string, edit: ConfigEdit, context = 3): Edited {
+export function unifiedDiff(text: string, edit: ConfigEdit, context = 3): Result<string> {
   const edited = applyEdit(text, edit);
   if (!edited.ok) return edited;
   const lines = linesOf(text);
@@ -50,5 +49,5 @@ export function unifiedDiff(text: string, edit: ConfigEdit, context = 3): Edited
     `+++ b${edit.file}`,
     `@@ -${range(first + 1, oldCount)} +${range(first + 1, newCount)} @@`,
   ];
-  return { ok: true, text: [...header, ...body].join('\n') + '\n' };
+  return { ok: true, value: [...header, ...body].join('\n') + '\n' };
 }

@@ -13,6 +13,7 @@ import { type ConfigNode } from '../model/nginx-config.js';
 import { LuaScript } from '../queue/lua.js';
 import { confinement, directoryOf } from './confine.js';
 import { applyEdit, unifiedDiff } from './diff.js';
+import type { Result } from '../model/result.js';
 
 export const DEFAULT_PLAN_TTL_MS = 30 * 60 * 1000;
 /** How long a plan's record (and its final status) is kept after it expires: "already applied by …". */
@@ -91,8 +92,6 @@ export interface PlanMessage {
   channel: string;
   ts: string;
 }
-
-export type Built<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /**
  * A plan, or why none. `withheld`: the fix is sound (its diff is given) but its file lies outside the trees
@@ -212,7 +211,7 @@ export function planFromFinding(finding: Finding, snapshot: HostSnapshot, option
   const confined = confinement(edit.file, realFile, mainDir, realpaths.get(mainDir), options.roots ?? []);
   if (!confined.ok || realFile === undefined) {
     const error = confined.ok ? `${edit.file} was not resolved` : confined.why;
-    return { ok: false, error, withheld: { unifiedDiff: diff.text } };
+    return { ok: false, error, withheld: { unifiedDiff: diff.value } };
   }
   const now = options.now ?? new Date();
   return {
@@ -225,7 +224,7 @@ export function planFromFinding(finding: Finding, snapshot: HostSnapshot, option
       line: edit.line,
       before: edit.before,
       after: edit.after,
-      unifiedDiff: diff.text,
+      unifiedDiff: diff.value,
       sha256AtDiagnosis: sha256Hex(text),
       cause: finding.cause,
       summary: finding.fix?.summary ?? '',

@@ -23,6 +23,7 @@ import type { ChannelHosts } from './channel-hosts.js';
 import { escapeMrkdwn, inlineCode, mention } from './mrkdwn.js';
 import { ACTION_APPLY, ACTION_DISMISS, ACTION_TEST, renderActedOn } from './plan-message.js';
 import { channelHostProblem, placeProblem, pressPlace } from './press-binding.js';
+import type { Result } from '../model/result.js';
 
 export { ACTION_APPLY, ACTION_DISMISS, ACTION_TEST, renderActedOn, renderPlan } from './plan-message.js';
 
@@ -35,10 +36,8 @@ export interface ApproverSettings {
   fourEyes: boolean;
 }
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
-
 /** APPROVERS and FOUR_EYES from the environment; an unknown id shape names the setting. */
-export function approverSettingsFrom(env: NodeJS.ProcessEnv): Parsed<ApproverSettings> {
+export function approverSettingsFrom(env: NodeJS.ProcessEnv): Result<ApproverSettings> {
   const ids = (env.APPROVERS ?? '')
     .split(',')
     .map((s) => s.trim())
@@ -306,7 +305,7 @@ export async function remediationActionsFromEnv(
     channelHosts: ChannelHosts | null;
     inventory: () => Promise<InventoryResult>;
   },
-): Promise<Parsed<(app: App) => void>> {
+): Promise<Result<(app: App) => void>> {
   const settings = approverSettingsFrom(env);
   if (!settings.ok) return settings;
   const audit = AuditTrail.fromEnv(env, deps.redis, deps.prefix);

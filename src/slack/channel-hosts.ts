@@ -8,16 +8,15 @@
 // commas, with the inventory's syntax: a name, a glob (web-*), or tag:NAME. Pure; parse errors are values.
 import { globMatch } from '../inventory/index.js';
 import type { Inventory, Target } from '../inventory/index.js';
+import type { Result } from '../model/result.js';
 
 /** Channel id (or "*") → patterns. */
 export type ChannelHosts = ReadonlyMap<string, readonly string[]>;
 
-export type ChannelHostsResult = { ok: true; value: ChannelHosts | null } | { ok: false; error: string };
-
 const CHANNEL = /^[CGD][A-Z0-9]{2,30}$/;
 const PATTERN = /^(tag:[A-Za-z0-9._-]+|[A-Za-z0-9._*?-]+)$/;
 
-export function parseChannelHosts(raw: string | undefined): ChannelHostsResult {
+export function parseChannelHosts(raw: string | undefined): Result<ChannelHosts | null> {
   if (raw === undefined || raw.trim() === '') return { ok: true, value: null };
   const map = new Map<string, string[]>();
   for (const entry of raw.split(/[;\n]/).map((e) => e.trim())) {

@@ -23,7 +23,7 @@ const EDIT = {
 describe('applyEdit', () => {
   it('replaces exactly the line and keeps everything else, final newline included', () => {
     const r = applyEdit(TEXT, EDIT);
-    expect(r).toEqual({ ok: true, text: TEXT.replace('8000', '3000') });
+    expect(r).toEqual({ ok: true, value: TEXT.replace('8000', '3000') });
   });
 
   it('refuses when the line no longer says what the plan quoted, or does not exist', () => {
@@ -34,7 +34,7 @@ describe('applyEdit', () => {
 
   it('keeps a file without a final newline without one', () => {
     const r = applyEdit(TEXT.slice(0, -1), EDIT);
-    expect(r.ok && r.text.endsWith('}')).toBe(true);
+    expect(r.ok && r.value.endsWith('}')).toBe(true);
   });
 });
 
@@ -43,7 +43,7 @@ describe('unifiedDiff', () => {
     const r = unifiedDiff(TEXT, EDIT);
     expect(r).toEqual({
       ok: true,
-      text: [
+      value: [
         `--- a${FILE}`,
         `+++ b${FILE}`,
         '@@ -1,5 +1,5 @@',
@@ -65,7 +65,7 @@ describe('unifiedDiff', () => {
       before: '    listen 80;',
       after: '    listen 80;\n    resolver 127.0.0.53;',
     });
-    expect(r.ok && r.text.split('\n')[2]).toBe('@@ -2,6 +2,7 @@');
+    expect(r.ok && r.value.split('\n')[2]).toBe('@@ -2,6 +2,7 @@');
   });
 
   it('never throws on random text and edits', () => {
@@ -77,7 +77,7 @@ describe('unifiedDiff', () => {
         fc.string(),
         (text, line, before, after) => {
           const r = unifiedDiff(text, { file: FILE, line, before, after });
-          if (r.ok) expect(r.text.startsWith(`--- a${FILE}`)).toBe(true);
+          if (r.ok) expect(r.value.startsWith(`--- a${FILE}`)).toBe(true);
         },
       ),
     );

@@ -11,6 +11,7 @@
 // Mode has no signatures: its WebSocket is opened with the app-level token and authenticated by Slack.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { Result } from '../model/result.js';
 
 /** Slack's own limit on a request's age. */
 export const MAX_AGE_SECONDS = 5 * 60;
@@ -25,19 +26,16 @@ function single(header: string | string[] | undefined): string | undefined {
 }
 
 /** The timestamp in seconds if it is a plain integer within the window around `nowMs`, else why not. */
-export function checkTimestamp(
-  header: string | string[] | undefined,
-  nowMs: number,
-): { ok: true; seconds: number } | { ok: false; why: string } {
+export function checkTimestamp(header: string | string[] | undefined, nowMs: number): Result<number> {
   const raw = single(header);
   if (raw === undefined || !/^[1-9][0-9]{0,11}$/.test(raw))
-    return { ok: false, why: 'X-Slack-Request-Timestamp is not a whole number of seconds' };
+    return { ok: false, error: 'X-Slack-Request-Timestamp is not a whole number of seconds' };
   const seconds = Number(raw);
   const now = Math.floor(nowMs / 1000);
-  if (seconds < now - MAX_AGE_SECONDS) return { ok: false, why: 'the request is more than 5 minutes old' };
+  if (seconds < now - MAX_AGE_SECONDS) return { ok: false, error: 'the request is more than 5 minutes old' };
   if (seconds > now + MAX_AHEAD_SECONDS)
-    return { ok: false, why: `the request is stamped more than ${MAX_AHEAD_SECONDS} s in the future` };
-  return { ok: true, seconds };
+    return { ok: false, error: `the request is stamped more than ${MAX_AHEAD_SECONDS} s in the future` };
+  return { ok: true, value: seconds };
 }
 
 /** The v0 signature's hex digest if the header is one and it signs `seconds` and `body`, else undefined. */
@@ -88,11 +86,11 @@ export async function verifySlackRequest(
 ): Promise<Verdict> {
   const nowMs = options.nowMs ?? Date.now();
   const stamp = checkTimestamp(headers['x-slack-request-timestamp'], nowMs);
-  if (!stamp.ok) return { ok: false, status: 401, why: stamp.why };
-  const signature = checkSignature(options.secret, headers['x-slack-signature'], stamp.seconds, body);
+  if (!stamp.ok) return { ok: false, status: 401, why: stamp.error };
+  const signature = checkSignature(options.secret, headers['x-slack-signature'], stamp.value, body);
   if (!signature) return { ok: false, status: 401, why: 'the signature does not match' };
   // Remembered until the timestamp has left the window: after that the age check refuses it anyway.
-  const forMs = (stamp.seconds + MAX_AGE_SECONDS + 1) * 1000 - nowMs;
+  const forMs = (stamp.value + MAX_AGE_SECONDS + 1) * 1000 - nowMs;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), options.seenTimeoutMs ?? 2000);

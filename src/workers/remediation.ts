@@ -13,6 +13,7 @@ import { planOutcomeUpdater } from '../slack/actions.js';
 import { PlanStore } from '../remediate/plan.js';
 import { fixProposer } from '../remediate/propose.js';
 import { PlanRunner } from '../remediate/runner.js';
+import type { Result } from '../model/result.js';
 
 export interface WorkerRemediation {
   runner: PlanRunner;
@@ -39,7 +40,7 @@ export interface WorkerRemediationDeps {
 export async function workerRemediationFromEnv(
   env: NodeJS.ProcessEnv,
   deps: WorkerRemediationDeps,
-): Promise<{ ok: true; value: WorkerRemediation } | { ok: false; error: string }> {
+): Promise<Result<WorkerRemediation>> {
   const audit = AuditTrail.fromEnv(env, deps.redis, deps.prefix);
   const unwritable = await audit.unwritable();
   if (unwritable) return { ok: false, error: `AUDIT_LOG: ${unwritable}` };

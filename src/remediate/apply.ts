@@ -25,6 +25,8 @@ import {
   newLogLines,
   nginxArgs,
   nginxInvocationProblem,
+  nginxReload,
+  nginxTest,
   ok,
   requestStatus,
   safePath,
@@ -176,7 +178,6 @@ export async function applyPlan(
   const steps = new Steps(options);
   const held = options.stillHeld ?? (async () => true);
   const after = async (s: StepName) => options.afterStep?.(s);
-  const n = nginxArgs(plan.nginx);
   const result = (status: ApplyResult['status'], summary: string, extra: Partial<ApplyResult> = {}) => ({
     status,
     summary,
@@ -245,7 +246,7 @@ export async function applyPlan(
   await steps.report('rename', true, `${plan.file} replaced (atomic rename)`);
   await after('rename');
 
-  const test = await cmd.run('nginx-t', [plan.nginx.binary, '-t', ...n], { timeoutMs: 20_000 });
+  const test = await nginxTest(cmd, plan.nginx);
   if (!ok(test)) {
     await steps.report('nginx-t', false, `nginx -t failed: ${failure(test)}`);
     return restoreAndReport(cmd, plan, real, backup, steps, `nginx -t failed: ${failure(test)}`, false);
@@ -253,7 +254,7 @@ export async function applyPlan(
   await steps.report('nginx-t', true, 'nginx -t: the configuration is valid');
 
   const sizes = await logSizes(cmd, plan.errorLogs);
-  const reload = await cmd.run('reload', [plan.nginx.binary, ...n, '-s', 'reload'], { timeoutMs: 20_000 });
+  const reload = await nginxReload(cmd, plan.nginx);
   if (!ok(reload)) {
     await steps.report('reload', false, `reload failed: ${failure(reload)}`);
     return restoreAndReport(cmd, plan, real, backup, steps, `reload failed: ${failure(reload)}`, true);
@@ -294,13 +295,7 @@ async function restoreAndReport(
 ): Promise<ApplyResult> {
   const problem = await atomicCopy(cmd, backup, real);
   const sha = await sha256Of(cmd, real);
-  let reloaded = true;
-  if (reload) {
-    const r = await cmd.run('reload', [plan.nginx.binary, ...nginxArgs(plan.nginx), '-s', 'reload'], {
-      timeoutMs: 20_000,
-    });
-    reloaded = ok(r);
-  }
+  const reloaded = !reload || ok(await nginxReload(cmd, plan.nginx));
   const back = problem === undefined && sha === plan.sha256AtDiagnosis && reloaded;
   const message = back
     ? `restored ${plan.file} from ${backup}${reload ? ' and reloaded nginx' : ''}: the host is back as it was`
@@ -433,9 +428,7 @@ export async function recoverPlan(
       : !edited.ok && read.stdout.split('\n')[plan.line - 1] === plan.after
         ? 'new'
         : 'other';
-  const test = await cmd.run('nginx-t', [plan.nginx.binary, '-t', ...nginxArgs(plan.nginx)], {
-    timeoutMs: 20_000,
-  });
+  const test = await nginxTest(cmd, plan.nginx);
   if (ok(test))
     return {
       file,
@@ -453,9 +446,7 @@ export async function recoverPlan(
   const backup = backups.stdout.split('\n').filter(safePath).sort().pop();
   if (file === 'new' && backup) {
     const problem = await atomicCopy(cmd, backup, real);
-    const again = await cmd.run('nginx-t', [plan.nginx.binary, '-t', ...nginxArgs(plan.nginx)], {
-      timeoutMs: 20_000,
-    });
+    const again = await nginxTest(cmd, plan.nginx);
     return {
       file: 'old',
       nginxTestOk: ok(again),

@@ -5,15 +5,14 @@
 // it was. Every step is reported as it happens. The host is never left with a partial file: the only
 // change to the live path is a rename(2) of a complete, checked file.
 //
-// Before anything is read or written, the file's real path is checked again on the host (readlink -e, for
-// root and sudo logins alike): it must be the one the plan was made for, under the main config's real
-// directory or a root of REMEDIATION_ROOTS (confine.ts). A symlink retargeted since the diagnosis refuses.
+// Before anything is read or written, the file's real path is checked again on the host: it must be the one
+// the plan was made for, inside the tree a plan may write (confined-file.ts).
 //
 // `testPlan` checks the edit without touching the live config: the candidate file is bind-mounted over the
 // live one in a private mount namespace that exists only for that `nginx -t` (so includes with absolute
 // paths, relative ones and globs all read exactly the live tree, with only the edited file different).
 import type { Transport } from '../transport/types.js';
-import { confinement } from './confine.js';
+import { checkUnchanged, confinedFile } from './confined-file.js';
 import { applyEdit } from './diff.js';
 import {
   atomicCopy,
@@ -24,7 +23,6 @@ import {
   logSizes,
   newLogLines,
   nginxArgs,
-  nginxInvocationProblem,
   nginxReload,
   nginxTest,
   ok,
@@ -37,22 +35,9 @@ import {
   type HostCommands,
 } from './host-steps.js';
 import { sha256Hex, type NginxInvocation, type Plan } from './plan.js';
+import { Steps, type OnHostOptions, type StepName, type StepReport } from './steps.js';
 
-export type StepName =
-  'check' | 'backup' | 'write' | 'rename' | 'nginx-t' | 'reload' | 'verify' | 'restore' | 'candidate';
-
-export interface StepReport {
-  step: StepName;
-  ok: boolean;
-  /** One line for the thread: "nginx -t: syntax is ok", "GET / → 200". */
-  message: string;
-}
-
-export interface ApplyOptions {
-  /** REMEDIATION_ROOTS: where besides the main config's directory a plan may write. */
-  roots?: readonly string[];
-  /** Each step as it ends (the Notifier's thread, the audit trail). */
-  onStep?: (step: StepReport) => void | Promise<void>;
+export interface ApplyOptions extends OnHostOptions {
   /** Checked before every step that changes the host: false (the host lock was lost) stops the apply. */
   stillHeld?: () => Promise<boolean>;
   /** Wait after a reload before the verify request (new workers take the listening sockets). */
@@ -91,82 +76,6 @@ function changedWords(before: string, after: string): string[] {
   const old = new Set(words(before));
   const fresh = new Set(words(after));
   return [...words(after).filter((w) => !old.has(w)), ...words(before).filter((w) => !fresh.has(w))];
-}
-
-class Steps {
-  readonly list: StepReport[] = [];
-  constructor(private readonly options: ApplyOptions) {}
-  async report(step: StepName, okay: boolean, message: string): Promise<void> {
-    const r = { step, ok: okay, message };
-    this.list.push(r);
-    await this.options.onStep?.(r);
-  }
-}
-
-interface Checked {
-  real: string;
-  text: string;
-  newText: string;
-}
-
-/** A path's real path on the host (readlink -e), or undefined when it has none or an odd one. */
-async function realPathOf(cmd: HostCommands, id: string, path: string): Promise<string | undefined> {
-  const r = await cmd.run(id, ['readlink', '-e', '--', path]);
-  const real = r.stdout.replace(/\n$/, '');
-  return ok(r) && safePath(real) ? real : undefined;
-}
-
-/**
- * The plan's file as the host resolves it now, if a plan may write it: the same real path as at the
- * diagnosis, under the main config's real directory or a root. Nothing is read or written before this.
- */
-export async function confinedFile(
-  cmd: HostCommands,
-  plan: Plan,
-  roots: readonly string[] = [],
-): Promise<{ ok: true; real: string } | { ok: false; message: string }> {
-  const problem = nginxInvocationProblem(plan.nginx);
-  if (!safePath(plan.file)) return { ok: false, message: `unsafe file path ${plan.file}` };
-  if (problem) return { ok: false, message: problem };
-  const resolved = await cmd.run('readlink', ['readlink', '-e', '--', plan.file]);
-  // A refusal by sudo or a missing file is said as the host said it.
-  if (!ok(resolved)) return { ok: false, message: `${plan.file}: ${failure(resolved)}` };
-  const line = resolved.stdout.replace(/\n$/, '');
-  const real = safePath(line) ? line : undefined;
-  const mainDir = dirOf(plan.nginx.configPath);
-  const realDir = await realPathOf(cmd, 'readlink-dir', mainDir);
-  const confined = confinement(plan.file, real, mainDir, realDir, roots);
-  if (!confined.ok) return { ok: false, message: `${confined.why}; nothing was changed` };
-  if (real === undefined || real !== plan.realFile)
-    return {
-      ok: false,
-      message: `${plan.file} now resolves to ${real ?? 'nothing'}, not ${plan.realFile} as at the diagnosis: nothing was changed; diagnose again`,
-    };
-  return { ok: true, real };
-}
-
-/** Reads the live file (symlinks resolved) and checks it is byte for byte the file the plan was made from. */
-async function checkUnchanged(
-  cmd: HostCommands,
-  plan: Plan,
-  roots: readonly string[] | undefined,
-): Promise<{ ok: true; value: Checked } | { ok: false; message: string; refused: boolean }> {
-  const where = await confinedFile(cmd, plan, roots);
-  if (!where.ok) return { ok: false, refused: true, message: where.message };
-  const { real } = where;
-  const read = await cmd.run('read', ['cat', '--', real]);
-  if (!ok(read) || read.truncated)
-    return { ok: false, refused: true, message: `cannot read ${real}: ${failure(read)}` };
-  const sha = sha256Hex(read.stdout);
-  if (sha !== plan.sha256AtDiagnosis)
-    return {
-      ok: false,
-      refused: true,
-      message: `${plan.file} changed since the diagnosis (sha256 ${sha.slice(0, 12)}…, the plan was made from ${plan.sha256AtDiagnosis.slice(0, 12)}…): nothing was changed; diagnose again`,
-    };
-  const edited = applyEdit(read.stdout, plan);
-  if (!edited.ok) return { ok: false, refused: true, message: edited.error };
-  return { ok: true, value: { real, text: read.stdout, newText: edited.text } };
 }
 
 export async function applyPlan(

@@ -2,16 +2,14 @@
 // refuse) → backup next to it → atomic write (temp file in the same directory, owner and mode copied from
 // the file, rename) → `nginx -t` (fail: restore) → reload → verify (a request through nginx is not 502/504,
 // and no new upstream error for it in the error log) → fail: restore, reload, and say the host is back as
-// it was. Every step is reported as it happens. The host is never left with a partial file: the only
-// change to the live path is a rename(2) of a complete, checked file.
+// it was (recover.ts). Every step is reported as it happens. The host is never left with a partial file:
+// the only change to the live path is a rename(2) of a complete, checked file.
 //
 // Before anything is read or written, the file's real path is checked again on the host: it must be the one
 // the plan was made for, inside the tree a plan may write (confined-file.ts).
 import type { Transport } from '../transport/types.js';
-import { checkUnchanged, confinedFile } from './confined-file.js';
-import { applyEdit } from './diff.js';
+import { checkUnchanged } from './confined-file.js';
 import {
-  atomicCopy,
   baseOf,
   dirOf,
   failure,
@@ -22,14 +20,13 @@ import {
   nginxTest,
   ok,
   requestStatus,
-  safePath,
   sha256Of,
   tempNextTo,
   upstreamErrors,
   writeVia,
-  type HostCommands,
 } from './host-steps.js';
 import { sha256Hex, type Plan } from './plan.js';
+import { restoreBackup } from './recover.js';
 import { Steps, type OnHostOptions, type StepName, type StepReport } from './steps.js';
 
 export interface ApplyOptions extends OnHostOptions {
@@ -110,6 +107,15 @@ export async function applyPlan(
   }
   await steps.report('backup', true, `backup: ${backup}`);
   await after('backup');
+  // From here on a failed step puts the original back (recover.ts) and says whether the host is as it was.
+  const rollBack = async (why: string, reload: boolean): Promise<ApplyResult> => {
+    const restored = await restoreBackup(cmd, plan, real, backup, reload);
+    await steps.report('restore', restored.back, restored.message);
+    return result(restored.back ? 'rolled-back' : 'failed', `${why}; ${restored.message}`, {
+      backup,
+      realFile: real,
+    });
+  };
 
   // Write the new text to a temp file beside the file, give it the file's owner and mode, check it.
   const tmp = await tempNextTo(cmd, real);
@@ -145,7 +151,7 @@ export async function applyPlan(
   if (!ok(renamed)) {
     await cmd.run('cleanup', ['rm', '-f', '--', tmp]);
     await steps.report('rename', false, `rename failed: ${failure(renamed)}`);
-    return restoreAndReport(cmd, plan, real, backup, steps, `rename failed: ${failure(renamed)}`, false);
+    return rollBack(`rename failed: ${failure(renamed)}`, false);
   }
   await steps.report('rename', true, `${plan.file} replaced (atomic rename)`);
   await after('rename');
@@ -153,7 +159,7 @@ export async function applyPlan(
   const test = await nginxTest(cmd, plan.nginx);
   if (!ok(test)) {
     await steps.report('nginx-t', false, `nginx -t failed: ${failure(test)}`);
-    return restoreAndReport(cmd, plan, real, backup, steps, `nginx -t failed: ${failure(test)}`, false);
+    return rollBack(`nginx -t failed: ${failure(test)}`, false);
   }
   await steps.report('nginx-t', true, 'nginx -t: the configuration is valid');
 
@@ -161,7 +167,7 @@ export async function applyPlan(
   const reload = await nginxReload(cmd, plan.nginx);
   if (!ok(reload)) {
     await steps.report('reload', false, `reload failed: ${failure(reload)}`);
-    return restoreAndReport(cmd, plan, real, backup, steps, `reload failed: ${failure(reload)}`, true);
+    return rollBack(`reload failed: ${failure(reload)}`, true);
   }
   await steps.report('reload', true, 'nginx reloaded');
   await after('reload');
@@ -179,105 +185,13 @@ export async function applyPlan(
       ? `${target} → ${status === 0 ? 'no answer' : status}`
       : `new upstream error: ${errors[0]}`;
     await steps.report('verify', false, `not fixed: ${why}`);
-    return restoreAndReport(cmd, plan, real, backup, steps, `not fixed: ${why}`, true);
+    return rollBack(`not fixed: ${why}`, true);
   }
   await steps.report('verify', true, `${target} → ${status}, no new upstream error in the log`);
   return result('applied', `applied and verified: ${target} → ${status}; backup ${backup}`, {
     backup,
     realFile: real,
   });
-}
-
-async function restoreAndReport(
-  cmd: HostCommands,
-  plan: Plan,
-  real: string,
-  backup: string,
-  steps: Steps,
-  why: string,
-  reload: boolean,
-): Promise<ApplyResult> {
-  const problem = await atomicCopy(cmd, backup, real);
-  const sha = await sha256Of(cmd, real);
-  const reloaded = !reload || ok(await nginxReload(cmd, plan.nginx));
-  const back = problem === undefined && sha === plan.sha256AtDiagnosis && reloaded;
-  const message = back
-    ? `restored ${plan.file} from ${backup}${reload ? ' and reloaded nginx' : ''}: the host is back as it was`
-    : `RESTORE INCOMPLETE: ${problem ?? (sha !== plan.sha256AtDiagnosis ? 'the file does not match the backup' : 'reload failed')}; the backup is ${backup}: check the host by hand`;
-  await steps.report('restore', back, message);
-  return {
-    status: back ? 'rolled-back' : 'failed',
-    summary: `${why}; ${message}`,
-    backup,
-    realFile: real,
-    steps: steps.list,
-  };
-}
-
-export interface RecoveryResult {
-  /** old: the plan never reached the file; new: the edit is in place; other: neither (someone else's change). */
-  file: 'old' | 'new' | 'other';
-  nginxTestOk: boolean;
-  summary: string;
-}
-
-/**
- * After a worker died mid-apply: the file is whole (old or new) because only a rename touches it. Removes
- * leftover temp files, and when the new file is in place but nginx -t fails, restores the newest backup.
- */
-export async function recoverPlan(
-  transport: Transport,
-  plan: Plan,
-  roots: readonly string[] = [],
-): Promise<RecoveryResult> {
-  const cmd = hostCommands(transport);
-  const where = await confinedFile(cmd, plan, roots);
-  if (!where.ok) return { file: 'other', nginxTestOk: false, summary: `cannot check: ${where.message}` };
-  const { real } = where;
-  await cmd.run('cleanup', [
-    'find',
-    dirOf(real),
-    '-maxdepth',
-    '1',
-    '-name',
-    `.${baseOf(real)}.ud-tmp-*`,
-    '-delete',
-  ]);
-  const read = await cmd.run('read', ['cat', '--', real]);
-  const sha = sha256Hex(read.stdout);
-  const edited = applyEdit(read.stdout, plan);
-  const file: RecoveryResult['file'] =
-    sha === plan.sha256AtDiagnosis
-      ? 'old'
-      : !edited.ok && read.stdout.split('\n')[plan.line - 1] === plan.after
-        ? 'new'
-        : 'other';
-  const test = await nginxTest(cmd, plan.nginx);
-  if (ok(test))
-    return {
-      file,
-      nginxTestOk: true,
-      summary: `${plan.file} is ${file === 'old' ? 'as before the plan' : file === 'new' ? 'the edited version' : 'changed by someone else'}; nginx -t passes`,
-    };
-  const backups = await cmd.run('backups', [
-    'find',
-    dirOf(real),
-    '-maxdepth',
-    '1',
-    '-name',
-    `.${baseOf(real)}.ud-backup-*-${plan.id}`,
-  ]);
-  const backup = backups.stdout.split('\n').filter(safePath).sort().pop();
-  if (file === 'new' && backup) {
-    const problem = await atomicCopy(cmd, backup, real);
-    const again = await nginxTest(cmd, plan.nginx);
-    return {
-      file: 'old',
-      nginxTestOk: ok(again),
-      summary: problem ?? `nginx -t failed with the edit: restored ${backup}`,
-    };
-  }
-  return { file, nginxTestOk: false, summary: `nginx -t fails: ${failure(test)}` };
 }
 
 function sleep(ms: number): Promise<void> {

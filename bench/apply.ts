@@ -9,7 +9,8 @@ import { reportOf } from '../src/analyze/report.js';
 import { loadInventory } from '../src/inventory/index.js';
 import { Lab } from '../lab/index.js';
 import { portMismatch, SHOP_CONF } from '../lab/scenarios/index.js';
-import { applyPlan, testPlan, type ApplyOptions } from '../src/remediate/apply.js';
+import { applyPlan, type ApplyOptions } from '../src/remediate/apply.js';
+import { testPlan } from '../src/remediate/test-plan.js';
 import { planFromFinding, type Plan } from '../src/remediate/plan.js';
 import { SshTransport } from '../src/transport/ssh.js';
 

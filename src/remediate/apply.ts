@@ -2,55 +2,34 @@
 // refuse) → backup next to it → atomic write (temp file in the same directory, owner and mode copied from
 // the file, rename) → `nginx -t` (fail: restore) → reload → verify (a request through nginx is not 502/504,
 // and no new upstream error for it in the error log) → fail: restore, reload, and say the host is back as
-// it was. Every step is reported as it happens. The host is never left with a partial file: the only
-// change to the live path is a rename(2) of a complete, checked file.
+// it was (recover.ts). Every step is reported as it happens. The host is never left with a partial file:
+// the only change to the live path is a rename(2) of a complete, checked file.
 //
-// Before anything is read or written, the file's real path is checked again on the host (readlink -e, for
-// root and sudo logins alike): it must be the one the plan was made for, under the main config's real
-// directory or a root of REMEDIATION_ROOTS (confine.ts). A symlink retargeted since the diagnosis refuses.
-//
-// `testPlan` checks the edit without touching the live config: the candidate file is bind-mounted over the
-// live one in a private mount namespace that exists only for that `nginx -t` (so includes with absolute
-// paths, relative ones and globs all read exactly the live tree, with only the edited file different).
+// Before anything is read or written, the file's real path is checked again on the host: it must be the one
+// the plan was made for, inside the tree a plan may write (confined-file.ts).
 import type { Transport } from '../transport/types.js';
-import { confinement } from './confine.js';
-import { applyEdit } from './diff.js';
+import { checkUnchanged } from './confined-file.js';
 import {
-  atomicCopy,
   baseOf,
   dirOf,
   failure,
   hostCommands,
   logSizes,
   newLogLines,
-  nginxArgs,
-  nginxInvocationProblem,
+  nginxReload,
+  nginxTest,
   ok,
   requestStatus,
-  safePath,
   sha256Of,
   tempNextTo,
   upstreamErrors,
   writeVia,
-  type HostCommands,
 } from './host-steps.js';
-import { sha256Hex, type NginxInvocation, type Plan } from './plan.js';
+import { sha256Hex, type Plan } from './plan.js';
+import { restoreBackup } from './recover.js';
+import { Steps, type OnHostOptions, type StepName, type StepReport } from './steps.js';
 
-export type StepName =
-  'check' | 'backup' | 'write' | 'rename' | 'nginx-t' | 'reload' | 'verify' | 'restore' | 'candidate';
-
-export interface StepReport {
-  step: StepName;
-  ok: boolean;
-  /** One line for the thread: "nginx -t: syntax is ok", "GET / → 200". */
-  message: string;
-}
-
-export interface ApplyOptions {
-  /** REMEDIATION_ROOTS: where besides the main config's directory a plan may write. */
-  roots?: readonly string[];
-  /** Each step as it ends (the Notifier's thread, the audit trail). */
-  onStep?: (step: StepReport) => void | Promise<void>;
+export interface ApplyOptions extends OnHostOptions {
   /** Checked before every step that changes the host: false (the host lock was lost) stops the apply. */
   stillHeld?: () => Promise<boolean>;
   /** Wait after a reload before the verify request (new workers take the listening sockets). */
@@ -91,82 +70,6 @@ function changedWords(before: string, after: string): string[] {
   return [...words(after).filter((w) => !old.has(w)), ...words(before).filter((w) => !fresh.has(w))];
 }
 
-class Steps {
-  readonly list: StepReport[] = [];
-  constructor(private readonly options: ApplyOptions) {}
-  async report(step: StepName, okay: boolean, message: string): Promise<void> {
-    const r = { step, ok: okay, message };
-    this.list.push(r);
-    await this.options.onStep?.(r);
-  }
-}
-
-interface Checked {
-  real: string;
-  text: string;
-  newText: string;
-}
-
-/** A path's real path on the host (readlink -e), or undefined when it has none or an odd one. */
-async function realPathOf(cmd: HostCommands, id: string, path: string): Promise<string | undefined> {
-  const r = await cmd.run(id, ['readlink', '-e', '--', path]);
-  const real = r.stdout.replace(/\n$/, '');
-  return ok(r) && safePath(real) ? real : undefined;
-}
-
-/**
- * The plan's file as the host resolves it now, if a plan may write it: the same real path as at the
- * diagnosis, under the main config's real directory or a root. Nothing is read or written before this.
- */
-export async function confinedFile(
-  cmd: HostCommands,
-  plan: Plan,
-  roots: readonly string[] = [],
-): Promise<{ ok: true; real: string } | { ok: false; message: string }> {
-  const problem = nginxInvocationProblem(plan.nginx);
-  if (!safePath(plan.file)) return { ok: false, message: `unsafe file path ${plan.file}` };
-  if (problem) return { ok: false, message: problem };
-  const resolved = await cmd.run('readlink', ['readlink', '-e', '--', plan.file]);
-  // A refusal by sudo or a missing file is said as the host said it.
-  if (!ok(resolved)) return { ok: false, message: `${plan.file}: ${failure(resolved)}` };
-  const line = resolved.stdout.replace(/\n$/, '');
-  const real = safePath(line) ? line : undefined;
-  const mainDir = dirOf(plan.nginx.configPath);
-  const realDir = await realPathOf(cmd, 'readlink-dir', mainDir);
-  const confined = confinement(plan.file, real, mainDir, realDir, roots);
-  if (!confined.ok) return { ok: false, message: `${confined.why}; nothing was changed` };
-  if (real === undefined || real !== plan.realFile)
-    return {
-      ok: false,
-      message: `${plan.file} now resolves to ${real ?? 'nothing'}, not ${plan.realFile} as at the diagnosis: nothing was changed; diagnose again`,
-    };
-  return { ok: true, real };
-}
-
-/** Reads the live file (symlinks resolved) and checks it is byte for byte the file the plan was made from. */
-async function checkUnchanged(
-  cmd: HostCommands,
-  plan: Plan,
-  roots: readonly string[] | undefined,
-): Promise<{ ok: true; value: Checked } | { ok: false; message: string; refused: boolean }> {
-  const where = await confinedFile(cmd, plan, roots);
-  if (!where.ok) return { ok: false, refused: true, message: where.message };
-  const { real } = where;
-  const read = await cmd.run('read', ['cat', '--', real]);
-  if (!ok(read) || read.truncated)
-    return { ok: false, refused: true, message: `cannot read ${real}: ${failure(read)}` };
-  const sha = sha256Hex(read.stdout);
-  if (sha !== plan.sha256AtDiagnosis)
-    return {
-      ok: false,
-      refused: true,
-      message: `${plan.file} changed since the diagnosis (sha256 ${sha.slice(0, 12)}…, the plan was made from ${plan.sha256AtDiagnosis.slice(0, 12)}…): nothing was changed; diagnose again`,
-    };
-  const edited = applyEdit(read.stdout, plan);
-  if (!edited.ok) return { ok: false, refused: true, message: edited.error };
-  return { ok: true, value: { real, text: read.stdout, newText: edited.value } };
-}
-
 export async function applyPlan(
   transport: Transport,
   plan: Plan,
@@ -176,7 +79,6 @@ export async function applyPlan(
   const steps = new Steps(options);
   const held = options.stillHeld ?? (async () => true);
   const after = async (s: StepName) => options.afterStep?.(s);
-  const n = nginxArgs(plan.nginx);
   const result = (status: ApplyResult['status'], summary: string, extra: Partial<ApplyResult> = {}) => ({
     status,
     summary,
@@ -205,6 +107,15 @@ export async function applyPlan(
   }
   await steps.report('backup', true, `backup: ${backup}`);
   await after('backup');
+  // From here on a failed step puts the original back (recover.ts) and says whether the host is as it was.
+  const rollBack = async (why: string, reload: boolean): Promise<ApplyResult> => {
+    const restored = await restoreBackup(cmd, plan, real, backup, reload);
+    await steps.report('restore', restored.back, restored.message);
+    return result(restored.back ? 'rolled-back' : 'failed', `${why}; ${restored.message}`, {
+      backup,
+      realFile: real,
+    });
+  };
 
   // Write the new text to a temp file beside the file, give it the file's owner and mode, check it.
   const tmp = await tempNextTo(cmd, real);
@@ -240,23 +151,23 @@ export async function applyPlan(
   if (!ok(renamed)) {
     await cmd.run('cleanup', ['rm', '-f', '--', tmp]);
     await steps.report('rename', false, `rename failed: ${failure(renamed)}`);
-    return restoreAndReport(cmd, plan, real, backup, steps, `rename failed: ${failure(renamed)}`, false);
+    return rollBack(`rename failed: ${failure(renamed)}`, false);
   }
   await steps.report('rename', true, `${plan.file} replaced (atomic rename)`);
   await after('rename');
 
-  const test = await cmd.run('nginx-t', [plan.nginx.binary, '-t', ...n], { timeoutMs: 20_000 });
+  const test = await nginxTest(cmd, plan.nginx);
   if (!ok(test)) {
     await steps.report('nginx-t', false, `nginx -t failed: ${failure(test)}`);
-    return restoreAndReport(cmd, plan, real, backup, steps, `nginx -t failed: ${failure(test)}`, false);
+    return rollBack(`nginx -t failed: ${failure(test)}`, false);
   }
   await steps.report('nginx-t', true, 'nginx -t: the configuration is valid');
 
   const sizes = await logSizes(cmd, plan.errorLogs);
-  const reload = await cmd.run('reload', [plan.nginx.binary, ...n, '-s', 'reload'], { timeoutMs: 20_000 });
+  const reload = await nginxReload(cmd, plan.nginx);
   if (!ok(reload)) {
     await steps.report('reload', false, `reload failed: ${failure(reload)}`);
-    return restoreAndReport(cmd, plan, real, backup, steps, `reload failed: ${failure(reload)}`, true);
+    return rollBack(`reload failed: ${failure(reload)}`, true);
   }
   await steps.report('reload', true, 'nginx reloaded');
   await after('reload');
@@ -274,195 +185,13 @@ export async function applyPlan(
       ? `${target} → ${status === 0 ? 'no answer' : status}`
       : `new upstream error: ${errors[0]}`;
     await steps.report('verify', false, `not fixed: ${why}`);
-    return restoreAndReport(cmd, plan, real, backup, steps, `not fixed: ${why}`, true);
+    return rollBack(`not fixed: ${why}`, true);
   }
   await steps.report('verify', true, `${target} → ${status}, no new upstream error in the log`);
   return result('applied', `applied and verified: ${target} → ${status}; backup ${backup}`, {
     backup,
     realFile: real,
   });
-}
-
-async function restoreAndReport(
-  cmd: HostCommands,
-  plan: Plan,
-  real: string,
-  backup: string,
-  steps: Steps,
-  why: string,
-  reload: boolean,
-): Promise<ApplyResult> {
-  const problem = await atomicCopy(cmd, backup, real);
-  const sha = await sha256Of(cmd, real);
-  let reloaded = true;
-  if (reload) {
-    const r = await cmd.run('reload', [plan.nginx.binary, ...nginxArgs(plan.nginx), '-s', 'reload'], {
-      timeoutMs: 20_000,
-    });
-    reloaded = ok(r);
-  }
-  const back = problem === undefined && sha === plan.sha256AtDiagnosis && reloaded;
-  const message = back
-    ? `restored ${plan.file} from ${backup}${reload ? ' and reloaded nginx' : ''}: the host is back as it was`
-    : `RESTORE INCOMPLETE: ${problem ?? (sha !== plan.sha256AtDiagnosis ? 'the file does not match the backup' : 'reload failed')}; the backup is ${backup}: check the host by hand`;
-  await steps.report('restore', back, message);
-  return {
-    status: back ? 'rolled-back' : 'failed',
-    summary: `${why}; ${message}`,
-    backup,
-    realFile: real,
-    steps: steps.list,
-  };
-}
-
-export interface TestResult {
-  status: 'passed' | 'failed' | 'refused';
-  summary: string;
-  /** What nginx -t printed for the candidate. */
-  output: string;
-  steps: StepReport[];
-}
-
-/** A constant script: bind the candidate over the live file in a private mount namespace, run nginx -t. */
-export const CANDIDATE_SCRIPT = 'mount --bind "$1" "$2" || exit 97; shift 2; exec "$@"';
-
-/** nginx -t with `candidate` in place of `live`, seen only inside a private mount namespace. */
-export function candidateTestArgv(candidate: string, live: string, nginx: NginxInvocation): string[] {
-  return [
-    'unshare',
-    '--mount',
-    '--propagation',
-    'private',
-    '--',
-    'sh',
-    '-c',
-    CANDIDATE_SCRIPT,
-    'upstream-doctor-test',
-    candidate,
-    live,
-    nginx.binary,
-    '-t',
-    ...nginxArgs(nginx),
-  ];
-}
-
-export async function testPlan(
-  transport: Transport,
-  plan: Plan,
-  options: ApplyOptions = {},
-): Promise<TestResult> {
-  const cmd = hostCommands(transport);
-  const steps = new Steps(options);
-  const checked = await checkUnchanged(cmd, plan, options.roots);
-  if (!checked.ok) {
-    await steps.report('check', false, checked.message);
-    return { status: 'refused', summary: checked.message, output: '', steps: steps.list };
-  }
-  const { real, newText } = checked.value;
-  const dir = await cmd.run('mktemp-dir', ['mktemp', '-d', '-t', 'upstream-doctor-test.XXXXXXXX']);
-  const tmpDir = dir.stdout.trim();
-  if (!ok(dir) || !safePath(tmpDir)) {
-    const message = `mktemp -d failed: ${failure(dir)}`;
-    await steps.report('candidate', false, message);
-    return { status: 'failed', summary: message, output: '', steps: steps.list };
-  }
-  try {
-    const candidate = `${tmpDir}/${baseOf(real)}`;
-    const written = await writeVia(cmd, candidate, newText);
-    if (!ok(written)) {
-      const message = `writing the candidate failed: ${failure(written)}`;
-      await steps.report('candidate', false, message);
-      return { status: 'failed', summary: message, output: '', steps: steps.list };
-    }
-    await steps.report('candidate', true, `candidate ${candidate}; the live config is not touched`);
-    const t = await cmd.run('nginx-t-candidate', candidateTestArgv(candidate, real, plan.nginx), {
-      timeoutMs: 20_000,
-    });
-    const output = t.stderr.trim();
-    if (t.exitCode === 97) {
-      const message = `could not stage the candidate (private mount): ${failure(t)}`;
-      await steps.report('nginx-t', false, message);
-      return { status: 'failed', summary: message, output, steps: steps.list };
-    }
-    const passed = ok(t);
-    const message = passed
-      ? 'nginx -t with the edit: the configuration is valid'
-      : `nginx -t with the edit fails: ${failure(t)}`;
-    await steps.report('nginx-t', passed, message);
-    return { status: passed ? 'passed' : 'failed', summary: message, output, steps: steps.list };
-  } finally {
-    await cmd.run('cleanup', ['rm', '-rf', '--', tmpDir]);
-  }
-}
-
-export interface RecoveryResult {
-  /** old: the plan never reached the file; new: the edit is in place; other: neither (someone else's change). */
-  file: 'old' | 'new' | 'other';
-  nginxTestOk: boolean;
-  summary: string;
-}
-
-/**
- * After a worker died mid-apply: the file is whole (old or new) because only a rename touches it. Removes
- * leftover temp files, and when the new file is in place but nginx -t fails, restores the newest backup.
- */
-export async function recoverPlan(
-  transport: Transport,
-  plan: Plan,
-  roots: readonly string[] = [],
-): Promise<RecoveryResult> {
-  const cmd = hostCommands(transport);
-  const where = await confinedFile(cmd, plan, roots);
-  if (!where.ok) return { file: 'other', nginxTestOk: false, summary: `cannot check: ${where.message}` };
-  const { real } = where;
-  await cmd.run('cleanup', [
-    'find',
-    dirOf(real),
-    '-maxdepth',
-    '1',
-    '-name',
-    `.${baseOf(real)}.ud-tmp-*`,
-    '-delete',
-  ]);
-  const read = await cmd.run('read', ['cat', '--', real]);
-  const sha = sha256Hex(read.stdout);
-  const edited = applyEdit(read.stdout, plan);
-  const file: RecoveryResult['file'] =
-    sha === plan.sha256AtDiagnosis
-      ? 'old'
-      : !edited.ok && read.stdout.split('\n')[plan.line - 1] === plan.after
-        ? 'new'
-        : 'other';
-  const test = await cmd.run('nginx-t', [plan.nginx.binary, '-t', ...nginxArgs(plan.nginx)], {
-    timeoutMs: 20_000,
-  });
-  if (ok(test))
-    return {
-      file,
-      nginxTestOk: true,
-      summary: `${plan.file} is ${file === 'old' ? 'as before the plan' : file === 'new' ? 'the edited version' : 'changed by someone else'}; nginx -t passes`,
-    };
-  const backups = await cmd.run('backups', [
-    'find',
-    dirOf(real),
-    '-maxdepth',
-    '1',
-    '-name',
-    `.${baseOf(real)}.ud-backup-*-${plan.id}`,
-  ]);
-  const backup = backups.stdout.split('\n').filter(safePath).sort().pop();
-  if (file === 'new' && backup) {
-    const problem = await atomicCopy(cmd, backup, real);
-    const again = await cmd.run('nginx-t', [plan.nginx.binary, '-t', ...nginxArgs(plan.nginx)], {
-      timeoutMs: 20_000,
-    });
-    return {
-      file: 'old',
-      nginxTestOk: ok(again),
-      summary: problem ?? `nginx -t failed with the edit: restored ${backup}`,
-    };
-  }
-  return { file, nginxTestOk: false, summary: `nginx -t fails: ${failure(test)}` };
 }
 
 function sleep(ms: number): Promise<void> {

@@ -107,6 +107,16 @@ export async function atomicCopy(cmd: HostCommands, from: string, to: string): P
   return ok(moved) ? undefined : `mv: ${failure(moved)}`;
 }
 
+/** `nginx -t` with the plan's binary, config and prefix: whether nginx accepts the config now on disk. */
+export function nginxTest(cmd: HostCommands, n: NginxInvocation): Promise<CommandResult> {
+  return cmd.run('nginx-t', [n.binary, '-t', ...nginxArgs(n)], { timeoutMs: 20_000 });
+}
+
+/** `nginx -s reload` with the plan's binary, config and prefix: the running nginx loads the config on disk. */
+export function nginxReload(cmd: HostCommands, n: NginxInvocation): Promise<CommandResult> {
+  return cmd.run('reload', [n.binary, ...nginxArgs(n), '-s', 'reload'], { timeoutMs: 20_000 });
+}
+
 /**
  * A request through nginx from the host itself, by perl (perl-base is on every Debian/Ubuntu host; curl is
  * not). Prints the HTTP status, or 000 when no HTTP answer came. The script is constant; the address,

@@ -11,15 +11,11 @@ import type { RemediationContext, RemediationOutcome, RemediationRunner } from '
 import { SshTransport } from '../transport/ssh.js';
 import type { Transport } from '../transport/types.js';
 import type { AuditAction, AuditTrail } from '../audit/trail.js';
-import {
-  applyPlan,
-  recoverPlan,
-  testPlan,
-  type ApplyOptions,
-  type ApplyResult,
-  type StepReport,
-} from './apply.js';
+import { applyPlan, type ApplyOptions, type ApplyResult } from './apply.js';
 import { isExpired, type Plan, type PlanState, type PlanStatus, type PlanStore } from './plan.js';
+import { recoverPlan } from './recover.js';
+import type { StepReport } from './steps.js';
+import { testPlan } from './test-plan.js';
 
 export interface RunnerDeps {
   plans: PlanStore;

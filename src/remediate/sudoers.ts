@@ -1,17 +1,18 @@
 // The sudo rules a non-root SSH user needs to APPLY a plan (on top of the diagnosis rules): exactly the
-// privileged commands of apply.ts / host-steps.ts, as Debian installs them. Arguments are matched by
-// regular expressions (sudo ≥ 1.9.10; Debian 12 has 1.9.13), because sudoers' `*` also matches spaces and
-// would let `tee -- /etc/nginx/x /etc/sudoers.d/y` through. Paths: under /etc/nginx, each segment
-// may start with one dot (our hidden temp and backup files) but never be `.` or `..`.
+// privileged commands of apply.ts / test-plan.ts / recover.ts / host-steps.ts, as Debian installs them.
+// Arguments are matched by regular expressions (sudo ≥ 1.9.10; Debian 12 has 1.9.13), because sudoers'
+// `*` also matches spaces and would let `tee -- /etc/nginx/x /etc/sudoers.d/y` through. Paths: under
+// /etc/nginx, each segment may start with one dot (our hidden temp and backup files) but never be `.`
+// or `..`.
 // The e2e suite installs these rules for a `deploy` user and applies a fix through them.
 //
 // "Run nginx -t" (testPlan) writes a candidate under a fresh /tmp/upstream-doctor-test.XXXXXXXX and runs nginx
 // -t with it bind-mounted over the live file in a private mount namespace: `unshare … sh -c <script>`. Its
-// rule spells out the constant script (apply.ts's CANDIDATE_SCRIPT) character by character, so the shell can
-// run that script and nothing else (src/sudoers/pattern.ts spells it).
+// rule spells out the constant script (test-plan.ts's CANDIDATE_SCRIPT) character by character, so the shell
+// can run that script and nothing else (src/sudoers/pattern.ts spells it).
 //
 // Not covered: configs outside /etc/nginx (adapt NGINX_PATH).
-import { CANDIDATE_SCRIPT, candidateTestArgv } from './apply.js';
+import { CANDIDATE_SCRIPT, candidateTestArgv } from './test-plan.js';
 import {
   LOG_PATH,
   NAME,
@@ -58,9 +59,9 @@ export function remediationSudoers(user: string): string {
 }
 
 /**
- * One command of each kind an apply and a test send through sudo, shaped as apply.ts and host-steps.ts shape
- * them, on paths every Debian nginx host has: `sudo -n -l ARGV` on a host says whether its rules allow each,
- * without running anything (upstream-doctor doctor).
+ * One command of each kind an apply and a test send through sudo, shaped as apply.ts, test-plan.ts,
+ * recover.ts and host-steps.ts shape them, on paths every Debian nginx host has: `sudo -n -l ARGV` on a host
+ * says whether its rules allow each, without running anything (upstream-doctor doctor).
  */
 export function applyProbes(): string[][] {
   const conf = '/etc/nginx/nginx.conf';

@@ -16,7 +16,9 @@ import { loadInventory, type Inventory, type Target } from '../../src/inventory/
 import { collectTarget } from '../../src/collect/from-inventory.js';
 import { reportOf } from '../../src/analyze/report.js';
 import { SshTransport } from '../../src/transport/ssh.js';
-import { applyPlan, recoverPlan, testPlan } from '../../src/remediate/apply.js';
+import { applyPlan } from '../../src/remediate/apply.js';
+import { recoverPlan } from '../../src/remediate/recover.js';
+import { testPlan } from '../../src/remediate/test-plan.js';
 import { PlanStore, planFromFinding, sha256Hex, type Plan } from '../../src/remediate/plan.js';
 import { PlanRunner } from '../../src/remediate/runner.js';
 import { AuditTrail } from '../../src/audit/trail.js';

@@ -5,7 +5,8 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyPlan, confinedFile } from '../../../src/remediate/apply.js';
+import { applyPlan } from '../../../src/remediate/apply.js';
+import { confinedFile } from '../../../src/remediate/confined-file.js';
 import { hostCommands } from '../../../src/remediate/host-steps.js';
 import type { Plan } from '../../../src/remediate/plan.js';
 import { LocalTransport } from '../../../src/transport/local.js';

@@ -2,7 +2,7 @@
 // CMD) in a private mount namespace whose /etc/sudoers.d holds only them: the machine's own rules are never
 // touched. Needs root, as CI has.
 import { afterAll, describe, expect, it } from 'vitest';
-import { CANDIDATE_SCRIPT, candidateTestArgv } from '../../../src/remediate/apply.js';
+import { CANDIDATE_SCRIPT, candidateTestArgv } from '../../../src/remediate/test-plan.js';
 import { applyProbes, remediationSudoers } from '../../../src/remediate/sudoers.js';
 import { literalPattern } from '../../../src/sudoers/pattern.js';
 import { diagnosisSudoers } from '../../../lab/scenarios/index.js';

@@ -88,8 +88,8 @@ export async function applyPlan(
 
   const checked = await checkUnchanged(cmd, plan, options.roots);
   if (!checked.ok) {
-    await steps.report('check', false, checked.message);
-    return result('refused', checked.message);
+    await steps.report('check', false, checked.error);
+    return result('refused', checked.error);
   }
   const { real, newText } = checked.value;
   await steps.report('check', true, `${plan.file} is unchanged since the diagnosis`);

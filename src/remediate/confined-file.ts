@@ -7,6 +7,7 @@ import { confinement } from './confine.js';
 import { applyEdit } from './diff.js';
 import { dirOf, failure, nginxInvocationProblem, ok, safePath, type HostCommands } from './host-steps.js';
 import { sha256Hex, type Plan } from './plan.js';
+import type { Result } from '../model/result.js';
 
 /** The live file: its real path, its text, and its text with the plan's edit. */
 interface Checked {
@@ -30,25 +31,25 @@ export async function confinedFile(
   cmd: HostCommands,
   plan: Plan,
   roots: readonly string[] = [],
-): Promise<{ ok: true; real: string } | { ok: false; message: string }> {
+): Promise<Result<string>> {
   const problem = nginxInvocationProblem(plan.nginx);
-  if (!safePath(plan.file)) return { ok: false, message: `unsafe file path ${plan.file}` };
-  if (problem) return { ok: false, message: problem };
+  if (!safePath(plan.file)) return { ok: false, error: `unsafe file path ${plan.file}` };
+  if (problem) return { ok: false, error: problem };
   const resolved = await cmd.run('readlink', ['readlink', '-e', '--', plan.file]);
   // A refusal by sudo or a missing file is said as the host said it.
-  if (!ok(resolved)) return { ok: false, message: `${plan.file}: ${failure(resolved)}` };
+  if (!ok(resolved)) return { ok: false, error: `${plan.file}: ${failure(resolved)}` };
   const line = resolved.stdout.replace(/\n$/, '');
   const real = safePath(line) ? line : undefined;
   const mainDir = dirOf(plan.nginx.configPath);
   const realDir = await realPathOf(cmd, 'readlink-dir', mainDir);
   const confined = confinement(plan.file, real, mainDir, realDir, roots);
-  if (!confined.ok) return { ok: false, message: `${confined.why}; nothing was changed` };
+  if (!confined.ok) return { ok: false, error: `${confined.why}; nothing was changed` };
   if (real === undefined || real !== plan.realFile)
     return {
       ok: false,
-      message: `${plan.file} now resolves to ${real ?? 'nothing'}, not ${plan.realFile} as at the diagnosis: nothing was changed; diagnose again`,
+      error: `${plan.file} now resolves to ${real ?? 'nothing'}, not ${plan.realFile} as at the diagnosis: nothing was changed; diagnose again`,
     };
-  return { ok: true, real };
+  return { ok: true, value: real };
 }
 
 /** Reads the live file (symlinks resolved) and checks it is byte for byte the file the plan was made from. */
@@ -56,21 +57,19 @@ export async function checkUnchanged(
   cmd: HostCommands,
   plan: Plan,
   roots: readonly string[] | undefined,
-): Promise<{ ok: true; value: Checked } | { ok: false; message: string; refused: boolean }> {
+): Promise<Result<Checked>> {
   const where = await confinedFile(cmd, plan, roots);
-  if (!where.ok) return { ok: false, refused: true, message: where.message };
-  const { real } = where;
+  if (!where.ok) return where;
+  const real = where.value;
   const read = await cmd.run('read', ['cat', '--', real]);
-  if (!ok(read) || read.truncated)
-    return { ok: false, refused: true, message: `cannot read ${real}: ${failure(read)}` };
+  if (!ok(read) || read.truncated) return { ok: false, error: `cannot read ${real}: ${failure(read)}` };
   const sha = sha256Hex(read.stdout);
   if (sha !== plan.sha256AtDiagnosis)
     return {
       ok: false,
-      refused: true,
-      message: `${plan.file} changed since the diagnosis (sha256 ${sha.slice(0, 12)}…, the plan was made from ${plan.sha256AtDiagnosis.slice(0, 12)}…): nothing was changed; diagnose again`,
+      error: `${plan.file} changed since the diagnosis (sha256 ${sha.slice(0, 12)}…, the plan was made from ${plan.sha256AtDiagnosis.slice(0, 12)}…): nothing was changed; diagnose again`,
     };
   const edited = applyEdit(read.stdout, plan);
-  if (!edited.ok) return { ok: false, refused: true, message: edited.error };
+  if (!edited.ok) return { ok: false, error: edited.error };
   return { ok: true, value: { real, text: read.stdout, newText: edited.value } };
 }

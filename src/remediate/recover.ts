@@ -67,8 +67,8 @@ export async function recoverPlan(
 ): Promise<RecoveryResult> {
   const cmd = hostCommands(transport);
   const where = await confinedFile(cmd, plan, roots);
-  if (!where.ok) return { file: 'other', nginxTestOk: false, summary: `cannot check: ${where.message}` };
-  const { real } = where;
+  if (!where.ok) return { file: 'other', nginxTestOk: false, summary: `cannot check: ${where.error}` };
+  const real = where.value;
   await cmd.run('cleanup', [
     'find',
     dirOf(real),

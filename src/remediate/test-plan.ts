@@ -49,8 +49,8 @@ export async function testPlan(
   const steps = new Steps(options);
   const checked = await checkUnchanged(cmd, plan, options.roots);
   if (!checked.ok) {
-    await steps.report('check', false, checked.message);
-    return { status: 'refused', summary: checked.message, output: '', steps: steps.list };
+    await steps.report('check', false, checked.error);
+    return { status: 'refused', summary: checked.error, output: '', steps: steps.list };
   }
   const { real, newText } = checked.value;
   const dir = await cmd.run('mktemp-dir', ['mktemp', '-d', '-t', 'upstream-doctor-test.XXXXXXXX']);

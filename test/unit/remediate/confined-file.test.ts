@@ -46,10 +46,10 @@ function planFor(file: string, realFile: string): Plan {
 describe('confinedFile (apply time, on the host)', () => {
   it('passes a file inside the tree, also through a symlink that stays inside', async () => {
     const inside = join(dir, 'nginx/conf.d/in.conf');
-    expect(await confinedFile(cmd, planFor(inside, inside))).toEqual({ ok: true, real: inside });
+    expect(await confinedFile(cmd, planFor(inside, inside))).toEqual({ ok: true, value: inside });
     expect(await confinedFile(cmd, planFor(join(dir, 'nginx/conf.d/link.conf'), inside))).toEqual({
       ok: true,
-      real: inside,
+      value: inside,
     });
   });
 
@@ -59,11 +59,11 @@ describe('confinedFile (apply time, on the host)', () => {
     const r = await confinedFile(cmd, planFor(link, target));
     expect(r).toEqual({
       ok: false,
-      message: `${link} (really ${target}) is outside ${join(dir, 'nginx')}: apply it by hand, or add its directory to REMEDIATION_ROOTS; nothing was changed`,
+      error: `${link} (really ${target}) is outside ${join(dir, 'nginx')}: apply it by hand, or add its directory to REMEDIATION_ROOTS; nothing was changed`,
     });
     expect(await confinedFile(cmd, planFor(link, target), [join(dir, 'outside')])).toEqual({
       ok: true,
-      real: target,
+      value: target,
     });
   });
 
@@ -73,10 +73,10 @@ describe('confinedFile (apply time, on the host)', () => {
       cmd,
       planFor(join(dir, 'nginx/conf.d/link.conf'), join(dir, 'nginx/conf.d/other.conf')),
     );
-    expect(r).toMatchObject({ ok: false, message: expect.stringContaining(`now resolves to ${inside}`) });
+    expect(r).toMatchObject({ ok: false, error: expect.stringContaining(`now resolves to ${inside}`) });
     expect(await confinedFile(cmd, planFor(join(dir, 'nginx/conf.d/gone.conf'), inside))).toMatchObject({
       ok: false,
-      message: expect.stringContaining(`${join(dir, 'nginx/conf.d/gone.conf')}: `),
+      error: expect.stringContaining(`${join(dir, 'nginx/conf.d/gone.conf')}: `),
     });
   });
 

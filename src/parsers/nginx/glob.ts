@@ -2,7 +2,7 @@
 // match within one path component, a backslash quotes the next character, and a name starting with `.`
 // is matched only by a pattern component starting with a literal `.`. Results sort in byte order (nginx
 // runs in the C locale), which is also crossplane's order (Python sorts by code point). Matching is the
-// shared wildcard walk (../wildcard.ts), never a regular expression built from the pattern: a config is
+// shared wildcard walk (text/wildcard.ts), never a regular expression built from the pattern: a config is
 // host input, and `a*a*a*…*b` beside a long file name used to backtrack for minutes.
 import { compileWildcard, matchWildcard } from '../../text/wildcard.js';
 

@@ -9,7 +9,6 @@ import type { AuthMethod, ClientChannel, ConnectConfig, ParsedKey, ServerHostKey
 import type { CommandResult } from '../model/types.js';
 import type { Target } from '../inventory/types.js';
 import {
-  CappedBuffer,
   COMMAND_ENV,
   DEFAULT_COMMAND_TIMEOUT_MS,
   DEFAULT_MAX_BYTES,
@@ -25,6 +24,7 @@ import {
   parseKnownHosts,
   type KnownHosts,
 } from './known-hosts.js';
+import { CommandRun, notRunResult } from './command-run.js';
 import { argvProblem, quoteArgv } from './quote.js';
 import { Slots } from './slots.js';
 import { classifyConnectError, formatHostPort, oneLine, type ConnectWhere } from './ssh-errors.js';
@@ -269,23 +269,17 @@ export class SshTransport implements Transport {
     const prepared = prepareCommand(spec, { sudo: this.target.sudo, root: this.target.user === 'root' });
     const problem = argvProblem(spec.argv) ?? prepared.problem;
     const command = problem === undefined ? quoteArgv(prepared.argv) : JSON.stringify(spec.argv);
-    if (problem !== undefined) return failedResult(spec.id, command, started, problem);
+    if (problem !== undefined) return notRunResult(spec.id, command, Date.now() - started, problem);
+    const program = spec.argv[0] ?? '';
+    const explain = (result: RunResult) => explainRemoteFailure(result, prepared, this.target.user, program);
     const release = await this.slots.acquire();
     try {
       for (;;) {
-        if (this.lost !== undefined) return failedResult(spec.id, command, started, this.lost);
+        if (this.lost !== undefined) return notRunResult(spec.id, command, Date.now() - started, this.lost);
         if (this.client === undefined)
-          return failedResult(spec.id, command, started, `not connected to ${this.description}`);
-        const outcome = await this.exec(this.client, spec, command, started);
-        if (outcome !== 'retry') {
-          const program = spec.argv[0] ?? '';
-          const explained =
-            outcome.error === undefined
-              ? explainRemoteFailure(outcome, prepared, this.target.user, program)
-              : undefined;
-          if (explained !== undefined) outcome.error = explained;
-          return outcome;
-        }
+          return notRunResult(spec.id, command, Date.now() - started, `not connected to ${this.description}`);
+        const outcome = await this.exec(this.client, spec, command, started, explain);
+        if (outcome !== 'retry') return outcome;
       }
     } finally {
       release();
@@ -298,97 +292,76 @@ export class SshTransport implements Transport {
     spec: CommandSpec,
     command: string,
     started: number,
+    explain: (result: RunResult) => string | undefined,
   ): Promise<RunResult | 'retry'> {
     const timeoutMs = spec.timeoutMs ?? this.options.commandTimeoutMs;
-    const stdout = new CappedBuffer(spec.maxBytes ?? this.options.maxBytes);
-    const stderr = new CappedBuffer(spec.maxBytes ?? this.options.maxBytes);
     const line = remoteLine(command, timeoutMs);
 
     return new Promise((resolve) => {
       let channel: ClientChannel | undefined;
       let exitCode: number | null = null;
       let signal: string | undefined;
-      let stopped: string | undefined;
-      let done = false;
-      const finish = (error?: string) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
+      const run: CommandRun = new CommandRun({
+        spec,
+        command,
+        started,
+        maxBytes: spec.maxBytes ?? this.options.maxBytes,
+        // The host's `timeout` ends the command on time; this backstop covers a host that does not answer.
+        deadlineMs: timeoutMs + REMOTE_KILL_AFTER_S * 1000 + 1000,
+        // TERM to the command's process group, then close the channel.
+        halt: () => {
+          if (channel) {
+            signalChannel(channel, 'TERM');
+            channel.close();
+          }
+          run.after(CLOSE_GRACE_MS, () => run.finish({ exitCode, signal })).unref();
+        },
+        explain,
+        settle: (result) => {
+          this.inFlight.delete(abort);
+          resolve(result);
+        },
+      });
+      const abort = (reason: string) => run.finish({ exitCode, signal, lost: reason });
+      // The channel never opened: the run is over without a result of its own.
+      const notOpened = (outcome: RunResult | 'retry') => {
+        run.abandon();
         this.inFlight.delete(abort);
-        const result: RunResult = {
-          id: spec.id,
-          command,
-          stdout: stdout.text(),
-          stderr: stderr.text(),
-          exitCode: stopped === undefined && error === undefined ? exitCode : null,
-          durationMs: Date.now() - started,
-        };
-        if (spec.rawStdout === true) result.stdoutBytes = stdout.bytes();
-        const why =
-          stopped ?? error ?? (exitCode === null ? `killed by signal ${signal ?? 'unknown'}` : undefined);
-        if (why !== undefined) result.error = why;
-        if (stdout.truncated || stderr.truncated) result.truncated = true;
-        resolve(result);
+        resolve(outcome);
       };
-      // Stop a command that ran too long or printed too much: TERM to its process group, then close the channel.
-      const stop = (reason: string) => {
-        if (stopped !== undefined || done) return;
-        stopped = reason;
-        if (channel) {
-          signalChannel(channel, 'TERM');
-          channel.close();
-        }
-        setTimeout(() => finish(), CLOSE_GRACE_MS).unref();
-      };
-      const abort = (reason: string) => finish(reason);
-      // The host's `timeout` ends the command on time; this backstop covers a host that does not answer.
-      const timer = setTimeout(() => stop('timeout'), timeoutMs + REMOTE_KILL_AFTER_S * 1000 + 1000);
       const execStarted = Date.now();
       this.inFlight.add(abort);
 
       try {
         client.exec(line, (error, opened) => {
           if (error) {
-            clearTimeout(timer);
-            this.inFlight.delete(abort);
-            done = true;
             // sshd answers "open failed" past MaxSessions; with others still open, wait for fewer and try again.
             if (/open failure/i.test(error.message) && this.slots.inUse > 1) {
               this.slots.shrinkTo(this.slots.inUse - 1);
-              resolve('retry');
+              notOpened('retry');
             } else {
-              resolve(
-                failedResult(
-                  spec.id,
-                  command,
-                  started,
-                  `could not start the command: ${oneLine(error.message)}`,
-                ),
-              );
+              const why = `could not start the command: ${oneLine(error.message)}`;
+              notOpened(notRunResult(spec.id, command, Date.now() - started, why));
             }
             return;
           }
           channel = opened;
-          if (done) {
+          if (run.finished) {
             // Aborted (connection lost) while the channel was opening.
             opened.close();
             return;
           }
-          opened.on('data', (chunk: Buffer) => {
-            if (!stdout.push(chunk)) stop('output cap reached');
-          });
-          opened.stderr.on('data', (chunk: Buffer) => {
-            if (!stderr.push(chunk)) stop('output cap reached');
-          });
+          opened.on('data', (chunk: Buffer) => run.onStdout(chunk));
+          opened.stderr.on('data', (chunk: Buffer) => run.onStderr(chunk));
           opened.on('exit', (code: number | null, signalName?: string) => {
             exitCode = code;
             signal = signalName;
             // timeout(1) exits 124 after TERM, 137 after KILL: the deadline passed, not the command's own failure.
             if ((code === 124 || code === 137) && Date.now() - execStarted >= timeoutMs)
-              stopped ??= 'timeout';
+              run.noteStopped('timeout');
           });
-          opened.on('close', () => finish());
-          if (stopped !== undefined) {
+          opened.on('close', () => run.finish({ exitCode, signal }));
+          if (run.stopped !== undefined) {
             // The backstop fired while the channel was still opening: end it at once.
             signalChannel(opened, 'TERM');
             opened.close();
@@ -398,12 +371,8 @@ export class SshTransport implements Transport {
         });
       } catch (error) {
         // ssh2 throws "Not connected" (rather than calling back) once the connection is gone.
-        clearTimeout(timer);
-        this.inFlight.delete(abort);
-        done = true;
-        resolve(
-          failedResult(spec.id, command, started, `could not start the command: ${(error as Error).message}`),
-        );
+        const why = `could not start the command: ${(error as Error).message}`;
+        notOpened(notRunResult(spec.id, command, Date.now() - started, why));
       }
     });
   }
@@ -462,10 +431,6 @@ function signalChannel(channel: ClientChannel, signal: string): void {
   } catch {
     // The connection is going away; closing the channel (the caller's next step) is all that is left to do.
   }
-}
-
-function failedResult(id: string, command: string, started: number, error: string): CommandResult {
-  return { id, command, stdout: '', stderr: '', exitCode: null, durationMs: Date.now() - started, error };
 }
 
 function viaJump(jump: Target, error: unknown): TransportError {

@@ -2,10 +2,9 @@
 // against known_hosts before anything else, and every command a channel of that one connection.
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
-import type { AuthMethod, ClientChannel, ConnectConfig, ParsedKey, ServerHostKeyAlgorithm } from 'ssh2';
+import type { ClientChannel, ConnectConfig, ServerHostKeyAlgorithm } from 'ssh2';
 import type { CommandResult } from '../model/types.js';
 import type { Target } from '../inventory/types.js';
 import {
@@ -27,10 +26,11 @@ import {
 import { CommandRun, notRunResult } from './command-run.js';
 import { argvProblem, quoteArgv } from './quote.js';
 import { Slots } from './slots.js';
+import { loadCredentials, type Credentials } from './ssh-credentials.js';
 import { classifyConnectError, formatHostPort, oneLine, type ConnectWhere } from './ssh-errors.js';
 import { TransportError, type CommandSpec, type RunResult, type Transport } from './types.js';
 
-const { Client, utils } = ssh2;
+const { Client } = ssh2;
 type SshClient = InstanceType<typeof Client>;
 
 export interface SshOptions {
@@ -49,8 +49,6 @@ export interface SshOptions {
   /** Home directory for the default key files (~/.ssh/id_ed25519, id_ecdsa, id_rsa). Default os.homedir(). */
   home?: string;
 }
-
-const DEFAULT_KEY_FILES = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
 
 /** ssh2's host key algorithms for each key type as known_hosts writes it. */
 const HOST_KEY_ALGORITHMS: Record<string, ServerHostKeyAlgorithm[]> = {
@@ -454,94 +452,4 @@ async function readKnownHosts(target: Target): Promise<KnownHosts> {
       `cannot read known_hosts ${target.knownHosts} (${code}) for ${target.name}: host keys are always checked; set knownHosts in the inventory`,
     );
   }
-}
-
-interface Credentials {
-  methods: AuthMethod[];
-  /** What was tried, for an auth failure message. */
-  describe: string;
-}
-
-/** The private key (decrypted) and/or agent to offer. Missing or unreadable keys are reported before connecting. */
-async function loadCredentials(target: Target, env: NodeJS.ProcessEnv, home: string): Promise<Credentials> {
-  const login = `${target.user}@${formatHostPort(target.address, target.port)}`;
-  const methods: AuthMethod[] = [];
-  const tried: string[] = [];
-  const agent = target.useAgent ? env.SSH_AUTH_SOCK : undefined;
-  const files =
-    target.identityFile !== undefined
-      ? [target.identityFile]
-      : DEFAULT_KEY_FILES.map((name) => join(home, '.ssh', name));
-  for (const file of files) {
-    let data: Buffer;
-    try {
-      data = await readFile(file);
-    } catch (error) {
-      // Default key files are optional, like ssh's; a configured identityFile must exist (unless the agent serves).
-      if (target.identityFile !== undefined && agent === undefined) {
-        throw new TransportError(
-          'auth',
-          `cannot read identityFile ${file} for ${login} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-        );
-      }
-      continue;
-    }
-    const key = decodeKey(data, file, target, env, login);
-    methods.push({ type: 'publickey', username: target.user, key } as AuthMethod);
-    tried.push(`key ${file}`);
-  }
-  if (target.useAgent) {
-    if (agent === undefined || agent === '') {
-      if (methods.length === 0)
-        throw new TransportError(
-          'auth',
-          `useAgent is set for ${target.name} but SSH_AUTH_SOCK is not: no ssh-agent to ask, and no key file`,
-        );
-    } else {
-      methods.push({ type: 'agent', username: target.user, agent } as AuthMethod);
-      tried.push('ssh-agent');
-    }
-  }
-  if (methods.length === 0) {
-    throw new TransportError(
-      'auth',
-      `no private key for ${login}: set identityFile (or useAgent) in the inventory; looked for ${files.join(', ')}`,
-    );
-  }
-  return { methods, describe: tried.join(', ') };
-}
-
-function decodeKey(
-  data: Buffer,
-  file: string,
-  target: Target,
-  env: NodeJS.ProcessEnv,
-  login: string,
-): ParsedKey {
-  const passphrase = target.passphraseEnv !== undefined ? env[target.passphraseEnv] : undefined;
-  const parsed = utils.parseKey(data, passphrase);
-  if (parsed instanceof Error) {
-    const encrypted = /encrypted|passphrase/i.test(parsed.message);
-    if (encrypted && passphrase === undefined) {
-      const how =
-        target.passphraseEnv !== undefined
-          ? `the variable ${target.passphraseEnv} named by passphraseEnv is not set`
-          : 'set passphraseEnv in the inventory to the name of a variable that holds it';
-      throw new TransportError('auth', `private key ${file} for ${login} is encrypted: ${how}`);
-    }
-    if (encrypted || /bad decrypt|integrity check/i.test(parsed.message)) {
-      throw new TransportError(
-        'auth',
-        `cannot decrypt private key ${file} for ${login}: wrong passphrase in ${target.passphraseEnv ?? 'passphraseEnv'}?`,
-      );
-    }
-    throw new TransportError(
-      'auth',
-      `cannot use private key ${file} for ${login}: ${oneLine(parsed.message)}`,
-    );
-  }
-  const key = Array.isArray(parsed) ? parsed[0] : parsed;
-  if (key === undefined || !key.isPrivateKey())
-    throw new TransportError('auth', `${file} is not a private key (for ${login})`);
-  return key;
 }

@@ -1,4 +1,4 @@
-// One command while it runs, the same on this machine (local.ts) and over an SSH channel (ssh.ts): its stdout and
+// One command while it runs, the same on this machine (local.ts) and over SSH (ssh-channel.ts): its stdout and
 // stderr kept up to the byte cap, its deadline, stopping it once (deadline, cap), and the one place where how it
 // ended becomes a RunResult. A transport only starts the command, feeds its output here, says how to stop it
 // and how it ended; so both transports answer with the same result for the same ending.

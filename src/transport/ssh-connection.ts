@@ -1,6 +1,6 @@
 // One SSH connection to a host, through its jump hosts when the inventory names them (ProxyJump, recursively):
 // each hop's host key is checked against its known_hosts before any login, and the connection says when it is
-// lost so that the commands running on it (one channel each) can finish at once.
+// lost so that the commands running on it (one channel each, ssh-channel.ts) can finish at once.
 import { readFile } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';

@@ -1,9 +1,8 @@
 // The local transport (`--local`): the same CommandSpecs run on this machine with child_process.spawn, no shell
-// in between, with the same limits, sudo rules and result shape as over SSH.
+// in between, with the same limits, sudo rules and result shape as over SSH (both run through command-run.ts).
 import { spawn } from 'node:child_process';
 import { userInfo } from 'node:os';
 import {
-  CappedBuffer,
   COMMAND_ENV,
   DEFAULT_COMMAND_TIMEOUT_MS,
   DEFAULT_MAX_BYTES,
@@ -11,6 +10,7 @@ import {
   explainFailure,
   prepareCommand,
 } from './command.js';
+import { CommandRun, notRunResult } from './command-run.js';
 import { argvProblem, quoteArgv } from './quote.js';
 import type { CommandSpec, RunResult, Transport } from './types.js';
 
@@ -57,21 +57,8 @@ export class LocalTransport implements Transport {
     const command =
       argvProblem(spec.argv) === undefined ? quoteArgv(prepared.argv) : JSON.stringify(spec.argv);
     const program = spec.argv[0] ?? '';
-    if (problem !== undefined) {
-      return Promise.resolve({
-        id: spec.id,
-        command,
-        stdout: '',
-        stderr: '',
-        exitCode: null,
-        durationMs: 0,
-        error: problem,
-      });
-    }
-    const maxBytes = spec.maxBytes ?? this.options.maxBytes ?? DEFAULT_MAX_BYTES;
+    if (problem !== undefined) return Promise.resolve(notRunResult(spec.id, command, 0, problem));
     const timeoutMs = spec.timeoutMs ?? this.options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
-    const stdout = new CappedBuffer(maxBytes);
-    const stderr = new CappedBuffer(maxBytes);
 
     return new Promise((resolve) => {
       // detached: the command leads its own process group, so a timeout can end it with everything it started.
@@ -80,43 +67,6 @@ export class LocalTransport implements Transport {
         stdio: ['pipe', 'pipe', 'pipe'],
         detached: true,
       });
-      let stopped: string | undefined;
-      let failedToStart: NodeJS.ErrnoException | undefined;
-      let done = false;
-      const timers: NodeJS.Timeout[] = [];
-
-      const finish = (exitCode: number | null, signal: NodeJS.Signals | null) => {
-        if (done) return;
-        done = true;
-        timers.forEach(clearTimeout);
-        const result: RunResult = {
-          id: spec.id,
-          command,
-          stdout: stdout.text(),
-          stderr: stderr.text(),
-          exitCode: stopped === undefined ? exitCode : null,
-          durationMs: Date.now() - started,
-        };
-        if (spec.rawStdout === true) result.stdoutBytes = stdout.bytes();
-        if (failedToStart !== undefined) {
-          const notFound = failedToStart.code === 'ENOENT';
-          result.exitCode = notFound ? 127 : 126;
-          result.stderr = `${prepared.argv[0]}: ${notFound ? 'command not found' : failedToStart.message}\n`;
-          result.error = notFound
-            ? `command not found: ${prepared.argv[0]}`
-            : `cannot run ${prepared.argv[0]}: ${failedToStart.code ?? failedToStart.message}`;
-        } else if (stopped !== undefined) {
-          result.error = stopped;
-        } else if (exitCode === null) {
-          result.error = `killed by signal ${signal ?? 'unknown'}`;
-        } else {
-          const explained = explainFailure(result, prepared, userInfo().username, program);
-          if (explained !== undefined) result.error = explained;
-        }
-        if (stdout.truncated || stderr.truncated) result.truncated = true;
-        resolve(result);
-      };
-
       const signalGroup = (signal: NodeJS.Signals) => {
         if (child.pid === undefined) return;
         try {
@@ -125,29 +75,36 @@ export class LocalTransport implements Transport {
           // Already gone.
         }
       };
-      const stop = (reason: string) => {
-        if (stopped !== undefined || done) return;
-        stopped = reason;
-        signalGroup('SIGTERM');
-        timers.push(setTimeout(() => signalGroup('SIGKILL'), KILL_AFTER_MS));
-        // A grandchild holding our pipes open must not keep us waiting for 'close'.
-        timers.push(setTimeout(() => finish(null, null), KILL_AFTER_MS + CLOSE_GRACE_MS));
-      };
+      const run: CommandRun = new CommandRun({
+        spec,
+        command,
+        started,
+        maxBytes: spec.maxBytes ?? this.options.maxBytes ?? DEFAULT_MAX_BYTES,
+        deadlineMs: timeoutMs,
+        halt: () => {
+          signalGroup('SIGTERM');
+          run.after(KILL_AFTER_MS, () => signalGroup('SIGKILL'));
+          // A grandchild holding our pipes open must not keep us waiting for 'close'.
+          run.after(KILL_AFTER_MS + CLOSE_GRACE_MS, () => run.finish({ exitCode: null }));
+        },
+        explain: (result) => explainFailure(result, prepared, userInfo().username, program),
+        settle: resolve,
+      });
 
-      timers.push(setTimeout(() => stop('timeout'), timeoutMs));
-      child.stdout.on('data', (chunk: Buffer) => {
-        if (!stdout.push(chunk)) stop('output cap reached');
-      });
-      child.stderr.on('data', (chunk: Buffer) => {
-        if (!stderr.push(chunk)) stop('output cap reached');
-      });
+      child.stdout.on('data', (chunk: Buffer) => run.onStdout(chunk));
+      child.stderr.on('data', (chunk: Buffer) => run.onStderr(chunk));
       child.once('error', (error: NodeJS.ErrnoException) => {
-        if (child.pid === undefined) {
-          failedToStart = error;
-          finish(null, null);
-        }
+        if (child.pid !== undefined) return;
+        const notFound = error.code === 'ENOENT';
+        run.notStarted(
+          notFound ? 127 : 126,
+          `${prepared.argv[0]}: ${notFound ? 'command not found' : error.message}\n`,
+          notFound
+            ? `command not found: ${prepared.argv[0]}`
+            : `cannot run ${prepared.argv[0]}: ${error.code ?? error.message}`,
+        );
       });
-      child.once('close', (code, signal) => finish(code, signal));
+      child.once('close', (code, signal) => run.finish({ exitCode: code, signal }));
       // A command that does not read its stdin may exit before we write: that EPIPE is no error of its.
       child.stdin.on('error', () => undefined);
       child.stdin.end(spec.stdin ?? '');

@@ -13,6 +13,7 @@ import type {
 } from '../types.js';
 import { parsePortList, parsePortRange } from '../ports.js';
 import { splitWords, type Word } from '../words.js';
+import { lookup } from '../../text/lookup.js';
 
 /** Targets that do something to the packet (log, mark, count) and let it go on to the next rule. */
 const NON_TERMINAL_TARGETS = new Set([
@@ -361,114 +362,9 @@ function moduleConditions(
   name: string,
   options: ModuleOption[],
 ): { conditions: Condition[]; comment?: string } {
-  const conditions: Condition[] = [];
-  const unknown: ModuleOption[] = [];
-  let comment: string | undefined;
-  const first = (o: ModuleOption) => o.values[0]?.value ?? '';
-
-  for (const o of options) {
-    const n = o.negated;
-    switch (`${name} ${o.name}`) {
-      case 'tcp --dport':
-      case 'tcp --destination-port':
-      case 'udp --dport':
-      case 'udp --destination-port':
-      case 'sctp --dport':
-      case 'dccp --dport':
-      case 'udplite --dport':
-      case 'tcp --sport':
-      case 'tcp --source-port':
-      case 'udp --sport':
-      case 'udp --source-port':
-      case 'sctp --sport':
-      case 'dccp --sport':
-      case 'udplite --sport': {
-        const range = parsePortRange(first(o));
-        if (!range) unknown.push(o);
-        else
-          conditions.push({
-            kind: /dport|destination/.test(o.name) ? 'dport' : 'sport',
-            negated: n,
-            ports: [range],
-            protocol: name,
-          });
-        continue;
-      }
-      case 'tcp --syn':
-        conditions.push({ kind: 'syn', negated: n });
-        continue;
-      case 'tcp --tcp-flags': {
-        const mask = first(o).toUpperCase().split(',').sort().join(',');
-        const comp = (o.values[1]?.value ?? '').toUpperCase();
-        if ((mask === 'ACK,FIN,RST,SYN' || mask === 'ACK,RST,SYN') && comp === 'SYN') {
-          conditions.push({ kind: 'syn', negated: n });
-        } else unknown.push(o);
-        continue;
-      }
-      case 'multiport --dports':
-      case 'multiport --destination-ports':
-      case 'multiport --sports':
-      case 'multiport --source-ports': {
-        const ports = parsePortList(first(o));
-        if (!ports) unknown.push(o);
-        else
-          conditions.push({ kind: /dports|destination/.test(o.name) ? 'dport' : 'sport', negated: n, ports });
-        continue;
-      }
-      case 'conntrack --ctstate':
-      case 'state --state': {
-        const states = first(o)
-          .toLowerCase()
-          .split(',')
-          .filter((s) => s !== '');
-        if (states.length === 0 || states.some((s) => !CT_STATES.has(s))) unknown.push(o);
-        else conditions.push({ kind: 'ctstate', negated: n, states });
-        continue;
-      }
-      case 'conntrack --ctstatus': {
-        const statuses = first(o)
-          .toLowerCase()
-          .split(',')
-          .filter((s) => s !== '');
-        conditions.push({ kind: 'ctstatus', negated: n, statuses });
-        continue;
-      }
-      case 'comment --comment':
-        comment = first(o);
-        continue;
-      case 'iprange --src-range':
-      case 'iprange --dst-range':
-        conditions.push({
-          kind: o.name === '--src-range' ? 'saddr' : 'daddr',
-          negated: n,
-          addresses: [first(o)],
-        });
-        continue;
-      case 'addrtype --src-type':
-      case 'addrtype --dst-type':
-        conditions.push({
-          kind: 'addrtype',
-          which: o.name === '--src-type' ? 'src' : 'dst',
-          negated: n,
-          types: first(o).toUpperCase().split(','),
-        });
-        continue;
-      case 'icmp --icmp-type':
-        conditions.push({ kind: 'protocol', negated: false, protocols: ['icmp'] });
-        continue;
-      case 'icmp6 --icmpv6-type':
-        conditions.push({ kind: 'protocol', negated: false, protocols: ['ipv6-icmp'] });
-        continue;
-      case 'rpfilter --invert':
-        continue;
-      case 'rpfilter --loose':
-      case 'rpfilter --validmark':
-      case 'rpfilter --accept-local':
-        continue;
-      default:
-        unknown.push(o);
-    }
-  }
+  const found: ModuleFindings = { conditions: [], unknown: [] };
+  const { conditions, unknown } = found;
+  for (const o of options) (lookup(MODULE_OPTIONS, `${name} ${o.name}`) ?? unknownOption)(found, o, name);
   if (EXTENSION_HEADERS.has(name)) {
     // The match requires that IPv6 extension header; its options only refine it.
     return { conditions: [{ kind: 'exthdr', header: name }] };
@@ -494,5 +390,149 @@ function moduleConditions(
     const shown = unknown.length > 0 ? unknown : options;
     conditions.push({ kind: 'unknown', text: [`-m ${name}`, ...shown.map(optionText)].join(' ') });
   }
-  return comment === undefined ? { conditions } : { conditions, comment };
+  return found.comment === undefined ? { conditions } : { conditions, comment: found.comment };
 }
+
+/** What the options of one match module have said so far. */
+interface ModuleFindings {
+  conditions: Condition[];
+  /** Options we cannot decide: the module's unknown condition names them. */
+  unknown: ModuleOption[];
+  comment?: string;
+}
+
+/** Reads option `o` of match module `module` into what the module has said. */
+type OptionReader = (found: ModuleFindings, o: ModuleOption, module: string) => void;
+
+function firstValue(o: ModuleOption): string {
+  return o.values[0]?.value ?? '';
+}
+
+/** An option we do not read, or one whose value we could not: the rule is undecidable on it. */
+function unknownOption(found: ModuleFindings, o: ModuleOption): void {
+  found.unknown.push(o);
+}
+
+/** `--dport 22`, `--sport 1024:65535` of a protocol's own match. */
+function portOption(found: ModuleFindings, o: ModuleOption, module: string): void {
+  const range = parsePortRange(firstValue(o));
+  if (!range) found.unknown.push(o);
+  else
+    found.conditions.push({
+      kind: /dport|destination/.test(o.name) ? 'dport' : 'sport',
+      negated: o.negated,
+      ports: [range],
+      protocol: module,
+    });
+}
+
+function synOption(found: ModuleFindings, o: ModuleOption): void {
+  found.conditions.push({ kind: 'syn', negated: o.negated });
+}
+
+/** `--tcp-flags MASK COMP`: only the spellings of `--syn` are read. */
+function tcpFlagsOption(found: ModuleFindings, o: ModuleOption): void {
+  const mask = firstValue(o).toUpperCase().split(',').sort().join(',');
+  const comp = (o.values[1]?.value ?? '').toUpperCase();
+  if ((mask === 'ACK,FIN,RST,SYN' || mask === 'ACK,RST,SYN') && comp === 'SYN') {
+    found.conditions.push({ kind: 'syn', negated: o.negated });
+  } else found.unknown.push(o);
+}
+
+/** multiport's `--dports 80,443,8000:8100`. */
+function portListOption(found: ModuleFindings, o: ModuleOption): void {
+  const ports = parsePortList(firstValue(o));
+  if (!ports) found.unknown.push(o);
+  else
+    found.conditions.push({
+      kind: /dports|destination/.test(o.name) ? 'dport' : 'sport',
+      negated: o.negated,
+      ports,
+    });
+}
+
+function ctStateOption(found: ModuleFindings, o: ModuleOption): void {
+  const states = firstValue(o)
+    .toLowerCase()
+    .split(',')
+    .filter((s) => s !== '');
+  if (states.length === 0 || states.some((s) => !CT_STATES.has(s))) found.unknown.push(o);
+  else found.conditions.push({ kind: 'ctstate', negated: o.negated, states });
+}
+
+function ctStatusOption(found: ModuleFindings, o: ModuleOption): void {
+  const statuses = firstValue(o)
+    .toLowerCase()
+    .split(',')
+    .filter((s) => s !== '');
+  found.conditions.push({ kind: 'ctstatus', negated: o.negated, statuses });
+}
+
+function commentOption(found: ModuleFindings, o: ModuleOption): void {
+  found.comment = firstValue(o);
+}
+
+function ipRangeOption(found: ModuleFindings, o: ModuleOption): void {
+  found.conditions.push({
+    kind: o.name === '--src-range' ? 'saddr' : 'daddr',
+    negated: o.negated,
+    addresses: [firstValue(o)],
+  });
+}
+
+function addrTypeOption(found: ModuleFindings, o: ModuleOption): void {
+  found.conditions.push({
+    kind: 'addrtype',
+    which: o.name === '--src-type' ? 'src' : 'dst',
+    negated: o.negated,
+    types: firstValue(o).toUpperCase().split(','),
+  });
+}
+
+/** `--icmp-type`, `--icmpv6-type`: we read only that the packet is ICMP, whatever its type. */
+function isProtocol(protocol: 'icmp' | 'ipv6-icmp'): OptionReader {
+  return (found) => {
+    found.conditions.push({ kind: 'protocol', negated: false, protocols: [protocol] });
+  };
+}
+
+/** rpfilter's options are read all together once the module's options are in (moduleConditions). */
+function rpfilterOption(): void {}
+
+/** The match-module options we read, keyed "MODULE --OPTION" as `-m MODULE … --OPTION` writes them. */
+const MODULE_OPTIONS: Readonly<Record<string, OptionReader>> = {
+  'tcp --dport': portOption,
+  'tcp --destination-port': portOption,
+  'udp --dport': portOption,
+  'udp --destination-port': portOption,
+  'sctp --dport': portOption,
+  'dccp --dport': portOption,
+  'udplite --dport': portOption,
+  'tcp --sport': portOption,
+  'tcp --source-port': portOption,
+  'udp --sport': portOption,
+  'udp --source-port': portOption,
+  'sctp --sport': portOption,
+  'dccp --sport': portOption,
+  'udplite --sport': portOption,
+  'tcp --syn': synOption,
+  'tcp --tcp-flags': tcpFlagsOption,
+  'multiport --dports': portListOption,
+  'multiport --destination-ports': portListOption,
+  'multiport --sports': portListOption,
+  'multiport --source-ports': portListOption,
+  'conntrack --ctstate': ctStateOption,
+  'state --state': ctStateOption,
+  'conntrack --ctstatus': ctStatusOption,
+  'comment --comment': commentOption,
+  'iprange --src-range': ipRangeOption,
+  'iprange --dst-range': ipRangeOption,
+  'addrtype --src-type': addrTypeOption,
+  'addrtype --dst-type': addrTypeOption,
+  'icmp --icmp-type': isProtocol('icmp'),
+  'icmp6 --icmpv6-type': isProtocol('ipv6-icmp'),
+  'rpfilter --invert': rpfilterOption,
+  'rpfilter --loose': rpfilterOption,
+  'rpfilter --validmark': rpfilterOption,
+  'rpfilter --accept-local': rpfilterOption,
+};

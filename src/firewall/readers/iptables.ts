@@ -188,129 +188,177 @@ function parseRule(
   table: IptablesTable,
   family: 4 | 6,
 ): { chain: string; rule: FirewallRule; warnings: string[] } {
-  const warnings: string[] = [];
   const { words, complete } = splitWords(text);
   const chain = words[1]?.value ?? '';
-  const conditions: Condition[] = [];
-  let action: RuleAction = { kind: 'continue' };
-  let comment: string | undefined;
-  let protocol: string | undefined;
+  const draft: RuleDraft = {
+    words,
+    table,
+    family,
+    i: 2,
+    conditions: [],
+    warnings: [],
+    action: { kind: 'continue' },
+    modules: [],
+  };
+  const { conditions, warnings } = draft;
   if (!complete) {
     warnings.push('unbalanced quotes');
     conditions.push({ kind: 'unknown', text: 'rule with an unbalanced quote' });
   }
 
-  let i = 2;
   let negate = false;
-  let module: { name: string; options: ModuleOption[] } | undefined;
-  const modules: { name: string; options: ModuleOption[] }[] = [];
-
-  while (i < words.length) {
-    const w = words[i]!;
+  while (draft.i < words.length) {
+    const w = words[draft.i]!;
     const v = w.value;
     if (v === '!' && !w.quoted) {
       negate = true;
-      i++;
+      draft.i++;
       continue;
     }
     const negated = negate;
     negate = false;
     if (w.quoted) {
       conditions.push({ kind: 'unknown', text: `"${v}"` });
-      i++;
+      draft.i++;
       continue;
     }
-    const arg = words[i + 1]?.value ?? '';
-    switch (v) {
-      case '-p':
-      case '--protocol':
-        protocol = arg.toLowerCase();
-        conditions.push({ kind: 'protocol', negated, protocols: [protocol] });
-        i += 2;
-        continue;
-      case '-s':
-      case '--source':
-      case '-d':
-      case '--destination':
-        conditions.push({
-          kind: v === '-s' || v === '--source' ? 'saddr' : 'daddr',
-          negated,
-          addresses: arg.split(',').filter((a) => a !== ''),
-        });
-        i += 2;
-        continue;
-      case '-i':
-      case '--in-interface':
-      case '-o':
-      case '--out-interface':
-        conditions.push({
-          kind: v === '-i' || v === '--in-interface' ? 'iif' : 'oif',
-          negated,
-          names: [arg.endsWith('+') ? `${arg.slice(0, -1)}*` : arg],
-        });
-        i += 2;
-        continue;
-      case '-f':
-      case '--fragment':
-        conditions.push({ kind: 'fragment', negated });
-        i += 1;
-        continue;
-      case '-m':
-      case '--match':
-        module = { name: arg, options: [] };
-        modules.push(module);
-        i += 2;
-        continue;
-      case '-j':
-      case '--jump': {
-        const rest = takeOptions(words, i + 2);
-        action = targetAction(arg, rest, table, family);
-        i = words.length;
-        continue;
-      }
-      case '-g':
-      case '--goto':
-        action = { kind: 'goto', chain: arg };
-        i += 2;
-        continue;
-      default:
-        break;
-    }
-    if (v.startsWith('--')) {
-      const { values, next } = takeValues(words, i + 1);
-      const option = { name: v, values, negated };
-      // A port option belongs to the protocol's own match, which `-p tcp` loads implicitly, even when another
-      // module was named last (`-p tcp -m recent --rcheck --dport 22`).
-      const protocolOption = PROTOCOL_OPTIONS.has(v) && !PROTOCOL_MODULES.has(module?.name ?? '');
-      if (module && !protocolOption) module.options.push(option);
-      else {
-        const name = protocol ?? '';
-        let own = modules.find((m) => m.name === name);
-        if (!own) {
-          own = { name, options: [] };
-          modules.push(own);
-        }
-        own.options.push(option);
-        if (!module) module = own;
-      }
-      i = next;
-      continue;
-    }
-    conditions.push({ kind: 'unknown', text: v });
-    warnings.push(`unexpected word "${v}"`);
-    i++;
+    const arg = words[draft.i + 1]?.value ?? '';
+    const read = lookup(RULE_OPTIONS, v) ?? (v.startsWith('--') ? moduleOption : unexpectedWord);
+    read(draft, v, arg, negated);
   }
 
-  for (const m of modules) {
+  let comment: string | undefined;
+  for (const m of draft.modules) {
     const result = moduleConditions(m.name, m.options);
     conditions.push(...result.conditions);
     if (result.comment !== undefined) comment = result.comment;
   }
+  const { action } = draft;
   const rule: FirewallRule = { text, conditions, action };
   if (comment !== undefined) rule.comment = comment;
   if (family === 6 && action.kind === 'reject' && action.with === DEFAULT_REJECT[4])
     action.with = DEFAULT_REJECT[6];
   return { chain, rule, warnings };
+}
+
+interface MatchModule {
+  name: string;
+  options: ModuleOption[];
+}
+
+/** One `-A` line as read so far; `i` is the next word to read. */
+interface RuleDraft {
+  readonly words: Word[];
+  readonly table: IptablesTable;
+  readonly family: 4 | 6;
+  i: number;
+  conditions: Condition[];
+  warnings: string[];
+  action: RuleAction;
+  /** `-p`'s protocol, whose own match (loaded without `-m`) takes the port options. */
+  protocol?: string;
+  /** The match module named last, which takes the options after it. */
+  module?: MatchModule;
+  modules: MatchModule[];
+}
+
+/** Reads rule option `option` (at `draft.i`, `arg` the word after it) and moves `draft.i` past it. */
+type RuleOptionReader = (draft: RuleDraft, option: string, arg: string, negated: boolean) => void;
+
+function protocolOption(draft: RuleDraft, _option: string, arg: string, negated: boolean): void {
+  draft.protocol = arg.toLowerCase();
+  draft.conditions.push({ kind: 'protocol', negated, protocols: [draft.protocol] });
+  draft.i += 2;
+}
+
+/** `-s 10.0.0.0/8,192.0.2.1`, `-d …`. */
+function addressOption(kind: 'saddr' | 'daddr'): RuleOptionReader {
+  return (draft, _option, arg, negated) => {
+    draft.conditions.push({ kind, negated, addresses: arg.split(',').filter((a) => a !== '') });
+    draft.i += 2;
+  };
+}
+
+/** `-i eth0`, `-o veth+` (iptables' `+` is our `*`). */
+function interfaceOption(kind: 'iif' | 'oif'): RuleOptionReader {
+  return (draft, _option, arg, negated) => {
+    draft.conditions.push({ kind, negated, names: [arg.endsWith('+') ? `${arg.slice(0, -1)}*` : arg] });
+    draft.i += 2;
+  };
+}
+
+function fragmentOption(draft: RuleDraft, _option: string, _arg: string, negated: boolean): void {
+  draft.conditions.push({ kind: 'fragment', negated });
+  draft.i += 1;
+}
+
+/** `-m MODULE`: the options after it are the module's. */
+function matchOption(draft: RuleDraft, _option: string, arg: string): void {
+  draft.module = { name: arg, options: [] };
+  draft.modules.push(draft.module);
+  draft.i += 2;
+}
+
+/** `-j TARGET [options]`: iptables-save prints the target last, so the rest of the line is its options. */
+function jumpOption(draft: RuleDraft, _option: string, arg: string): void {
+  const rest = takeOptions(draft.words, draft.i + 2);
+  draft.action = targetAction(arg, rest, draft.table, draft.family);
+  draft.i = draft.words.length;
+}
+
+function gotoOption(draft: RuleDraft, _option: string, arg: string): void {
+  draft.action = { kind: 'goto', chain: arg };
+  draft.i += 2;
+}
+
+/** The rule options we read, short and long; any other `--word` is a match module's option. */
+const RULE_OPTIONS: Readonly<Record<string, RuleOptionReader>> = {
+  '-p': protocolOption,
+  '--protocol': protocolOption,
+  '-s': addressOption('saddr'),
+  '--source': addressOption('saddr'),
+  '-d': addressOption('daddr'),
+  '--destination': addressOption('daddr'),
+  '-i': interfaceOption('iif'),
+  '--in-interface': interfaceOption('iif'),
+  '-o': interfaceOption('oif'),
+  '--out-interface': interfaceOption('oif'),
+  '-f': fragmentOption,
+  '--fragment': fragmentOption,
+  '-m': matchOption,
+  '--match': matchOption,
+  '-j': jumpOption,
+  '--jump': jumpOption,
+  '-g': gotoOption,
+  '--goto': gotoOption,
+};
+
+/** `--OPTION values…`: an option of the module named last, or of the protocol's own match. */
+function moduleOption(draft: RuleDraft, name: string, _arg: string, negated: boolean): void {
+  const { values, next } = takeValues(draft.words, draft.i + 1);
+  const option = { name, values, negated };
+  // A port option belongs to the protocol's own match, which `-p tcp` loads implicitly, even when another
+  // module was named last (`-p tcp -m recent --rcheck --dport 22`).
+  const belongsToProtocol = PROTOCOL_OPTIONS.has(name) && !PROTOCOL_MODULES.has(draft.module?.name ?? '');
+  if (draft.module && !belongsToProtocol) draft.module.options.push(option);
+  else {
+    const protocol = draft.protocol ?? '';
+    let own = draft.modules.find((m) => m.name === protocol);
+    if (!own) {
+      own = { name: protocol, options: [] };
+      draft.modules.push(own);
+    }
+    own.options.push(option);
+    if (!draft.module) draft.module = own;
+  }
+  draft.i = next;
+}
+
+/** A word that is no option: kept as an unknown condition, and warned about. */
+function unexpectedWord(draft: RuleDraft, word: string): void {
+  draft.conditions.push({ kind: 'unknown', text: word });
+  draft.warnings.push(`unexpected word "${word}"`);
+  draft.i++;
 }
 
 /** Target options: everything after `-j X` (iptables-save prints the target last). */

@@ -257,8 +257,11 @@ function passingStatement(rule: RuleDraft, kind: string, value: Json): void {
   rule.texts.push(statementText(kind, value));
 }
 
-/** The statements that decide or describe a rule, by their key in nft's JSON. */
-const STATEMENTS: Readonly<Record<string, StatementReader>> = {
+/**
+ * The statements that decide or describe a rule, by their key in nft's JSON; any other key is a passing
+ * statement. Exported for keyword-tables.test.ts, which holds an example of each entry.
+ */
+export const STATEMENTS: Readonly<Record<string, StatementReader>> = {
   match: matchStatement,
   accept: verdict('accept'),
   drop: verdict('drop'),

@@ -190,8 +190,11 @@ class StatementReader {
 /** Reads the statement whose first word, `word`, is at `r.i`, and moves `r.i` past it. */
 type StatementHandler = (r: StatementReader, word: string) => void;
 
-/** The statements we read, by their first word; any other word starts an unknown condition. */
-const STATEMENTS: Readonly<Record<string, StatementHandler>> = {
+/**
+ * The statements we read, by their first word; any other word starts an unknown condition. Exported for
+ * keyword-tables.test.ts, which holds an example of each entry.
+ */
+export const STATEMENTS: Readonly<Record<string, StatementHandler>> = {
   ...Object.fromEntries([...META_KEYS].map((key) => [key, bareMetaStatement])),
   ...Object.fromEntries([...TRANSPORTS].map((proto) => [proto, transportStatement])),
   accept: verdict('accept'),

@@ -311,8 +311,11 @@ function gotoOption(draft: RuleDraft, _option: string, arg: string): void {
   draft.i += 2;
 }
 
-/** The rule options we read, short and long; any other `--word` is a match module's option. */
-const RULE_OPTIONS: Readonly<Record<string, RuleOptionReader>> = {
+/**
+ * The rule options we read, short and long; any other `--word` is a match module's option, any other word
+ * unexpected. Exported for keyword-tables.test.ts, which holds an example of each entry.
+ */
+export const RULE_OPTIONS: Readonly<Record<string, RuleOptionReader>> = {
   '-p': protocolOption,
   '--protocol': protocolOption,
   '-s': addressOption('saddr'),
@@ -547,8 +550,11 @@ function isProtocol(protocol: 'icmp' | 'ipv6-icmp'): OptionReader {
 /** rpfilter's options are read all together once the module's options are in (moduleConditions). */
 function rpfilterOption(): void {}
 
-/** The match-module options we read, keyed "MODULE --OPTION" as `-m MODULE … --OPTION` writes them. */
-const MODULE_OPTIONS: Readonly<Record<string, OptionReader>> = {
+/**
+ * The match-module options we read, keyed "MODULE --OPTION" as `-m MODULE … --OPTION` writes them; any other
+ * option is undecidable. Exported for keyword-tables.test.ts, which holds an example of each entry.
+ */
+export const MODULE_OPTIONS: Readonly<Record<string, OptionReader>> = {
   'tcp --dport': portOption,
   'tcp --destination-port': portOption,
   'udp --dport': portOption,

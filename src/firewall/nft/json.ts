@@ -12,7 +12,7 @@ import type {
   Parsed,
   RuleAction,
 } from '../types.js';
-import { familyConditions, portRanges, TRANSPORTS, xtTargetAction } from './conditions.js';
+import { familyConditions, portRanges, TRANSPORTS, UNKNOWN_VERDICTS, xtTargetAction } from './conditions.js';
 import { lookup } from '../../text/lookup.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -275,14 +275,7 @@ export const STATEMENTS: Readonly<Record<string, StatementReader>> = {
   limit: unknownCondition,
   quota: unknownCondition,
   xt: xtStatement,
-  queue: unknownAction,
-  dnat: unknownAction,
-  snat: unknownAction,
-  masquerade: unknownAction,
-  redirect: unknownAction,
-  tproxy: unknownAction,
-  fwd: unknownAction,
-  synproxy: unknownAction,
+  ...Object.fromEntries(UNKNOWN_VERDICTS.map((kind) => [kind, unknownAction])),
 };
 
 function rejectWith(value: Json, family: string): string | undefined {

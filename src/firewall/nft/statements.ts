@@ -2,7 +2,7 @@
 // → conditions and a verdict. Statements we do not know become `unknown` conditions naming the words, so an
 // evaluation that depends on them is reported as uncertain rather than guessed.
 import type { Condition, NftSet, RuleAction } from '../types.js';
-import { familyConditions, portRanges, TRANSPORTS, xtTargetAction } from './conditions.js';
+import { familyConditions, portRanges, TRANSPORTS, UNKNOWN_VERDICTS, xtTargetAction } from './conditions.js';
 import { splitWords } from '../words.js';
 import { lookup } from '../../text/lookup.js';
 
@@ -204,14 +204,7 @@ export const STATEMENTS: Readonly<Record<string, StatementHandler>> = {
   jump: toChain('jump'),
   goto: toChain('goto'),
   reject: rejectStatement,
-  queue: unknownAction,
-  dnat: unknownAction,
-  snat: unknownAction,
-  masquerade: unknownAction,
-  redirect: unknownAction,
-  tproxy: unknownAction,
-  fwd: unknownAction,
-  synproxy: unknownAction,
+  ...Object.fromEntries(UNKNOWN_VERDICTS.map((kind) => [kind, unknownAction])),
   counter: counterStatement,
   log: logStatement,
   comment: commentStatement,

@@ -7,6 +7,21 @@ import { parsePortRange } from '../ports.js';
 /** Protocols whose `dport`/`sport` select ports (`th`: any transport header). */
 export const TRANSPORTS = new Set(['tcp', 'udp', 'th', 'sctp', 'dccp', 'udplite']);
 
+/**
+ * Statements that send the packet somewhere (a queue, NAT, tproxy, another device, synproxy): where it goes next is
+ * not a verdict we can predict.
+ */
+export const UNKNOWN_VERDICTS = [
+  'queue',
+  'dnat',
+  'snat',
+  'masquerade',
+  'redirect',
+  'tproxy',
+  'fwd',
+  'synproxy',
+];
+
 /** iptables targets (through `xt target`) that record or mark the packet and let it go on. */
 const NON_TERMINAL_XT_TARGETS = new Set([
   'LOG',

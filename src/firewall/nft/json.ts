@@ -12,7 +12,8 @@ import type {
   Parsed,
   RuleAction,
 } from '../types.js';
-import { familyConditions, portRanges, TRANSPORTS, xtTargetAction } from './conditions.js';
+import { familyConditions, portRanges, TRANSPORTS, UNKNOWN_VERDICTS, xtTargetAction } from './conditions.js';
+import { lookup } from '../../text/lookup.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -134,107 +135,148 @@ export function parseNftJson(text: string): Parsed<NftRuleset> {
 
 function ruleFrom(body: JsonObject, sets: NftSet[], family: string): FirewallRule {
   const exprs = Array.isArray(body['expr']) ? body['expr'] : [];
-  const conditions: Condition[] = [];
-  let action: RuleAction = { kind: 'continue' };
-  const texts: string[] = [];
-  let counters: { packets: number; bytes: number } | undefined;
+  const rule: RuleDraft = { sets, family, conditions: [], action: { kind: 'continue' }, texts: [] };
   for (const expr of exprs) {
     const entry = single(expr);
     if (!entry) {
-      conditions.push({ kind: 'unknown', text: JSON.stringify(expr) });
-      texts.push(JSON.stringify(expr));
+      rule.conditions.push({ kind: 'unknown', text: JSON.stringify(expr) });
+      rule.texts.push(JSON.stringify(expr));
       continue;
     }
     const [kind, value] = entry;
-    switch (kind) {
-      case 'match': {
-        const m = isObject(value) ? value : {};
-        const rendered = renderMatch(m);
-        texts.push(rendered);
-        conditions.push(...matchConditions(m, sets, rendered));
-        break;
-      }
-      case 'accept':
-      case 'drop':
-      case 'return':
-        action = { kind };
-        texts.push(kind);
-        break;
-      case 'continue':
-        texts.push(kind);
-        break;
-      case 'jump':
-      case 'goto': {
-        const target = isObject(value) ? (str(value['target']) ?? '') : '';
-        action = { kind, chain: target };
-        texts.push(`${kind} ${target}`);
-        break;
-      }
-      case 'reject': {
-        const how = rejectWith(value, family);
-        action = how === undefined ? { kind: 'reject' } : { kind: 'reject', with: how };
-        texts.push(how === undefined ? 'reject' : `reject with ${how}`);
-        break;
-      }
-      case 'counter': {
-        const c = isObject(value) ? value : {};
-        const packets = num(c['packets']);
-        const bytes = num(c['bytes']);
-        if (packets !== undefined && bytes !== undefined) counters = { packets, bytes };
-        texts.push(packets !== undefined ? `counter packets ${packets} bytes ${bytes ?? 0}` : 'counter');
-        break;
-      }
-      case 'log': {
-        const prefix = isObject(value) ? str(value['prefix']) : undefined;
-        texts.push(prefix !== undefined ? `log prefix ${JSON.stringify(prefix)}` : 'log');
-        break;
-      }
-      case 'limit':
-      case 'quota': {
-        const t = `${kind} ${JSON.stringify(value)}`;
-        conditions.push({ kind: 'unknown', text: t });
-        texts.push(t);
-        break;
-      }
-      case 'xt': {
-        const x = isObject(value) ? value : {};
-        const name = str(x['name']) ?? '?';
-        const t = `xt ${str(x['type']) ?? 'match'} ${name}`;
-        texts.push(t);
-        if (x['type'] === 'target') {
-          action = xtTargetAction(name, t);
-        } else if (name !== 'comment') conditions.push({ kind: 'unknown', text: t });
-        break;
-      }
-      case 'queue':
-      case 'dnat':
-      case 'snat':
-      case 'masquerade':
-      case 'redirect':
-      case 'tproxy':
-      case 'fwd':
-      case 'synproxy': {
-        const t = `${kind}${value === null ? '' : ` ${JSON.stringify(value)}`}`;
-        action = { kind: 'unknown', text: t };
-        texts.push(t);
-        break;
-      }
-      default:
-        // mangle (… set …), ct helper/timeout/expectation, notrack, flow, dup, set/map updates: statements
-        // that change or count the packet and let it go on.
-        texts.push(`${kind}${value === null ? '' : ` ${JSON.stringify(value)}`}`);
-        break;
-    }
+    (lookup(STATEMENTS, kind) ?? passingStatement)(rule, kind, value);
   }
   const comment = str(body['comment']);
-  if (comment !== undefined) texts.push(`comment ${JSON.stringify(comment)}`);
-  const rule: FirewallRule = { text: texts.join(' '), conditions, action };
+  if (comment !== undefined) rule.texts.push(`comment ${JSON.stringify(comment)}`);
+  const result: FirewallRule = {
+    text: rule.texts.join(' '),
+    conditions: rule.conditions,
+    action: rule.action,
+  };
   const handle = num(body['handle']);
-  if (handle !== undefined) rule.handle = handle;
-  if (counters) rule.counters = counters;
-  if (comment !== undefined) rule.comment = comment;
-  return rule;
+  if (handle !== undefined) result.handle = handle;
+  if (rule.counters) result.counters = rule.counters;
+  if (comment !== undefined) result.comment = comment;
+  return result;
 }
+
+/** A rule as its statements, read in order, have built it so far. */
+interface RuleDraft {
+  readonly sets: NftSet[];
+  readonly family: string;
+  conditions: Condition[];
+  action: RuleAction;
+  /** The rule in nft's text syntax, one piece per statement. */
+  texts: string[];
+  counters?: { packets: number; bytes: number };
+}
+
+/** Reads one statement (`{"KIND": VALUE}`) into the rule. */
+type StatementReader = (rule: RuleDraft, kind: string, value: Json) => void;
+
+/** `KIND VALUE` as text, for a statement we keep only by name. */
+function statementText(kind: string, value: Json): string {
+  return `${kind}${value === null ? '' : ` ${JSON.stringify(value)}`}`;
+}
+
+function matchStatement(rule: RuleDraft, _kind: string, value: Json): void {
+  const m = isObject(value) ? value : {};
+  const rendered = renderMatch(m);
+  rule.texts.push(rendered);
+  rule.conditions.push(...matchConditions(m, rule.sets, rendered));
+}
+
+function verdict(kind: 'accept' | 'drop' | 'return'): StatementReader {
+  return (rule) => {
+    rule.action = { kind };
+    rule.texts.push(kind);
+  };
+}
+
+/** `continue` leaves the verdict as it was. */
+function continueStatement(rule: RuleDraft, kind: string): void {
+  rule.texts.push(kind);
+}
+
+function toChain(kind: 'jump' | 'goto'): StatementReader {
+  return (rule, _kind, value) => {
+    const target = isObject(value) ? (str(value['target']) ?? '') : '';
+    rule.action = { kind, chain: target };
+    rule.texts.push(`${kind} ${target}`);
+  };
+}
+
+function rejectStatement(rule: RuleDraft, _kind: string, value: Json): void {
+  const how = rejectWith(value, rule.family);
+  rule.action = how === undefined ? { kind: 'reject' } : { kind: 'reject', with: how };
+  rule.texts.push(how === undefined ? 'reject' : `reject with ${how}`);
+}
+
+function counterStatement(rule: RuleDraft, _kind: string, value: Json): void {
+  const c = isObject(value) ? value : {};
+  const packets = num(c['packets']);
+  const bytes = num(c['bytes']);
+  if (packets !== undefined && bytes !== undefined) rule.counters = { packets, bytes };
+  rule.texts.push(packets !== undefined ? `counter packets ${packets} bytes ${bytes ?? 0}` : 'counter');
+}
+
+function logStatement(rule: RuleDraft, _kind: string, value: Json): void {
+  const prefix = isObject(value) ? str(value['prefix']) : undefined;
+  rule.texts.push(prefix !== undefined ? `log prefix ${JSON.stringify(prefix)}` : 'log');
+}
+
+/** `limit`, `quota`: whether the packet matches depends on traffic we cannot see. */
+function unknownCondition(rule: RuleDraft, kind: string, value: Json): void {
+  const t = `${kind} ${JSON.stringify(value)}`;
+  rule.conditions.push({ kind: 'unknown', text: t });
+  rule.texts.push(t);
+}
+
+function xtStatement(rule: RuleDraft, _kind: string, value: Json): void {
+  const x = isObject(value) ? value : {};
+  const name = str(x['name']) ?? '?';
+  const t = `xt ${str(x['type']) ?? 'match'} ${name}`;
+  rule.texts.push(t);
+  if (x['type'] === 'target') {
+    rule.action = xtTargetAction(name, t);
+  } else if (name !== 'comment') rule.conditions.push({ kind: 'unknown', text: t });
+}
+
+/** queue, NAT, tproxy, fwd, synproxy: where the packet goes next is not a verdict we can predict. */
+function unknownAction(rule: RuleDraft, kind: string, value: Json): void {
+  const t = statementText(kind, value);
+  rule.action = { kind: 'unknown', text: t };
+  rule.texts.push(t);
+}
+
+/**
+ * Any other statement — mangle (… set …), ct helper/timeout/expectation, notrack, flow, dup, set/map updates —
+ * changes or counts the packet and lets it go on.
+ */
+function passingStatement(rule: RuleDraft, kind: string, value: Json): void {
+  rule.texts.push(statementText(kind, value));
+}
+
+/**
+ * The statements that decide or describe a rule, by their key in nft's JSON; any other key is a passing
+ * statement. Exported for keyword-tables.test.ts, which holds an example of each entry.
+ */
+export const STATEMENTS: Readonly<Record<string, StatementReader>> = {
+  match: matchStatement,
+  accept: verdict('accept'),
+  drop: verdict('drop'),
+  return: verdict('return'),
+  continue: continueStatement,
+  jump: toChain('jump'),
+  goto: toChain('goto'),
+  reject: rejectStatement,
+  counter: counterStatement,
+  log: logStatement,
+  limit: unknownCondition,
+  quota: unknownCondition,
+  xt: xtStatement,
+  ...Object.fromEntries(UNKNOWN_VERDICTS.map((kind) => [kind, unknownAction])),
+};
 
 function rejectWith(value: Json, family: string): string | undefined {
   if (!isObject(value)) return undefined;

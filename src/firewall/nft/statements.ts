@@ -2,8 +2,9 @@
 // → conditions and a verdict. Statements we do not know become `unknown` conditions naming the words, so an
 // evaluation that depends on them is reported as uncertain rather than guessed.
 import type { Condition, NftSet, RuleAction } from '../types.js';
-import { familyConditions, portRanges, TRANSPORTS, xtTargetAction } from './conditions.js';
+import { familyConditions, portRanges, TRANSPORTS, UNKNOWN_VERDICTS, xtTargetAction } from './conditions.js';
 import { splitWords } from '../words.js';
+import { lookup } from '../../text/lookup.js';
 
 export interface ParsedStatements {
   conditions: Condition[];
@@ -54,50 +55,6 @@ const CONCAT_ENDS = new Set([
   'continue',
   'counter',
   'log',
-]);
-const STATEMENT_STARTS = new Set([
-  ...META_KEYS,
-  ...TRANSPORTS,
-  'accept',
-  'drop',
-  'reject',
-  'return',
-  'jump',
-  'goto',
-  'continue',
-  'queue',
-  'counter',
-  'log',
-  'limit',
-  'quota',
-  'comment',
-  'ct',
-  'meta',
-  'ip',
-  'ip6',
-  'icmp',
-  'icmpv6',
-  'fib',
-  'xt',
-  'notrack',
-  'flow',
-  'dnat',
-  'snat',
-  'masquerade',
-  'redirect',
-  'tproxy',
-  'dup',
-  'fwd',
-  'ether',
-  'vlan',
-  'arp',
-  'socket',
-  'osf',
-  'rt',
-  'ipsec',
-  'synproxy',
-  'numgen',
-  'jhash',
 ]);
 
 /** Splits braces and strips set-element commas, so `{ 80, 443 }` and `{80,443}` read alike. */
@@ -154,268 +111,330 @@ interface Value {
 
 export function parseNftStatements(text: string, sets: NftSet[]): ParsedStatements {
   const { words, complete } = tokens(text);
-  const conditions: Condition[] = [];
-  let action: RuleAction = { kind: 'continue' };
-  let comment: string | undefined;
-  let counters: { packets: number; bytes: number } | undefined;
-  let i = 0;
+  const r = new StatementReader(words, sets);
+  while (r.i < words.length) {
+    const w = words[r.i]!;
+    (lookup(STATEMENTS, w) ?? unknownStatement)(r, w);
+  }
+  const result: ParsedStatements = { conditions: r.conditions, action: r.action, complete };
+  if (r.comment !== undefined) result.comment = r.comment;
+  if (r.counters) result.counters = r.counters;
+  return result;
+}
 
-  const at = (k: number) => words[k] ?? '';
+/** One rule's words, what has been read from them so far, and `i`, the next word to read. */
+class StatementReader {
+  i = 0;
+  readonly conditions: Condition[] = [];
+  action: RuleAction = { kind: 'continue' };
+  comment: string | undefined;
+  counters: { packets: number; bytes: number } | undefined;
+
+  constructor(
+    readonly words: string[],
+    readonly sets: NftSet[],
+  ) {}
+
+  at(k: number): string {
+    return this.words[k] ?? '';
+  }
+
   /** Reads `[op] value` at i; a value is a word, `@set` or `{ … }`. */
-  const readValue = (): Value => {
-    const start = i;
+  readValue(): Value {
+    const { words } = this;
+    const start = this.i;
     let op = '==';
-    if (OPERATORS.has(at(i))) op = words[i++]!;
+    if (OPERATORS.has(this.at(this.i))) op = words[this.i++]!;
     const elements: string[] = [];
     let setRef: string | undefined;
-    if (at(i) === '{') {
+    if (this.at(this.i) === '{') {
       let depth = 0;
       do {
-        const w = words[i++]!;
+        const w = words[this.i++]!;
         if (w === '{') depth++;
         else if (w === '}') depth--;
         else elements.push(unquote(w));
-      } while (depth > 0 && i < words.length);
-    } else if (at(i).startsWith('@')) {
-      setRef = words[i++]!.slice(1);
-    } else if (i < words.length) {
-      elements.push(unquote(words[i++]!));
+      } while (depth > 0 && this.i < words.length);
+    } else if (this.at(this.i).startsWith('@')) {
+      setRef = words[this.i++]!.slice(1);
+    } else if (this.i < words.length) {
+      elements.push(unquote(words[this.i++]!));
     }
-    const value: Value = { op, elements, text: words.slice(start, i).join(' ') };
+    const value: Value = { op, elements, text: words.slice(start, this.i).join(' ') };
     if (setRef !== undefined) value.setRef = setRef;
     return value;
-  };
+  }
+
   /** Words up to the next statement start, for an unknown condition's text. */
-  const skipUnknown = (from: number): string => {
-    i = from + 1;
-    while (i < words.length && !STATEMENT_STARTS.has(at(i))) i++;
-    return words.slice(from, i).join(' ');
-  };
+  skipUnknown(from: number): string {
+    this.i = from + 1;
+    while (this.i < this.words.length && !STATEMENT_STARTS.has(this.at(this.i))) this.i++;
+    return this.words.slice(from, this.i).join(' ');
+  }
+
   /** A concatenation ("ip saddr . tcp dport @allowed"): read through to its value, then name it all. */
-  const skipConcat = (from: number): string => {
-    i = from;
-    while (i < words.length && !CONCAT_ENDS.has(at(i))) {
-      if (at(i) === '{' || at(i).startsWith('@') || OPERATORS.has(at(i))) {
-        readValue();
+  skipConcat(from: number): string {
+    this.i = from;
+    while (this.i < this.words.length && !CONCAT_ENDS.has(this.at(this.i))) {
+      const w = this.at(this.i);
+      if (w === '{' || w.startsWith('@') || OPERATORS.has(w)) {
+        this.readValue();
         break;
       }
-      i++;
+      this.i++;
     }
-    return words.slice(from, i).join(' ');
+    return this.words.slice(from, this.i).join(' ');
+  }
+}
+
+/** Reads the statement whose first word, `word`, is at `r.i`, and moves `r.i` past it. */
+type StatementHandler = (r: StatementReader, word: string) => void;
+
+/**
+ * The statements we read, by their first word; any other word starts an unknown condition. Exported for
+ * keyword-tables.test.ts, which holds an example of each entry.
+ */
+export const STATEMENTS: Readonly<Record<string, StatementHandler>> = {
+  ...Object.fromEntries([...META_KEYS].map((key) => [key, bareMetaStatement])),
+  ...Object.fromEntries([...TRANSPORTS].map((proto) => [proto, transportStatement])),
+  accept: verdict('accept'),
+  drop: verdict('drop'),
+  return: verdict('return'),
+  continue: verdict('continue'),
+  jump: toChain('jump'),
+  goto: toChain('goto'),
+  reject: rejectStatement,
+  ...Object.fromEntries(UNKNOWN_VERDICTS.map((kind) => [kind, unknownAction])),
+  counter: counterStatement,
+  log: logStatement,
+  comment: commentStatement,
+  notrack: notrackStatement,
+  flow: flowStatement,
+  limit: unknownStatement,
+  quota: unknownStatement,
+  xt: xtStatement,
+  fib: fibStatement,
+  ct: ctOrMetaStatement,
+  meta: ctOrMetaStatement,
+  ip: ipStatement('ip'),
+  ip6: ipStatement('ip6'),
+  icmp: icmpStatement,
+  icmpv6: icmpStatement,
+};
+
+/** Words that start a statement, and so end an unknown one: those we read, and those we only step over. */
+const STATEMENT_STARTS = new Set([
+  ...Object.keys(STATEMENTS),
+  'dup',
+  'ether',
+  'vlan',
+  'arp',
+  'socket',
+  'osf',
+  'rt',
+  'numgen',
+  'jhash',
+]);
+
+/** A statement we cannot decide (or a word we do not know): its words up to the next statement, as printed. */
+function unknownStatement(r: StatementReader): void {
+  r.conditions.push({ kind: 'unknown', text: r.skipUnknown(r.i) });
+}
+
+function verdict(kind: 'accept' | 'drop' | 'return' | 'continue'): StatementHandler {
+  return (r) => {
+    r.action = { kind };
+    r.i++;
   };
+}
 
-  while (i < words.length) {
-    const start = i;
-    const w = words[i]!;
-    switch (w) {
-      case 'accept':
-      case 'drop':
-      case 'return':
-        action = { kind: w };
-        i++;
-        continue;
-      case 'continue':
-        action = { kind: 'continue' };
-        i++;
-        continue;
-      case 'jump':
-      case 'goto':
-        action = { kind: w, chain: unquote(at(i + 1)) };
-        i += 2;
-        continue;
-      case 'reject': {
-        i++;
-        if (at(i) === 'with') {
-          const rest = words.slice(i + 1);
-          i = words.length;
-          // "with icmp type host-prohibited" and "with icmp host-prohibited" are the same; keep as printed.
-          action = { kind: 'reject', with: rest.join(' ') };
-        } else action = { kind: 'reject' };
-        continue;
-      }
-      case 'queue':
-      case 'dnat':
-      case 'snat':
-      case 'masquerade':
-      case 'redirect':
-      case 'tproxy':
-      case 'fwd':
-      case 'synproxy':
-        action = { kind: 'unknown', text: words.slice(i).join(' ') };
-        i = words.length;
-        continue;
-      case 'counter':
-        i++;
-        if (at(i) === 'packets' && at(i + 2) === 'bytes') {
-          counters = { packets: Number(at(i + 1)) || 0, bytes: Number(at(i + 3)) || 0 };
-          i += 4;
-        } else if (at(i) === 'name') i += 2;
-        continue;
-      case 'log':
-        i++;
-        while (['prefix', 'level', 'flags', 'group', 'snaplen', 'queue-threshold'].includes(at(i))) {
-          const key = words[i]!;
-          i += 2;
-          if (key === 'flags' && (at(i - 1) === 'tcp' || at(i - 1) === 'ip')) i++;
-        }
-        continue;
-      case 'comment':
-        comment = unquote(at(i + 1));
-        i += 2;
-        continue;
-      case 'notrack':
-        i++;
-        continue;
-      case 'flow':
-        i += at(i + 1) === 'add' || at(i + 1) === 'offload' ? 3 : 1;
-        continue;
-      case 'limit':
-      case 'quota':
-        conditions.push({ kind: 'unknown', text: skipUnknown(start) });
-        continue;
-      case 'xt': {
-        const kind = at(i + 1);
-        const name = unquote(at(i + 2));
-        i += 3;
-        if (kind === 'target') {
-          action = xtTargetAction(name, `xt target ${name}`);
-        } else conditions.push({ kind: 'unknown', text: `xt ${kind} ${name}` });
-        continue;
-      }
-      case 'fib':
-        conditions.push(readFib());
-        continue;
-      case 'ct':
-      case 'meta': {
-        const key = at(i + 1);
-        // `ct mark set 1`, `meta mark set 1`: they change the packet and let it go on.
-        if (at(i + 2) === 'set') {
-          i += 4;
-          continue;
-        }
-        if (at(i + 2) === '.') {
-          conditions.push({ kind: 'unknown', text: skipConcat(start) });
-          continue;
-        }
-        i += 2;
-        const value = readValue();
-        conditions.push(
-          ...(w === 'ct' ? [ctCondition(key, value)] : metaCondition(key, value, `meta ${key}`)),
-        );
-        continue;
-      }
-      case 'ip':
-      case 'ip6': {
-        const field = at(i + 1);
-        if (at(i + 2) === '.') {
-          conditions.push({ kind: 'unknown', text: skipConcat(start) });
-          continue;
-        }
-        i += 2;
-        conditions.push(...ipConditions(w, field, readValue(), sets));
-        continue;
-      }
-      case 'icmp':
-      case 'icmpv6': {
-        i += 2;
-        readValue();
-        conditions.push({
-          kind: 'protocol',
-          negated: false,
-          protocols: [w === 'icmp' ? 'icmp' : 'ipv6-icmp'],
-        });
-        continue;
-      }
-      default:
-        break;
-    }
-    if (META_KEYS.has(w)) {
-      if (at(i + 1) === 'set') {
-        i += 3;
-        continue;
-      }
-      if (at(i + 1) === '.') {
-        conditions.push({ kind: 'unknown', text: skipConcat(start) });
-        continue;
-      }
-      i++;
-      conditions.push(...metaCondition(w, readValue(), w));
-      continue;
-    }
-    if (TRANSPORTS.has(w)) {
-      const field = at(i + 1);
-      i += 2;
-      if (field === 'flags') {
-        conditions.push(readTcpFlags(start));
-        continue;
-      }
-      if (at(i) === '.') {
-        conditions.push({ kind: 'unknown', text: skipConcat(start) });
-        continue;
-      }
-      conditions.push(portCondition(w, field, readValue(), sets, words.slice(start, i).join(' ')));
-      continue;
-    }
-    conditions.push({ kind: 'unknown', text: skipUnknown(start) });
+function toChain(kind: 'jump' | 'goto'): StatementHandler {
+  return (r) => {
+    r.action = { kind, chain: unquote(r.at(r.i + 1)) };
+    r.i += 2;
+  };
+}
+
+function rejectStatement(r: StatementReader): void {
+  r.i++;
+  if (r.at(r.i) === 'with') {
+    const rest = r.words.slice(r.i + 1);
+    r.i = r.words.length;
+    // "with icmp type host-prohibited" and "with icmp host-prohibited" are the same; keep as printed.
+    r.action = { kind: 'reject', with: rest.join(' ') };
+  } else r.action = { kind: 'reject' };
+}
+
+/** queue, NAT, tproxy, fwd, synproxy: where the packet goes next is not a verdict we can predict. */
+function unknownAction(r: StatementReader): void {
+  r.action = { kind: 'unknown', text: r.words.slice(r.i).join(' ') };
+  r.i = r.words.length;
+}
+
+function counterStatement(r: StatementReader): void {
+  r.i++;
+  if (r.at(r.i) === 'packets' && r.at(r.i + 2) === 'bytes') {
+    r.counters = { packets: Number(r.at(r.i + 1)) || 0, bytes: Number(r.at(r.i + 3)) || 0 };
+    r.i += 4;
+  } else if (r.at(r.i) === 'name') r.i += 2;
+}
+
+function logStatement(r: StatementReader): void {
+  r.i++;
+  while (['prefix', 'level', 'flags', 'group', 'snaplen', 'queue-threshold'].includes(r.at(r.i))) {
+    const key = r.words[r.i]!;
+    r.i += 2;
+    if (key === 'flags' && (r.at(r.i - 1) === 'tcp' || r.at(r.i - 1) === 'ip')) r.i++;
   }
+}
 
-  const result: ParsedStatements = { conditions, action, complete };
-  if (comment !== undefined) result.comment = comment;
-  if (counters) result.counters = counters;
-  return result;
+function commentStatement(r: StatementReader): void {
+  r.comment = unquote(r.at(r.i + 1));
+  r.i += 2;
+}
 
-  function readFib(): Condition {
-    const start = i;
-    i++;
-    const flags: string[] = [];
-    while (i < words.length && !['oif', 'oifname', 'type'].includes(at(i))) {
-      if (at(i) !== '.') flags.push(at(i));
-      i++;
-    }
-    const result = at(i);
-    i++;
-    const value = readValue();
-    const text = words.slice(start, i).join(' ');
-    const negated = value.op === '!=';
-    if ((result === 'oif' || result === 'oifname') && value.elements.length === 1) {
-      const v = value.elements[0];
-      if (v === 'missing' || v === 'exists') {
-        return { kind: 'rpfilter-fails', negated: negated !== (v === 'exists') };
-      }
-    }
-    if (
-      result === 'type' &&
-      value.elements.length > 0 &&
-      (flags.includes('daddr') || flags.includes('saddr'))
-    ) {
-      return {
-        kind: 'addrtype',
-        which: flags.includes('daddr') ? 'dst' : 'src',
-        negated,
-        types: value.elements.map((e) => e.toUpperCase()),
-      };
-    }
-    return { kind: 'unknown', text };
+/** `notrack` changes nothing we evaluate. */
+function notrackStatement(r: StatementReader): void {
+  r.i++;
+}
+
+/** `flow add @ft`, `flow offload @ft`: the packet is offloaded and goes on. */
+function flowStatement(r: StatementReader): void {
+  r.i += r.at(r.i + 1) === 'add' || r.at(r.i + 1) === 'offload' ? 3 : 1;
+}
+
+function xtStatement(r: StatementReader): void {
+  const kind = r.at(r.i + 1);
+  const name = unquote(r.at(r.i + 2));
+  r.i += 3;
+  if (kind === 'target') {
+    r.action = xtTargetAction(name, `xt target ${name}`);
+  } else r.conditions.push({ kind: 'unknown', text: `xt ${kind} ${name}` });
+}
+
+function ctOrMetaStatement(r: StatementReader, w: string): void {
+  const start = r.i;
+  const key = r.at(r.i + 1);
+  // `ct mark set 1`, `meta mark set 1`: they change the packet and let it go on.
+  if (r.at(r.i + 2) === 'set') {
+    r.i += 4;
+    return;
   }
-
-  function readTcpFlags(start: number): Condition {
-    // "tcp flags syn / fin,syn,rst,ack" (nft ≥ 0.9.9), "tcp flags & (fin|syn|rst|ack) == syn" (older), "tcp flags syn".
-    let j = i;
-    let negated = false;
-    const parts: string[] = [];
-    while (j < words.length && !STATEMENT_STARTS.has(words[j]!)) parts.push(words[j++]!);
-    i = j;
-    let rest = parts.join(' ');
-    if (rest.startsWith('!= ')) {
-      negated = true;
-      rest = rest.slice(3);
-    } else if (rest.startsWith('== ')) rest = rest.slice(3);
-    const masked = /^syn \/ ([a-z,]+)$/.exec(rest) ?? /^& \(([a-z|]+)\) == syn$/.exec(rest);
-    if (rest === 'syn' || (masked && /ack/.test(masked[1]!) && /syn/.test(masked[1]!))) {
-      return { kind: 'syn', negated };
-    }
-    return { kind: 'unknown', text: words.slice(start, j).join(' ') };
+  if (r.at(r.i + 2) === '.') {
+    r.conditions.push({ kind: 'unknown', text: r.skipConcat(start) });
+    return;
   }
+  r.i += 2;
+  const value = r.readValue();
+  r.conditions.push(...(w === 'ct' ? [ctCondition(key, value)] : metaCondition(key, value, `meta ${key}`)));
+}
+
+/** `iifname "lo"`, `mark set 1`: a meta key written without `meta`. */
+function bareMetaStatement(r: StatementReader, w: string): void {
+  const start = r.i;
+  if (r.at(r.i + 1) === 'set') {
+    r.i += 3;
+    return;
+  }
+  if (r.at(r.i + 1) === '.') {
+    r.conditions.push({ kind: 'unknown', text: r.skipConcat(start) });
+    return;
+  }
+  r.i++;
+  r.conditions.push(...metaCondition(w, r.readValue(), w));
+}
+
+function ipStatement(proto: 'ip' | 'ip6'): StatementHandler {
+  return (r) => {
+    const start = r.i;
+    const field = r.at(r.i + 1);
+    if (r.at(r.i + 2) === '.') {
+      r.conditions.push({ kind: 'unknown', text: r.skipConcat(start) });
+      return;
+    }
+    r.i += 2;
+    r.conditions.push(...ipConditions(proto, field, r.readValue(), r.sets));
+  };
+}
+
+function icmpStatement(r: StatementReader, w: string): void {
+  r.i += 2;
+  r.readValue();
+  r.conditions.push({ kind: 'protocol', negated: false, protocols: [w === 'icmp' ? 'icmp' : 'ipv6-icmp'] });
+}
+
+/** `tcp dport 80`, `udp sport { 53, 5353 }`, `th dport @ports`, `tcp flags syn / fin,syn,rst,ack`. */
+function transportStatement(r: StatementReader, w: string): void {
+  const start = r.i;
+  const field = r.at(r.i + 1);
+  r.i += 2;
+  if (field === 'flags') {
+    r.conditions.push(tcpFlagsCondition(r, start));
+    return;
+  }
+  if (r.at(r.i) === '.') {
+    r.conditions.push({ kind: 'unknown', text: r.skipConcat(start) });
+    return;
+  }
+  r.conditions.push(portCondition(w, field, r.readValue(), r.sets, r.words.slice(start, r.i).join(' ')));
+}
+
+function fibStatement(r: StatementReader): void {
+  const start = r.i;
+  r.i++;
+  const flags: string[] = [];
+  while (r.i < r.words.length && !['oif', 'oifname', 'type'].includes(r.at(r.i))) {
+    if (r.at(r.i) !== '.') flags.push(r.at(r.i));
+    r.i++;
+  }
+  const result = r.at(r.i);
+  r.i++;
+  const value = r.readValue();
+  r.conditions.push(fibCondition(flags, result, value, r.words.slice(start, r.i).join(' ')));
+}
+
+/** `fib FLAGS RESULT VALUE`: a reverse-path check, an address type, or a lookup we cannot decide. */
+function fibCondition(flags: string[], result: string, value: Value, text: string): Condition {
+  const negated = value.op === '!=';
+  if ((result === 'oif' || result === 'oifname') && value.elements.length === 1) {
+    const v = value.elements[0];
+    if (v === 'missing' || v === 'exists') {
+      return { kind: 'rpfilter-fails', negated: negated !== (v === 'exists') };
+    }
+  }
+  if (
+    result === 'type' &&
+    value.elements.length > 0 &&
+    (flags.includes('daddr') || flags.includes('saddr'))
+  ) {
+    return {
+      kind: 'addrtype',
+      which: flags.includes('daddr') ? 'dst' : 'src',
+      negated,
+      types: value.elements.map((e) => e.toUpperCase()),
+    };
+  }
+  return { kind: 'unknown', text };
+}
+
+/** `tcp flags …` from the words after `flags` (r.i) up to the next statement; `start` is at `tcp`. */
+function tcpFlagsCondition(r: StatementReader, start: number): Condition {
+  // "tcp flags syn / fin,syn,rst,ack" (nft ≥ 0.9.9), "tcp flags & (fin|syn|rst|ack) == syn" (older), "tcp flags syn".
+  let j = r.i;
+  let negated = false;
+  const parts: string[] = [];
+  while (j < r.words.length && !STATEMENT_STARTS.has(r.words[j]!)) parts.push(r.words[j++]!);
+  r.i = j;
+  let rest = parts.join(' ');
+  if (rest.startsWith('!= ')) {
+    negated = true;
+    rest = rest.slice(3);
+  } else if (rest.startsWith('== ')) rest = rest.slice(3);
+  const masked = /^syn \/ ([a-z,]+)$/.exec(rest) ?? /^& \(([a-z|]+)\) == syn$/.exec(rest);
+  if (rest === 'syn' || (masked && /ack/.test(masked[1]!) && /syn/.test(masked[1]!))) {
+    return { kind: 'syn', negated };
+  }
+  return { kind: 'unknown', text: r.words.slice(start, j).join(' ') };
 }
 
 function ctCondition(key: string, value: Value): Condition {

@@ -13,6 +13,7 @@ import type {
 } from '../types.js';
 import { parsePortList, parsePortRange } from '../ports.js';
 import { splitWords, type Word } from '../words.js';
+import { lookup } from '../../text/lookup.js';
 
 /** Targets that do something to the packet (log, mark, count) and let it go on to the next rule. */
 const NON_TERMINAL_TARGETS = new Set([
@@ -187,129 +188,180 @@ function parseRule(
   table: IptablesTable,
   family: 4 | 6,
 ): { chain: string; rule: FirewallRule; warnings: string[] } {
-  const warnings: string[] = [];
   const { words, complete } = splitWords(text);
   const chain = words[1]?.value ?? '';
-  const conditions: Condition[] = [];
-  let action: RuleAction = { kind: 'continue' };
-  let comment: string | undefined;
-  let protocol: string | undefined;
+  const draft: RuleDraft = {
+    words,
+    table,
+    family,
+    i: 2,
+    conditions: [],
+    warnings: [],
+    action: { kind: 'continue' },
+    modules: [],
+  };
+  const { conditions, warnings } = draft;
   if (!complete) {
     warnings.push('unbalanced quotes');
     conditions.push({ kind: 'unknown', text: 'rule with an unbalanced quote' });
   }
 
-  let i = 2;
   let negate = false;
-  let module: { name: string; options: ModuleOption[] } | undefined;
-  const modules: { name: string; options: ModuleOption[] }[] = [];
-
-  while (i < words.length) {
-    const w = words[i]!;
+  while (draft.i < words.length) {
+    const w = words[draft.i]!;
     const v = w.value;
     if (v === '!' && !w.quoted) {
       negate = true;
-      i++;
+      draft.i++;
       continue;
     }
     const negated = negate;
     negate = false;
     if (w.quoted) {
       conditions.push({ kind: 'unknown', text: `"${v}"` });
-      i++;
+      draft.i++;
       continue;
     }
-    const arg = words[i + 1]?.value ?? '';
-    switch (v) {
-      case '-p':
-      case '--protocol':
-        protocol = arg.toLowerCase();
-        conditions.push({ kind: 'protocol', negated, protocols: [protocol] });
-        i += 2;
-        continue;
-      case '-s':
-      case '--source':
-      case '-d':
-      case '--destination':
-        conditions.push({
-          kind: v === '-s' || v === '--source' ? 'saddr' : 'daddr',
-          negated,
-          addresses: arg.split(',').filter((a) => a !== ''),
-        });
-        i += 2;
-        continue;
-      case '-i':
-      case '--in-interface':
-      case '-o':
-      case '--out-interface':
-        conditions.push({
-          kind: v === '-i' || v === '--in-interface' ? 'iif' : 'oif',
-          negated,
-          names: [arg.endsWith('+') ? `${arg.slice(0, -1)}*` : arg],
-        });
-        i += 2;
-        continue;
-      case '-f':
-      case '--fragment':
-        conditions.push({ kind: 'fragment', negated });
-        i += 1;
-        continue;
-      case '-m':
-      case '--match':
-        module = { name: arg, options: [] };
-        modules.push(module);
-        i += 2;
-        continue;
-      case '-j':
-      case '--jump': {
-        const rest = takeOptions(words, i + 2);
-        action = targetAction(arg, rest, table, family);
-        i = words.length;
-        continue;
-      }
-      case '-g':
-      case '--goto':
-        action = { kind: 'goto', chain: arg };
-        i += 2;
-        continue;
-      default:
-        break;
-    }
-    if (v.startsWith('--')) {
-      const { values, next } = takeValues(words, i + 1);
-      const option = { name: v, values, negated };
-      // A port option belongs to the protocol's own match, which `-p tcp` loads implicitly, even when another
-      // module was named last (`-p tcp -m recent --rcheck --dport 22`).
-      const protocolOption = PROTOCOL_OPTIONS.has(v) && !PROTOCOL_MODULES.has(module?.name ?? '');
-      if (module && !protocolOption) module.options.push(option);
-      else {
-        const name = protocol ?? '';
-        let own = modules.find((m) => m.name === name);
-        if (!own) {
-          own = { name, options: [] };
-          modules.push(own);
-        }
-        own.options.push(option);
-        if (!module) module = own;
-      }
-      i = next;
-      continue;
-    }
-    conditions.push({ kind: 'unknown', text: v });
-    warnings.push(`unexpected word "${v}"`);
-    i++;
+    const arg = words[draft.i + 1]?.value ?? '';
+    const read = lookup(RULE_OPTIONS, v) ?? (v.startsWith('--') ? moduleOption : unexpectedWord);
+    read(draft, v, arg, negated);
   }
 
-  for (const m of modules) {
+  let comment: string | undefined;
+  for (const m of draft.modules) {
     const result = moduleConditions(m.name, m.options);
     conditions.push(...result.conditions);
     if (result.comment !== undefined) comment = result.comment;
   }
+  const { action } = draft;
   const rule: FirewallRule = { text, conditions, action };
   if (comment !== undefined) rule.comment = comment;
   if (family === 6 && action.kind === 'reject' && action.with === DEFAULT_REJECT[4])
     action.with = DEFAULT_REJECT[6];
   return { chain, rule, warnings };
+}
+
+interface MatchModule {
+  name: string;
+  options: ModuleOption[];
+}
+
+/** One `-A` line as read so far; `i` is the next word to read. */
+interface RuleDraft {
+  readonly words: Word[];
+  readonly table: IptablesTable;
+  readonly family: 4 | 6;
+  i: number;
+  conditions: Condition[];
+  warnings: string[];
+  action: RuleAction;
+  /** `-p`'s protocol, whose own match (loaded without `-m`) takes the port options. */
+  protocol?: string;
+  /** The match module named last, which takes the options after it. */
+  module?: MatchModule;
+  modules: MatchModule[];
+}
+
+/** Reads rule option `option` (at `draft.i`, `arg` the word after it) and moves `draft.i` past it. */
+type RuleOptionReader = (draft: RuleDraft, option: string, arg: string, negated: boolean) => void;
+
+function protocolOption(draft: RuleDraft, _option: string, arg: string, negated: boolean): void {
+  draft.protocol = arg.toLowerCase();
+  draft.conditions.push({ kind: 'protocol', negated, protocols: [draft.protocol] });
+  draft.i += 2;
+}
+
+/** `-s 10.0.0.0/8,192.0.2.1`, `-d …`. */
+function addressOption(kind: 'saddr' | 'daddr'): RuleOptionReader {
+  return (draft, _option, arg, negated) => {
+    draft.conditions.push({ kind, negated, addresses: arg.split(',').filter((a) => a !== '') });
+    draft.i += 2;
+  };
+}
+
+/** `-i eth0`, `-o veth+` (iptables' `+` is our `*`). */
+function interfaceOption(kind: 'iif' | 'oif'): RuleOptionReader {
+  return (draft, _option, arg, negated) => {
+    draft.conditions.push({ kind, negated, names: [arg.endsWith('+') ? `${arg.slice(0, -1)}*` : arg] });
+    draft.i += 2;
+  };
+}
+
+function fragmentOption(draft: RuleDraft, _option: string, _arg: string, negated: boolean): void {
+  draft.conditions.push({ kind: 'fragment', negated });
+  draft.i += 1;
+}
+
+/** `-m MODULE`: the options after it are the module's. */
+function matchOption(draft: RuleDraft, _option: string, arg: string): void {
+  draft.module = { name: arg, options: [] };
+  draft.modules.push(draft.module);
+  draft.i += 2;
+}
+
+/** `-j TARGET [options]`: iptables-save prints the target last, so the rest of the line is its options. */
+function jumpOption(draft: RuleDraft, _option: string, arg: string): void {
+  const rest = takeOptions(draft.words, draft.i + 2);
+  draft.action = targetAction(arg, rest, draft.table, draft.family);
+  draft.i = draft.words.length;
+}
+
+function gotoOption(draft: RuleDraft, _option: string, arg: string): void {
+  draft.action = { kind: 'goto', chain: arg };
+  draft.i += 2;
+}
+
+/**
+ * The rule options we read, short and long; any other `--word` is a match module's option, any other word
+ * unexpected. Exported for keyword-tables.test.ts, which holds an example of each entry.
+ */
+export const RULE_OPTIONS: Readonly<Record<string, RuleOptionReader>> = {
+  '-p': protocolOption,
+  '--protocol': protocolOption,
+  '-s': addressOption('saddr'),
+  '--source': addressOption('saddr'),
+  '-d': addressOption('daddr'),
+  '--destination': addressOption('daddr'),
+  '-i': interfaceOption('iif'),
+  '--in-interface': interfaceOption('iif'),
+  '-o': interfaceOption('oif'),
+  '--out-interface': interfaceOption('oif'),
+  '-f': fragmentOption,
+  '--fragment': fragmentOption,
+  '-m': matchOption,
+  '--match': matchOption,
+  '-j': jumpOption,
+  '--jump': jumpOption,
+  '-g': gotoOption,
+  '--goto': gotoOption,
+};
+
+/** `--OPTION values…`: an option of the module named last, or of the protocol's own match. */
+function moduleOption(draft: RuleDraft, name: string, _arg: string, negated: boolean): void {
+  const { values, next } = takeValues(draft.words, draft.i + 1);
+  const option = { name, values, negated };
+  // A port option belongs to the protocol's own match, which `-p tcp` loads implicitly, even when another
+  // module was named last (`-p tcp -m recent --rcheck --dport 22`).
+  const belongsToProtocol = PROTOCOL_OPTIONS.has(name) && !PROTOCOL_MODULES.has(draft.module?.name ?? '');
+  if (draft.module && !belongsToProtocol) draft.module.options.push(option);
+  else {
+    const protocol = draft.protocol ?? '';
+    let own = draft.modules.find((m) => m.name === protocol);
+    if (!own) {
+      own = { name: protocol, options: [] };
+      draft.modules.push(own);
+    }
+    own.options.push(option);
+    if (!draft.module) draft.module = own;
+  }
+  draft.i = next;
+}
+
+/** A word that is no option: kept as an unknown condition, and warned about. */
+function unexpectedWord(draft: RuleDraft, word: string): void {
+  draft.conditions.push({ kind: 'unknown', text: word });
+  draft.warnings.push(`unexpected word "${word}"`);
+  draft.i++;
 }
 
 /** Target options: everything after `-j X` (iptables-save prints the target last). */
@@ -361,114 +413,9 @@ function moduleConditions(
   name: string,
   options: ModuleOption[],
 ): { conditions: Condition[]; comment?: string } {
-  const conditions: Condition[] = [];
-  const unknown: ModuleOption[] = [];
-  let comment: string | undefined;
-  const first = (o: ModuleOption) => o.values[0]?.value ?? '';
-
-  for (const o of options) {
-    const n = o.negated;
-    switch (`${name} ${o.name}`) {
-      case 'tcp --dport':
-      case 'tcp --destination-port':
-      case 'udp --dport':
-      case 'udp --destination-port':
-      case 'sctp --dport':
-      case 'dccp --dport':
-      case 'udplite --dport':
-      case 'tcp --sport':
-      case 'tcp --source-port':
-      case 'udp --sport':
-      case 'udp --source-port':
-      case 'sctp --sport':
-      case 'dccp --sport':
-      case 'udplite --sport': {
-        const range = parsePortRange(first(o));
-        if (!range) unknown.push(o);
-        else
-          conditions.push({
-            kind: /dport|destination/.test(o.name) ? 'dport' : 'sport',
-            negated: n,
-            ports: [range],
-            protocol: name,
-          });
-        continue;
-      }
-      case 'tcp --syn':
-        conditions.push({ kind: 'syn', negated: n });
-        continue;
-      case 'tcp --tcp-flags': {
-        const mask = first(o).toUpperCase().split(',').sort().join(',');
-        const comp = (o.values[1]?.value ?? '').toUpperCase();
-        if ((mask === 'ACK,FIN,RST,SYN' || mask === 'ACK,RST,SYN') && comp === 'SYN') {
-          conditions.push({ kind: 'syn', negated: n });
-        } else unknown.push(o);
-        continue;
-      }
-      case 'multiport --dports':
-      case 'multiport --destination-ports':
-      case 'multiport --sports':
-      case 'multiport --source-ports': {
-        const ports = parsePortList(first(o));
-        if (!ports) unknown.push(o);
-        else
-          conditions.push({ kind: /dports|destination/.test(o.name) ? 'dport' : 'sport', negated: n, ports });
-        continue;
-      }
-      case 'conntrack --ctstate':
-      case 'state --state': {
-        const states = first(o)
-          .toLowerCase()
-          .split(',')
-          .filter((s) => s !== '');
-        if (states.length === 0 || states.some((s) => !CT_STATES.has(s))) unknown.push(o);
-        else conditions.push({ kind: 'ctstate', negated: n, states });
-        continue;
-      }
-      case 'conntrack --ctstatus': {
-        const statuses = first(o)
-          .toLowerCase()
-          .split(',')
-          .filter((s) => s !== '');
-        conditions.push({ kind: 'ctstatus', negated: n, statuses });
-        continue;
-      }
-      case 'comment --comment':
-        comment = first(o);
-        continue;
-      case 'iprange --src-range':
-      case 'iprange --dst-range':
-        conditions.push({
-          kind: o.name === '--src-range' ? 'saddr' : 'daddr',
-          negated: n,
-          addresses: [first(o)],
-        });
-        continue;
-      case 'addrtype --src-type':
-      case 'addrtype --dst-type':
-        conditions.push({
-          kind: 'addrtype',
-          which: o.name === '--src-type' ? 'src' : 'dst',
-          negated: n,
-          types: first(o).toUpperCase().split(','),
-        });
-        continue;
-      case 'icmp --icmp-type':
-        conditions.push({ kind: 'protocol', negated: false, protocols: ['icmp'] });
-        continue;
-      case 'icmp6 --icmpv6-type':
-        conditions.push({ kind: 'protocol', negated: false, protocols: ['ipv6-icmp'] });
-        continue;
-      case 'rpfilter --invert':
-        continue;
-      case 'rpfilter --loose':
-      case 'rpfilter --validmark':
-      case 'rpfilter --accept-local':
-        continue;
-      default:
-        unknown.push(o);
-    }
-  }
+  const found: ModuleFindings = { conditions: [], unknown: [] };
+  const { conditions, unknown } = found;
+  for (const o of options) (lookup(MODULE_OPTIONS, `${name} ${o.name}`) ?? unknownOption)(found, o, name);
   if (EXTENSION_HEADERS.has(name)) {
     // The match requires that IPv6 extension header; its options only refine it.
     return { conditions: [{ kind: 'exthdr', header: name }] };
@@ -494,5 +441,152 @@ function moduleConditions(
     const shown = unknown.length > 0 ? unknown : options;
     conditions.push({ kind: 'unknown', text: [`-m ${name}`, ...shown.map(optionText)].join(' ') });
   }
-  return comment === undefined ? { conditions } : { conditions, comment };
+  return found.comment === undefined ? { conditions } : { conditions, comment: found.comment };
 }
+
+/** What the options of one match module have said so far. */
+interface ModuleFindings {
+  conditions: Condition[];
+  /** Options we cannot decide: the module's unknown condition names them. */
+  unknown: ModuleOption[];
+  comment?: string;
+}
+
+/** Reads option `o` of match module `module` into what the module has said. */
+type OptionReader = (found: ModuleFindings, o: ModuleOption, module: string) => void;
+
+function firstValue(o: ModuleOption): string {
+  return o.values[0]?.value ?? '';
+}
+
+/** An option we do not read, or one whose value we could not: the rule is undecidable on it. */
+function unknownOption(found: ModuleFindings, o: ModuleOption): void {
+  found.unknown.push(o);
+}
+
+/** `--dport 22`, `--sport 1024:65535` of a protocol's own match. */
+function portOption(found: ModuleFindings, o: ModuleOption, module: string): void {
+  const range = parsePortRange(firstValue(o));
+  if (!range) found.unknown.push(o);
+  else
+    found.conditions.push({
+      kind: /dport|destination/.test(o.name) ? 'dport' : 'sport',
+      negated: o.negated,
+      ports: [range],
+      protocol: module,
+    });
+}
+
+function synOption(found: ModuleFindings, o: ModuleOption): void {
+  found.conditions.push({ kind: 'syn', negated: o.negated });
+}
+
+/** `--tcp-flags MASK COMP`: only the spellings of `--syn` are read. */
+function tcpFlagsOption(found: ModuleFindings, o: ModuleOption): void {
+  const mask = firstValue(o).toUpperCase().split(',').sort().join(',');
+  const comp = (o.values[1]?.value ?? '').toUpperCase();
+  if ((mask === 'ACK,FIN,RST,SYN' || mask === 'ACK,RST,SYN') && comp === 'SYN') {
+    found.conditions.push({ kind: 'syn', negated: o.negated });
+  } else found.unknown.push(o);
+}
+
+/** multiport's `--dports 80,443,8000:8100`. */
+function portListOption(found: ModuleFindings, o: ModuleOption): void {
+  const ports = parsePortList(firstValue(o));
+  if (!ports) found.unknown.push(o);
+  else
+    found.conditions.push({
+      kind: /dports|destination/.test(o.name) ? 'dport' : 'sport',
+      negated: o.negated,
+      ports,
+    });
+}
+
+function ctStateOption(found: ModuleFindings, o: ModuleOption): void {
+  const states = firstValue(o)
+    .toLowerCase()
+    .split(',')
+    .filter((s) => s !== '');
+  if (states.length === 0 || states.some((s) => !CT_STATES.has(s))) found.unknown.push(o);
+  else found.conditions.push({ kind: 'ctstate', negated: o.negated, states });
+}
+
+function ctStatusOption(found: ModuleFindings, o: ModuleOption): void {
+  const statuses = firstValue(o)
+    .toLowerCase()
+    .split(',')
+    .filter((s) => s !== '');
+  found.conditions.push({ kind: 'ctstatus', negated: o.negated, statuses });
+}
+
+function commentOption(found: ModuleFindings, o: ModuleOption): void {
+  found.comment = firstValue(o);
+}
+
+function ipRangeOption(found: ModuleFindings, o: ModuleOption): void {
+  found.conditions.push({
+    kind: o.name === '--src-range' ? 'saddr' : 'daddr',
+    negated: o.negated,
+    addresses: [firstValue(o)],
+  });
+}
+
+function addrTypeOption(found: ModuleFindings, o: ModuleOption): void {
+  found.conditions.push({
+    kind: 'addrtype',
+    which: o.name === '--src-type' ? 'src' : 'dst',
+    negated: o.negated,
+    types: firstValue(o).toUpperCase().split(','),
+  });
+}
+
+/** `--icmp-type`, `--icmpv6-type`: we read only that the packet is ICMP, whatever its type. */
+function isProtocol(protocol: 'icmp' | 'ipv6-icmp'): OptionReader {
+  return (found) => {
+    found.conditions.push({ kind: 'protocol', negated: false, protocols: [protocol] });
+  };
+}
+
+/** rpfilter's options are read all together once the module's options are in (moduleConditions). */
+function rpfilterOption(): void {}
+
+/**
+ * The match-module options we read, keyed "MODULE --OPTION" as `-m MODULE … --OPTION` writes them; any other
+ * option is undecidable. Exported for keyword-tables.test.ts, which holds an example of each entry.
+ */
+export const MODULE_OPTIONS: Readonly<Record<string, OptionReader>> = {
+  'tcp --dport': portOption,
+  'tcp --destination-port': portOption,
+  'udp --dport': portOption,
+  'udp --destination-port': portOption,
+  'sctp --dport': portOption,
+  'dccp --dport': portOption,
+  'udplite --dport': portOption,
+  'tcp --sport': portOption,
+  'tcp --source-port': portOption,
+  'udp --sport': portOption,
+  'udp --source-port': portOption,
+  'sctp --sport': portOption,
+  'dccp --sport': portOption,
+  'udplite --sport': portOption,
+  'tcp --syn': synOption,
+  'tcp --tcp-flags': tcpFlagsOption,
+  'multiport --dports': portListOption,
+  'multiport --destination-ports': portListOption,
+  'multiport --sports': portListOption,
+  'multiport --source-ports': portListOption,
+  'conntrack --ctstate': ctStateOption,
+  'state --state': ctStateOption,
+  'conntrack --ctstatus': ctStatusOption,
+  'comment --comment': commentOption,
+  'iprange --src-range': ipRangeOption,
+  'iprange --dst-range': ipRangeOption,
+  'addrtype --src-type': addrTypeOption,
+  'addrtype --dst-type': addrTypeOption,
+  'icmp --icmp-type': isProtocol('icmp'),
+  'icmp6 --icmpv6-type': isProtocol('ipv6-icmp'),
+  'rpfilter --invert': rpfilterOption,
+  'rpfilter --loose': rpfilterOption,
+  'rpfilter --validmark': rpfilterOption,
+  'rpfilter --accept-local': rpfilterOption,
+};

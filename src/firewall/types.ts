@@ -1,9 +1,12 @@
 // Firewall facts (what iptables-save, nft, ufw and firewall-cmd printed, parsed) and the evaluator's
 // question and answer. One rule model serves iptables and nftables alike, so one chain walker serves both.
 
-/** What a parser returns: a value with the lines it could not fully read, or an error when the input is not that
- * tool's output at all. Parsers never throw. */
-export type Parsed<T> = { ok: true; value: T; warnings: string[] } | { ok: false; error: string };
+import type { Result } from '../model/result.js';
+
+/** What a reader returns: the one Result, its value with the lines it could not fully read, or an error when the
+ * input is not that tool's output at all. Readers never throw. */
+export type Parsed<T> =
+  (Extract<Result<T>, { ok: true }> & { warnings: string[] }) | Extract<Result<T>, { ok: false }>;
 
 /** An inclusive port range; one port is `{ from: p, to: p }`. */
 export interface PortRange {

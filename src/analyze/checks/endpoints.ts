@@ -1,6 +1,6 @@
 // Target vs listener vs firewall, for every endpoint of every upstream nginx uses: the runbooks' steps 1–4
 // ("what listens, what does nginx point at, do they match, does the firewall let it through").
-import type { Listener, ProbeResult } from '../../model/facts.js';
+import type { Listener } from '../../model/facts.js';
 import type { FirewallAnswer, HostFacts } from '../../model/host-facts.js';
 import type { Evidence, Finding } from '../../model/types.js';
 import {
@@ -22,6 +22,8 @@ import {
   entriesFor,
   listenerEvidence,
   logEvidence,
+  probeEvidence,
+  probeFor,
 } from './context.js';
 import { unixSocketFindings } from './unix-sockets.js';
 
@@ -80,22 +82,6 @@ function tcpFindings(ctx: CheckContext, target: UpstreamTarget, ep: Endpoint): D
 function dedupe(drafts: Draft[]): Draft[] {
   const seen = new Set<string>();
   return drafts.filter((d) => (seen.has(d.title) ? false : (seen.add(d.title), true)));
-}
-
-function probeFor(facts: HostFacts, address: string, port: number): ProbeResult | undefined {
-  const key = formatEndpoint(address, port);
-  return facts.probes.find((p) => p.target === key);
-}
-
-function probeEvidence(probe: ProbeResult | undefined): Evidence[] {
-  return probe
-    ? [
-        {
-          source: 'probe',
-          text: `connect ${probe.target}: ${probe.outcome}${probe.detail ? ` (${probe.detail})` : ''}`,
-        },
-      ]
-    : [];
 }
 
 /** Local traffic (loopback or the host's own address) leaves through OUTPUT and arrives through INPUT on lo. */

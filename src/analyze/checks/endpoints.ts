@@ -1,7 +1,7 @@
 // Target vs listener vs firewall, for every endpoint of every upstream nginx uses: the runbooks' steps 1–4
 // ("what listens, what does nginx point at, do they match, does the firewall let it through").
 import type { Listener } from '../../model/facts.js';
-import type { FirewallAnswer, HostFacts } from '../../model/host-facts.js';
+import type { HostFacts } from '../../model/host-facts.js';
 import type { Evidence, Finding } from '../../model/types.js';
 import {
   accepts,
@@ -25,6 +25,13 @@ import {
   probeEvidence,
   probeFor,
 } from './context.js';
+import {
+  blockedArriving,
+  blockedLeaving,
+  blockedLocally,
+  firewallDraft,
+  unreachableDraft,
+} from './firewall-blocks.js';
 import { unixSocketFindings } from './unix-sockets.js';
 
 /** Findings per endpoint, and the targets they show to be down (whose log symptoms are then secondary). */
@@ -84,95 +91,6 @@ function dedupe(drafts: Draft[]): Draft[] {
   return drafts.filter((d) => (seen.has(d.title) ? false : (seen.add(d.title), true)));
 }
 
-/** Local traffic (loopback or the host's own address) leaves through OUTPUT and arrives through INPUT on lo. */
-function localFirewall(facts: HostFacts, address: string, port: number): FirewallAnswer | undefined {
-  const src = address;
-  for (const direction of ['output', 'input'] as const) {
-    const answer = facts.firewall.check({
-      src,
-      dst: address,
-      dport: port,
-      direction,
-      ...(direction === 'input' ? { iif: 'lo' } : { oif: 'lo' }),
-    });
-    if (answer.verdict !== 'accept') return answer;
-  }
-  return undefined;
-}
-
-function firewallDraft(
-  ctx: CheckContext,
-  target: UpstreamTarget,
-  ep: Endpoint,
-  address: string,
-  port: number,
-  answer: FirewallAnswer,
-  on: HostFacts,
-): Draft {
-  const where = formatEndpoint(address, port);
-  const remote = on !== ctx.facts;
-  const verb = answer.verdict === 'reject' ? 'rejects' : 'drops';
-  const rule = answer.rule ?? `${answer.chain ?? ''} policy ${answer.verdict.toUpperCase()}`.trim();
-  const effect =
-    answer.verdict === 'reject'
-      ? 'nginx sees "connection refused" at once'
-      : 'nginx waits for proxy_connect_timeout and logs "upstream timed out"';
-  const evidence: Evidence[] = [
-    configEvidence(ctx.facts, ep.ref),
-    { source: answer.firewall, text: rule },
-    ...probeEvidence(probeFor(ctx.facts, address, port)),
-    ...logEvidence(entriesFor(ctx, ep)),
-  ];
-  const hostName = remote ? on.target : ctx.facts.target;
-  return {
-    cause: 'firewall-blocks-upstream',
-    title: `The firewall on ${hostName} ${verb} nginx's connections to ${where}`,
-    detail:
-      `${answer.summary}. Something listens on ${where}, but the ${answer.firewall} ${answer.byPolicy ? 'policy' : 'rule'} ` +
-      `${verb} the traffic, so ${effect} and answers 502. ${describeUses(target)}` +
-      (answer.uncertain?.length ? ` Rules we could not fully evaluate: ${answer.uncertain.join('; ')}.` : ''),
-    evidence,
-    fix: {
-      summary: `Allow TCP ${port} from ${remote ? `nginx on ${ctx.facts.target}` : 'localhost'} on ${hostName}, above the rule that ${verb} it`,
-      commands: firewallCommands(answer, remote ? sourceAddress(ctx.facts, address) : address, port),
-    },
-    ...(remote ? { host: on.target } : {}),
-  };
-}
-
-function firewallCommands(answer: FirewallAnswer, src: string, port: number): string[] {
-  const v6 = isIPv6(src);
-  switch (answer.firewall) {
-    case 'ufw':
-      return [`ufw allow from ${src} to any port ${port} proto tcp`];
-    case 'firewalld':
-      return [
-        `firewall-cmd --permanent --add-rich-rule='rule family="${v6 ? 'ipv6' : 'ipv4'}" source address="${src}" port port="${port}" protocol="tcp" accept'`,
-        'firewall-cmd --reload',
-      ];
-    case 'nftables':
-      return [
-        `nft insert rule ${answer.chain ?? 'inet filter input'} ${v6 ? 'ip6' : 'ip'} saddr ${src} tcp dport ${port} accept`,
-      ];
-    default:
-      return [
-        `${v6 ? 'ip6tables' : 'iptables'} -I ${answer.chain ?? 'INPUT'} -p tcp -s ${src} --dport ${port} -j ACCEPT`,
-        'then persist it the way this host keeps its rules (netfilter-persistent save, or your config management)',
-      ];
-  }
-}
-
-/** The nginx host's address that faces `address`: the one sharing the longest prefix with it. */
-function sourceAddress(facts: HostFacts, address: string): string {
-  const candidates = facts.addresses.filter((a) => isIPv6(a) === isIPv6(address) && !isLoopback(a));
-  const common = (a: string) => {
-    let i = 0;
-    while (i < a.length && a[i] === address[i]) i++;
-    return i;
-  };
-  return candidates.sort((a, b) => common(b) - common(a))[0] ?? facts.address;
-}
-
 function localTcp(
   ctx: CheckContext,
   target: UpstreamTarget,
@@ -182,7 +100,7 @@ function localTcp(
 ): Draft[] {
   const { facts } = ctx;
   if (listenersFor(facts.listeners, address, port).length > 0) {
-    const blocked = localFirewall(facts, address, port);
+    const blocked = blockedLocally(facts, address, port);
     return blocked ? [firewallDraft(ctx, target, ep, address, port, blocked, facts)] : [];
   }
   return notListening(ctx, target, ep, address, port, facts);
@@ -198,17 +116,16 @@ function remoteTcp(
   const { facts } = ctx;
   const where = formatEndpoint(address, port);
   const probe = probeFor(facts, address, port);
-  const src = sourceAddress(facts, address);
-  const out = facts.firewall.check({ src, dst: address, dport: port, direction: 'output' });
-  if (out.verdict !== 'accept') return [firewallDraft(ctx, target, ep, address, port, out, facts)];
+  const out = blockedLeaving(facts, address, port);
+  if (out) return [firewallDraft(ctx, target, ep, address, port, out, facts)];
 
   const peer = facts.peers[address];
   if (peer) {
     if (listenersFor(peer.listeners, address, port).length === 0) {
       return notListening(ctx, target, ep, address, port, peer);
     }
-    const into = peer.firewall.check({ src, dst: address, dport: port, direction: 'input' });
-    if (into.verdict !== 'accept') return [firewallDraft(ctx, target, ep, address, port, into, peer)];
+    const into = blockedArriving(facts, peer, address, port);
+    if (into) return [firewallDraft(ctx, target, ep, address, port, into, peer)];
   }
   if (!probe || probe.outcome === 'ok') return [];
   const evidence = [
@@ -233,23 +150,7 @@ function remoteTcp(
     ];
   }
   if (probe.outcome === 'timeout' || probe.outcome === 'no-route') {
-    const peerNote = peer
-      ? ` ${peer.target}'s firewall accepts the traffic and something listens there,`
-      : '';
-    return [
-      {
-        cause: 'upstream-unreachable',
-        title: `${facts.target} cannot reach ${where}: ${probe.outcome === 'timeout' ? 'connections time out' : 'no route to host'}`,
-        detail:
-          `Packets to ${where} get no answer.${peerNote} and no firewall rule we can see on ${facts.target} explains it: ` +
-          `look at the network path (routing, a cloud security group, a firewall in between). ${describeUses(target)}`,
-        evidence,
-        fix: {
-          summary: `Open the network path from ${src} to ${where} (security group / network ACL / routing)`,
-          commands: [`ip route get ${address}`, `traceroute -T -p ${port} ${address}`],
-        },
-      },
-    ];
+    return [unreachableDraft(ctx, target, address, port, probe.outcome, peer, evidence)];
   }
   return [];
 }

@@ -1,8 +1,10 @@
-// What every check receives: the host's facts plus a few derived views computed once.
-import type { ErrorLogEntry, Listener } from '../../model/facts.js';
+// What every check receives: the host's facts plus a few derived views computed once, and the evidence
+// builders the checks share (a config line, a listener, a probe, log lines).
+import type { ErrorLogEntry, Listener, ProbeResult } from '../../model/facts.js';
 import type { HostFacts } from '../../model/host-facts.js';
 import type { Evidence, Finding } from '../../model/types.js';
 import { entryMatchesEndpoint, recentEntries } from '../log-match.js';
+import { formatEndpoint } from '../listeners.js';
 import type { Endpoint, UpstreamTarget, UpstreamUse } from '../../model/upstream.js';
 import { sourceLine } from '../edit.js';
 
@@ -32,6 +34,23 @@ export function configEvidence(
 
 export function listenerEvidence(listener: Listener): Evidence {
   return { source: listener.proto === 'unix' ? 'ss -xlp' : 'ss -tlnp', text: listener.raw.trim() };
+}
+
+/** The connect the collector tried from the nginx host to address:port, if it tried one. */
+export function probeFor(facts: HostFacts, address: string, port: number): ProbeResult | undefined {
+  const key = formatEndpoint(address, port);
+  return facts.probes.find((p) => p.target === key);
+}
+
+export function probeEvidence(probe: ProbeResult | undefined): Evidence[] {
+  return probe
+    ? [
+        {
+          source: 'probe',
+          text: `connect ${probe.target}: ${probe.outcome}${probe.detail ? ` (${probe.detail})` : ''}`,
+        },
+      ]
+    : [];
 }
 
 /** At most `max` log lines, newest first: enough to show the pattern, not to flood a thread. */

@@ -1,28 +1,28 @@
-// Target vs listener vs firewall, for every endpoint of every upstream nginx uses: the runbooks' steps 1–4
-// ("what listens, what does nginx point at, do they match, does the firewall let it through").
-import type { Listener, ProbeResult } from '../../model/facts.js';
-import type { FirewallAnswer, HostFacts } from '../../model/host-facts.js';
-import type { Evidence, Finding } from '../../model/types.js';
-import {
-  accepts,
-  formatEndpoint,
-  isInfrastructure,
-  isIPv6,
-  isLoopback,
-  listenersFor,
-  processNames,
-} from '../listeners.js';
-import { replaceOnLine } from '../edit.js';
+// Every endpoint of every upstream nginx uses, asked in the runbooks' order (steps 1–4: what listens,
+// what does nginx point at, do they match, does the firewall let it through). A unix socket goes to
+// unix-sockets.ts; a TCP address to the listeners of the host that owns it (listener-mismatch.ts) and to
+// the firewalls on the way (firewall-blocks.ts). Here is decided which of them speaks for an address, and
+// how severe a finding is given the target's other servers.
+import type { Finding } from '../../model/types.js';
+import { isLoopback, listenersFor } from '../listeners.js';
 import type { Endpoint, UpstreamTarget } from '../../model/upstream.js';
 import {
   type CheckContext,
   type Draft,
   configEvidence,
-  describeUses,
   entriesFor,
-  listenerEvidence,
   logEvidence,
+  probeEvidence,
+  probeFor,
 } from './context.js';
+import {
+  blockedArriving,
+  blockedLeaving,
+  blockedLocally,
+  firewallDraft,
+  unreachableDraft,
+} from './firewall-blocks.js';
+import { localhostFamily, notListening, refusedUnseen } from './listener-mismatch.js';
 import { unixSocketFindings } from './unix-sockets.js';
 
 /** Findings per endpoint, and the targets they show to be down (whose log symptoms are then secondary). */
@@ -82,111 +82,6 @@ function dedupe(drafts: Draft[]): Draft[] {
   return drafts.filter((d) => (seen.has(d.title) ? false : (seen.add(d.title), true)));
 }
 
-function probeFor(facts: HostFacts, address: string, port: number): ProbeResult | undefined {
-  const key = formatEndpoint(address, port);
-  return facts.probes.find((p) => p.target === key);
-}
-
-function probeEvidence(probe: ProbeResult | undefined): Evidence[] {
-  return probe
-    ? [
-        {
-          source: 'probe',
-          text: `connect ${probe.target}: ${probe.outcome}${probe.detail ? ` (${probe.detail})` : ''}`,
-        },
-      ]
-    : [];
-}
-
-/** Local traffic (loopback or the host's own address) leaves through OUTPUT and arrives through INPUT on lo. */
-function localFirewall(facts: HostFacts, address: string, port: number): FirewallAnswer | undefined {
-  const src = address;
-  for (const direction of ['output', 'input'] as const) {
-    const answer = facts.firewall.check({
-      src,
-      dst: address,
-      dport: port,
-      direction,
-      ...(direction === 'input' ? { iif: 'lo' } : { oif: 'lo' }),
-    });
-    if (answer.verdict !== 'accept') return answer;
-  }
-  return undefined;
-}
-
-function firewallDraft(
-  ctx: CheckContext,
-  target: UpstreamTarget,
-  ep: Endpoint,
-  address: string,
-  port: number,
-  answer: FirewallAnswer,
-  on: HostFacts,
-): Draft {
-  const where = formatEndpoint(address, port);
-  const remote = on !== ctx.facts;
-  const verb = answer.verdict === 'reject' ? 'rejects' : 'drops';
-  const rule = answer.rule ?? `${answer.chain ?? ''} policy ${answer.verdict.toUpperCase()}`.trim();
-  const effect =
-    answer.verdict === 'reject'
-      ? 'nginx sees "connection refused" at once'
-      : 'nginx waits for proxy_connect_timeout and logs "upstream timed out"';
-  const evidence: Evidence[] = [
-    configEvidence(ctx.facts, ep.ref),
-    { source: answer.firewall, text: rule },
-    ...probeEvidence(probeFor(ctx.facts, address, port)),
-    ...logEvidence(entriesFor(ctx, ep)),
-  ];
-  const hostName = remote ? on.target : ctx.facts.target;
-  return {
-    cause: 'firewall-blocks-upstream',
-    title: `The firewall on ${hostName} ${verb} nginx's connections to ${where}`,
-    detail:
-      `${answer.summary}. Something listens on ${where}, but the ${answer.firewall} ${answer.byPolicy ? 'policy' : 'rule'} ` +
-      `${verb} the traffic, so ${effect} and answers 502. ${describeUses(target)}` +
-      (answer.uncertain?.length ? ` Rules we could not fully evaluate: ${answer.uncertain.join('; ')}.` : ''),
-    evidence,
-    fix: {
-      summary: `Allow TCP ${port} from ${remote ? `nginx on ${ctx.facts.target}` : 'localhost'} on ${hostName}, above the rule that ${verb} it`,
-      commands: firewallCommands(answer, remote ? sourceAddress(ctx.facts, address) : address, port),
-    },
-    ...(remote ? { host: on.target } : {}),
-  };
-}
-
-function firewallCommands(answer: FirewallAnswer, src: string, port: number): string[] {
-  const v6 = isIPv6(src);
-  switch (answer.firewall) {
-    case 'ufw':
-      return [`ufw allow from ${src} to any port ${port} proto tcp`];
-    case 'firewalld':
-      return [
-        `firewall-cmd --permanent --add-rich-rule='rule family="${v6 ? 'ipv6' : 'ipv4'}" source address="${src}" port port="${port}" protocol="tcp" accept'`,
-        'firewall-cmd --reload',
-      ];
-    case 'nftables':
-      return [
-        `nft insert rule ${answer.chain ?? 'inet filter input'} ${v6 ? 'ip6' : 'ip'} saddr ${src} tcp dport ${port} accept`,
-      ];
-    default:
-      return [
-        `${v6 ? 'ip6tables' : 'iptables'} -I ${answer.chain ?? 'INPUT'} -p tcp -s ${src} --dport ${port} -j ACCEPT`,
-        'then persist it the way this host keeps its rules (netfilter-persistent save, or your config management)',
-      ];
-  }
-}
-
-/** The nginx host's address that faces `address`: the one sharing the longest prefix with it. */
-function sourceAddress(facts: HostFacts, address: string): string {
-  const candidates = facts.addresses.filter((a) => isIPv6(a) === isIPv6(address) && !isLoopback(a));
-  const common = (a: string) => {
-    let i = 0;
-    while (i < a.length && a[i] === address[i]) i++;
-    return i;
-  };
-  return candidates.sort((a, b) => common(b) - common(a))[0] ?? facts.address;
-}
-
 function localTcp(
   ctx: CheckContext,
   target: UpstreamTarget,
@@ -196,7 +91,7 @@ function localTcp(
 ): Draft[] {
   const { facts } = ctx;
   if (listenersFor(facts.listeners, address, port).length > 0) {
-    const blocked = localFirewall(facts, address, port);
+    const blocked = blockedLocally(facts, address, port);
     return blocked ? [firewallDraft(ctx, target, ep, address, port, blocked, facts)] : [];
   }
   return notListening(ctx, target, ep, address, port, facts);
@@ -210,19 +105,17 @@ function remoteTcp(
   port: number,
 ): Draft[] {
   const { facts } = ctx;
-  const where = formatEndpoint(address, port);
   const probe = probeFor(facts, address, port);
-  const src = sourceAddress(facts, address);
-  const out = facts.firewall.check({ src, dst: address, dport: port, direction: 'output' });
-  if (out.verdict !== 'accept') return [firewallDraft(ctx, target, ep, address, port, out, facts)];
+  const out = blockedLeaving(facts, address, port);
+  if (out) return [firewallDraft(ctx, target, ep, address, port, out, facts)];
 
   const peer = facts.peers[address];
   if (peer) {
     if (listenersFor(peer.listeners, address, port).length === 0) {
       return notListening(ctx, target, ep, address, port, peer);
     }
-    const into = peer.firewall.check({ src, dst: address, dport: port, direction: 'input' });
-    if (into.verdict !== 'accept') return [firewallDraft(ctx, target, ep, address, port, into, peer)];
+    const into = blockedArriving(facts, peer, address, port);
+    if (into) return [firewallDraft(ctx, target, ep, address, port, into, peer)];
   }
   if (!probe || probe.outcome === 'ok') return [];
   const evidence = [
@@ -230,243 +123,9 @@ function remoteTcp(
     ...probeEvidence(probe),
     ...logEvidence(entriesFor(ctx, ep)),
   ];
-  if (probe.outcome === 'refused' && !peer) {
-    return [
-      {
-        cause: 'upstream-not-listening',
-        title: `Nothing accepts connections on ${where}`,
-        detail:
-          `Connecting from ${facts.target} to ${where} is refused: nothing listens there, or a firewall on that host ` +
-          `REJECTs it (${address} is not in the inventory, so we could not look). ${describeUses(target)}`,
-        evidence,
-        fix: {
-          summary: `Start the backend on ${where} (or add its host to the inventory so we can look inside)`,
-          commands: [`ssh ${address} 'ss -tlnp sport = :${port}'`],
-        },
-      },
-    ];
-  }
+  if (probe.outcome === 'refused' && !peer) return [refusedUnseen(ctx, target, address, port, evidence)];
   if (probe.outcome === 'timeout' || probe.outcome === 'no-route') {
-    const peerNote = peer
-      ? ` ${peer.target}'s firewall accepts the traffic and something listens there,`
-      : '';
-    return [
-      {
-        cause: 'upstream-unreachable',
-        title: `${facts.target} cannot reach ${where}: ${probe.outcome === 'timeout' ? 'connections time out' : 'no route to host'}`,
-        detail:
-          `Packets to ${where} get no answer.${peerNote} and no firewall rule we can see on ${facts.target} explains it: ` +
-          `look at the network path (routing, a cloud security group, a firewall in between). ${describeUses(target)}`,
-        evidence,
-        fix: {
-          summary: `Open the network path from ${src} to ${where} (security group / network ACL / routing)`,
-          commands: [`ip route get ${address}`, `traceroute -T -p ${port} ${address}`],
-        },
-      },
-    ];
+    return [unreachableDraft(ctx, target, address, port, probe.outcome, peer, evidence)];
   }
   return [];
-}
-
-/** Nothing accepts address:port on `on` (this host or a peer): port mismatch, address mismatch or nothing at all. */
-function notListening(
-  ctx: CheckContext,
-  target: UpstreamTarget,
-  ep: Endpoint,
-  address: string,
-  port: number,
-  on: HostFacts,
-): Draft[] {
-  const { facts } = ctx;
-  const where = formatEndpoint(address, port);
-  const remote = on !== facts;
-  const hostNote = remote ? ` on ${on.target}` : '';
-  const base: Evidence[] = [configEvidence(facts, ep.ref)];
-  const logs = logEvidence(entriesFor(ctx, ep));
-  const probe = probeEvidence(probeFor(facts, address, port));
-
-  // Same port, other address: the app is bound to 127.0.0.1 while nginx dials the LAN IP, or the reverse.
-  const samePort = on.listeners.filter(
-    (l) => l.proto === 'tcp' && l.port === port && !isInfrastructure(l) && l.address !== undefined,
-  );
-  if (samePort.length > 0) {
-    const l = samePort[0]!;
-    const reachable = reachableAddress(l, on, facts, remote);
-    const edit =
-      reachable !== undefined
-        ? replaceOnLine(
-            facts.nginx.sources,
-            ep.ref.file,
-            ep.ref.line,
-            hostToken(ep),
-            addressToken(ep, reachable),
-          )
-        : undefined;
-    return [
-      {
-        cause: 'upstream-address-mismatch',
-        title: `nginx connects to ${where}, but ${processNames(l)} listens on ${formatEndpoint(l.address!, port)}${hostNote}`,
-        detail:
-          `Port ${port} is open${hostNote}, but only on ${l.address}: a connection to ${address} is refused. ` +
-          (reachable !== undefined
-            ? `Point nginx at ${formatEndpoint(reachable, port)}. `
-            : `Make the backend listen on ${address} (or on all addresses) so nginx on ${facts.target} can reach it. `) +
-          describeUses(target),
-        evidence: [...base, listenerEvidence(l), ...logs, ...probe],
-        fix: edit
-          ? { summary: `Point the upstream at ${formatEndpoint(reachable!, port)}`, edit }
-          : {
-              summary: `Make ${processNames(l)}${hostNote} listen on ${address}:${port} (or 0.0.0.0:${port}), then restart it`,
-            },
-        ...(remote ? { host: on.target } : {}),
-      },
-    ];
-  }
-
-  const candidate = portCandidate(ctx, on, address, port);
-  if (candidate) {
-    const edit = replaceOnLine(
-      facts.nginx.sources,
-      ep.ref.file,
-      ep.ref.line,
-      hostToken(ep),
-      addressToken(ep, ep.host ?? address, candidate.port!),
-    );
-    return [
-      {
-        cause: 'upstream-port-mismatch',
-        title: `nginx proxies to ${where}, but ${processNames(candidate)} listens on ${formatEndpoint(address, candidate.port!)}${hostNote}`,
-        detail:
-          `Nothing listens on ${where}${hostNote}, so every connection is refused and nginx answers 502. ` +
-          `${processNames(candidate)} listens on port ${candidate.port} at that address and no other upstream points there: ` +
-          `the config names the wrong port. ${describeUses(target)}`,
-        evidence: [...base, listenerEvidence(candidate), ...logs, ...probe],
-        fix: edit
-          ? { summary: `Point the upstream at ${formatEndpoint(address, candidate.port!)}`, edit }
-          : { summary: `Point the upstream at ${formatEndpoint(address, candidate.port!)}` },
-        ...(remote ? { host: on.target } : {}),
-      },
-    ];
-  }
-
-  const service = on.services.find((s) => s.activeState !== 'active' && s.loadState === 'loaded');
-  return [
-    {
-      cause: 'upstream-not-listening',
-      title: `Nothing listens on ${where}${hostNote}`,
-      detail:
-        `No process${hostNote} listens on port ${port} at any address, so nginx's connections are refused and it answers 502: ` +
-        `the backend is down or not installed.` +
-        (service ? ` ${service.unit} is ${service.activeState} (${service.subState}).` : '') +
-        ` ${describeUses(target)}`,
-      evidence: [
-        ...base,
-        ...logs,
-        ...probe,
-        ...(service
-          ? [
-              {
-                source: 'systemctl show',
-                text: `${service.unit}: ActiveState=${service.activeState} SubState=${service.subState}${service.result ? ` Result=${service.result}` : ''}`,
-              },
-            ]
-          : []),
-      ],
-      fix: {
-        summary: service
-          ? `Start ${service.unit}${hostNote} and find out why it stopped`
-          : `Start the backend that should listen on ${where}${hostNote}`,
-        commands: service
-          ? [`systemctl start ${service.unit}`, `journalctl -u ${service.unit} -n 50`]
-          : [`ss -tlnp`, `systemctl --failed`],
-      },
-      ...(remote ? { host: on.target } : {}),
-    },
-  ];
-}
-
-/** For a listener on the right port but wrong address: which address should nginx use instead? */
-function reachableAddress(l: Listener, on: HostFacts, from: HostFacts, remote: boolean): string | undefined {
-  const bound = l.address!;
-  if (!remote) {
-    if (bound === '0.0.0.0' || bound === '*') return '127.0.0.1';
-    if (bound === '::') return '::1';
-    return bound;
-  }
-  // From another host only a non-loopback address of the peer will do.
-  if (isLoopback(bound)) return undefined;
-  if (bound === '0.0.0.0' || bound === '::' || bound === '*') return on.address;
-  return from !== on ? bound : undefined;
-}
-
-/** A backend listening on another port of the same address: the likely intended target. */
-function portCandidate(
-  ctx: CheckContext,
-  on: HostFacts,
-  address: string,
-  port: number,
-): Listener | undefined {
-  const used = new Set(
-    ctx.facts.upstreams
-      .flatMap((t) => t.endpoints.map((e) => e.port))
-      .filter((p): p is number => p !== undefined),
-  );
-  const candidates = on.listeners.filter(
-    (l) =>
-      l.proto === 'tcp' &&
-      l.port !== undefined &&
-      l.port !== port &&
-      !isInfrastructure(l) &&
-      !used.has(l.port) &&
-      accepts(l, address, l.port),
-  );
-  // Prefer a port that looks like the intended one: closest number first.
-  return candidates.sort((a, b) => Math.abs(a.port! - port) - Math.abs(b.port! - port))[0];
-}
-
-/** The text in the config line that names this endpoint's address: "127.0.0.1:8000", "[::1]:3000", "localhost". */
-function hostToken(ep: Endpoint): string {
-  const line = ep.ref.text;
-  const host = ep.host ?? '';
-  const bracketed = isIPv6(host) ? `[${host}]` : host;
-  const withPort = `${bracketed}:${ep.port}`;
-  return line.includes(withPort) ? withPort : bracketed;
-}
-
-function addressToken(ep: Endpoint, address: string, port = ep.port!): string {
-  const host = isIPv6(address) ? `[${address}]` : address;
-  return `${host}:${port}`;
-}
-
-function localhostFamily(
-  ctx: CheckContext,
-  target: UpstreamTarget,
-  ep: Endpoint,
-  bad: string,
-  good: string,
-): Draft {
-  const port = ep.port!;
-  const l = listenersFor(ctx.facts.listeners, good, port)[0];
-  const edit = replaceOnLine(
-    ctx.facts.nginx.sources,
-    ep.ref.file,
-    ep.ref.line,
-    hostToken(ep),
-    addressToken(ep, good),
-  );
-  return {
-    cause: 'upstream-address-mismatch',
-    title: `"localhost" is ${good} and ${bad} to nginx, but the backend listens only on ${formatEndpoint(good, port)}`,
-    detail:
-      `nginx resolves localhost to both ${good} and ${bad} and uses them in turn. Connections to ${formatEndpoint(bad, port)} are refused: ` +
-      `requests that cannot be retried (POST) get 502 and every other request pays a failed connect. ${describeUses(target)}`,
-    evidence: [
-      configEvidence(ctx.facts, ep.ref),
-      ...(l ? [listenerEvidence(l)] : []),
-      ...logEvidence(entriesFor(ctx, ep)),
-    ],
-    fix: edit
-      ? { summary: `Use ${formatEndpoint(good, port)} instead of localhost`, edit }
-      : { summary: `Use ${formatEndpoint(good, port)} instead of localhost` },
-  };
 }

@@ -1,7 +1,5 @@
-// The Bolt app: `/502` in, a parent message and a queued diagnosis out. The listener acks FIRST (Slack gives
-// 3 s, and Redis or Slack may be slow), then works: inventory, channel allow-list, parent message, enqueue.
-// Errors after the ack reach the requester as ephemeral messages through the command's response_url (fresh
-// at that point; the worker's final answer never uses it).
+// The Bolt app: builds it, installs request verification, registers the listeners (the `/502` command,
+// slash-command.ts; the remediation buttons, actions.ts, through `register`) and starts it.
 //
 // HTTP mode: our own http.Server in front of Bolt's HTTPReceiver. Each POST to /slack/events is read whole
 // (up to Bolt's body limit, within a request timeout), then verified here (verify.ts: a plain integer
@@ -20,38 +18,18 @@ import {
   LogLevel,
   SocketModeReceiver,
   type Logger as BoltLogger,
-  type RespondArguments,
-  type RespondFn,
-  type SlashCommand,
 } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { Destination } from '../queue/notifier.js';
-import type { InventoryResult } from '../inventory/index.js';
-import type { SlackMessage } from './blocks.js';
-import {
-  channelUnusable,
-  describeSlackError,
-  type RetryPolicy,
-  type WebClient,
-  webClientOptions,
-  withRateLimitRetry,
-} from './calls.js';
-import type { ChannelHosts } from './channel-hosts.js';
-import { chooseTargets, helpText, parseCommandText, understood, USAGE_TEXT } from './command.js';
-import type { DiagnosisEnqueuer } from './enqueuer.js';
-import { inlineCode, untrustedProse } from './mrkdwn.js';
-import { renderFailed, renderJoined, renderNotice, renderParent } from './render.js';
+import { webClientOptions } from './calls.js';
+import { registerSlashCommand, type SlashCommandDeps } from './slash-command.js';
 import { type SeenSignatures, verifySlackRequest } from './verify.js';
 
-/** The slash command this app answers (manifest.yml declares it). */
-export const COMMAND = '/502';
-/** The parent message waits out a short rate limit (the requester is watching); a long one is reported. */
-const PARENT_RETRY: RetryPolicy = { retries: 2, maxWaitMs: 10_000 };
 const EVENTS_PATH = '/slack/events';
 /** A request (headers and body) slower than this is cut off: Slack sends small bodies at once. */
 const REQUEST_TIMEOUT_MS = 15_000;
 
-export interface BotOptions {
+/** The `/502` listener's needs (slash-command.ts), and how the app reaches Slack and is reached. */
+export interface BotOptions extends Omit<SlashCommandDeps, 'botName'> {
   token: string;
   /** HTTP mode: verifies every request. */
   signingSecret?: string;
@@ -63,12 +41,7 @@ export interface BotOptions {
   port: number;
   host?: string;
   slackApiUrl?: string;
-  /** Posts the parent messages and updates them (shared with the notifier of the 'answered' case). */
-  client: WebClient;
-  enqueuer: DiagnosisEnqueuer;
-  inventory: () => Promise<InventoryResult>;
-  channelHosts: ChannelHosts | null;
-  log: Logger;
+  /** The name the invite hint spells; upstream-doctor by default. */
   botName?: string;
   /** Adds listeners before the app starts (the remediation buttons: app.action('remediation_apply', …)). */
   register?: (app: App) => void;
@@ -99,18 +72,10 @@ function boltLogger(log: Logger): BoltLogger {
   };
 }
 
-const ephemeral = (message: SlackMessage): RespondArguments => ({
-  response_type: 'ephemeral',
-  text: message.text,
-  blocks: message.blocks,
-});
-
 export async function startBot(options: BotOptions): Promise<RunningBot> {
-  const { log, client } = options;
+  const { log } = options;
   const logger = boltLogger(log.child({ component: 'bolt' }));
   const clientOptions = webClientOptions({ slackApiUrl: options.slackApiUrl });
-  const inflight = new Set<Promise<void>>();
-  const botName = options.botName ?? 'upstream-doctor';
 
   let receiver: HTTPReceiver | SocketModeReceiver;
   let verify: Verify | undefined;
@@ -143,128 +108,20 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     convoStore: false,
   });
 
-  app.command(COMMAND, async ({ command, ack, respond }) => {
-    const request = parseCommandText(command.text);
-    if (request.kind === 'help') return ack(ephemeral(renderNotice(helpText(command.command))));
-    if (request.kind === 'usage') return ack(ephemeral(renderNotice(USAGE_TEXT)));
-    if (request.kind === 'invalid') return ack(ephemeral(renderNotice(request.message)));
-    const echo = understood(request.patterns);
-    await (echo === undefined ? ack() : ack(ephemeral(renderNotice(echo))));
-    const work = diagnose(command, request.patterns, respond).catch((err: unknown) =>
-      log.error({ err, channel: command.channel_id, user: command.user_id }, 'command failed after ack'),
-    );
-    inflight.add(work);
-    void work.finally(() => inflight.delete(work));
-    return undefined;
+  const commands = registerSlashCommand(app, {
+    client: options.client,
+    enqueuer: options.enqueuer,
+    inventory: options.inventory,
+    channelHosts: options.channelHosts,
+    log,
+    botName: options.botName ?? 'upstream-doctor',
   });
-
-  /**
-   * Ephemeral word to the requester through the response_url (works in channels the bot is not in); a failure
-   * (expired URL, Slack down) is logged, never thrown, and never waited for more than 10 s.
-   */
-  async function tell(respond: RespondFn, text: string): Promise<void> {
-    try {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('response_url did not answer within 10 s')), 10_000);
-      });
-      await Promise.race([respond(ephemeral(renderNotice(text))), timeout]).finally(() =>
-        clearTimeout(timer),
-      );
-    } catch (err) {
-      log.warn({ err: describeSlackError(err) }, 'could not answer through response_url');
-    }
-  }
-
-  async function diagnose(command: SlashCommand, patterns: string[], respond: RespondFn): Promise<void> {
-    const channel = command.channel_id;
-    const user = command.user_id;
-    const loaded = await options.inventory();
-    if (!loaded.ok) {
-      log.error({ errors: loaded.error }, 'inventory unreadable');
-      return tell(
-        respond,
-        `I cannot read my inventory: ${untrustedProse(loaded.error[0] ?? 'unknown error')}`,
-      );
-    }
-    const choice = chooseTargets(loaded.value, patterns, channel, options.channelHosts);
-    if (!choice.ok) return tell(respond, choice.message);
-
-    for (const target of choice.targets) {
-      let parentTs: string;
-      try {
-        const parent = renderParent(target.name, user);
-        const answer = await withRateLimitRetry(
-          () => client.chat.postMessage({ channel, text: parent.text, blocks: parent.blocks }),
-          PARENT_RETRY,
-        );
-        if (!answer.ts) throw new Error('Slack answered chat.postMessage without a ts');
-        parentTs = answer.ts;
-      } catch (err) {
-        log.warn({ err: describeSlackError(err), channel }, 'parent message not posted');
-        return tell(
-          respond,
-          channelUnusable(err)
-            ? `I can't post in this channel (${inlineCode(describeSlackError(err))}). Invite me with \`/invite @${botName}\`, then run the command again.`
-            : `Slack refused my message (${inlineCode(describeSlackError(err))}); nothing was started.`,
-        );
-      }
-      const destination = { kind: 'slack' as const, channel, threadTs: parentTs, userId: user };
-      try {
-        const ticket = await options.enqueuer.requestDiagnosis({ target: target.name, destination });
-        log.info(
-          { target: target.name, channel, user, jobId: ticket.jobId, status: ticket.status },
-          'diagnosis requested',
-        );
-        if (ticket.status === 'joined') await linkToRunning(target.name, destination, ticket.leader);
-      } catch (err) {
-        log.error({ err, target: target.name }, 'diagnosis not queued');
-        const failed = renderFailed(
-          target.name,
-          `could not queue the diagnosis (${describeSlackError(err)})`,
-          user,
-        );
-        await client.chat
-          .update({ channel, ts: parentTs, text: failed.text, blocks: failed.blocks })
-          .catch((e: unknown) => log.warn({ err: describeSlackError(e) }, 'parent not updated'));
-      }
-    }
-  }
-
-  /** A request that joined a running diagnosis: its parent links to the thread where it runs. */
-  async function linkToRunning(
-    target: string,
-    destination: { channel: string; threadTs: string; userId: string },
-    leader: Destination | undefined,
-  ): Promise<void> {
-    let permalink: string | undefined;
-    if (leader?.kind === 'slack') {
-      try {
-        permalink = (await client.chat.getPermalink({ channel: leader.channel, message_ts: leader.threadTs }))
-          .permalink;
-      } catch (err) {
-        log.info({ err: describeSlackError(err) }, 'no permalink for the running thread');
-      }
-    }
-    const joined = renderJoined(target, destination.userId, permalink);
-    await client.chat
-      .update({
-        channel: destination.channel,
-        ts: destination.threadTs,
-        text: joined.text,
-        blocks: joined.blocks,
-      })
-      .catch((e: unknown) => log.warn({ err: describeSlackError(e) }, 'parent not updated'));
-  }
-
   options.register?.(app);
 
   // auth.test: a wrong token stops the start with Slack's reason, before any request is taken.
   await app.init();
 
-  const idle = async () => {
-    while (inflight.size > 0) await Promise.allSettled([...inflight]);
-  };
+  const idle = commands.idle;
   const drain = async (graceMs: number) => {
     await Promise.race([idle(), new Promise((r) => setTimeout(r, graceMs).unref())]);
   };

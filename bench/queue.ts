@@ -6,7 +6,8 @@
 //    on the same machine, for scale;
 // 2. added latency of one job: enqueue → the worker starts the host visit, with idle workers, repeated.
 // The "no-op" host visit returns an empty snapshot at once: everything else (payload checks, inventory
-// lookup, host lock, report, seal, once-only delivery to a Redis recorder) runs as in production.
+// lookup, host lock, report, seal, once-only delivery to each requester) runs as in production; the answers
+// go to a notifier that counts them.
 //
 //   npm run bench:queue -- [--jobs 1000] [--workers 2] [--concurrency 4] [--samples 50]
 import { randomBytes } from 'node:crypto';
@@ -17,9 +18,10 @@ import { Redis } from 'ioredis';
 import type { HostSnapshot } from '../src/model/types.js';
 import { createLogger } from '../src/health/log.js';
 import type { Collector } from '../src/queue/collect.js';
-import { routeNotifiers } from '../src/queue/notifiers/route.js';
+import type { NotifierFactory } from '../src/queue/notifier.js';
 import { Producer } from '../src/queue/producer.js';
 import { startWorkers, type RunningWorkers } from '../src/workers/index.js';
+import { requester } from '../test/support/recorder.js';
 import { dropPrefix, inventoryOf } from '../test/unit/queue/support.js';
 
 const { values } = parseArgs({
@@ -103,18 +105,16 @@ async function main(): Promise<void> {
     return snapshot;
   };
   // Answers go to a counting notifier: the delivery path (seal, once-only marker) runs in full.
-  const notifierFor = routeNotifiers({
-    fallback: () => ({
-      progress: async () => undefined,
-      report: async () => {
-        delivered++;
-        onDelivered();
-      },
-      failed: async (_t, message) => {
-        throw new Error(`bench job failed: ${message}`);
-      },
-      note: async () => undefined,
-    }),
+  const notifierFor: NotifierFactory = () => ({
+    progress: async () => undefined,
+    report: async () => {
+      delivered++;
+      onDelivered();
+    },
+    failed: async (_t, message) => {
+      throw new Error(`bench job failed: ${message}`);
+    },
+    note: async () => undefined,
   });
   const workerConns = Array.from({ length: WORKERS }, connect);
   const running: RunningWorkers[] = [];
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
       }),
     );
   const producer = new Producer({ connection: producerRedis, prefix, notifierFor });
-  const dest = (i: number) => ({ kind: 'recorder' as const, id: `r${i}` });
+  const dest = (i: number) => requester(`r${i}`);
 
   try {
     // Warm-up: connections, Lua script caches, JIT.

@@ -108,7 +108,6 @@ export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {
 
   const notifierFor = routeNotifiers({
     slack,
-    recorder: { redis, prefix },
     fallback: (d) => new TerminalNotifier(io.stderr, describeDestination(d)),
   });
   // With remediation: enqueues the diagnosis that confirms an apply (into the thread Apply was pressed in).

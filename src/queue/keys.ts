@@ -44,11 +44,6 @@ export class QueueKeys {
   planClaim(planId: string): string {
     return `${this.prefix}:plan:${planId}:claimed`;
   }
-
-  /** List of a recorder destination's notifications (tests). */
-  recorder(id: string): string {
-    return `${this.prefix}:recorder:${id}`;
-  }
 }
 
 /** A stable name for a destination: two requests from the same thread are one requester. */

@@ -9,9 +9,14 @@ import type { Redis } from 'ioredis';
 import { Lab, type LabHost } from '../../lab/index.js';
 import { firewallDrop, type StagedScenario } from '../../lab/scenarios/index.js';
 import type { Report } from '../../src/model/types.js';
-import { answersOf, readRecorder, type RecordedCall } from '../../src/queue/notifiers/recorder.js';
-import { routeNotifiers } from '../../src/queue/notifiers/route.js';
 import { Producer } from '../../src/queue/producer.js';
+import {
+  answersOf,
+  readRecorder,
+  recordingNotifiers,
+  requester,
+  type RecordedCall,
+} from '../support/recorder.js';
 import { dropPrefix, redisForTest, testPrefix, waitFor } from '../unit/queue/support.js';
 import { startWorker, stopWorker, type WorkerProcess } from './support/queue-workers.js';
 
@@ -81,11 +86,11 @@ async function diagnoseThroughWorker(worker: WorkerProcess, prefix: string, targ
     prefix,
     diagnoseAttempts: 1,
     diagnoseBackoffMs: 0,
-    notifierFor: routeNotifiers({ recorder: { redis, prefix }, fallback: () => ({}) as never }),
+    notifierFor: recordingNotifiers(redis, prefix),
   });
   const port = await worker.metricsPort();
   const started = performance.now();
-  await producer.requestDiagnosis({ target, destination: { kind: 'recorder', id: target } });
+  await producer.requestDiagnosis({ target, destination: requester(target) });
   const answered = waitFor(
     async () => {
       const a = answersOf(await readRecorder(redis, prefix, target));

@@ -18,13 +18,18 @@ import {
 import { loadInventory } from '../../src/inventory/index.js';
 import { sshCollector } from '../../src/queue/collect.js';
 import { DIAGNOSE_QUEUE } from '../../src/queue/names.js';
-import { answersOf, readRecorder, type RecordedCall } from '../../src/queue/notifiers/recorder.js';
-import { routeNotifiers } from '../../src/queue/notifiers/route.js';
 import { Producer } from '../../src/queue/producer.js';
 import type { RemediationRunner } from '../../src/queue/remediate-job.js';
 import { SshTransport } from '../../src/transport/ssh.js';
 import type { Transport } from '../../src/transport/types.js';
 import { startWorkers } from '../../src/workers/index.js';
+import {
+  answersOf,
+  readRecorder,
+  recordingNotifiers,
+  requester as rec,
+  type RecordedCall,
+} from '../support/recorder.js';
 import { dropPrefix, redisForTest, silentLog, testPrefix, waitFor } from '../unit/queue/support.js';
 import { spawnWorker, startWorker, stopWorker, type WorkerProcess } from './support/queue-workers.js';
 
@@ -37,7 +42,6 @@ let flaky: StagedScenario;
 let rekeyed: StagedScenario;
 let slow: StagedScenario;
 
-const rec = (id: string) => ({ kind: 'recorder' as const, id });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function newPrefix(): string {
@@ -52,7 +56,7 @@ function producerOn(prefix: string, backoffMs = 1_500): Producer {
     prefix,
     diagnoseAttempts: 3,
     diagnoseBackoffMs: backoffMs,
-    notifierFor: routeNotifiers({ recorder: { redis, prefix }, fallback: () => ({}) as never }),
+    notifierFor: recordingNotifiers(redis, prefix),
   });
 }
 
@@ -295,7 +299,7 @@ describe('the per-host lock', () => {
       connection: redis,
       prefix,
       concurrency: 4,
-      notifierFor: routeNotifiers({ recorder: { redis, prefix }, fallback: () => ({}) as never }),
+      notifierFor: recordingNotifiers(redis, prefix),
       loadInventory: async () => loaded,
       collect: sshCollector({ transportFor }),
       remediationRunner: runner,

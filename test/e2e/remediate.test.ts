@@ -23,10 +23,9 @@ import { PlanStore, planFromFinding, sha256Hex, type Plan } from '../../src/reme
 import { PlanRunner } from '../../src/remediate/runner.js';
 import { AuditTrail } from '../../src/audit/trail.js';
 import { Producer } from '../../src/queue/producer.js';
-import { routeNotifiers } from '../../src/queue/notifiers/route.js';
-import { notesOf, readRecorder } from '../../src/queue/notifiers/recorder.js';
 import { REMEDIATE_QUEUE } from '../../src/queue/names.js';
 import { startWorkers } from '../../src/workers/index.js';
+import { notesOf, readRecorder, recordingNotifiers, requester } from '../support/recorder.js';
 import { dropPrefix, redisForTest, silentLog, testPrefix, waitFor } from '../unit/queue/support.js';
 
 const NAMES = ['fix-ok', 'fix-dead', 'fix-changed', 'fix-race', 'fix-kill', 'fix-link'] as const;
@@ -186,7 +185,7 @@ describe('remediation on lab hosts', () => {
     const audit = new AuditTrail({ redis, prefix, file: join(dir, 'race.jsonl') });
     const plan = await planFor('fix-race');
     await plans.save(plan);
-    const notifierFor = routeNotifiers({ recorder: { redis, prefix }, fallback: () => ({}) as never });
+    const notifierFor = recordingNotifiers(redis, prefix);
     const workers = await startWorkers({
       connection: redis,
       prefix,
@@ -206,7 +205,7 @@ describe('remediation on lab hosts', () => {
             planId: plan.id,
             action: 'apply',
             target: 'fix-race',
-            destination: { kind: 'recorder', id: `race-${i}` },
+            destination: requester(`race-${i}`),
             requestedBy: `U${i}`,
           }),
         ),
@@ -242,8 +241,8 @@ describe('remediation on lab hosts', () => {
         lease: { host: 'fix-race', token: 't', fence: 0 },
         stillHeld: async () => true,
         signal: new AbortController().signal,
-        notifier: notifierFor({ kind: 'recorder', id: 'late' }),
-        destination: { kind: 'recorder', id: 'late' },
+        notifier: notifierFor(requester('late')),
+        destination: requester('late'),
         log: silentLog,
       });
       expect(again).toMatchObject({ status: 'refused' });

@@ -1,7 +1,9 @@
 // `upstream-doctor` commands (bot, worker, …) as real processes, from source through cli.ts (so tests run the code
 // under test, not the last build), with their JSON log lines parsed as they come. Each dies with the test
-// process (setpriv --pdeathsig), so a crashed test leaves nothing polling Redis.
+// process (setpriv --pdeathsig), so a crashed test leaves nothing polling Redis. Another entry from source
+// (recording-worker.ts) runs the same way.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { basename } from 'node:path';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CLI = new URL('./cli.ts', import.meta.url).pathname;
@@ -18,12 +20,18 @@ export interface CliProcess {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function spawnCli(args: string[], env: Record<string, string>): CliProcess {
-  const child = spawn('setpriv', ['--pdeathsig', 'KILL', process.execPath, '--import', 'tsx', CLI, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** `entry` with `args` (cli.ts: the upstream-doctor command, its subcommand first). */
+export function spawnCli(args: string[], env: Record<string, string>, entry = CLI): CliProcess {
+  const name = entry === CLI ? args[0] : basename(entry, '.ts');
+  const child = spawn(
+    'setpriv',
+    ['--pdeathsig', 'KILL', process.execPath, '--import', 'tsx', entry, ...args],
+    {
+      cwd: ROOT,
+      env: { ...process.env, LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const logs: LogLine[] = [];
   const waiters: { match: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
   let partial = '';
@@ -59,7 +67,7 @@ export function spawnCli(args: string[], env: Record<string, string>): CliProces
       const timer = setTimeout(
         () =>
           reject(
-            new Error(`${args[0]} ${child.pid}: no such log line within ${timeoutMs} ms; stderr: ${stderr}`),
+            new Error(`${name} ${child.pid}: no such log line within ${timeoutMs} ms; stderr: ${stderr}`),
           ),
         timeoutMs,
       );
@@ -72,7 +80,7 @@ export function spawnCli(args: string[], env: Record<string, string>): CliProces
       });
       void exited.then(() => {
         clearTimeout(timer);
-        reject(new Error(`${args[0]} ${child.pid} exited; stderr: ${stderr}`));
+        reject(new Error(`${name} ${child.pid} exited; stderr: ${stderr}`));
       });
     });
   };

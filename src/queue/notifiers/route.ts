@@ -1,13 +1,9 @@
-// One NotifierFactory for every kind of destination: Slack through the factory the Slack side provides,
-// recorders through Redis, and a fallback (the terminal) for a kind this process has no channel for.
-import type { Redis } from 'ioredis';
+// One NotifierFactory for every kind of destination: Slack through the factory the Slack side provides, and a
+// fallback (the terminal) for a kind this process has no channel for.
 import type { Destination, Notifier, NotifierFactory } from '../notifier.js';
-import { RecorderNotifier } from './recorder.js';
 
 export interface NotifierRoutes {
   slack?: NotifierFactory;
-  /** Redis and prefix for recorder destinations (tests, benchmarks). */
-  recorder?: { redis: Redis; prefix: string };
   /** For a destination whose kind has no route here. */
   fallback: NotifierFactory;
 }
@@ -18,9 +14,7 @@ export function routeNotifiers(routes: NotifierRoutes): NotifierFactory {
       case 'slack':
         return routes.slack ? routes.slack(destination) : routes.fallback(destination);
       case 'recorder':
-        return routes.recorder
-          ? new RecorderNotifier(routes.recorder.redis, routes.recorder.prefix, destination.id)
-          : routes.fallback(destination);
+        return routes.fallback(destination);
     }
   };
 }

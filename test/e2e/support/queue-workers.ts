@@ -1,7 +1,10 @@
 // `upstream-doctor worker` processes for the queue e2e tests, on a test's own key prefix, with short lock and
 // stalled-check intervals so a killed worker's job is taken over in seconds (see cli-processes.ts for how
-// they run).
+// they run). startWorker's processes record what each requester hears (recording-worker.ts) for the test
+// to read (recorder.ts); spawnWorker runs the command as shipped, for what it does before it works.
 import { spawnCli, type CliProcess } from '../../support/cli-processes.js';
+
+const RECORDING_WORKER = new URL('../../support/recording-worker.ts', import.meta.url).pathname;
 
 export interface WorkerProcess extends CliProcess {
   pid: number;
@@ -15,18 +18,13 @@ export const FAST_RECOVERY = {
   HOST_LOCK_TTL_MS: '3000',
 };
 
-export function spawnWorker(options: {
+interface WorkerOptions {
   prefix: string;
   inventory: string;
   env?: Record<string, string>;
-}): WorkerProcess {
-  const p = spawnCli(['worker', '--inventory', options.inventory], {
-    QUEUE_PREFIX: options.prefix,
-    WORKER_METRICS_PORT: '0',
-    WORKER_METRICS_HOST: '127.0.0.1',
-    ...FAST_RECOVERY,
-    ...options.env,
-  });
+}
+
+function workerProcess(p: CliProcess): WorkerProcess {
   return {
     ...p,
     pid: p.child.pid!,
@@ -35,9 +33,24 @@ export function spawnWorker(options: {
   };
 }
 
-/** Starts a worker and waits until its BullMQ workers are ready. */
-export async function startWorker(options: Parameters<typeof spawnWorker>[0]): Promise<WorkerProcess> {
-  const w = spawnWorker(options);
+function workerEnv(options: WorkerOptions): Record<string, string> {
+  return {
+    QUEUE_PREFIX: options.prefix,
+    WORKER_METRICS_PORT: '0',
+    WORKER_METRICS_HOST: '127.0.0.1',
+    ...FAST_RECOVERY,
+    ...options.env,
+  };
+}
+
+/** `upstream-doctor worker` as shipped (its Slack answers would go to SLACK_API_URL). */
+export function spawnWorker(options: WorkerOptions): WorkerProcess {
+  return workerProcess(spawnCli(['worker', '--inventory', options.inventory], workerEnv(options)));
+}
+
+/** A worker whose requesters are recorded, once its BullMQ workers are ready. */
+export async function startWorker(options: WorkerOptions): Promise<WorkerProcess> {
+  const w = workerProcess(spawnCli(['--inventory', options.inventory], workerEnv(options), RECORDING_WORKER));
   await w.waitForLog((l) => l.msg === 'workers started', 60_000);
   return w;
 }

@@ -3,8 +3,6 @@
 import type { Redis } from 'ioredis';
 import type { Inventory } from '../../../src/inventory/index.js';
 import type { Collector } from '../../../src/queue/collect.js';
-import { answersOf, readRecorder, type RecordedCall } from '../../../src/queue/notifiers/recorder.js';
-import { routeNotifiers } from '../../../src/queue/notifiers/route.js';
 import type { JobObserver } from '../../../src/queue/observer.js';
 import { Producer } from '../../../src/queue/producer.js';
 import type { RemediationRunner } from '../../../src/queue/remediate-job.js';
@@ -12,6 +10,7 @@ import type { ProposeFix } from '../../../src/queue/diagnose-job.js';
 import { PlanStore } from '../../../src/remediate/plan.js';
 import { fixProposer } from '../../../src/remediate/propose.js';
 import { startWorkers, type RunningWorkers } from '../../../src/workers/index.js';
+import { answersOf, readRecorder, recordingNotifiers, type RecordedCall } from '../../support/recorder.js';
 import { dropPrefix, inventoryOf, redisForTest, silentLog, testPrefix, waitFor } from './support.js';
 
 export interface HarnessOptions {
@@ -35,7 +34,7 @@ export interface Harness {
   producer: Producer;
   running: RunningWorkers;
   calls(id: string): Promise<RecordedCall[]>;
-  /** Waits until every recorder id has at least one answer (report or failure); returns the answers. */
+  /** Waits until every requester id has at least one answer (report or failure); returns the answers. */
   answers(ids: string[], timeoutMs?: number): Promise<RecordedCall[][]>;
   close(): Promise<void>;
 }
@@ -44,12 +43,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const prefix = testPrefix();
   const redis = redisForTest();
   const inventory = inventoryOf(options.hosts ?? ['web-01', 'web-02']);
-  const notifierFor = routeNotifiers({
-    recorder: { redis, prefix },
-    fallback: (d) => {
-      throw new Error(`no notifier for ${d.kind} in tests`);
-    },
-  });
+  const notifierFor = recordingNotifiers(redis, prefix);
   const running = await startWorkers({
     connection: redis,
     prefix,

@@ -6,10 +6,9 @@ import type { Redis } from 'ioredis';
 import { FinalFailure } from '../../../src/queue/errors.js';
 import { HostLock } from '../../../src/queue/host-lock.js';
 import { lastWord } from '../../../src/queue/last-word.js';
-import { answersOf, notesOf, readRecorder } from '../../../src/queue/notifiers/recorder.js';
-import { routeNotifiers } from '../../../src/queue/notifiers/route.js';
 import { remediateProcessor, type RemediationRunner } from '../../../src/queue/remediate-job.js';
 import { Requesters } from '../../../src/queue/requesters.js';
+import { answersOf, notesOf, readRecorder, recordingNotifiers, requester } from '../../support/recorder.js';
 import { dropPrefix, inventoryOf, redisForTest, silentLog, testPrefix } from './support.js';
 
 let redis: Redis;
@@ -39,7 +38,7 @@ const payload = (planId: string, destination = `plan-${planId}`) => ({
   planId,
   action: 'apply',
   target: 'web-01',
-  destination: { kind: 'recorder', id: destination },
+  destination: requester(destination),
   requestedBy: 'U1',
   requestedAt: new Date().toISOString(),
 });
@@ -50,7 +49,7 @@ function processorWith(runner: RemediationRunner) {
     prefix,
     lock: new HostLock(redis, prefix),
     loadInventory: async () => ({ ok: true, value: inventoryOf(['web-01']) }),
-    notifierFor: routeNotifiers({ recorder: { redis, prefix }, fallback: () => ({}) as never }),
+    notifierFor: recordingNotifiers(redis, prefix),
     runner,
     limits: { hostLockTtlMs: 2_000, hostLockWaitMs: 2_000 },
     log: silentLog,
@@ -117,17 +116,17 @@ describe('the last word on a job that failed outside its processor', () => {
     const requesters = new Requesters(redis, prefix);
     const deps = {
       requesters,
-      notifierFor: routeNotifiers({ recorder: { redis, prefix }, fallback: () => ({}) as never }),
+      notifierFor: recordingNotifiers(redis, prefix),
       log: silentLog,
       workerId: 'w',
     };
     const data = {
       target: 'web-01',
-      destination: { kind: 'recorder', id: 'lw-a' },
+      destination: requester('lw-a'),
       requestedAt: new Date().toISOString(),
     };
     await redis.hset(`${prefix}:diagnose:77`, 'name', 'diagnose');
-    await requesters.join('77', { kind: 'recorder', id: 'lw-b' });
+    await requesters.join('77', requester('lw-b'));
     const job = jobWith(data, '77', 'diagnose');
     const err = new Error('job stalled more than allowable limit');
     await lastWord(deps, job, err);

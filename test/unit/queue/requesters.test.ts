@@ -25,7 +25,8 @@ const report = (target: string): Report => ({
   findings: [],
 });
 const outcome = (target = 'web-01'): DiagnosisOutcome => ({ kind: 'report', report: report(target) });
-const rec = (id: string): Destination => ({ kind: 'recorder', id });
+/** The Slack thread `ts` of one channel: each is a requester of its own. */
+const thread = (ts: string): Destination => ({ kind: 'slack', channel: 'C1', threadTs: ts, userId: 'U1' });
 
 /** A job id whose BullMQ hash exists, as while the job is queued or running. */
 async function liveJob(): Promise<string> {
@@ -61,20 +62,20 @@ afterAll(async () => {
 describe('requesters of a diagnosis job', () => {
   it('collects every requester once (the same thread asking twice is one requester)', async () => {
     const job = await liveJob();
-    for (const d of [rec('a'), rec('b'), rec('a')])
+    for (const d of [thread('a'), thread('b'), thread('a')])
       expect(await requesters.join(job, d)).toEqual({ status: 'joined' });
-    expect((await requesters.list(job)).map(destinationKey).sort()).toEqual(['recorder:a', 'recorder:b']);
+    expect((await requesters.list(job)).map(destinationKey).sort()).toEqual(['slack:C1:a', 'slack:C1:b']);
   });
 
   it('seal stores the outcome and returns everyone; a later join gets the outcome instead', async () => {
     const job = await liveJob();
-    await requesters.join(job, rec('a'));
+    await requesters.join(job, thread('a'));
     const sealed = await requesters.seal(job, outcome());
-    expect(sealed.to).toEqual([rec('a')]);
-    const late = await requesters.join(job, rec('late'));
+    expect(sealed.to).toEqual([thread('a')]);
+    const late = await requesters.join(job, thread('late'));
     expect(late.status).toBe('finished');
     expect(late.status === 'finished' && late.outcome).toEqual(sealed.outcome);
-    expect((await requesters.list(job)).map(destinationKey)).toEqual(['recorder:a']);
+    expect((await requesters.list(job)).map(destinationKey)).toEqual(['slack:C1:a']);
   });
 
   it('the first sealed outcome wins (a re-run after a lost worker answers the same)', async () => {
@@ -85,7 +86,7 @@ describe('requesters of a diagnosis job', () => {
   });
 
   it('a job that is gone (removed, no outcome) says so: the producer enqueues afresh', async () => {
-    expect(await requesters.join('never-existed', rec('a'))).toEqual({ status: 'gone' });
+    expect(await requesters.join('never-existed', thread('a'))).toEqual({ status: 'gone' });
   });
 
   it('no requester falls between the list and the outcome, however joins and seal interleave', async () => {
@@ -101,9 +102,9 @@ describe('requesters of a diagnosis job', () => {
           async (delays, sealDelay) => {
             const job = await liveJob();
             // One requester surely before the seal, one surely after, the rest at random around it.
-            const before = rec('before');
+            const before = thread('before');
             await requesters.join(job, before);
-            const dests = delays.map((_, i) => rec(`r${i}`));
+            const dests = delays.map((_, i) => thread(`r${i}`));
             const joins = dests.map(async (d, i) => {
               await sleep(delays[i]!);
               return requesters.join(job, d);
@@ -112,9 +113,9 @@ describe('requesters of a diagnosis job', () => {
               await sleep(sealDelay);
               return sealer.seal(job, outcome());
             })();
-            const after = await requesters.join(job, rec('after'));
+            const after = await requesters.join(job, thread('after'));
             const results = [{ status: 'joined' } as const, ...(await Promise.all(joins)), after];
-            const all = [before, ...dests, rec('after')];
+            const all = [before, ...dests, thread('after')];
             const listed = new Set(sealed.to.map(destinationKey));
             results.forEach((r, i) => {
               const inList = listed.has(destinationKey(all[i]!));
@@ -142,13 +143,13 @@ describe('requesters of a diagnosis job', () => {
     const n = countingNotifier();
     const o = outcome();
     const results = await Promise.all([
-      requesters.deliverOnce(job, rec('a'), n, o, 'w1'),
-      requesters.deliverOnce(job, rec('a'), n, o, 'w2'),
-      requesters.deliverOnce(job, rec('a'), n, o, 'producer'),
+      requesters.deliverOnce(job, thread('a'), n, o, 'w1'),
+      requesters.deliverOnce(job, thread('a'), n, o, 'w2'),
+      requesters.deliverOnce(job, thread('a'), n, o, 'producer'),
     ]);
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(n.answers).toBe(1);
-    expect(await requesters.deliverOnce(job, rec('a'), n, o, 'w3')).toBe(false);
+    expect(await requesters.deliverOnce(job, thread('a'), n, o, 'w3')).toBe(false);
     expect(n.answers).toBe(1);
   });
 
@@ -163,14 +164,14 @@ describe('requesters of a diagnosis job', () => {
       failed: async () => undefined,
       note: async () => undefined,
     };
-    await expect(requesters.deliverOnce(job, rec('a'), broken, o, 'w1')).rejects.toThrow('slack is down');
+    await expect(requesters.deliverOnce(job, thread('a'), broken, o, 'w1')).rejects.toThrow('slack is down');
     const n = countingNotifier();
-    expect(await requesters.deliverOnce(job, rec('a'), n, o, 'w2')).toBe(true);
+    expect(await requesters.deliverOnce(job, thread('a'), n, o, 'w2')).toBe(true);
 
     // A deliverer that took the marker and died: its lease (500 ms here) lapses, then the next one delivers.
-    await redis.set(keys.delivery(job, 'recorder:b'), 'delivering:dead', 'PX', 500);
+    await redis.set(keys.delivery(job, 'slack:C1:b'), 'delivering:dead', 'PX', 500);
     const started = Date.now();
-    expect(await requesters.deliverOnce(job, rec('b'), n, o, 'w3')).toBe(true);
+    expect(await requesters.deliverOnce(job, thread('b'), n, o, 'w3')).toBe(true);
     expect(Date.now() - started).toBeGreaterThanOrEqual(400);
     expect(n.answers).toBe(2);
   });

@@ -4,10 +4,10 @@ import type { Job } from 'bullmq';
 import type { HostSnapshot } from '../../../src/model/types.js';
 import type { Collector } from '../../../src/queue/collect.js';
 import { DIAGNOSE_QUEUE } from '../../../src/queue/names.js';
-import { answersOf, notesOf } from '../../../src/queue/notifiers/recorder.js';
 import type { RemediationRunner } from '../../../src/queue/remediate-job.js';
 import { WorkerMetrics } from '../../../src/health/metrics.js';
 import { PlanStore } from '../../../src/remediate/plan.js';
+import { answersOf, notesOf, requester as rec } from '../../support/recorder.js';
 import { startHarness, type Harness } from './harness.js';
 import { snapshotOf, unreachableSnapshot, waitFor } from './support.js';
 
@@ -17,7 +17,6 @@ afterEach(async () => {
   h = undefined;
 });
 
-const rec = (id: string) => ({ kind: 'recorder' as const, id });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A fake host visit that counts its calls and answers from a script (one entry per call, the last repeats). */
@@ -64,9 +63,7 @@ describe('diagnose jobs', () => {
     const tickets = [...early, ...late];
     expect(new Set(tickets.map((t) => t.jobId)).size).toBe(1);
     expect(tickets.filter((t) => t.status === 'queued')).toHaveLength(1);
-    expect(tickets.filter((t) => t.status === 'joined').every((t) => t.leader?.kind === 'recorder')).toBe(
-      true,
-    );
+    expect(tickets.filter((t) => t.status === 'joined').every((t) => t.leader?.kind === 'slack')).toBe(true);
 
     const answers = await h.answers(ids);
     await sleep(300); // room for a duplicate to show up
@@ -245,7 +242,7 @@ describe('fixes proposed with the answer', () => {
     const plan = await new PlanStore(h.redis, h.prefix).get(offered.id);
     expect(plan).toMatchObject({
       host: 'web-01',
-      requestedBy: 'recorder:first',
+      requestedBy: rec('first').userId,
       cause: 'upstream-port-mismatch',
     });
     expect((await new PlanStore(h.redis, h.prefix).state(offered.id))?.status).toBe('pending');

@@ -1,9 +1,18 @@
-// A Notifier for tests: every call is appended, as JSON, to a Redis list named after the destination id,
-// so a test can read what each requester heard even when workers run in other processes.
+// What each requester heard, for tests: a NotifierFactory whose notifiers append every call, as JSON, to a
+// Redis list named after the destination, so a test reads it back even when the workers run in other
+// processes. Requesters are ordinary Slack destinations (a thread of their own, named by the test): the job
+// payloads stay exactly what production writes, and the recorder is what the test hands the workers as
+// their notifier: to startWorkers (notifierFor) in-process, through recording-worker.ts to a worker process.
 import type { Redis } from 'ioredis';
-import type { Notifier, ProgressStep, ProposedFix } from '../notifier.js';
-import type { Report } from '../../model/types.js';
-import { QueueKeys } from '../keys.js';
+import type { Report } from '../../src/model/types.js';
+import { destinationKey } from '../../src/queue/keys.js';
+import type {
+  Destination,
+  Notifier,
+  NotifierFactory,
+  ProgressStep,
+  ProposedFix,
+} from '../../src/queue/notifier.js';
 
 export type RecordedCall =
   | { method: 'progress'; step: ProgressStep; at: number; pid: number }
@@ -15,16 +24,28 @@ type Call = RecordedCall extends infer C ? (C extends RecordedCall ? Omit<C, 'at
 
 /** A recorder list is for a test run: it goes away by itself a day later. */
 const RECORDER_RETENTION_SECONDS = 24 * 3600;
+/** The channel of every requester a test names. */
+const RECORDED_CHANNEL = 'C0RECORDED';
 
-export class RecorderNotifier implements Notifier {
+/** The requester a test calls `id`: a Slack thread of its own (its ts is the id), asked for by a user of its own. */
+export function requester(id: string): Extract<Destination, { kind: 'slack' }> {
+  return { kind: 'slack', channel: RECORDED_CHANNEL, threadTs: id, userId: `U-${id}` };
+}
+
+/** The list one destination's calls go to (a destination that confirms a plan is still its thread's). */
+function recorderKey(prefix: string, destination: Destination): string {
+  return `${prefix}:recorder:${destinationKey(destination)}`;
+}
+
+class RecorderNotifier implements Notifier {
   private readonly key: string;
 
   constructor(
     private readonly redis: Redis,
     prefix: string,
-    id: string,
+    destination: Destination,
   ) {
-    this.key = new QueueKeys(prefix).recorder(id);
+    this.key = recorderKey(prefix, destination);
   }
 
   private async record(call: Call): Promise<void> {
@@ -52,9 +73,14 @@ export class RecorderNotifier implements Notifier {
   }
 }
 
-/** What a recorder destination heard, in order. */
+/** The workers' notifiers in a test: every destination's calls recorded under `prefix`. */
+export function recordingNotifiers(redis: Redis, prefix: string): NotifierFactory {
+  return (destination) => new RecorderNotifier(redis, prefix, destination);
+}
+
+/** What the requester `id` heard, in order. */
 export async function readRecorder(redis: Redis, prefix: string, id: string): Promise<RecordedCall[]> {
-  const items = await redis.lrange(new QueueKeys(prefix).recorder(id), 0, -1);
+  const items = await redis.lrange(recorderKey(prefix, requester(id)), 0, -1);
   return items.map((i) => JSON.parse(i) as RecordedCall);
 }
 

@@ -9,8 +9,7 @@ import { WorkerMetrics } from '../health/metrics.js';
 import { startHealthServer } from '../health/server.js';
 import { connectRedis, describeRedis } from '../queue/connection.js';
 import { DIAGNOSE_QUEUE, REMEDIATE_QUEUE } from '../queue/names.js';
-import { describeDestination, routeNotifiers } from '../queue/notifiers/route.js';
-import { TerminalNotifier } from '../queue/notifiers/terminal.js';
+import { terminalNotifiers } from '../queue/notifiers/terminal.js';
 import type { RemediationRunner } from '../queue/remediate-job.js';
 import { workerSettingsFrom } from '../workers/settings.js';
 import { slackNotifierFromEnv } from '../slack/notifier.js';
@@ -106,10 +105,7 @@ export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {
     log.info({ redis: describeRedis(settings) }, 'redis ready');
   });
 
-  const notifierFor = routeNotifiers({
-    slack,
-    fallback: (d) => new TerminalNotifier(io.stderr, describeDestination(d)),
-  });
+  const notifierFor = slack ?? terminalNotifiers(io.stderr);
   // With remediation: enqueues the diagnosis that confirms an apply (into the thread Apply was pressed in).
   let producer: Producer | undefined;
   const stopEarly = async (line: string): Promise<number> => {

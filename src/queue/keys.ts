@@ -48,10 +48,5 @@ export class QueueKeys {
 
 /** A stable name for a destination: two requests from the same thread are one requester. */
 export function destinationKey(destination: Destination): string {
-  switch (destination.kind) {
-    case 'slack':
-      return `slack:${destination.channel}:${destination.threadTs}`;
-    case 'recorder':
-      return `recorder:${destination.id}`;
-  }
+  return `slack:${destination.channel}:${destination.threadTs}`;
 }

@@ -1,20 +1,19 @@
 // How a diagnosis or remediation reports while it runs and when it ends: a Slack thread in production, the
-// terminal in the CLI, a recorder in tests. The core and the workers speak only this interface, never Slack.
+// terminal in the CLI. The core and the workers speak only this interface, never Slack. A job names only
+// real requesters; a test observes them through the NotifierFactory it hands the workers.
 import type { Report } from '../model/types.js';
 
-/** Where a requester wants to hear about a job. Carried in job payloads, so it is plain data. */
-export type Destination =
-  | {
-      kind: 'slack';
-      channel: string;
-      /** ts of the parent message: replies go into its thread, and it is edited to the verdict at the end. */
-      threadTs: string;
-      /** Slack user id of whoever asked. */
-      userId: string;
-      /** Set on the diagnosis that confirms an applied fix: the plan's id (`userId` approved it). */
-      confirmsPlan?: string;
-    }
-  | { kind: 'recorder'; id: string };
+/** Where a requester wants to hear about a job: a Slack thread. In job payloads, so it is plain data. */
+export interface Destination {
+  kind: 'slack';
+  channel: string;
+  /** ts of the parent message: replies go into its thread, and it is edited to the verdict at the end. */
+  threadTs: string;
+  /** Slack user id of whoever asked. */
+  userId: string;
+  /** Set on the diagnosis that confirms an applied fix: the plan's id (`userId` approved it). */
+  confirmsPlan?: string;
+}
 
 export interface ProgressStep {
   /** Inventory name of the host. */

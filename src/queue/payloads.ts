@@ -32,7 +32,6 @@ export const destinationSchema: z.ZodType<Destination> = z.discriminatedUnion('k
     userId: text('a Slack user id'),
     confirmsPlan: planIdSchema.optional(),
   }),
-  z.strictObject({ kind: z.literal('recorder'), id: text('a recorder id') }),
 ]);
 
 export const diagnosePayloadSchema = z.strictObject({

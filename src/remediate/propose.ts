@@ -42,16 +42,14 @@ export function draftPlan(
     : undefined;
 }
 
-/** Who asked, as a plan records it: the Slack user (FOUR_EYES compares it with the approver), else the destination. */
+/** Who asked, as a plan records it: the Slack user (FOUR_EYES compares it with the approver). */
 export function requesterOf(destination: Destination): string {
-  return destination.kind === 'slack' ? destination.userId : `${destination.kind}:${destination.id}`;
+  return destination.userId;
 }
 
-/** The Slack thread a requester's offer lands in (none for the CLI and recorders). */
-export function threadOf(destination: Destination): PlanThread | undefined {
-  return destination.kind === 'slack'
-    ? { channel: destination.channel, threadTs: destination.threadTs }
-    : undefined;
+/** The Slack thread a requester's offer lands in. */
+export function threadOf(destination: Destination): PlanThread {
+  return { channel: destination.channel, threadTs: destination.threadTs };
 }
 
 /** The diagnose worker's `proposeFix`: plans stored in `store`, valid `ttlMs`, confined to `roots`. */
@@ -60,10 +58,9 @@ export function fixProposer(
   options: { ttlMs?: number; roots?: readonly string[] } = {},
 ): ProposeFix {
   return (snapshot, report, requester) => {
-    const offeredIn = threadOf(requester);
     return proposePlan(store, snapshot, report, {
       requestedBy: requesterOf(requester),
-      ...(offeredIn ? { offeredIn } : {}),
+      offeredIn: threadOf(requester),
       ...options,
     });
   };

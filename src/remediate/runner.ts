@@ -171,8 +171,7 @@ export class PlanRunner implements RemediationRunner {
       return { status: r.status === 'refused' ? 'refused' : 'failed', summary: r.summary };
     }
     await this.say(ctx.notifier, host, `✓ ${r.summary}`);
-    const confirming: Destination =
-      ctx.destination.kind === 'slack' ? { ...ctx.destination, confirmsPlan: plan.id } : ctx.destination;
+    const confirming: Destination = { ...ctx.destination, confirmsPlan: plan.id };
     await this.deps
       .rediagnose?.(host, confirming)
       .catch((err: unknown) => ctx.log.warn({ err }, 'confirming diagnosis not queued'));

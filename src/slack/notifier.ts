@@ -38,8 +38,6 @@ import {
   type ThreadFile,
 } from './render.js';
 
-export type SlackDestination = Extract<Destination, { kind: 'slack' }>;
-
 /** Where messages go: the requester's thread, or the DM it moved to. */
 interface Place {
   channel: string;
@@ -99,7 +97,7 @@ export class SlackThreadNotifier implements Notifier {
   private notes?: { ts: string; lines: string[] };
 
   constructor(
-    private readonly destination: SlackDestination,
+    private readonly destination: Destination,
     options: SlackNotifierOptions,
   ) {
     this.client = options.client;
@@ -383,13 +381,9 @@ export class SlackThreadNotifier implements Notifier {
   }
 }
 
-/** The NotifierFactory for Slack destinations (the worker routes `kind: 'slack'` here). */
+/** The NotifierFactory for Slack destinations. */
 export function slackNotifierFactory(options: SlackNotifierOptions): NotifierFactory {
-  return (destination) => {
-    if (destination.kind !== 'slack')
-      throw new Error(`the Slack notifier got a ${destination.kind} destination; route it elsewhere`);
-    return new SlackThreadNotifier(destination, options);
-  };
+  return (destination) => new SlackThreadNotifier(destination, options);
 }
 
 /**

@@ -148,7 +148,7 @@ export function registerSlashCommand(app: App, deps: SlashCommandDeps): SlashCom
     leader: Destination | undefined,
   ): Promise<void> {
     let permalink: string | undefined;
-    if (leader?.kind === 'slack') {
+    if (leader) {
       try {
         permalink = (await client.chat.getPermalink({ channel: leader.channel, message_ts: leader.threadTs }))
           .permalink;

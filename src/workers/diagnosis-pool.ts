@@ -90,10 +90,9 @@ function planOptions(
   requester: Parameters<Diagnoser>[2]['requester'],
   plans: { ttlMs?: number; roots?: readonly string[] },
 ): Omit<PlanOptions, 'now' | 'id'> {
-  const offeredIn = threadOf(requester);
   return {
     requestedBy: requesterOf(requester),
-    ...(offeredIn ? { offeredIn } : {}),
+    offeredIn: threadOf(requester),
     ...(plans.ttlMs !== undefined ? { ttlMs: plans.ttlMs } : {}),
     ...(plans.roots ? { roots: [...plans.roots] } : {}),
   };

@@ -27,8 +27,8 @@ const RECORDER_RETENTION_SECONDS = 24 * 3600;
 /** The channel of every requester a test names. */
 const RECORDED_CHANNEL = 'C0RECORDED';
 
-/** The requester a test calls `id`: a Slack thread of its own (its ts is the id), asked for by a user of its own. */
-export function requester(id: string): Extract<Destination, { kind: 'slack' }> {
+/** The requester a test calls `id`: a Slack thread of its own (ts `id`), asked for by a user of its own. */
+export function requester(id: string): Destination {
   return { kind: 'slack', channel: RECORDED_CHANNEL, threadTs: id, userId: `U-${id}` };
 }
 

@@ -1,7 +1,7 @@
 // A Notifier that prints: progress as one line per step, the report as the CLI renders it. Used by a worker
 // for destinations it has no channel for (no Slack configured), so nothing is ever dropped silently. Host
 // text (targets, steps, messages that quote a host) is shown escaped, like the CLI's report.
-import type { Notifier, ProgressStep, ProposedFix } from '../notifier.js';
+import type { Notifier, NotifierFactory, ProgressStep, ProposedFix } from '../notifier.js';
 import type { Report } from '../../model/types.js';
 import { visibleText as v } from '../../text/visible.js';
 import { COLOR, PLAIN, renderReport } from '../../render/report-text.js';
@@ -44,4 +44,9 @@ export class TerminalNotifier implements Notifier {
   async note(target: string, line: string): Promise<void> {
     this.out.write(`[${v(this.label)}] ${v(target)}: ${v(line)}\n`);
   }
+}
+
+/** Notifiers that print to `out`, each line labelled with its thread ("slack C123/1700000000.1"). */
+export function terminalNotifiers(out: Output): NotifierFactory {
+  return (destination) => new TerminalNotifier(out, `slack ${destination.channel}/${destination.threadTs}`);
 }

@@ -20,7 +20,7 @@ describe('job payloads', () => {
       planId: 'p_123-abc',
       action: 'apply',
       target: 'web-01',
-      destination: { kind: 'recorder', id: 'x' },
+      destination: slack,
       requestedBy: 'U2',
       requestedAt: now,
     };
@@ -34,6 +34,8 @@ describe('job payloads', () => {
       /^destination.channel: /,
     ],
     [{ target: 'web-01', destination: { kind: 'email', to: 'x' }, requestedAt: now }, /^destination/],
+    // A job names real requesters only: no payload can make a worker answer a test's recorder.
+    [{ target: 'web-01', destination: { kind: 'recorder', id: 'x' }, requestedAt: now }, /^destination/],
     [
       { target: 'web-01', destination: slack, requestedAt: 'yesterday' },
       /^requestedAt: expected an ISO 8601 time/,
@@ -73,6 +75,6 @@ describe('job payloads', () => {
   it('names destinations stably: one thread is one requester', () => {
     expect(destinationKey(slack)).toBe(destinationKey({ ...slack, userId: 'U9' }));
     expect(destinationKey(slack)).not.toBe(destinationKey({ ...slack, threadTs: '1700000000.000200' }));
-    expect(destinationKey({ kind: 'recorder', id: 'a' })).toBe('recorder:a');
+    expect(destinationKey(slack)).toBe('slack:C1:1700000000.000100');
   });
 });

@@ -230,11 +230,4 @@ describe('SlackThreadNotifier', () => {
     const texts = slack.replies(channel, parentTs).map((m) => m.text ?? '');
     expect(texts.at(-1)).toContain('port-mismatch: nginx proxies');
   });
-
-  it('refuses a destination that is not Slack', () => {
-    const client = createWebClient({ token: TOKEN, slackApiUrl: slack.url });
-    expect(() => slackNotifierFactory({ client })({ kind: 'recorder', id: 'x' })).toThrow(
-      /recorder destination/,
-    );
-  });
 });

@@ -323,7 +323,7 @@ describe('remediation on lab hosts', () => {
           `const [inv, planPath, kill] = process.argv.slice(2);`,
           `const loaded = await loadInventory({ path: inv });`,
           `if (!loaded.ok) process.exit(3);`,
-          `const t = new SshTransport(loaded.inventory.hosts.find((h) => h.name === 'fix-kill'), { env: process.env });`,
+          `const t = new SshTransport(loaded.value.hosts.find((h) => h.name === 'fix-kill'), { env: process.env });`,
           `await t.connect();`,
           `await applyPlan(t, JSON.parse(readFileSync(planPath, 'utf8')), { afterStep: (s) => { if (s === kill) process.kill(process.pid, 'SIGKILL'); } });`,
           `process.exit(4);`,

@@ -27,6 +27,7 @@ import {
   realpathCommand,
   statCommand,
   systemctlShowCommand,
+  procTimesCommand,
   tcpProbeCommand,
   unixProbeCommand,
 } from './commands.js';
@@ -170,6 +171,9 @@ async function collectNginx(visit: Visit, progress: (step: string) => void): Pro
   progress(trusted.binary ? 'reading nginx config (nginx -T, nginx -t)' : 'reading nginx config files');
   await visit.run([
     ...(trusted.binary ? nginxCommands(trusted.binary, trusted.configPath, prefix) : []),
+    ...(trusted.processes.workers.length > 0
+      ? [procTimesCommand(trusted.processes.workers.map((w) => w.pid))]
+      : []),
     ...frontendFirewallCommands(visit.stdout('ufw-conf'), visit.stdout('ps')),
   ]);
 

@@ -2,8 +2,7 @@
 // the host told us (the nginx binary, a socket path, a user name), it goes in as one argv element, validated
 // first and quoted by the transport — never spliced into a shell string.
 import type { CommandSpec } from '../transport/types.js';
-
-export const STAT_FORMAT = '%n\t%F\t%a\t%u\t%g\t%U\t%G\t%s\t%Y';
+import { STAT_FORMAT } from '../parsers/stat.js';
 
 /** Bytes of each error log we read: its tail. A 1 GB log costs what a small one costs. */
 export const ERROR_LOG_TAIL_BYTES = 256 * 1024;
@@ -60,6 +59,24 @@ export function frontendFirewallCommands(ufwConf: string, processes: string): Co
 }
 
 /** nginx's own view, asked of the binary the running master was started from, with its -c and -p. */
+/**
+ * When the given processes (nginx's workers) started, to the clock tick (parsers/proc-times.ts): the clock,
+ * the tick, /proc/uptime, then each pid's /proc/PID/stat. Unprivileged (/proc/PID/stat is readable by anyone
+ * unless /proc is mounted with hidepid, and then the answer is missing and ps's whole seconds stand in).
+ */
+export const PROC_TIMES_SCRIPT =
+  'date +%s.%N; getconf CLK_TCK; cat /proc/uptime; for p do cat "/proc/$p/stat" || :; done 2>/dev/null';
+export const PROC_TIMES_ARGV0 = 'ud-proc-times';
+/** The youngest workers are the ones that tell; a master has at most a few dozen. */
+const PROC_TIMES_MAX_PIDS = 64;
+
+export function procTimesCommand(pids: number[]): CommandSpec {
+  const args = [...new Set(pids.filter((p) => Number.isSafeInteger(p) && p > 0))]
+    .slice(0, PROC_TIMES_MAX_PIDS)
+    .map(String);
+  return quick('proc-times', ['sh', '-c', PROC_TIMES_SCRIPT, PROC_TIMES_ARGV0, ...args]);
+}
+
 export function nginxCommands(binary: string, configPath?: string, prefix?: string): CommandSpec[] {
   const where = [...(configPath ? ['-c', configPath] : []), ...(prefix ? ['-p', prefix] : [])];
   return [

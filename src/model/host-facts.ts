@@ -76,6 +76,11 @@ export interface NginxFacts {
   test?: NginxTestResult;
   /** Where the config came from: "nginx -T" or the files read one by one when `nginx -T` failed. */
   configSource: string;
+  /**
+   * When the running config was loaded: the youngest worker's start (workers are re-forked on every reload).
+   * `precise`: to the clock tick, from /proc/PID/stat; otherwise whole seconds, from ps's elapsed time.
+   */
+  loadedAt?: { epoch: number; precise: boolean };
 }
 
 export interface HostFacts {

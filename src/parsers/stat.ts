@@ -12,12 +12,13 @@
 // (an unknown type name becomes 'other').
 import type { FileStat } from '../model/facts.js';
 
-/** `stat -L -c STAT_FORMAT -- PATH…`: name, type, octal mode, uid, gid, user, group, size, mtime (epoch). */
-export const STAT_FORMAT = '%n\t%F\t%a\t%u\t%g\t%U\t%G\t%s\t%Y';
+/** `stat -L -c STAT_FORMAT -- PATH…`: name, type, octal mode, uid, gid, user, group, size, mtime (epoch seconds with their nanoseconds: a reload within the second of an edit is told apart). */
+export const STAT_FORMAT = '%n\t%F\t%a\t%u\t%g\t%U\t%G\t%s\t%.9Y';
 
 /** A path may hold newlines; more than this many lines in one path is not a path. */
 const MAX_PATH_LINES = 16;
-const RECORD_END = /\t([^\t\n]+)\t([0-7]{1,4})\t(\d+)\t(\d+)\t([^\t\n]*)\t([^\t\n]*)\t(\d+)\t(-?\d+)$/;
+const RECORD_END =
+  /\t([^\t\n]+)\t([0-7]{1,4})\t(\d+)\t(\d+)\t([^\t\n]*)\t([^\t\n]*)\t(\d+)\t(-?\d+(?:\.\d{1,9})?)$/;
 
 function typeOf(name: string): FileStat['type'] {
   switch (name) {

@@ -2,12 +2,13 @@
 // becomes a gap (or, for a sudo that wanted a password, a finding), never a guess.
 import type { CommandResult, HostSnapshot } from '../model/types.js';
 import type { CollectionGap, HostFacts, NginxFacts, UserIds } from '../model/host-facts.js';
-import type { ErrorLogEntry } from '../model/facts.js';
+import type { ErrorLogEntry, ProcessInfo } from '../model/facts.js';
 import { upstreamTargets } from './upstreams.js';
 import { parseSsTcp, parseSsUnix } from '../parsers/ss.js';
 import { parseErrorLog } from '../parsers/errorlog.js';
 import { parseSystemctlShow } from '../parsers/systemd.js';
 import { parseStat } from '../parsers/stat.js';
+import { parseProcTimes } from '../parsers/proc-times.js';
 import { parseSelinux } from '../parsers/selinux.js';
 import { parseNginxTest } from '../parsers/nginx-test.js';
 import {
@@ -68,6 +69,24 @@ function nginxFacts(snapshot: HostSnapshot): NginxFacts {
       config?.payload.errors.map((e) => ({ file: e.file, line: e.line ?? undefined, error: e.error })) ?? [],
     test: testRan ? parseNginxTest(testRun.stderr, testRun.exitCode) : undefined,
     configSource: config?.source ?? 'nginx -T',
+    ...loadedAtOf(trusted.processes.workers, r),
+  };
+}
+
+/** The youngest worker's start: to the tick from ud-proc-times when every worker answered, else from ps. */
+function loadedAtOf(
+  workers: ProcessInfo[],
+  r: HostSnapshot['results'],
+): { loadedAt?: NonNullable<NginxFacts['loadedAt']> } {
+  if (workers.length === 0) return {};
+  const times = r['proc-times'] ? parseProcTimes(r['proc-times'].stdout) : undefined;
+  const starts = workers.map((w) => times?.startedAt.get(w.pid));
+  if (starts.every((t) => t !== undefined))
+    return { loadedAt: { epoch: Math.max(...starts), precise: true } };
+  const clock = parseClock(r.date?.stdout ?? '');
+  if (!clock) return {};
+  return {
+    loadedAt: { epoch: clock.epoch - Math.min(...workers.map((w) => w.elapsedSeconds)), precise: false },
   };
 }
 

@@ -14,7 +14,6 @@ import {
   NGINX_PROCS_SCRIPT,
   REALPATH_ARGV0,
   REALPATH_SCRIPT,
-  STAT_FORMAT,
   UNIX_PROBE_SCRIPT,
 } from '../collect/commands.js';
 import {
@@ -26,6 +25,7 @@ import {
   aliasBlock,
   literalPattern,
 } from './pattern.js';
+import { STAT_FORMAT } from '../parsers/stat.js';
 
 /** nginx's worker user on Debian: the unix-socket probe connects as it. */
 export const DEFAULT_WORKER_USER = 'www-data';

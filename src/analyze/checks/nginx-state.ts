@@ -2,8 +2,14 @@
 // one on disk (runbook: "Forgetting to Reload Nginx", "Not Testing Configuration").
 import type { ConfigEdit, Evidence, Finding } from '../../model/types.js';
 import { replaceOnLine, sourceLine } from '../edit.js';
-import { entryMatchesTarget } from '../log-match.js';
+import { entryEpoch, entryMatchesTarget } from '../log-match.js';
 import type { CheckContext } from './context.js';
+
+/**
+ * A worker's start is known to the clock tick (1/100 s) and /proc/uptime to the hundredth: two ticks cover
+ * both, and a write that close to a reload cannot be told apart from one just before it.
+ */
+const PRECISE_SLACK_SECONDS = 0.02;
 
 export function nginxNotRunning(ctx: CheckContext): Finding[] {
   const { facts } = ctx;
@@ -98,31 +104,47 @@ function editFor(
 
 /**
  * Config files changed after nginx last loaded its config. Workers are re-forked on every reload, so the
- * youngest worker's age tells when the running config was loaded.
+ * youngest worker's start tells when the running config was loaded: to the clock tick from /proc/PID/stat,
+ * compared with mtimes to the nanosecond, so an edit a second after a reload is seen and a deploy that
+ * writes and reloads within the same second is not mistaken for one. With whole seconds only (ps), one
+ * second of slack each way. The strongest evidence needs no clock at all: the error log shows nginx, after
+ * the edit, still connecting to a target the file on disk no longer names.
  */
 export function configNotReloaded(ctx: CheckContext): Finding[] {
   const { facts } = ctx;
-  const { processes } = facts.nginx;
-  if (!facts.clock || !processes.master || processes.workers.length === 0) return [];
+  const { processes, loadedAt } = facts.nginx;
+  if (!processes.master || processes.workers.length === 0) return [];
   if (facts.nginx.test && !facts.nginx.test.ok) return []; // configInvalid explains it, and reload is impossible
-  const loadedAt = facts.clock.epoch - Math.min(...processes.workers.map((w) => w.elapsedSeconds));
   const configFiles = new Set(facts.nginx.sources.keys());
-  // One second of slack: mtime and elapsed time are both whole seconds.
-  const changed = facts.stats.filter(
-    (s) => configFiles.has(s.path) && s.mtime !== undefined && s.mtime > loadedAt + 1,
-  );
-  if (changed.length === 0) return [];
+  const files = facts.stats.filter((s) => configFiles.has(s.path) && s.mtime !== undefined);
+  const slack = loadedAt?.precise ? PRECISE_SLACK_SECONDS : 1;
+  const byClock = loadedAt ? files.filter((s) => s.mtime! > loadedAt.epoch + slack) : [];
 
   // Upstreams in the error log that the config on disk no longer names: the running config's old targets.
+  // (Not with variables in a pass directive: nginx then connects to whatever a request names.)
+  const named = facts.upstreams.every((t) => !t.dynamic && !t.invalid);
   const stale = ctx.recent.filter(
-    (e) => e.upstream && !facts.upstreams.some((t) => entryMatchesTarget(e, t)),
+    (e) => e.upstream && named && !facts.upstreams.some((t) => entryMatchesTarget(e, t)),
   );
-  const iso = (epoch: number) => new Date(epoch * 1000).toISOString().replace('.000Z', 'Z');
+  // Logged after the last edit (a log second S was written at S or later, so S > mtime means after it).
+  const newest = Math.max(...files.map((s) => s.mtime!));
+  const staleAfterEdit = stale.filter((e) => (entryEpoch(e, facts.clock) ?? -Infinity) > newest);
+  const changed =
+    byClock.length > 0 ? byClock : staleAfterEdit.length > 0 ? files.filter((s) => s.mtime === newest) : [];
+  if (changed.length === 0) return [];
+  const iso = (epoch: number) => new Date(Math.floor(epoch * 1000)).toISOString().replace('.000Z', 'Z');
   const evidence: Evidence[] = [
     ...changed
       .slice(0, 3)
       .map((s) => ({ source: 'stat', file: s.path, text: `${s.path} modified ${iso(s.mtime!)}` })),
-    { source: 'ps', text: `nginx workers started ${iso(loadedAt)} (last start or reload)` },
+    ...(loadedAt
+      ? [
+          {
+            source: loadedAt.precise ? '/proc/PID/stat' : 'ps',
+            text: `nginx workers started ${iso(loadedAt.epoch)} (last start or reload)`,
+          },
+        ]
+      : []),
     ...stale.slice(-2).map((e) => ({ source: 'error.log', file: e.file, text: e.raw })),
   ];
   const critical = stale.length > 0 || !ctx.recent.some((e) => e.upstream);
@@ -132,7 +154,8 @@ export function configNotReloaded(ctx: CheckContext): Finding[] {
       severity: critical ? 'critical' : 'warning',
       title: `${changed.map((s) => s.path).join(', ')} changed after nginx last loaded its config`,
       detail:
-        `nginx loaded its configuration at ${iso(loadedAt)}; ${changed.length === 1 ? 'this file was' : 'these files were'} ` +
+        (loadedAt ? `nginx loaded its configuration at ${iso(loadedAt.epoch)}; ` : '') +
+        `${changed.length === 1 ? 'this file was' : 'these files were'} ` +
         `edited later, so nginx still runs the old configuration` +
         (stale.length > 0
           ? ` — the error log still shows it connecting to ${stale.at(-1)!.upstream}, which the file on disk no longer names.`

@@ -8,7 +8,7 @@ const W = '/tmp/hC-stat';
 
 describe('parseStat (GNU stat, coreutils 9.1, recorded)', () => {
   it('is the format the fixtures were recorded with (record-stat.sh)', () => {
-    expect(STAT_FORMAT).toBe('%n\t%F\t%a\t%u\t%g\t%U\t%G\t%s\t%Y');
+    expect(STAT_FORMAT).toBe('%n\t%F\t%a\t%u\t%g\t%U\t%G\t%s\t%.9Y');
   });
 
   it('reads type, mode, owner, size and mtime of each kind of file (stat -L)', () => {
@@ -24,10 +24,10 @@ describe('parseStat (GNU stat, coreutils 9.1, recorded)', () => {
       user: 'root',
       group: 'root',
       size: 22,
-      mtime: 1795430112,
-      raw: `${W}/conf.d/shop.conf\tregular file\t644\t0\t0\troot\troot\t22\t1795430112`,
+      mtime: 1795430112.25,
+      raw: `${W}/conf.d/shop.conf\tregular file\t644\t0\t0\troot\troot\t22\t1795430112.250000000`,
     });
-    expect(get(`${W}/empty.conf`)).toMatchObject({ type: 'file', size: 0 });
+    expect(get(`${W}/empty.conf`)).toMatchObject({ type: 'file', size: 0, mtime: 1795430112 });
     expect(get(`${W}/conf.d`)).toMatchObject({ type: 'directory', mode: 0o755 });
     expect(get(`${W}/php8.2-fpm.sock`)).toMatchObject({
       type: 'socket',

@@ -9,6 +9,7 @@ import type { CommandSpec } from '../../../src/transport/types.js';
 import { diagnosisSudoers } from '../../../src/sudoers/diagnosis.js';
 import { remediationSudoers } from '../../../src/remediate/sudoers.js';
 import { allowed as judge, removeRulesDir, rulesDir, visudoProblem } from './judge.js';
+import { STAT_FORMAT } from '../../../src/parsers/stat.js';
 
 const {
   BASE_COMMANDS,
@@ -16,7 +17,6 @@ const {
   NGINX_PROCS_SCRIPT,
   UNIX_PROBE_SCRIPT,
   REALPATH_SCRIPT,
-  STAT_FORMAT,
   catCommand,
   errorLogCommand,
   frontendFirewallCommands,
@@ -73,6 +73,7 @@ const UNPRIVILEGED = [
   'systemctlShowCommand',
   'tcpProbeCommand',
   'passwdCommand',
+  'procTimesCommand',
 ];
 
 describe('diagnosisSudoers()', () => {

@@ -75,14 +75,21 @@ export class NginxControl {
   }
 
   /**
-   * Changes a file without reloading. The write happens at least EDIT_AFTER_START_MS after the
-   * running workers started, so tools that only know times to the second (`ps -o etimes`, `date
-   * +%s`, with the rounding of both) still see the file as newer than the running configuration.
+   * Changes a file without reloading. The write happens at least `afterStartMs` after the running
+   * workers started: by default EDIT_AFTER_START_MS, so tools that only know times to the second (`ps -o
+   * etimes`, `date +%s`, with the rounding of both) still see the file as newer than the running
+   * configuration; a scenario about the second after a reload passes less.
    */
-  async editFile(insidePath: string, content: string): Promise<void> {
-    const wait = this.workersStartedAt + EDIT_AFTER_START_MS - Date.now();
+  async editFile(insidePath: string, content: string, afterStartMs = EDIT_AFTER_START_MS): Promise<void> {
+    const wait = this.workersStartedAt + afterStartMs - Date.now();
     if (wait > 0) await sleep(wait);
     await this.host.writeFile(insidePath, content);
+  }
+
+  /** A deploy: the file written and nginx reloaded at once (both within the same second, as a script does). */
+  async writeAndReload(insidePath: string, content: string): Promise<void> {
+    await this.host.writeFile(insidePath, content);
+    await this.reload();
   }
 
   /** Pids of the master's worker (and cache manager) processes. */

@@ -1,5 +1,6 @@
 // Scenarios about nginx's configuration and process rather than the upstream: a fix that never
 // took effect (invalid, or not reloaded), nginx not running, a variable proxy_pass without resolver.
+import { sleep } from '../proc.js';
 import { REFUSED } from './connect.js';
 import {
   APP_PORT,
@@ -12,6 +13,9 @@ import {
   shopHost,
   shopSite,
 } from './site.js';
+
+/** Past the end of the second the edit was written in (log lines carry whole seconds). */
+const LOG_AFTER_EDIT_MS = 1_100;
 
 const app = { backends: [{ name: 'shop', listen: { host: '127.0.0.1', port: APP_PORT } }] };
 
@@ -54,6 +58,9 @@ export const configNotReloaded = defineScenario(
     const fixed = running.replace('127.0.0.1:8000', '127.0.0.1:3000');
     const host = await lab.addHost(name, shopHost(running, app));
     await host.nginx.editFile(SHOP_CONF, fixed);
+    // The 502s come in a later second than the edit: the error log alone then proves nginx runs the old
+    // config (it connects to a port the file on disk no longer names), whatever the clocks say.
+    await sleep(LOG_AFTER_EDIT_MS);
     return finish(
       'config-not-reloaded',
       [host],

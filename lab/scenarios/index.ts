@@ -21,6 +21,7 @@ import {
   portMismatch,
 } from './connect.js';
 import { firewallDrop, firewallReject, upstreamUnreachable } from './firewall.js';
+import { deployWithinSecond, editAfterReload } from './reload.js';
 import type { Scenario } from './types.js';
 import { phpFpmSocketMissing, unixSocketMissing, unixSocketPermission } from './unix.js';
 
@@ -53,6 +54,8 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   hostKeyChanged,
   sshRefused,
   hostDown,
+  editAfterReload,
+  deployWithinSecond,
 ];
 
 /** Whether this machine has what the scenario needs beyond the lab itself. */

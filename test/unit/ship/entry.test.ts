@@ -164,8 +164,10 @@ describe('the healthcheck commands', () => {
         const timer = setTimeout(() => reject(new Error(`worker never served /healthz: ${out}`)), 15_000);
         child.stdout.on('data', (chunk: Buffer) => {
           out += chunk.toString();
+          // /healthz answers 503 until the workers run (it is served first, so a probe sees the start):
+          // the healthcheck is asked once the worker says so, however slow a loaded machine makes that.
           const m = /"port":(\d+)[^\n]*serving \/healthz/.exec(out);
-          if (m) {
+          if (m && out.includes('"msg":"workers started"')) {
             clearTimeout(timer);
             resolve(Number(m[1]));
           }

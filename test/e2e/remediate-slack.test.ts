@@ -5,7 +5,7 @@
 // (four eyes) and an outsider are refused; an approver's "Run nginx -t" checks a candidate copy; Apply turns
 // the 502 into 200, the steps land in the thread, the buttons give way to the outcome, a fresh diagnosis
 // confirms it in the same thread, and the audit trail has every press.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
@@ -13,9 +13,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAuditLine, type AuditEntry } from '../../src/audit/trail.js';
 import { Lab, type LabHost } from '../../lab/index.js';
 import { portMismatch } from '../../lab/scenarios/index.js';
-import { dropPrefix, redisForTest, REDIS_URL, testPrefix, waitFor } from '../unit/queue/support.js';
+import { redisForTest, REDIS_URL, testPrefix, waitFor } from '../unit/queue/support.js';
 import { SlackApiStandIn, type StoredMessage } from '../support/slack-api.js';
-import { cliEnv, spawnCli, startBotAndWorker, type CliProcess } from '../support/cli-processes.js';
+import {
+  cliEnv,
+  spawnCli,
+  startBotAndWorker,
+  tearDownBotAndWorker,
+  type CliProcess,
+} from '../support/cli-processes.js';
 import { blockActionsBody, postSigned, slashCommandBody } from '../support/slack-requests.js';
 
 const TOKEN = 'xoxb-remediate-e2e';
@@ -63,16 +69,7 @@ beforeAll(async () => {
   ({ bot, worker, events } = await startBotAndWorker(lab.inventoryPath, env));
 }, 240_000);
 
-afterAll(async () => {
-  await Promise.all([bot?.stop(), worker?.stop()]);
-  await slack?.close();
-  await lab?.teardown();
-  if (redis) {
-    await dropPrefix(redis, prefix);
-    await redis.quit();
-  }
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => tearDownBotAndWorker({ bot, worker, slack, lab, redis, prefix, dir }));
 
 async function audit(): Promise<AuditEntry[]> {
   const text = await readFile(join(dir, 'audit.jsonl'), 'utf8').catch(() => '');

@@ -3,7 +3,7 @@
 // (to /var/www/shop, where a site's owner may write). The thread shows the fix with the reason and no
 // buttons; a forged press (a guessed plan id) is refused and audited and changes nothing; a replayed signed
 // `/502` (same body, same headers) starts no second diagnosis: one parent, one SSH login, one job.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
@@ -12,9 +12,14 @@ import { parseAuditLine } from '../../src/audit/trail.js';
 import { Lab, type LabHost } from '../../lab/index.js';
 import { sshdPaths } from '../../lab/sshd.js';
 import { portMismatch, SHOP_CONF } from '../../lab/scenarios/index.js';
-import { dropPrefix, redisForTest, REDIS_URL, testPrefix } from '../unit/queue/support.js';
+import { redisForTest, REDIS_URL, testPrefix } from '../unit/queue/support.js';
 import { SlackApiStandIn } from '../support/slack-api.js';
-import { cliEnv, startBotAndWorker, type CliProcess } from '../support/cli-processes.js';
+import {
+  cliEnv,
+  startBotAndWorker,
+  tearDownBotAndWorker,
+  type CliProcess,
+} from '../support/cli-processes.js';
 import { blockActionsBody, postSigned, signedHeaders, slashCommandBody } from '../support/slack-requests.js';
 
 const TOKEN = 'xoxb-slack-plans-e2e';
@@ -59,16 +64,7 @@ beforeAll(async () => {
   ({ bot, worker, events } = await startBotAndWorker(lab.inventoryPath, env));
 }, 240_000);
 
-afterAll(async () => {
-  await Promise.all([bot?.stop(), worker?.stop()]);
-  await slack?.close();
-  await lab?.teardown();
-  if (redis) {
-    await dropPrefix(redis, prefix);
-    await redis.quit();
-  }
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => tearDownBotAndWorker({ bot, worker, slack, lab, redis, prefix, dir }));
 
 describe('a fix outside /etc/nginx, through Slack, bot and worker as processes', () => {
   it('no buttons and why; a forged press refused and audited; a replayed /502 starts nothing', async () => {

@@ -3,7 +3,10 @@
 // process (setpriv --pdeathsig), so a crashed test leaves nothing polling Redis. Another entry from source
 // (recording-worker.ts) runs the same way.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { basename } from 'node:path';
+import type { Redis } from 'ioredis';
+import { dropPrefix } from '../unit/queue/support.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CLI = new URL('./cli.ts', import.meta.url).pathname;
@@ -144,4 +147,27 @@ export async function startBotAndWorker(
     worker.waitForLog((l) => l.msg === 'workers started', 60_000),
   ]);
   return { bot, worker, events: `http://127.0.0.1:${Number(listening.port)}/slack/events` };
+}
+
+/** What a bot-and-worker test started; any part may be missing (its beforeAll stopped half-way). */
+export interface BotAndWorkerRun {
+  bot?: CliProcess;
+  worker?: CliProcess;
+  slack?: { close(): Promise<void> };
+  lab?: { teardown(): Promise<void> };
+  redis?: Redis;
+  prefix: string;
+  dir?: string;
+}
+
+/** Stops the processes, then the stand-in and the lab, and removes the test's Redis keys and its directory. */
+export async function tearDownBotAndWorker(run: BotAndWorkerRun): Promise<void> {
+  await Promise.all([run.bot?.stop(), run.worker?.stop()]);
+  await run.slack?.close();
+  await run.lab?.teardown();
+  if (run.redis) {
+    await dropPrefix(run.redis, run.prefix);
+    await run.redis.quit();
+  }
+  if (run.dir) await rm(run.dir, { recursive: true, force: true });
 }

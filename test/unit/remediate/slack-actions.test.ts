@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import type { Redis } from 'ioredis';
-import { parseInventory } from '../../../src/inventory/index.js';
 import { reportOf } from '../../../src/analyze/report.js';
 import { AuditTrail } from '../../../src/audit/trail.js';
 import { PlanStore, planFromFinding, type Plan } from '../../../src/remediate/plan.js';
@@ -25,7 +24,7 @@ import {
 import { RedisSeenSignatures } from '../../../src/slack/verify.js';
 import { SlackApiStandIn } from '../../support/slack-api.js';
 import { blockActionsBody, postSigned } from '../../support/slack-requests.js';
-import { dropPrefix, redisForTest, snapshotOf, testPrefix } from '../queue/support.js';
+import { dropPrefix, redisForTest, snapshotOf, testPrefix, inventoryOf } from '../queue/support.js';
 
 const TOKEN = 'xoxb-actions-test';
 const SECRET = 'actions-test-signing-secret';
@@ -33,12 +32,7 @@ const CHANNEL = 'C0INCIDENT';
 /** A channel the bot is in, where web-01 may not be touched (CHANNEL_HOSTS). */
 const ELSEWHERE = 'C0ELSEWHERE';
 const THREAD = '1.000001';
-const inventory = parseInventory('hosts:\n  web-01: { address: 10.0.0.11 }\n', {
-  source: '<test>',
-  baseDir: '/',
-  home: '/root',
-  localUser: 'root',
-});
+const inventory = { ok: true as const, value: inventoryOf(['web-01']) };
 
 let slack: SlackApiStandIn;
 let bot: RunningBot;

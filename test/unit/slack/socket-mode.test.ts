@@ -3,20 +3,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import type { Destination } from '../../../src/queue/notifier.js';
-import { parseInventory } from '../../../src/inventory/index.js';
 import { startBot, type RunningBot } from '../../../src/slack/app.js';
 import { createWebClient } from '../../../src/slack/calls.js';
+import { inventoryOf } from '../queue/support.js';
 import { SlackApiStandIn } from '../../support/slack-api.js';
 import { SocketModeStandIn } from '../../support/slack-socket.js';
 
 const TOKEN = 'xoxb-socket-test';
 const APP_TOKEN = 'xapp-socket-test';
-const inventory = parseInventory('hosts:\n  web-01: { address: 10.0.0.11 }\n', {
-  source: '<test>',
-  baseDir: '/',
-  home: '/root',
-  localUser: 'root',
-});
+const inventory = { ok: true as const, value: inventoryOf(['web-01']) };
 
 let socket: SocketModeStandIn;
 let slack: SlackApiStandIn;

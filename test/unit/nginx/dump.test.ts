@@ -106,14 +106,13 @@ describe('parseDump', () => {
 });
 
 describe('toCrossplaneJson', () => {
-  const payload = parseDump(
-    '# configuration file /e/n.conf:\nadd_header X "é ☕ \u{1f600} \u007f \\t";\n',
-  ).payload;
+  // `user` (two arguments, main context) so that the file is one nginx accepts at its top level.
+  const payload = parseDump('# configuration file /e/n.conf:\nuser X "é ☕ \u{1f600} \u007f \\t";\n').payload;
 
   it('prints compact JSON with ASCII escapes, as Python json.dumps does', () => {
     expect(toCrossplaneJson(payload)).toBe(
       '{"status":"ok","errors":[],"config":[{"file":"/e/n.conf","status":"ok","errors":[],"parsed":' +
-        '[{"directive":"add_header","line":1,"args":["X","\\u00e9 \\u2615 \\ud83d\\ude00 \\u007f \\\\t"]}]}]}',
+        '[{"directive":"user","line":1,"args":["X","\\u00e9 \\u2615 \\ud83d\\ude00 \\u007f \\\\t"]}]}]}',
     );
   });
 

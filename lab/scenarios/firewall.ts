@@ -9,12 +9,15 @@ import type { Expectation, StageOptions, Symptoms } from './types.js';
 const APP_PORT = 8080;
 const TIMED_OUT = 'upstream timed out (110: Connection timed out) while connecting to upstream';
 
-/** Starts the app host, then the web host proxying to it, then the app host's firewall (it names the web host). */
-async function stageTwoHosts(
+/**
+ * Starts the app host, then the web host proxying to it, then the firewall of one of them (the app host's by
+ * default): the firewall names the other host.
+ */
+export async function stageTwoHosts(
   lab: Lab,
   name: string,
-  firewall: (web: LabHost) => FirewallSpec,
-  options: { appInInventory?: boolean; locationLines?: string[] } = {},
+  firewall: (other: LabHost) => FirewallSpec,
+  options: { appInInventory?: boolean; locationLines?: string[]; firewallOn?: 'app' | 'web' } = {},
 ): Promise<{ web: LabHost; app: LabHost; site: string }> {
   const app = await lab.addHost(`${name}-app`, {
     nginx: { start: false },
@@ -26,7 +29,8 @@ async function stageTwoHosts(
     locationLines: options.locationLines,
   });
   const web = await lab.addHost(name, shopHost(site));
-  await app.applyFirewall(firewall(web));
+  if (options.firewallOn === 'web') await web.applyFirewall(firewall(app));
+  else await app.applyFirewall(firewall(web));
   return { web, app, site };
 }
 
@@ -71,6 +75,13 @@ export const firewallReject = defineScenario(
           configLine(site, `server ${app.address}:${APP_PORT}`),
           { textIncludes: `--dport ${APP_PORT} -j REJECT` },
         ],
+        // Run on the app host: an INPUT accept for the web host's address, above the REJECT.
+        fix: {
+          summaryIncludes: [`On ${app.name}:`, `in from nginx on ${name} (${web.address})`],
+          commandIncludes: [
+            `iptables -I INPUT -s ${web.address} -p tcp -m tcp --dport ${APP_PORT} -j ACCEPT`,
+          ],
+        },
       },
     };
     // ICMP port-unreachable makes connect() fail with ECONNREFUSED: nginx cannot tell it from a closed port.
@@ -99,6 +110,12 @@ export const firewallDrop = defineScenario(
           configLine(site, `server ${app.address}:${APP_PORT}`),
           { textIncludes: `tcp dport ${APP_PORT} drop` },
         ],
+        fix: {
+          summaryIncludes: [`On ${app.name}:`, `in from nginx on ${name} (${web.address})`],
+          commandIncludes: [
+            `nft insert rule inet filter input ip saddr ${web.address} tcp dport ${APP_PORT} accept`,
+          ],
+        },
       },
     };
     // A connect timeout is a 504 in nginx, not a 502: the runbooks' "connection timed out" case.

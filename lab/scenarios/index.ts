@@ -22,6 +22,7 @@ import {
 } from './connect.js';
 import { firewallDrop, firewallReject, upstreamUnreachable } from './firewall.js';
 import { deployWithinSecond, editAfterReload } from './reload.js';
+import { firewallOutputAllowed, firewallOutputDrop } from './fix-proven.js';
 import type { Scenario } from './types.js';
 import { phpFpmSocketMissing, unixSocketMissing, unixSocketPermission } from './unix.js';
 
@@ -56,6 +57,8 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   hostDown,
   editAfterReload,
   deployWithinSecond,
+  firewallOutputDrop,
+  firewallOutputAllowed,
 ];
 
 /** Whether this machine has what the scenario needs beyond the lab itself. */

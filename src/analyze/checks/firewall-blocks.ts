@@ -96,7 +96,7 @@ export function firewallDraft(
   const allow = on.firewall.allow(packet);
   const traffic =
     packet.direction === 'output'
-      ? `out to ${formatEndpoint(packet.dst, port)}`
+      ? `out to ${packet.dst}`
       : `in from ${remote ? `nginx on ${ctx.facts.target} (${packet.src})` : `${packet.src} on lo`}`;
   return {
     cause: 'firewall-blocks-upstream',

@@ -1,0 +1,88 @@
+// Issue 14, class 4: a fix is proven before it is offered. The nginx host's own OUTPUT chain drops nginx's
+// connections to the app host: the fix is an OUTPUT accept naming the destination (an output chain never sees
+// nginx's connections come *from* the app host), to run on the nginx host itself. Its healthy look-alike has the
+// same OUTPUT chain, policy DROP, with the accept for the app in place, and must stay clean.
+import type { FirewallSpec } from '../firewall.js';
+import type { LabHost } from '../host.js';
+import { stageTwoHosts } from './firewall.js';
+import { configLine, defineScenario, finish } from './site.js';
+import type { Expectation, StageOptions } from './types.js';
+
+const APP_PORT = 8080;
+const TIMED_OUT = 'upstream timed out (110: Connection timed out) while connecting to upstream';
+
+/** iptables on the web host: nothing but nginx's connections to the app's port is stopped. */
+function outputDrop(app: LabHost): FirewallSpec {
+  return {
+    iptables: [
+      '*filter',
+      ':INPUT ACCEPT [0:0]',
+      ':FORWARD ACCEPT [0:0]',
+      ':OUTPUT ACCEPT [0:0]',
+      `-A OUTPUT -d ${app.address}/32 -p tcp -m tcp --dport ${APP_PORT} -j DROP`,
+      'COMMIT',
+    ].join('\n'),
+  };
+}
+
+/** The same chain the careful way: policy DROP, replies and loopback let out, and the app explicitly. */
+function outputAllowed(app: LabHost): FirewallSpec {
+  return {
+    iptables: [
+      '*filter',
+      ':INPUT ACCEPT [0:0]',
+      ':FORWARD ACCEPT [0:0]',
+      ':OUTPUT DROP [0:0]',
+      '-A OUTPUT -o lo -j ACCEPT',
+      '-A OUTPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+      `-A OUTPUT -d ${app.address}/32 -p tcp -m tcp --dport ${APP_PORT} -j ACCEPT`,
+      'COMMIT',
+    ].join('\n'),
+  };
+}
+
+export const firewallOutputDrop = defineScenario(
+  'firewall-output-drop',
+  "the nginx host's own iptables OUTPUT chain DROPs its connections to the app host's port 8080",
+  async (lab, name, options: StageOptions) => {
+    const { web, app, site } = await stageTwoHosts(lab, name, outputDrop, {
+      firewallOn: 'web',
+      locationLines: ['proxy_connect_timeout 2s;'],
+    });
+    const expect: Expectation = {
+      target: name,
+      exitCode: 1,
+      rootCause: {
+        cause: 'firewall-blocks-upstream',
+        evidence: [
+          configLine(site, `server ${app.address}:${APP_PORT}`),
+          { textIncludes: `-A OUTPUT -d ${app.address}/32 -p tcp -m tcp --dport ${APP_PORT} -j DROP` },
+        ],
+        // Run on the nginx host, and the rule names where the packets go.
+        fix: {
+          summaryIncludes: [`On ${name}:`, `allow TCP ${APP_PORT} out to ${app.address},`],
+          commandIncludes: [
+            `iptables -I OUTPUT -d ${app.address} -p tcp -m tcp --dport ${APP_PORT} -j ACCEPT`,
+          ],
+        },
+      },
+    };
+    // TCP retransmits a SYN its own OUTPUT chain dropped, so nginx's connect times out (a 504), as a drop
+    // anywhere on the way would.
+    const symptoms = { statuses: [504], errorLogIncludes: [TIMED_OUT] };
+    return finish('firewall-output-drop', [web, app], expect, symptoms, options, {
+      count: 2,
+      parallel: true,
+    });
+  },
+);
+
+export const firewallOutputAllowed = defineScenario(
+  'firewall-output-allowed',
+  "healthy: the nginx host's iptables OUTPUT policy is DROP, with an accept for the app host's port 8080",
+  async (lab, name, options: StageOptions) => {
+    const { web, app } = await stageTwoHosts(lab, name, outputAllowed, { firewallOn: 'web' });
+    const expect: Expectation = { target: name, exitCode: 0, rootCause: null };
+    return finish('firewall-output-allowed', [web, app], expect, { statuses: [200] }, options);
+  },
+);

@@ -1,11 +1,14 @@
 // Issue 14, class 4: a fix is proven before it is offered. The nginx host's own OUTPUT chain drops nginx's
 // connections to the app host: the fix is an OUTPUT accept naming the destination (an output chain never sees
-// nginx's connections come *from* the app host), to run on the nginx host itself. Its healthy look-alike has the
-// same OUTPUT chain, policy DROP, with the accept for the app in place, and must stay clean.
+// nginx's connections come *from* the app host), to run on the nginx host itself. The nginx host's INPUT
+// rejects loopback connections to its local app: the fix is an INPUT accept for 127.0.0.1, on the nginx host.
+// Their healthy look-alikes have the same chains with policy DROP and the accept in place (and the app host's
+// INPUT the same way, for the app host's REJECT/DROP scenarios of firewall.ts); they must stay clean.
 import type { FirewallSpec } from '../firewall.js';
 import type { LabHost } from '../host.js';
 import { stageTwoHosts } from './firewall.js';
-import { configLine, defineScenario, finish } from './site.js';
+import { REFUSED } from './connect.js';
+import { APP_PORT as LOCAL_PORT, configLine, defineScenario, finish, shopHost, shopSite } from './site.js';
 import type { Expectation, StageOptions } from './types.js';
 
 const APP_PORT = 8080;
@@ -84,5 +87,82 @@ export const firewallOutputAllowed = defineScenario(
     const { web, app } = await stageTwoHosts(lab, name, outputAllowed, { firewallOn: 'web' });
     const expect: Expectation = { target: name, exitCode: 0, rootCause: null };
     return finish('firewall-output-allowed', [web, app], expect, { statuses: [200] }, options);
+  },
+);
+
+/** A filter table whose INPUT policy is DROP: SSH, HTTP and replies get in, then `accepts`. */
+function inputDropPolicy(accepts: string[]): FirewallSpec {
+  return {
+    iptables: [
+      '*filter',
+      ':INPUT DROP [0:0]',
+      ':FORWARD ACCEPT [0:0]',
+      ':OUTPUT ACCEPT [0:0]',
+      '-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+      '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT',
+      '-A INPUT -p tcp -m tcp --dport 80 -j ACCEPT',
+      ...accepts,
+      'COMMIT',
+    ].join('\n'),
+  };
+}
+
+export const firewallInputAllowed = defineScenario(
+  'firewall-input-allowed',
+  "healthy: the app host's iptables INPUT policy is DROP, with an accept for the web host on port 8080",
+  async (lab, name, options: StageOptions) => {
+    const { web, app } = await stageTwoHosts(lab, name, (other) =>
+      inputDropPolicy([`-A INPUT -s ${other.address}/32 -p tcp -m tcp --dport ${APP_PORT} -j ACCEPT`]),
+    );
+    const expect: Expectation = { target: name, exitCode: 0, rootCause: null };
+    return finish('firewall-input-allowed', [web, app], expect, { statuses: [200] }, options);
+  },
+);
+
+const localApp = { backends: [{ name: 'shop', listen: { host: '127.0.0.1', port: LOCAL_PORT } }] };
+const LOCAL_REJECT = `-A INPUT -i lo -p tcp -m tcp --dport ${LOCAL_PORT} -j REJECT --reject-with tcp-reset`;
+
+export const firewallLocalReject = defineScenario(
+  'firewall-local-reject',
+  "the nginx host's iptables INPUT REJECTs loopback connections to its own app on 127.0.0.1:3000",
+  async (lab, name, options: StageOptions) => {
+    const site = shopSite({ servers: [`127.0.0.1:${LOCAL_PORT} max_fails=3`] });
+    const host = await lab.addHost(name, {
+      ...shopHost(site, localApp),
+      firewall: inputDropPolicy([LOCAL_REJECT, '-A INPUT -i lo -j ACCEPT']),
+    });
+    const expect: Expectation = {
+      target: name,
+      exitCode: 1,
+      rootCause: {
+        cause: 'firewall-blocks-upstream',
+        evidence: [configLine(site, `server 127.0.0.1:${LOCAL_PORT}`), { textIncludes: LOCAL_REJECT }],
+        fix: {
+          summaryIncludes: [`On ${name}:`, `allow TCP ${LOCAL_PORT} in from 127.0.0.1 on lo`],
+          commandIncludes: [`iptables -I INPUT -s 127.0.0.1 -p tcp -m tcp --dport ${LOCAL_PORT} -j ACCEPT`],
+        },
+      },
+    };
+    return finish(
+      'firewall-local-reject',
+      [host],
+      expect,
+      { statuses: [502], errorLogIncludes: [REFUSED] },
+      options,
+    );
+  },
+);
+
+export const firewallLocalAllowed = defineScenario(
+  'firewall-local-allowed',
+  "healthy: the nginx host's iptables INPUT policy is DROP, with loopback accepted for its own app",
+  async (lab, name, options: StageOptions) => {
+    const site = shopSite({ servers: [`127.0.0.1:${LOCAL_PORT} max_fails=3`] });
+    const host = await lab.addHost(name, {
+      ...shopHost(site, localApp),
+      firewall: inputDropPolicy(['-A INPUT -i lo -j ACCEPT']),
+    });
+    const expect: Expectation = { target: name, exitCode: 0, rootCause: null };
+    return finish('firewall-local-allowed', [host], expect, { statuses: [200] }, options);
   },
 );

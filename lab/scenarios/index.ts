@@ -22,7 +22,13 @@ import {
 } from './connect.js';
 import { firewallDrop, firewallReject, upstreamUnreachable } from './firewall.js';
 import { deployWithinSecond, editAfterReload } from './reload.js';
-import { firewallOutputAllowed, firewallOutputDrop } from './fix-proven.js';
+import {
+  firewallInputAllowed,
+  firewallLocalAllowed,
+  firewallLocalReject,
+  firewallOutputAllowed,
+  firewallOutputDrop,
+} from './fix-proven.js';
 import type { Scenario } from './types.js';
 import { phpFpmSocketMissing, unixSocketMissing, unixSocketPermission } from './unix.js';
 
@@ -59,6 +65,9 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   deployWithinSecond,
   firewallOutputDrop,
   firewallOutputAllowed,
+  firewallInputAllowed,
+  firewallLocalReject,
+  firewallLocalAllowed,
 ];
 
 /** Whether this machine has what the scenario needs beyond the lab itself. */

@@ -1,6 +1,6 @@
 // Scenarios with two hosts: nginx on the web host, the app on an upstream host whose firewall
 // (iptables REJECT or nftables DROP) stands in the way, or whose drop we cannot see at all.
-import type { FirewallSpec } from '../firewall.js';
+import { iptablesFilter, type FirewallSpec } from '../firewall.js';
 import type { LabHost } from '../host.js';
 import type { Lab } from '../lab.js';
 import { configLine, defineScenario, finish, shopHost, shopSite } from './site.js';
@@ -36,14 +36,9 @@ export async function stageTwoHosts(
 
 function rejectRules(web: LabHost): FirewallSpec {
   return {
-    iptables: [
-      '*filter',
-      ':INPUT ACCEPT [0:0]',
-      ':FORWARD ACCEPT [0:0]',
-      ':OUTPUT ACCEPT [0:0]',
+    iptables: iptablesFilter([
       `-A INPUT -s ${web.address}/32 -p tcp -m tcp --dport ${APP_PORT} -j REJECT --reject-with icmp-port-unreachable`,
-      'COMMIT',
-    ].join('\n'),
+    ]),
   };
 }
 

@@ -4,8 +4,9 @@
 // rejects loopback connections to its local app: the fix is an INPUT accept for 127.0.0.1, on the nginx host.
 // Their healthy look-alikes have the same chains with policy DROP and the accept in place (and the app host's
 // INPUT the same way, for the app host's REJECT/DROP scenarios of firewall.ts); they must stay clean.
-import type { FirewallSpec } from '../firewall.js';
+import { iptablesFilter, type FirewallSpec } from '../firewall.js';
 import type { LabHost } from '../host.js';
+import type { Lab } from '../lab.js';
 import { stageTwoHosts } from './firewall.js';
 import { REFUSED } from './connect.js';
 import { APP_PORT as LOCAL_PORT, configLine, defineScenario, finish, shopHost, shopSite } from './site.js';
@@ -17,31 +18,18 @@ const TIMED_OUT = 'upstream timed out (110: Connection timed out) while connecti
 /** iptables on the web host: nothing but nginx's connections to the app's port is stopped. */
 function outputDrop(app: LabHost): FirewallSpec {
   return {
-    iptables: [
-      '*filter',
-      ':INPUT ACCEPT [0:0]',
-      ':FORWARD ACCEPT [0:0]',
-      ':OUTPUT ACCEPT [0:0]',
-      `-A OUTPUT -d ${app.address}/32 -p tcp -m tcp --dport ${APP_PORT} -j DROP`,
-      'COMMIT',
-    ].join('\n'),
+    iptables: iptablesFilter([`-A OUTPUT -d ${app.address}/32 -p tcp -m tcp --dport ${APP_PORT} -j DROP`]),
   };
 }
 
 /** The same chain the careful way: policy DROP, replies and loopback let out, and the app explicitly. */
 function outputAllowed(app: LabHost): FirewallSpec {
-  return {
-    iptables: [
-      '*filter',
-      ':INPUT ACCEPT [0:0]',
-      ':FORWARD ACCEPT [0:0]',
-      ':OUTPUT DROP [0:0]',
-      '-A OUTPUT -o lo -j ACCEPT',
-      '-A OUTPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
-      `-A OUTPUT -d ${app.address}/32 -p tcp -m tcp --dport ${APP_PORT} -j ACCEPT`,
-      'COMMIT',
-    ].join('\n'),
-  };
+  const rules = [
+    '-A OUTPUT -o lo -j ACCEPT',
+    '-A OUTPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+    `-A OUTPUT -d ${app.address}/32 -p tcp -m tcp --dport ${APP_PORT} -j ACCEPT`,
+  ];
+  return { iptables: iptablesFilter(rules, { output: 'DROP' }) };
 }
 
 export const firewallOutputDrop = defineScenario(
@@ -92,19 +80,13 @@ export const firewallOutputAllowed = defineScenario(
 
 /** A filter table whose INPUT policy is DROP: SSH, HTTP and replies get in, then `accepts`. */
 function inputDropPolicy(accepts: string[]): FirewallSpec {
-  return {
-    iptables: [
-      '*filter',
-      ':INPUT DROP [0:0]',
-      ':FORWARD ACCEPT [0:0]',
-      ':OUTPUT ACCEPT [0:0]',
-      '-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
-      '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT',
-      '-A INPUT -p tcp -m tcp --dport 80 -j ACCEPT',
-      ...accepts,
-      'COMMIT',
-    ].join('\n'),
-  };
+  const rules = [
+    '-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+    '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT',
+    '-A INPUT -p tcp -m tcp --dport 80 -j ACCEPT',
+    ...accepts,
+  ];
+  return { iptables: iptablesFilter(rules, { input: 'DROP' }) };
 }
 
 export const firewallInputAllowed = defineScenario(
@@ -122,15 +104,22 @@ export const firewallInputAllowed = defineScenario(
 const localApp = { backends: [{ name: 'shop', listen: { host: '127.0.0.1', port: LOCAL_PORT } }] };
 const LOCAL_REJECT = `-A INPUT -i lo -p tcp -m tcp --dport ${LOCAL_PORT} -j REJECT --reject-with tcp-reset`;
 
+/** One host, nginx proxying to its own app on 127.0.0.1, behind an INPUT policy DROP with `accepts`. */
+async function stageLocal(
+  lab: Lab,
+  name: string,
+  accepts: string[],
+): Promise<{ host: LabHost; site: string }> {
+  const site = shopSite({ servers: [`127.0.0.1:${LOCAL_PORT} max_fails=3`] });
+  const host = await lab.addHost(name, { ...shopHost(site, localApp), firewall: inputDropPolicy(accepts) });
+  return { host, site };
+}
+
 export const firewallLocalReject = defineScenario(
   'firewall-local-reject',
   "the nginx host's iptables INPUT REJECTs loopback connections to its own app on 127.0.0.1:3000",
   async (lab, name, options: StageOptions) => {
-    const site = shopSite({ servers: [`127.0.0.1:${LOCAL_PORT} max_fails=3`] });
-    const host = await lab.addHost(name, {
-      ...shopHost(site, localApp),
-      firewall: inputDropPolicy([LOCAL_REJECT, '-A INPUT -i lo -j ACCEPT']),
-    });
+    const { host, site } = await stageLocal(lab, name, [LOCAL_REJECT, '-A INPUT -i lo -j ACCEPT']);
     const expect: Expectation = {
       target: name,
       exitCode: 1,
@@ -143,13 +132,8 @@ export const firewallLocalReject = defineScenario(
         },
       },
     };
-    return finish(
-      'firewall-local-reject',
-      [host],
-      expect,
-      { statuses: [502], errorLogIncludes: [REFUSED] },
-      options,
-    );
+    const symptoms = { statuses: [502], errorLogIncludes: [REFUSED] };
+    return finish('firewall-local-reject', [host], expect, symptoms, options);
   },
 );
 
@@ -157,11 +141,7 @@ export const firewallLocalAllowed = defineScenario(
   'firewall-local-allowed',
   "healthy: the nginx host's iptables INPUT policy is DROP, with loopback accepted for its own app",
   async (lab, name, options: StageOptions) => {
-    const site = shopSite({ servers: [`127.0.0.1:${LOCAL_PORT} max_fails=3`] });
-    const host = await lab.addHost(name, {
-      ...shopHost(site, localApp),
-      firewall: inputDropPolicy(['-A INPUT -i lo -j ACCEPT']),
-    });
+    const { host } = await stageLocal(lab, name, ['-A INPUT -i lo -j ACCEPT']);
     const expect: Expectation = { target: name, exitCode: 0, rootCause: null };
     return finish('firewall-local-allowed', [host], expect, { statuses: [200] }, options);
   },

@@ -9,6 +9,21 @@ export interface FirewallSpec {
   nft?: string;
 }
 
+/** iptables-save text of a filter table: its built-in chains with their policies (ACCEPT unless given), the rules. */
+export function iptablesFilter(
+  rules: string[],
+  policies: { input?: 'ACCEPT' | 'DROP'; output?: 'ACCEPT' | 'DROP' } = {},
+): string {
+  return [
+    '*filter',
+    `:INPUT ${policies.input ?? 'ACCEPT'} [0:0]`,
+    ':FORWARD ACCEPT [0:0]',
+    `:OUTPUT ${policies.output ?? 'ACCEPT'} [0:0]`,
+    ...rules,
+    'COMMIT',
+  ].join('\n');
+}
+
 /** The commands (argv + stdin) that load a FirewallSpec; run them inside the host. */
 export function firewallCommands(spec: FirewallSpec): { argv: string[]; stdin: string }[] {
   const commands: { argv: string[]; stdin: string }[] = [];

@@ -1,6 +1,6 @@
 // Scenarios with two hosts: nginx on the web host, the app on an upstream host whose firewall
 // (iptables REJECT or nftables DROP) stands in the way, or whose drop we cannot see at all.
-import type { FirewallSpec } from '../firewall.js';
+import { iptablesFilter, type FirewallSpec } from '../firewall.js';
 import type { LabHost } from '../host.js';
 import type { Lab } from '../lab.js';
 import { configLine, defineScenario, finish, shopHost, shopSite } from './site.js';
@@ -9,12 +9,15 @@ import type { Expectation, StageOptions, Symptoms } from './types.js';
 const APP_PORT = 8080;
 const TIMED_OUT = 'upstream timed out (110: Connection timed out) while connecting to upstream';
 
-/** Starts the app host, then the web host proxying to it, then the app host's firewall (it names the web host). */
-async function stageTwoHosts(
+/**
+ * Starts the app host, then the web host proxying to it, then the firewall of one of them (the app host's by
+ * default): the firewall names the other host.
+ */
+export async function stageTwoHosts(
   lab: Lab,
   name: string,
-  firewall: (web: LabHost) => FirewallSpec,
-  options: { appInInventory?: boolean; locationLines?: string[] } = {},
+  firewall: (other: LabHost) => FirewallSpec,
+  options: { appInInventory?: boolean; locationLines?: string[]; firewallOn?: 'app' | 'web' } = {},
 ): Promise<{ web: LabHost; app: LabHost; site: string }> {
   const app = await lab.addHost(`${name}-app`, {
     nginx: { start: false },
@@ -26,20 +29,16 @@ async function stageTwoHosts(
     locationLines: options.locationLines,
   });
   const web = await lab.addHost(name, shopHost(site));
-  await app.applyFirewall(firewall(web));
+  if (options.firewallOn === 'web') await web.applyFirewall(firewall(app));
+  else await app.applyFirewall(firewall(web));
   return { web, app, site };
 }
 
 function rejectRules(web: LabHost): FirewallSpec {
   return {
-    iptables: [
-      '*filter',
-      ':INPUT ACCEPT [0:0]',
-      ':FORWARD ACCEPT [0:0]',
-      ':OUTPUT ACCEPT [0:0]',
+    iptables: iptablesFilter([
       `-A INPUT -s ${web.address}/32 -p tcp -m tcp --dport ${APP_PORT} -j REJECT --reject-with icmp-port-unreachable`,
-      'COMMIT',
-    ].join('\n'),
+    ]),
   };
 }
 
@@ -71,6 +70,13 @@ export const firewallReject = defineScenario(
           configLine(site, `server ${app.address}:${APP_PORT}`),
           { textIncludes: `--dport ${APP_PORT} -j REJECT` },
         ],
+        // Run on the app host: an INPUT accept for the web host's address, above the REJECT.
+        fix: {
+          summaryIncludes: [`On ${app.name}:`, `in from nginx on ${name} (${web.address})`],
+          commandIncludes: [
+            `iptables -I INPUT -s ${web.address} -p tcp -m tcp --dport ${APP_PORT} -j ACCEPT`,
+          ],
+        },
       },
     };
     // ICMP port-unreachable makes connect() fail with ECONNREFUSED: nginx cannot tell it from a closed port.
@@ -99,6 +105,12 @@ export const firewallDrop = defineScenario(
           configLine(site, `server ${app.address}:${APP_PORT}`),
           { textIncludes: `tcp dport ${APP_PORT} drop` },
         ],
+        fix: {
+          summaryIncludes: [`On ${app.name}:`, `in from nginx on ${name} (${web.address})`],
+          commandIncludes: [
+            `nft insert rule inet filter input ip saddr ${web.address} tcp dport ${APP_PORT} accept`,
+          ],
+        },
       },
     };
     // A connect timeout is a 504 in nginx, not a 502: the runbooks' "connection timed out" case.

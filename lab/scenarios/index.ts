@@ -22,6 +22,13 @@ import {
 } from './connect.js';
 import { firewallDrop, firewallReject, upstreamUnreachable } from './firewall.js';
 import { deployWithinSecond, editAfterReload } from './reload.js';
+import {
+  firewallInputAllowed,
+  firewallLocalAllowed,
+  firewallLocalReject,
+  firewallOutputAllowed,
+  firewallOutputDrop,
+} from './fix-proven.js';
 import type { Scenario } from './types.js';
 import { phpFpmSocketMissing, unixSocketMissing, unixSocketPermission } from './unix.js';
 
@@ -56,6 +63,11 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   hostDown,
   editAfterReload,
   deployWithinSecond,
+  firewallOutputDrop,
+  firewallOutputAllowed,
+  firewallInputAllowed,
+  firewallLocalReject,
+  firewallLocalAllowed,
 ];
 
 /** Whether this machine has what the scenario needs beyond the lab itself. */

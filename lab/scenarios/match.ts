@@ -64,6 +64,10 @@ export function expectationMismatches(report: Report, expected: Expectation, exi
     if (!fixText.includes(word.toLowerCase()))
       problems.push(`fix does not mention "${word}": ${first.fix?.summary}`);
   }
+  for (const text of want.fix?.commandIncludes ?? []) {
+    if (!(first.fix?.commands ?? []).some((c) => c.includes(text)))
+      problems.push(`no fix command contains "${text}": ${JSON.stringify(first.fix?.commands ?? [])}`);
+  }
   if (expected.unreachable !== undefined) {
     const text = [first.title, first.detail, ...first.evidence.map((e) => e.text)].join('\n');
     if (!expected.unreachable.reasons.some((r) => REASON_WORDS[r].test(text))) {

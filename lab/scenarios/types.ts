@@ -25,6 +25,8 @@ export interface ExpectedFinding {
     edit?: ConfigEdit;
     /** Words the fix summary must contain (case-insensitive), where the fix is not a single edit. */
     summaryIncludes?: string[];
+    /** Texts that must each stand in one of the fix's commands (case-sensitive: they are commands). */
+    commandIncludes?: string[];
   };
 }
 

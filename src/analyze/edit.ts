@@ -1,6 +1,8 @@
-// Building config edits from the source text nginx -T showed us. An edit always quotes the whole line as it
-// stands, so the remediation can refuse to apply it if the file changed.
+// Building config edits from the source text nginx -T showed us, and applying one to a file's text. An edit
+// always quotes the whole line as it stands, so applying it (the analyzer's proof, the remediation) refuses
+// when the file changed.
 import type { ConfigEdit } from '../model/types.js';
+import type { Result } from '../model/result.js';
 
 export type Sources = Map<string, string>;
 
@@ -82,4 +84,23 @@ export function replaceLine(
   directives: string[],
 ): ConfigEdit | undefined {
   return rewriteLine(sources, file, line, (_before, ind) => directives.map(ind));
+}
+
+/** Lines of a text without the empty string after a final newline. */
+export function linesOf(text: string): string[] {
+  const lines = text.split('\n');
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+/** The file's text with the edit's line replaced; the rest (including the final newline) stays byte-identical. */
+export function applyEdit(text: string, edit: ConfigEdit): Result<string> {
+  const lines = text.split('\n');
+  const index = edit.line - 1;
+  if (!Number.isInteger(edit.line) || index < 0 || index >= linesOf(text).length)
+    return { ok: false, error: `${edit.file} has no line ${edit.line}` };
+  if (lines[index] !== edit.before)
+    return { ok: false, error: `${edit.file}:${edit.line} no longer reads ${JSON.stringify(edit.before)}` };
+  lines[index] = edit.after;
+  return { ok: true, value: lines.join('\n') };
 }

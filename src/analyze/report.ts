@@ -2,6 +2,7 @@
 import type { Finding, HostSnapshot, Report } from '../model/types.js';
 import { analyze } from './analyze.js';
 import { readSnapshot } from '../read/snapshot.js';
+import { provenEdits } from './prove-edit.js';
 
 const REASONS: Record<NonNullable<HostSnapshot['unreachable']>['reason'], string> = {
   refused: 'the SSH port refused the connection',
@@ -32,7 +33,10 @@ function unreachableFinding(snapshot: HostSnapshot): Finding {
 }
 
 export function reportOf(snapshot: HostSnapshot): Report {
-  const findings = snapshot.unreachable ? [unreachableFinding(snapshot)] : analyze(readSnapshot(snapshot));
+  // Config edits pass through their proof here: the analyzer re-run on the edited config (prove-edit.ts).
+  const findings = snapshot.unreachable
+    ? [unreachableFinding(snapshot)]
+    : provenEdits(snapshot, analyze(readSnapshot(snapshot)));
   return {
     target: snapshot.target,
     host: snapshot.address,

@@ -13,6 +13,7 @@ import type {
 } from './facts.js';
 import type { UpstreamTarget } from './upstream.js';
 import type { ConfigNode } from './nginx-config.js';
+import type { Result } from './result.js';
 
 /** A TCP packet the analyzer asks the host's firewall about. */
 export interface PacketQuestion {
@@ -43,6 +44,9 @@ export interface FirewallFacts {
   /** Which firewalls were found active, e.g. ["iptables", "nftables"]. */
   present: string[];
   check(packet: PacketQuestion): FirewallAnswer;
+  /** Commands that make this host's firewalls let the packet through, each rule proven by evaluating the packet
+   * again with it in place; or why no command can be offered. */
+  allow(packet: PacketQuestion): Result<string[]>;
 }
 
 export interface UserIds {

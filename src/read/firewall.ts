@@ -8,6 +8,7 @@ import { mergeNftRulesets, parseNftJson, parseNftText } from '../firewall/reader
 import { parseUfwStatus } from '../firewall/readers/ufw.js';
 import { parseFirewalldListAll } from '../firewall/readers/firewalld.js';
 import { describeVerdict, evaluate, firewallsPresent } from '../firewall/evaluate.js';
+import { allowCommands } from '../firewall/allow.js';
 
 /** Collector command ids (src/collect/commands.ts). */
 const IDS = {
@@ -84,5 +85,6 @@ export function firewallFacts(snapshot: HostSnapshot): FirewallFacts {
   return {
     present: firewallsPresent(rulesets),
     check: (packet: PacketQuestion) => toAnswer(evaluate(rulesets, packet)),
+    allow: (packet: PacketQuestion) => allowCommands(rulesets, packet),
   };
 }

@@ -1,26 +1,11 @@
-// A config edit as text: applying it to a file's text (refusing when the line no longer says what the plan
-// quoted) and showing it as a unified diff. Pure functions; errors are values.
+// A config edit shown as a unified diff; applying it to a file's text (refusing when the line no longer says
+// what the plan quoted) lives with the analyzer, which proves its edits by applying them (analyze/edit.ts).
+// Pure functions; errors are values.
 import type { ConfigEdit } from '../model/types.js';
 import type { Result } from '../model/result.js';
+import { applyEdit, linesOf } from '../analyze/edit.js';
 
-/** Lines of a text without the empty string after a final newline. */
-function linesOf(text: string): string[] {
-  const lines = text.split('\n');
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  return lines;
-}
-
-/** The file's text with the edit's line replaced; the rest (including the final newline) stays byte-identical. */
-export function applyEdit(text: string, edit: ConfigEdit): Result<string> {
-  const lines = text.split('\n');
-  const index = edit.line - 1;
-  if (!Number.isInteger(edit.line) || index < 0 || index >= linesOf(text).length)
-    return { ok: false, error: `${edit.file} has no line ${edit.line}` };
-  if (lines[index] !== edit.before)
-    return { ok: false, error: `${edit.file}:${edit.line} no longer reads ${JSON.stringify(edit.before)}` };
-  lines[index] = edit.after;
-  return { ok: true, value: lines.join('\n') };
-}
+export { applyEdit };
 
 const range = (start: number, count: number) => (count === 1 ? `${start}` : `${start},${count}`);
 

@@ -11,6 +11,7 @@ import { mergeNftRulesets, parseNftJson, parseNftText } from '../../src/firewall
 import { parseUfwStatus } from '../../src/firewall/readers/ufw.js';
 import { parseFirewalldListAll } from '../../src/firewall/readers/firewalld.js';
 import { describeVerdict, evaluate } from '../../src/firewall/evaluate.js';
+import { allowCommands } from '../../src/firewall/allow.js';
 import type { FirewallRulesets, Packet, Parsed } from '../../src/firewall/types.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'firewall');
@@ -504,5 +505,107 @@ describe('evaluator verdicts match the kernel', () => {
       { kind: 'out', port: 1234, expect: 'accept' },
       { kind: 'local', port: 1234, expect: 'accept' },
     ]);
+  });
+});
+
+/** ufw writes a prepended rule first in its user chain (as `iptables -I` would); here without ufw installed. */
+function asKernelCommand(command: string): string | undefined {
+  if (/^(ip6?tables|nft) /.test(command)) return command;
+  const into = /^ufw prepend allow proto tcp from (\S+) to any port (\d+)$/.exec(command);
+  if (into) return `iptables -I ufw-user-input -s ${into[1]} -p tcp -m tcp --dport ${into[2]} -j ACCEPT`;
+  const out = /^ufw prepend allow out proto tcp to (\S+) port (\d+)$/.exec(command);
+  return out
+    ? `iptables -I ufw-user-output -d ${out[1]} -p tcp -m tcp --dport ${out[2]} -j ACCEPT`
+    : undefined;
+}
+
+describe('the fixes offered for blocked packets let them through the kernel', () => {
+  /** For each blocked case: load the ruleset, run the offered commands in the server, connect for real. */
+  function fixed(apply: () => void, view: FirewallRulesets, cases: Omit<Case, 'expect'>[]): void {
+    const failures: string[] = [];
+    for (const c of cases) {
+      resetServer();
+      apply();
+      const packet = packetsFor({ ...c, expect: 'accept' })[0]!;
+      const offered = allowCommands(view, packet);
+      if (!offered.ok) {
+        failures.push(`${label({ ...c, expect: 'accept' })}: no fix offered (${offered.error})`);
+        continue;
+      }
+      for (const line of offered.value) {
+        const command = asKernelCommand(line);
+        if (command === undefined) continue; // "then persist it…", firewall-cmd --reload
+        const [program, ...args] = command.split(' ');
+        inNs(SERVER, program!, args);
+      }
+      const outcome = runCases([{ ...c, expect: 'accept' }])[0]!;
+      if (observed(outcome) !== 'accept')
+        failures.push(
+          `${label({ ...c, expect: 'accept' })}: after ${JSON.stringify(offered.value)} the kernel says ${outcome}`,
+        );
+    }
+    expect(failures).toEqual([]);
+  }
+
+  it('iptables and ip6tables: INPUT (filter, mangle, raw) and OUTPUT', () => {
+    fixed(
+      () => {
+        inNs(SERVER, 'iptables-restore', [], fixture('iptables/basic.save'));
+        inNs(SERVER, 'ip6tables-restore', [], fixture('iptables/basic6.save'));
+      },
+      {
+        iptables: must(parseIptablesSave(fixture('iptables/basic.save'))),
+        ip6tables: must(parseIptablesSave(fixture('iptables/basic6.save'))),
+      },
+      [
+        { kind: 'in', port: 3306 },
+        { kind: 'in', port: 8443 },
+        { kind: 'in', port: 22, from: '198.51.100.7' },
+        { kind: 'in', port: 6005 },
+        { kind: 'in', port: 8080, from: CLIENT_V6 },
+        { kind: 'out', port: 25 },
+        { kind: 'out', port: 5432, to: '10.9.0.1' },
+      ],
+    );
+  });
+
+  it('nftables: input and output chains, one table and several', () => {
+    for (const name of ['basic', 'multibase']) {
+      fixed(
+        () => inNs(SERVER, 'nft', ['-f', join(FIXTURES, `nft/${name}.nft`)]),
+        {
+          nft: mergeNftRulesets(
+            must(parseNftJson(fixture(`nft/${name}.json`))),
+            must(parseNftText(fixture(`nft/${name}.nft`))),
+          ),
+        },
+        name === 'basic'
+          ? [
+              { kind: 'in', port: 9090 },
+              { kind: 'in', port: 6379 },
+              { kind: 'in', port: 5432, from: '2001:db8::5' },
+              { kind: 'out', port: 25 },
+              { kind: 'out', port: 5432, to: '10.9.0.1' },
+            ]
+          : [
+              { kind: 'in', port: 8080 },
+              { kind: 'in', port: 8081 },
+              { kind: 'in', port: 8083, from: CLIENT_V6 },
+              { kind: 'out', port: 8443 },
+            ],
+      );
+    }
+  });
+
+  it('ufw (its iptables rules loaded; the prepended rule put where ufw puts it): incoming and outgoing', () => {
+    fixed(
+      () => inNs(SERVER, 'iptables-restore', [], fixture('ufw/iptables-strict.save')),
+      { iptables: must(parseIptablesSave(fixture('ufw/iptables-strict.save'))) },
+      [
+        { kind: 'in', port: 1234 },
+        { kind: 'in', port: 8080 },
+        { kind: 'out', port: 1234 },
+      ],
+    );
   });
 });

@@ -38,4 +38,11 @@ export function expectReportMeets(report: Report, expectation: Expectation): voi
   for (const word of root.fix?.summaryIncludes ?? []) {
     expect(first!.fix?.summary.toLowerCase()).toContain(word.toLowerCase());
   }
+  for (const text of root.fix?.commandIncludes ?? []) {
+    const commands = first!.fix?.commands ?? [];
+    expect(
+      commands.some((c) => c.includes(text)),
+      `a fix command with ${text} in ${JSON.stringify(commands)}`,
+    ).toBe(true);
+  }
 }

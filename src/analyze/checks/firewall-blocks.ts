@@ -1,7 +1,9 @@
 // The packets nginx sends to a TCP upstream do not get through: a firewall on the nginx host (OUTPUT, or
 // INPUT on lo for a local backend) or on the upstream host (INPUT, when it is a peer we could look inside)
 // drops or rejects them; or, when every firewall we can read lets them through and the probe still gets no
-// answer, something on the path between does. Runbook step 4: "does the firewall let it through".
+// answer, something on the path between does. Runbook step 4: "does the firewall let it through". The fix names
+// the host to run it on, and its commands are only those the evaluator proved let the same packet through
+// (src/firewall/allow.ts); otherwise the fix says why it offers none.
 import type { FirewallAnswer, HostFacts, PacketQuestion } from '../../model/host-facts.js';
 import type { Evidence } from '../../model/types.js';
 import type { Endpoint, UpstreamTarget } from '../../model/upstream.js';
@@ -17,8 +19,14 @@ import {
   probeFor,
 } from './context.js';
 
+/** A packet nginx sends that a firewall does not let through, and what that firewall said about it. */
+export interface Blocked {
+  packet: PacketQuestion;
+  answer: FirewallAnswer;
+}
+
 /** Local traffic (loopback or the host's own address) leaves through OUTPUT and arrives through INPUT on lo. */
-export function blockedLocally(facts: HostFacts, address: string, port: number): FirewallAnswer | undefined {
+export function blockedLocally(facts: HostFacts, address: string, port: number): Blocked | undefined {
   const src = address;
   for (const direction of ['output', 'input'] as const) {
     const answer = blocked(facts, {
@@ -34,7 +42,7 @@ export function blockedLocally(facts: HostFacts, address: string, port: number):
 }
 
 /** Traffic to another host leaves the nginx host through OUTPUT, from the address that faces it. */
-export function blockedLeaving(facts: HostFacts, address: string, port: number): FirewallAnswer | undefined {
+export function blockedLeaving(facts: HostFacts, address: string, port: number): Blocked | undefined {
   return blocked(facts, {
     src: sourceAddress(facts, address),
     dst: address,
@@ -49,14 +57,14 @@ export function blockedArriving(
   peer: HostFacts,
   address: string,
   port: number,
-): FirewallAnswer | undefined {
+): Blocked | undefined {
   return blocked(peer, { src: sourceAddress(facts, address), dst: address, dport: port, direction: 'input' });
 }
 
 /** What the firewall on `on` does with the packet, when it does not let it through. */
-function blocked(on: HostFacts, packet: PacketQuestion): FirewallAnswer | undefined {
+function blocked(on: HostFacts, packet: PacketQuestion): Blocked | undefined {
   const answer = on.firewall.check(packet);
-  return answer.verdict !== 'accept' ? answer : undefined;
+  return answer.verdict !== 'accept' ? { packet, answer } : undefined;
 }
 
 /** The firewall on `on` (the nginx host or the upstream's) drops or rejects nginx's connections. */
@@ -66,7 +74,7 @@ export function firewallDraft(
   ep: Endpoint,
   address: string,
   port: number,
-  answer: FirewallAnswer,
+  { packet, answer }: Blocked,
   on: HostFacts,
 ): Draft {
   const where = formatEndpoint(address, port);
@@ -84,6 +92,12 @@ export function firewallDraft(
     ...logEvidence(entriesFor(ctx, ep)),
   ];
   const hostName = remote ? on.target : ctx.facts.target;
+  // Only commands whose rules, put in place, make the evaluator let this very packet through.
+  const allow = on.firewall.allow(packet);
+  const traffic =
+    packet.direction === 'output'
+      ? `out to ${packet.dst}`
+      : `in from ${remote ? `nginx on ${ctx.facts.target} (${packet.src})` : `${packet.src} on lo`}`;
   return {
     cause: 'firewall-blocks-upstream',
     title: `The firewall on ${hostName} ${verb} nginx's connections to ${where}`,
@@ -93,33 +107,13 @@ export function firewallDraft(
       (answer.uncertain?.length ? ` Rules we could not fully evaluate: ${answer.uncertain.join('; ')}.` : ''),
     evidence,
     fix: {
-      summary: `Allow TCP ${port} from ${remote ? `nginx on ${ctx.facts.target}` : 'localhost'} on ${hostName}, above the rule that ${verb} it`,
-      commands: firewallCommands(answer, remote ? sourceAddress(ctx.facts, address) : address, port),
+      summary:
+        `On ${hostName}: allow TCP ${port} ${traffic}, above the rule that ${verb} it` +
+        (allow.ok ? '' : ` (no command offered: ${allow.error})`),
+      ...(allow.ok ? { commands: allow.value } : {}),
     },
     ...(remote ? { host: on.target } : {}),
   };
-}
-
-function firewallCommands(answer: FirewallAnswer, src: string, port: number): string[] {
-  const v6 = isIPv6(src);
-  switch (answer.firewall) {
-    case 'ufw':
-      return [`ufw allow from ${src} to any port ${port} proto tcp`];
-    case 'firewalld':
-      return [
-        `firewall-cmd --permanent --add-rich-rule='rule family="${v6 ? 'ipv6' : 'ipv4'}" source address="${src}" port port="${port}" protocol="tcp" accept'`,
-        'firewall-cmd --reload',
-      ];
-    case 'nftables':
-      return [
-        `nft insert rule ${answer.chain ?? 'inet filter input'} ${v6 ? 'ip6' : 'ip'} saddr ${src} tcp dport ${port} accept`,
-      ];
-    default:
-      return [
-        `${v6 ? 'ip6tables' : 'iptables'} -I ${answer.chain ?? 'INPUT'} -p tcp -s ${src} --dport ${port} -j ACCEPT`,
-        'then persist it the way this host keeps its rules (netfilter-persistent save, or your config management)',
-      ];
-  }
 }
 
 /** The nginx host's address that faces `address`: the one sharing the longest prefix with it. */

@@ -4,7 +4,7 @@
 // retargeted since the diagnosis refuses. A test and an apply also need the file byte for byte as the plan
 // was made from, and the plan's edit applied to it.
 import { confinement } from './confine.js';
-import { applyEdit } from './diff.js';
+import { applyEdit } from '../analyze/edit.js';
 import { dirOf, failure, nginxInvocationProblem, ok, safePath, type HostCommands } from './host-steps.js';
 import { sha256Hex, type Plan } from './plan.js';
 import type { Result } from '../model/result.js';

@@ -5,8 +5,6 @@ import type { ConfigEdit } from '../model/types.js';
 import type { Result } from '../model/result.js';
 import { applyEdit, linesOf } from '../analyze/edit.js';
 
-export { applyEdit };
-
 const range = (start: number, count: number) => (count === 1 ? `${start}` : `${start},${count}`);
 
 /**

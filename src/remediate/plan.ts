@@ -12,7 +12,8 @@ import { upstreamTargets } from '../read/upstreams.js';
 import { type ConfigNode } from '../model/nginx-config.js';
 import { LuaScript } from '../queue/lua.js';
 import { confinement, directoryOf } from './confine.js';
-import { applyEdit, unifiedDiff } from './diff.js';
+import { unifiedDiff } from './diff.js';
+import { applyEdit } from '../analyze/edit.js';
 
 export const DEFAULT_PLAN_TTL_MS = 30 * 60 * 1000;
 /** How long a plan's record (and its final status) is kept after it expires: "already applied by …". */

@@ -6,7 +6,7 @@
 // (recoverPlan, which the runner calls for an interrupted apply job).
 import type { Transport } from '../transport/types.js';
 import { confinedFile } from './confined-file.js';
-import { applyEdit } from './diff.js';
+import { applyEdit } from '../analyze/edit.js';
 import {
   atomicCopy,
   baseOf,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { applyEdit, unifiedDiff } from '../../../src/remediate/diff.js';
+import { unifiedDiff } from '../../../src/remediate/diff.js';
+import { applyEdit } from '../../../src/analyze/edit.js';
 
 const FILE = '/etc/nginx/conf.d/shop.conf';
 const TEXT = [

@@ -24,6 +24,7 @@ import { firewallDrop, firewallReject, upstreamUnreachable } from './firewall.js
 import { deployWithinSecond, editAfterReload } from './reload.js';
 import type { Scenario } from './types.js';
 import { phpFpmSocketMissing, unixSocketMissing, unixSocketPermission } from './unix.js';
+import { phpFpmBoundThroughSymlink, phpFpmStaleAlternative, phpFpmSymlinkedSocket } from './symlinks.js';
 
 export const ALL_SCENARIOS: readonly Scenario[] = [
   healthy,
@@ -56,6 +57,9 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   hostDown,
   editAfterReload,
   deployWithinSecond,
+  phpFpmSymlinkedSocket,
+  phpFpmBoundThroughSymlink,
+  phpFpmStaleAlternative,
 ];
 
 /** Whether this machine has what the scenario needs beyond the lab itself. */

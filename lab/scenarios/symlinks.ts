@@ -3,83 +3,58 @@
 // and ss names a listener by the path it was bound by, so a diagnosis must compare real paths: two healthy
 // hosts, one through each side's links, must stay clean, and a link left naming a socket that is gone must
 // be reported with both names and pointed at the socket that listens.
-import type { HostSpec } from '../host.js';
+import type { PhpFpmSpec } from '../php-fpm.js';
 import { defaultPhpFpmSocket, findPhpFpm } from '../php-fpm.js';
-import { configLine, defineScenario, finish, lineEdit } from './site.js';
+import type { HostSpec } from '../host.js';
+import type { Scenario } from './types.js';
+import { PHP_SITE_FILE, configLine, defineScenario, finish, lineEdit, phpSite, phpSiteHost } from './site.js';
 
-const SITE_FILE = '/etc/nginx/sites-enabled/shop';
 const ALIAS = '/run/php/php-fpm.sock';
 const ALTERNATIVE = '/etc/alternatives/php-fpm.sock';
 
-/** Debian's PHP site: index.php through fastcgi_pass to `socket`, in sites-available with its sites-enabled link. */
-function phpSite(socket: string): string {
-  return [
-    'server {',
-    '    listen 80 default_server;',
-    '    root /var/www/html;',
-    '    index index.php;',
-    '',
-    '    location ~ \\.php$ {',
-    '        include snippets/fastcgi-php.conf;',
-    `        fastcgi_pass unix:${socket};`,
-    '    }',
-    '}',
-    '',
-  ].join('\n');
-}
-
 /**
- * A host serving `site` with php-fpm, its php-fpm.sock alias made as Debian's php-fpm-socket-helper makes it
- * (a link to the alternative, the alternative to `alternative`).
+ * A PHP host whose php-fpm.sock alias is made as Debian's php-fpm-socket-helper makes it: a link to the
+ * alternative, and the alternative a link to `alternative`.
  */
-function phpHost(site: string, alternative: string, phpFpm: HostSpec['phpFpm'] = {}): HostSpec {
-  return {
-    nginx: {
-      files: { 'sites-available/shop': site },
-      links: { 'sites-enabled/shop': '/etc/nginx/sites-available/shop' },
-    },
+function aliasedPhpHost(site: string, alternative: string, phpFpm: PhpFpmSpec = {}): HostSpec {
+  return phpSiteHost(site, {
     phpFpm,
     alternatives: { 'php-fpm.sock': alternative },
     links: { [ALIAS]: ALTERNATIVE },
-    files: { '/var/www/html/index.php': '<?php echo "hello from php\\n";\n' },
-  };
+  });
 }
 
 const phpVersion = () => findPhpFpm()?.version ?? '8.2';
 
-export const phpFpmSymlinkedSocket = defineScenario(
+/** A host that serves 200s through symlinked socket paths, which must stay clean. */
+function healthyPhp(id: string, title: string, host: (real: string) => HostSpec): Scenario {
+  return defineScenario(
+    id,
+    title,
+    async (lab, name, options) => {
+      const staged = await lab.addHost(name, host(defaultPhpFpmSocket(phpVersion())));
+      return finish(
+        id,
+        [staged],
+        { target: name, exitCode: 0, rootCause: null },
+        { statuses: [200] },
+        options,
+      );
+    },
+    'php-fpm',
+  );
+}
+
+export const phpFpmSymlinkedSocket = healthyPhp(
   'php-fpm-symlinked-socket',
   'healthy: fastcgi_pass names /var/run/php/php-fpm.sock, which /var/run → /run and the alternatives link lead to php-fpm',
-  async (lab, name, options) => {
-    const site = phpSite(`/var${ALIAS}`);
-    const host = await lab.addHost(name, phpHost(site, defaultPhpFpmSocket(phpVersion())));
-    return finish(
-      'php-fpm-symlinked-socket',
-      [host],
-      { target: name, exitCode: 0, rootCause: null },
-      { statuses: [200] },
-      options,
-    );
-  },
-  'php-fpm',
+  (real) => aliasedPhpHost(phpSite(`/var${ALIAS}`), real),
 );
 
-export const phpFpmBoundThroughSymlink = defineScenario(
+export const phpFpmBoundThroughSymlink = healthyPhp(
   'php-fpm-bound-through-symlink',
   'healthy: php-fpm binds /var/run/php/php8.2-fpm.sock (ss names it so), fastcgi_pass names /run/php/php8.2-fpm.sock',
-  async (lab, name, options) => {
-    const real = defaultPhpFpmSocket(phpVersion());
-    const site = phpSite(real);
-    const host = await lab.addHost(name, phpHost(site, real, { listen: `/var${real}` }));
-    return finish(
-      'php-fpm-bound-through-symlink',
-      [host],
-      { target: name, exitCode: 0, rootCause: null },
-      { statuses: [200] },
-      options,
-    );
-  },
-  'php-fpm',
+  (real) => aliasedPhpHost(phpSite(real), real, { listen: `/var${real}` }),
 );
 
 /**
@@ -94,7 +69,7 @@ export const phpFpmStaleAlternative = defineScenario(
     const real = defaultPhpFpmSocket(version);
     const gone = defaultPhpFpmSocket(version === '7.4' ? '7.3' : '7.4');
     const site = phpSite(`/var${ALIAS}`);
-    const host = await lab.addHost(name, phpHost(site, gone));
+    const host = await lab.addHost(name, aliasedPhpHost(site, gone));
     return finish(
       'php-fpm-stale-alternative',
       [host],
@@ -104,11 +79,11 @@ export const phpFpmStaleAlternative = defineScenario(
         rootCause: {
           cause: 'unix-socket-missing',
           evidence: [
-            configLine(site, 'fastcgi_pass', SITE_FILE),
+            configLine(site, 'fastcgi_pass', PHP_SITE_FILE),
             { textIncludes: `/var${ALIAS} resolves to ${gone}` },
             { textIncludes: real },
           ],
-          fix: { edit: lineEdit(site, `unix:/var${ALIAS}`, `unix:${real}`, SITE_FILE) },
+          fix: { edit: lineEdit(site, `unix:/var${ALIAS}`, `unix:${real}`, PHP_SITE_FILE) },
         },
       },
       {

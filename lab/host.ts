@@ -43,6 +43,13 @@ export interface HostSpec {
   users?: LabUser[];
   /** Files written before anything starts: absolute paths inside the host's private directories. */
   files?: Record<string, string>;
+  /** Symbolic links made before anything starts: absolute path inside the host → target (kept verbatim). */
+  links?: Record<string, string>;
+  /**
+   * Debian alternatives (name → target, as update-alternatives makes them): the host gets a private copy of
+   * the machine's /etc/alternatives with these links in it.
+   */
+  alternatives?: Record<string, string>;
   /** How the inventory logs in. Default root without sudo. */
   ssh?: { user?: string; sudo?: boolean };
   /** List the host in the lab's hosts.yml (default true); tags for it. */
@@ -80,6 +87,7 @@ export interface HttpAnswer {
 }
 
 const HOST_MOUNTED_DIRS = PRIVATE_DIRS.filter((d) => existsSync(d));
+const ALTERNATIVES_DIR = '/etc/alternatives';
 
 export class LabHost {
   readonly name: string;
@@ -115,6 +123,7 @@ export class LabHost {
       files.push('/etc/passwd', '/etc/group', '/etc/shadow');
       dirs.push(PRIVATE_SUDOERS_DIR);
     }
+    if (spec.alternatives) dirs.push(ALTERNATIVES_DIR);
     this.fs = new HostFs(ctx.hostDir, dirs, files);
     this.nginx = new NginxControl({
       name: ctx.name,
@@ -225,6 +234,15 @@ export class LabHost {
     for (const [path, target] of Object.entries(nginx.links ?? {}))
       await this.fs.symlink(inNginx(path), target);
     for (const [path, content] of Object.entries(spec.files ?? {})) await this.fs.writeFile(path, content);
+    if (spec.alternatives) {
+      await cp(ALTERNATIVES_DIR, posix.join(root, ALTERNATIVES_DIR), {
+        recursive: true,
+        verbatimSymlinks: true,
+      });
+      for (const [name, target] of Object.entries(spec.alternatives))
+        await this.fs.symlink(`${ALTERNATIVES_DIR}/${name}`, target);
+    }
+    for (const [path, target] of Object.entries(spec.links ?? {})) await this.fs.symlink(path, target);
   }
 
   private async prepareUsers(users: LabUser[]): Promise<void> {
@@ -271,6 +289,7 @@ export class LabHost {
   private mounts(): [string, string][] {
     const pairs: [string, string][] = [...this.ctx.sharedFiles];
     for (const dir of HOST_MOUNTED_DIRS) pairs.push([posix.join(this.fs.root, dir), dir]);
+    if (this.spec.alternatives) pairs.push([posix.join(this.fs.root, ALTERNATIVES_DIR), ALTERNATIVES_DIR]);
     if (this.spec.users?.length) {
       for (const file of ['/etc/passwd', '/etc/group', '/etc/shadow', PRIVATE_SUDOERS_DIR]) {
         pairs.push([posix.join(this.fs.root, file), file]);
@@ -342,9 +361,12 @@ export class LabHost {
     await writeFile(config, phpFpmConfig(spec, fpm.version));
     await this.fs.mkdir('/run/php', { mode: 0o755 });
     await this.execOk([fpm.binary, '--fpm-config', config]);
-    const socket = await this.fs.resolve(spec.listen ?? `/run/php/php${fpm.version}-fpm.sock`);
-    if (!(await waitFor(() => existsSync(socket), 5_000)))
-      throw new LabError(`${this.name}: php-fpm made no socket`);
+    const listen = spec.listen ?? `/run/php/php${fpm.version}-fpm.sock`;
+    // A socket named through a symlink of the machine's (/var/run → /run) is looked for by the host itself.
+    const made = this.fs.isPrivate(listen)
+      ? await this.fs.resolve(listen).then((socket) => () => existsSync(socket))
+      : async () => (await this.exec(['test', '-S', listen])).code === 0;
+    if (!(await waitFor(made, 5_000))) throw new LabError(`${this.name}: php-fpm made no socket`);
   }
 
   async startSshd(): Promise<void> {

@@ -31,6 +31,7 @@ import {
 } from './fix-proven.js';
 import type { Scenario } from './types.js';
 import { phpFpmSocketMissing, unixSocketMissing, unixSocketPermission } from './unix.js';
+import { phpFpmBoundThroughSymlink, phpFpmStaleAlternative, phpFpmSymlinkedSocket } from './symlinks.js';
 
 export const ALL_SCENARIOS: readonly Scenario[] = [
   healthy,
@@ -68,6 +69,9 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   firewallInputAllowed,
   firewallLocalReject,
   firewallLocalAllowed,
+  phpFpmSymlinkedSocket,
+  phpFpmBoundThroughSymlink,
+  phpFpmStaleAlternative,
 ];
 
 /** Whether this machine has what the scenario needs beyond the lab itself. */

@@ -48,6 +48,39 @@ export function shopSite(options: SiteOptions): string {
   return lines.join('\n');
 }
 
+/** Where Debian keeps a site nginx includes: sites-enabled/shop, a link to sites-available/shop. */
+export const PHP_SITE_FILE = '/etc/nginx/sites-enabled/shop';
+
+/** Debian's PHP site: index.php through `fastcgi_pass unix:SOCKET`. */
+export function phpSite(socket: string): string {
+  return [
+    'server {',
+    '    listen 80 default_server;',
+    '    root /var/www/html;',
+    '    index index.php;',
+    '',
+    '    location ~ \\.php$ {',
+    '        include snippets/fastcgi-php.conf;',
+    `        fastcgi_pass unix:${socket};`,
+    '    }',
+    '}',
+    '',
+  ].join('\n');
+}
+
+/** A host serving `site` from sites-available (linked from sites-enabled) with php-fpm and an index.php. */
+export function phpSiteHost(site: string, extra: HostSpec = {}): HostSpec {
+  return {
+    phpFpm: {},
+    ...extra,
+    nginx: {
+      files: { 'sites-available/shop': site },
+      links: { 'sites-enabled/shop': '/etc/nginx/sites-available/shop' },
+    },
+    files: { '/var/www/html/index.php': '<?php echo "hello from php\\n";\n' },
+  };
+}
+
 /** 1-based number and text of the first line of `text` containing `needle`. */
 export function lineOf(text: string, needle: string): { line: number; text: string } {
   const lines = text.split('\n');

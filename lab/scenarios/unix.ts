@@ -1,7 +1,17 @@
 // Scenarios around unix sockets: a path typo next to the real socket, a socket nginx may not open,
 // and Debian's php-fpm socket name.
 import { defaultPhpFpmSocket, findPhpFpm } from '../php-fpm.js';
-import { configLine, defineScenario, finish, lineEdit, shopHost, shopSite } from './site.js';
+import {
+  PHP_SITE_FILE,
+  configLine,
+  defineScenario,
+  finish,
+  lineEdit,
+  phpSite,
+  phpSiteHost,
+  shopHost,
+  shopSite,
+} from './site.js';
 
 const SOCKET = '/run/shop/shop.sock';
 const MISSING = '(2: No such file or directory) while connecting to upstream';
@@ -76,28 +86,9 @@ export const phpFpmSocketMissing = defineScenario(
   async (lab, name, options) => {
     const version = findPhpFpm()?.version ?? '8.2';
     const real = defaultPhpFpmSocket(version);
-    const file = '/etc/nginx/sites-enabled/shop';
-    const site = [
-      'server {',
-      '    listen 80 default_server;',
-      '    root /var/www/html;',
-      '    index index.php;',
-      '',
-      '    location ~ \\.php$ {',
-      '        include snippets/fastcgi-php.conf;',
-      '        fastcgi_pass unix:/run/php/php-fpm.sock;',
-      '    }',
-      '}',
-      '',
-    ].join('\n');
-    const host = await lab.addHost(name, {
-      nginx: {
-        files: { 'sites-available/shop': site },
-        links: { 'sites-enabled/shop': '/etc/nginx/sites-available/shop' },
-      },
-      phpFpm: {},
-      files: { '/var/www/html/index.php': '<?php echo "hello from php\\n";\n' },
-    });
+    const file = PHP_SITE_FILE;
+    const site = phpSite('/run/php/php-fpm.sock');
+    const host = await lab.addHost(name, phpSiteHost(site));
     return finish(
       'php-fpm-socket-missing',
       [host],

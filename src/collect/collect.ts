@@ -8,7 +8,8 @@ import { upstreamTargets } from '../read/upstreams.js';
 import { type Endpoint } from '../model/upstream.js';
 import { isLoopback } from '../analyze/listeners.js';
 import { parentDirs } from '../analyze/checks/unix-sockets.js';
-import { parseGetentAhosts, parseIpAddr } from '../parsers/host-basics.js';
+import { parseGetentAhosts, parseIpAddr, parseRealpaths } from '../parsers/host-basics.js';
+import { parseSsUnix } from '../parsers/ss.js';
 import { parsePs } from '../parsers/ps.js';
 import { ownersToName, programsToExamine, trustedNginx } from '../read/trusted-nginx.js';
 import { findAll } from '../parsers/nginx/resolve.js';
@@ -25,6 +26,7 @@ import {
   nginxProcsCommand,
   passwdCommand,
   realpathCommand,
+  socketPathsCommand,
   statCommand,
   systemctlShowCommand,
   procTimesCommand,
@@ -56,6 +58,8 @@ const NGINX_UNIT = 'nginx.service';
 /** A path we pass to a command: absolute, no NUL or newline (the transport quotes it; this keeps ids sane). */
 const SAFE_PATH = /^\/[^\0\n]*$/;
 const SAFE_USER = /^[a-z_][a-z0-9_.-]{0,31}\$?$/i;
+/** At most this many listeners' paths are resolved (only those that could be a socket the config names). */
+const MAX_LISTENER_PATHS = 64;
 const SAFE_HOSTNAME = /^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?)*\.?$/i;
 
 const PEER_COMMAND_IDS = new Set([
@@ -142,7 +146,9 @@ export async function collect(
       await firstDone;
       await Promise.all([
         rest.then(() => visit.run([systemctlShowCommand(unitsToShow(visit))])),
-        collectNginx(visit, progress).then((endpoints) => collectPeers(visit, endpoints, options, progress)),
+        collectNginx(visit, progress, rest).then((endpoints) =>
+          collectPeers(visit, endpoints, options, progress),
+        ),
       ]);
     }
   } catch (err) {
@@ -156,7 +162,11 @@ export async function collect(
 }
 
 /** nginx's config and everything it points at; returns the upstream endpoints for following peers. */
-async function collectNginx(visit: Visit, progress: (step: string) => void): Promise<Endpoint[]> {
+async function collectNginx(
+  visit: Visit,
+  progress: (step: string) => void,
+  baseRead: Promise<void>,
+): Promise<Endpoint[]> {
   // Which nginx root may run is the kernel's answer about the processes ps shows, never ps's text.
   const titled = parsePs(visit.stdout('ps')).filter((p) => p.args.includes('nginx'));
   await visit.run([nginxProcsCommand(titled.map((p) => p.pid))]);
@@ -209,9 +219,7 @@ async function collectNginx(visit: Visit, progress: (step: string) => void): Pro
   const main = mainConfigPath(visit.snapshot);
   // The main config's directory too: plans are confined to it (its real path, as the host resolves it).
   const mainDir = main.slice(0, main.lastIndexOf('/')) || '/';
-  const realPaths = [...new Set([main, mainDir, ...configFiles, ...sockets])].filter((p) =>
-    SAFE_PATH.test(p),
-  );
+  const realPaths = [...new Set([main, mainDir, ...configFiles])].filter((p) => SAFE_PATH.test(p));
 
   progress(
     `checking ${endpoints.length} upstream endpoint${endpoints.length === 1 ? '' : 's'}, error logs, services`,
@@ -220,6 +228,7 @@ async function collectNginx(visit: Visit, progress: (step: string) => void): Pro
     ...errorLogPaths(visit, tree, prefix).map((p) => errorLogCommand(`error-log:${p}`, p)),
     ...(statPaths.length > 0 ? [statCommand(statPaths)] : []),
     realpathCommand(realPaths),
+    ...(sockets.length > 0 ? [socketPathsCommand('socket-paths', sockets)] : []),
     ...(user && SAFE_USER.test(user) ? [idCommand(user)] : []),
     ...hostnames.map(getentCommand),
     ...literalProbes(endpoints),
@@ -235,8 +244,30 @@ async function collectNginx(visit: Visit, progress: (step: string) => void): Pro
         .map((e) => tcpProbeCommand(address, e.port!)),
     ),
   );
-  if (resolvedProbes.length > 0) await visit.run(resolvedProbes);
+  await baseRead; // ss -x's listeners
+  const listenerPaths = listenerPathsToResolve(visit, sockets);
+  await visit.run([
+    ...resolvedProbes,
+    ...(listenerPaths.length > 0 ? [socketPathsCommand('listener-paths', listenerPaths)] : []),
+  ]);
   return endpoints;
+}
+
+/**
+ * ss names a unix listener by the path its backend bound, which may itself run through a symlink (php-fpm's
+ * `listen = /var/run/php/…`). For a socket the config names that no listener has by name or real path, the
+ * listeners of the same file name are resolved too: a listener's last step is the socket itself, so only
+ * its directories can lead elsewhere. Nothing is asked when every socket has its listener.
+ */
+function listenerPathsToResolve(visit: Visit, sockets: string[]): string[] {
+  const real = parseRealpaths(visit.stdout('socket-paths'));
+  const listening = parseSsUnix(visit.stdout('ss-unix'))
+    .map((l) => l.path ?? '')
+    .filter((p) => SAFE_PATH.test(p));
+  const fileName = (p: string) => p.slice(p.lastIndexOf('/') + 1);
+  const unserved = sockets.filter((s) => !listening.includes(s) && !listening.includes(real.get(s) ?? s));
+  const names = new Set(unserved.map((s) => fileName(real.get(s) ?? s)));
+  return [...new Set(listening.filter((p) => names.has(fileName(p))))].slice(0, MAX_LISTENER_PATHS);
 }
 
 function literalProbes(endpoints: Endpoint[]): CommandSpec[] {

@@ -90,18 +90,35 @@ export function statCommand(paths: string[]): CommandSpec {
   return spec('stat', ['stat', '-L', '-c', STAT_FORMAT, '--', ...paths], true);
 }
 
+/** The real-path scripts below: `readlink MODE` of each path argument, NUL-framed. */
+function resolveScript(mode: '-e' | '-f'): string {
+  return `for p; do printf "%s" "$p"; head -c 1 /dev/zero; readlink ${mode} -z -- "$p" || head -c 1 /dev/zero; done`;
+}
+
 /**
  * Each path with every symlink resolved, as the host's kernel sees it: the path asked and its answer, each
  * NUL-terminated, the answer empty when the path does not exist (`head -c 1 /dev/zero` writes a lone NUL).
  * One privileged channel for any number of paths; the script is a constant that the sudo rules spell out,
  * and the paths reach it as positional arguments, never parsed by the shell.
  */
-export const REALPATH_SCRIPT =
-  'for p; do printf "%s" "$p"; head -c 1 /dev/zero; readlink -e -z -- "$p" || head -c 1 /dev/zero; done';
+export const REALPATH_SCRIPT = resolveScript('-e');
 export const REALPATH_ARGV0 = 'ud-realpath';
 
 export function realpathCommand(paths: string[]): CommandSpec {
   return spec('realpath', ['sh', '-c', REALPATH_SCRIPT, REALPATH_ARGV0, ...paths], true);
+}
+
+/**
+ * Socket paths resolved like REALPATH_SCRIPT, but with `readlink -f`: the last step may be missing, so a
+ * link that names a socket which is gone (Debian's php-fpm.sock alternative still naming the previous
+ * PHP's socket) still says where it leads. `socket-paths` asks for the sockets the config names;
+ * `listener-paths` for listeners ss names by a path their backend bound through a symlink.
+ */
+export const SOCKET_PATHS_SCRIPT = resolveScript('-f');
+export const SOCKET_PATHS_ARGV0 = 'ud-socket-paths';
+
+export function socketPathsCommand(id: 'socket-paths' | 'listener-paths', paths: string[]): CommandSpec {
+  return spec(id, ['sh', '-c', SOCKET_PATHS_SCRIPT, SOCKET_PATHS_ARGV0, ...paths], true);
 }
 
 /**

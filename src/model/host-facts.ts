@@ -101,6 +101,11 @@ export interface HostFacts {
   errorLog: ErrorLogEntry[];
   services: ServiceState[];
   stats: FileStat[];
+  /**
+   * Unix socket paths (those the config names, and listeners ss names through a symlink) → the path with
+   * every symlink resolved on the host (readlink -f: the last step may be missing). Absent: not asked.
+   */
+  socketPaths: Map<string, string>;
   users: Record<string, UserIds>;
   selinux?: SelinuxState;
   probes: ProbeResult[];

@@ -50,7 +50,8 @@ export function parseId(text: string): UserIds | undefined {
 }
 
 /**
- * `realpathCommand(paths)`'s output → path asked → its real path, for the paths that exist. Pairs of
+ * `realpathCommand(paths)`'s output (or `socketPathsCommand`'s) → path asked → its real path, for the paths
+ * that resolve. Pairs of
  * NUL-terminated fields (the path, then its resolution or nothing), so any byte a path may hold, a newline
  * too, is kept exact. An output cut short says nothing about its last path.
  */

@@ -16,6 +16,7 @@ import {
   parseGetentAhosts,
   parseId,
   parseIpAddr,
+  parseRealpaths,
   parseResolvConf,
 } from '../parsers/host-basics.js';
 import { configFromSnapshot } from './config-files.js';
@@ -122,6 +123,10 @@ export function readSnapshot(snapshot: HostSnapshot): HostFacts {
     errorLog,
     services: parseSystemctlShow(ok(r['systemctl-show']) ?? ''),
     stats: stat ? parseStat(stat.stdout, stat.stderr) : [],
+    socketPaths: new Map([
+      ...parseRealpaths(ok(r['socket-paths']) ?? ''),
+      ...parseRealpaths(ok(r['listener-paths']) ?? ''),
+    ]),
     users,
     selinux: r.getenforce ? parseSelinux(r.getenforce.stdout, r.getsebool?.stdout ?? '') : undefined,
     probes: byPrefix(snapshot, 'probe:').map(([target, res]) => parseProbe(target, res)),

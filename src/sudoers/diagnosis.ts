@@ -14,6 +14,8 @@ import {
   NGINX_PROCS_SCRIPT,
   REALPATH_ARGV0,
   REALPATH_SCRIPT,
+  SOCKET_PATHS_ARGV0,
+  SOCKET_PATHS_SCRIPT,
   UNIX_PROBE_SCRIPT,
 } from '../collect/commands.js';
 import {
@@ -49,6 +51,7 @@ export function diagnosisRules(): string[] {
     `/usr/bin/find ^${NGINX_DIR} -maxdepth 1 -mindepth 1$`,
     `/usr/bin/tail ^-c ${ERROR_LOG_TAIL_BYTES} -- ${LOG_PATH}$`,
     `/usr/bin/sh ^-c ${literalPattern(REALPATH_SCRIPT)} ${REALPATH_ARGV0}( ${ANY_PATH})*$`,
+    `/usr/bin/sh ^-c ${literalPattern(SOCKET_PATHS_SCRIPT)} ${SOCKET_PATHS_ARGV0}( ${ANY_PATH})*$`,
     `/usr/bin/sh ^-c ${literalPattern(NGINX_PROCS_SCRIPT)} ${NGINX_PROCS_ARGV0}( ${PID})*$`,
     `/usr/bin/sh ^-c ${literalPattern(NGINX_PATHS_SCRIPT)} ${NGINX_PATHS_ARGV0}( ${ANY_PATH})*$`,
   ];

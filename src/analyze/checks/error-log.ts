@@ -6,6 +6,7 @@ import type { Cause, ConfigEdit, Evidence, Finding, Fix, Severity } from '../../
 import { insertAfterLine, insertBeforeLine, replaceLine, replaceOnLine } from '../edit.js';
 import { entryMatchesEndpoint, entryMatchesTarget } from '../log-match.js';
 import { formatEndpoint, listenersFor } from '../listeners.js';
+import { unixListenersAt } from '../socket-paths.js';
 import { inEffect, refOf, sibling } from '../../read/upstreams.js';
 import { type UpstreamTarget } from '../../model/upstream.js';
 import {
@@ -261,7 +262,7 @@ export function backlogFull(ctx: CheckContext): Finding[] {
     for (const ep of target.endpoints) {
       const listeners =
         ep.kind === 'unix'
-          ? ctx.facts.listeners.filter((l) => l.proto === 'unix' && l.path === ep.path)
+          ? unixListenersAt(ctx.facts, ep.path!)
           : ep.addresses.flatMap((a) => listenersFor(ctx.facts.listeners, a, ep.port ?? 0));
       const full = listeners.find((l) => l.sendQ > 0 && l.recvQ >= l.sendQ);
       const eagain = ctx.recent.filter((e) => e.errno === 11 && entryMatchesTarget(e, target));

@@ -1,10 +1,18 @@
 // unix: upstreams (php-fpm, gunicorn, puma…): does the socket exist, does something listen on it, and may
-// nginx's worker user connect to it (write on the socket, search on every parent directory)?
+// nginx's worker user connect to it (write on the socket, search on every parent directory)? A path through
+// a symlink is the socket it resolves to on the host (../socket-paths.ts), and evidence names both.
 import type { FileStat, Listener } from '../../model/facts.js';
 import type { HostFacts, UserIds } from '../../model/host-facts.js';
 import type { Evidence } from '../../model/types.js';
 import { replaceOnLine } from '../edit.js';
 import { closestBySimilarity } from '../../text/similar.js';
+import {
+  isSymlinked,
+  realSocketPath,
+  socketNames,
+  socketPathEvidence,
+  unixListenersAt,
+} from '../socket-paths.js';
 import type { Endpoint, UpstreamTarget } from '../../model/upstream.js';
 import {
   type CheckContext,
@@ -48,9 +56,10 @@ export function unixSocketFindings(ctx: CheckContext, target: UpstreamTarget, ep
   const { facts } = ctx;
   const path = ep.path!;
   const st = statOf(facts, path);
-  const listener = facts.listeners.find((l) => l.proto === 'unix' && l.path === path);
+  const real = realSocketPath(facts, path);
+  const listener = unixListenersAt(facts, path)[0];
   const logs = logEvidence(entriesFor(ctx, ep));
-  const base = [configEvidence(facts, ep.ref)];
+  const base = [configEvidence(facts, ep.ref), ...socketPathEvidence(facts, path)];
 
   if ((st && (!st.exists || st.type !== 'socket')) || (!st && !listener)) {
     return [missing(ctx, target, ep, st, logs)];
@@ -59,14 +68,16 @@ export function unixSocketFindings(ctx: CheckContext, target: UpstreamTarget, ep
     return [
       {
         cause: 'upstream-not-listening',
-        title: `${path} exists, but nothing listens on it`,
+        title: isSymlinked(facts, path)
+          ? `${path} leads to ${real}, which exists, but nothing listens on it`
+          : `${path} exists, but nothing listens on it`,
         detail:
           `The socket file is left over from a backend that stopped: connecting to it is refused and nginx answers 502. ` +
           describeUses(target),
         evidence: [...base, ...(st ? [statEvidence(st)] : []), ...logs],
         fix: {
-          summary: `Start the backend that owns ${path}`,
-          commands: ['systemctl --failed', `ss -xlp src ${path}`],
+          summary: `Start the backend that owns ${real}`,
+          commands: ['systemctl --failed', `ss -xlp src ${real}`],
         },
       },
     ];
@@ -119,27 +130,34 @@ function missing(
       !l.processes.every((p) => p.name === 'nginx'),
   );
   const candidates = sockets.filter((l) => !inSharedDir(l.path) && PLAIN_PATH.test(l.path));
-  const match = closestBySimilarity(path, candidates, (l) => l.path);
-  const untrusted = match ? undefined : closestBySimilarity(path, sockets, (l) => l.path);
+  // A link to a socket that is gone is most like the socket that replaced it (php7.4-fpm.sock → php8.2-…).
+  const real = realSocketPath(facts, path);
+  const match = closestBySimilarity(real, candidates, (l) => l.path);
+  const untrusted = match ? undefined : closestBySimilarity(real, sockets, (l) => l.path);
   const edit = match
     ? replaceOnLine(facts.nginx.sources, ep.ref.file, ep.ref.line, path, match.path)
     : undefined;
-  const what = st?.exists ? `${path} is a ${st.type ?? 'file'}, not a socket` : `${path} does not exist`;
+  const named = isSymlinked(facts, path) ? `${path} leads to ${real}, which` : path;
+  const what = st?.exists ? `${named} is a ${st.type ?? 'file'}, not a socket` : `${named} does not exist`;
   return {
     cause: 'unix-socket-missing',
     title: match
-      ? `nginx connects to ${path}, but the socket is ${match.path}`
-      : `The socket ${path} does not exist`,
+      ? `nginx connects to ${socketNames(facts, path)}, but the socket is ${match.path}`
+      : `The socket ${socketNames(facts, path)} does not exist`,
     detail:
       `${what}, so connect() fails and nginx answers 502. ` +
       (match
-        ? `${match.processes.map((p) => p.name).join(', ') || 'A process'} listens on ${match.path}: the path in the config is wrong. `
+        ? `${[...new Set(match.processes.map((p) => p.name))].join(', ') || 'A process'} listens on ${match.path}: ` +
+          (isSymlinked(facts, path)
+            ? `point nginx at it, or make the link lead to it. `
+            : `the path in the config is wrong. `)
         : untrusted
           ? `${untrusted.path} looks like it, but lies in a directory any user can write, so who runs it proves nothing: it is not offered as the fix. `
           : `No listening unix socket looks like it: the backend is not running or creates its socket elsewhere. `) +
       describeUses(target),
     evidence: [
       configEvidence(facts, ep.ref),
+      ...socketPathEvidence(facts, path),
       ...(st ? [statEvidence(st)] : []),
       ...(match ? [listenerEvidence(match)] : []),
       ...logs,

@@ -17,6 +17,7 @@ const {
   NGINX_PROCS_SCRIPT,
   UNIX_PROBE_SCRIPT,
   REALPATH_SCRIPT,
+  SOCKET_PATHS_SCRIPT,
   catCommand,
   errorLogCommand,
   frontendFirewallCommands,
@@ -25,6 +26,7 @@ const {
   nginxPathsCommand,
   nginxProcsCommand,
   realpathCommand,
+  socketPathsCommand,
   statCommand,
   unixProbeCommand,
 } = commands;
@@ -53,6 +55,10 @@ const SENT: Record<string, CommandSpec[]> = {
     statCommand(['/']),
   ],
   realpathCommand: [realpathCommand([CONF, '/etc/nginx', '/srv/app/app.sock']), realpathCommand(['/'])],
+  socketPathsCommand: [
+    socketPathsCommand('socket-paths', ['/var/run/php/php-fpm.sock', '/srv/app/app.sock']),
+    socketPathsCommand('listener-paths', ['/var/run/php/php8.2-fpm.sock']),
+  ],
   nginxProcsCommand: [nginxProcsCommand([]), nginxProcsCommand([1, 812, 4194304])],
   nginxPathsCommand: [nginxPathsCommand([]), nginxPathsCommand(['/usr/sbin/nginx', '/opt/nginx/sbin/nginx'])],
   catCommand: [catCommand('file', CONF), catCommand('file', '/etc/nginx/sites-enabled/.shop')],
@@ -64,7 +70,7 @@ const SENT: Record<string, CommandSpec[]> = {
   unixProbeCommand: [unixProbeCommand('/run/php/php8.2-fpm.sock', 'www-data')],
 };
 
-const VARIADIC = new Set(['stat', 'realpath', 'nginx-paths']);
+const VARIADIC = new Set(['stat', 'realpath', 'socket-paths', 'listener-paths', 'nginx-paths']);
 
 /** Builders that only make unprivileged commands (run as the login user, no sudo). */
 const UNPRIVILEGED = [
@@ -116,6 +122,10 @@ describe('diagnosisSudoers()', () => {
       ['sh', '-c', `${REALPATH_SCRIPT}; id`, 'ud-realpath', CONF],
       ['sh', '-c', REALPATH_SCRIPT, 'ud-realpath', '/etc/nginx/x;id'],
       ['sh', '-c', REALPATH_SCRIPT, 'ud-realpath', '/etc/../shadow'],
+      ['sh', '-c', `${SOCKET_PATHS_SCRIPT}; id`, 'ud-socket-paths', '/run/php/php-fpm.sock'],
+      ['sh', '-c', SOCKET_PATHS_SCRIPT, 'ud-socket-paths', '/run/x;id'],
+      ['sh', '-c', SOCKET_PATHS_SCRIPT, 'ud-realpath', '/run/php/php-fpm.sock'],
+      ['sh', '-c', REALPATH_SCRIPT, 'ud-socket-paths', '/run/php/php-fpm.sock'],
       ['sh', '-c', `${NGINX_PROCS_SCRIPT}; id`, 'ud-nginx-procs'],
       ['sh', '-c', NGINX_PROCS_SCRIPT, 'ud-nginx-procs', '1;id'],
       ['sh', '-c', NGINX_PROCS_SCRIPT, 'ud-nginx-procs', '$(id)'],

@@ -23,12 +23,8 @@ function family(target: UpstreamTarget): string {
 }
 
 function targetEntries(ctx: CheckContext, target: UpstreamTarget, kinds: ErrorLogKind[]): ErrorLogEntry[] {
-  return ctx.recent.filter(
-    (e) =>
-      kinds.includes(e.kind) &&
-      // "NAME could not be resolved" carries no upstream field: it belongs to the targets resolved per request.
-      (entryMatchesTarget(e, target) || (e.upstream === undefined && target.dynamic !== undefined)),
-  );
+  // "NAME could not be resolved" for a variable upstream: variable-upstreams.ts, with the line that set NAME.
+  return ctx.recent.filter((e) => kinds.includes(e.kind) && entryMatchesTarget(e, target));
 }
 
 interface LogCause {

@@ -26,11 +26,11 @@ function sourcesFor(target: UpstreamTarget, names: string[]): VariableSource[] {
   return naming.length > 0 ? naming : sources.filter((s) => s.needsResolver);
 }
 
-/** "app.internal is set at /etc/nginx/conf.d/shop.conf:7 (`set $upstream http://app.internal:3000;`)" */
+/** "app.internal comes from /etc/nginx/conf.d/shop.conf:7 (`set $upstream http://app.internal:3000;`)" */
 function whereSet(sources: VariableSource[]): string {
   return sources
     .slice(0, 3)
-    .map((s) => `${s.host ?? s.value} is set at ${s.ref.file}:${s.ref.line} (\`${s.ref.text}\`)`)
+    .map((s) => `${s.host ?? s.value} comes from ${s.ref.file}:${s.ref.line} (\`${s.ref.text}\`)`)
     .join('; ');
 }
 
@@ -97,9 +97,10 @@ export function variableHostNotFound(ctx: CheckContext): Finding[] {
     const sources = sourcesFor(target, names);
     const use = target.uses[0]!;
     const resolver = inEffect(use.node, 'resolver');
-    const resolverText = resolver ? resolver.args.join(' ') : 'none';
+    // Its addresses, without valid=/ipv6=/status_zone= parameters.
+    const resolverText = resolver ? resolver.args.filter((a) => !a.includes('=')).join(' ') : 'none';
     const name = names.join(', ') || 'the upstream host';
-    const where = sources.length > 0 ? `, or correct the name where it is set: ${whereSet(sources)}` : '';
+    const where = sources.length > 0 ? `, or correct the name where it comes from: ${whereSet(sources)}` : '';
     findings.push({
       cause: 'upstream-host-not-found',
       severity: 'critical',

@@ -189,7 +189,7 @@ describe('resolver-missing', () => {
     expect(f?.cause).toBe('resolver-missing');
     expect(f?.severity).toBe('critical');
     expect(f?.evidence[0]).toMatchObject({ line: 8, text: 'set $upstream http://app.internal:8000;' });
-    expect(f?.detail).toContain('app.internal is set at /etc/nginx/nginx.conf:8');
+    expect(f?.detail).toContain('app.internal comes from /etc/nginx/nginx.conf:8');
     expect(f?.fix?.edit).toMatchObject({
       line: 9,
       after: expect.stringMatching(/resolver \S+ valid=30s;\n/),

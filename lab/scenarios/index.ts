@@ -31,6 +31,7 @@ import {
 } from './fix-proven.js';
 import type { Scenario } from './types.js';
 import { phpFpmSocketMissing, unixSocketMissing, unixSocketPermission } from './unix.js';
+import { mapHostNotFound, mapHostResolves, variableNoResolver, variableWithResolver } from './variables.js';
 
 export const ALL_SCENARIOS: readonly Scenario[] = [
   healthy,
@@ -68,6 +69,10 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   firewallInputAllowed,
   firewallLocalReject,
   firewallLocalAllowed,
+  variableNoResolver,
+  variableWithResolver,
+  mapHostNotFound,
+  mapHostResolves,
 ];
 
 /** Whether this machine has what the scenario needs beyond the lab itself. */

@@ -243,20 +243,26 @@ function substitute(text: string, variable: string, value: string): string {
   return text.replace(new RegExp(`\\$(?:\\{${name}\\}|${name}(?!\\w))`, 'g'), () => value);
 }
 
-/** The host a URL names (undefined when variables still decide it, or for a unix socket). */
-function hostOfUrl(url: string): { host?: string; unix: boolean } {
+/**
+ * The host a URL names (undefined when variables still decide it, or for a unix socket), and whether it
+ * names no port: only then can it be an upstream group's name (ngx_http_upstream_init_request).
+ */
+function hostOfUrl(url: string): { host?: string; unix: boolean; noPort: boolean } {
   const rest = url.replace(URI_VARIABLES, '').replace(/^[a-z]+:\/\//i, '');
   const address = addressOf(rest);
-  if (address.startsWith('unix:')) return { unix: true };
+  if (address.startsWith('unix:')) return { unix: true, noPort: true };
   const parsed = parseAddress(address, undefined);
   const host = parsed.kind === 'tcp' ? parsed.host : undefined;
-  return { unix: parsed.kind === 'unix', ...(host && !host.includes('$') ? { host } : {}) };
+  const noPort = !/:[^\]]*$/.test(
+    address.startsWith('[') ? address.slice(address.indexOf(']') + 1) : address,
+  );
+  return { unix: parsed.kind === 'unix', noPort, ...(host && !host.includes('$') ? { host } : {}) };
 }
 
 /**
  * Each line that gives a variable of the pass's address a value, with the host the URL then names. nginx
- * looks for an upstream group of that name first, and parses an address literal itself: only other names
- * go to its resolver.
+ * looks for an upstream group of that name first (when the URL names no port), and parses an address
+ * literal itself: only other names go to its resolver.
  */
 function variableSources(
   pass: ConfigNode,
@@ -268,9 +274,9 @@ function variableSources(
   const address = scheme + addressOf(raw.slice(scheme.length));
   return variablesIn(address).flatMap((variable) =>
     assignmentsOf(pass, variable).map((a) => {
-      const { host, unix } = hostOfUrl(substitute(raw, variable, a.value));
-      const needsResolver =
-        host === undefined ? !unix : !isIpLiteral(host) && !groups.has(`${context}:${host}`);
+      const { host, unix, noPort } = hostOfUrl(substitute(raw, variable, a.value));
+      const group = noPort && groups.has(`${context}:${host}`);
+      const needsResolver = host === undefined ? !unix : !isIpLiteral(host) && !group;
       return { variable, ref: refOf(a.node), value: a.value, ...(host ? { host } : {}), needsResolver };
     }),
   );

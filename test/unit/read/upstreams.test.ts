@@ -159,13 +159,15 @@ map $host $backend {
   shop.example.com shop-api.internal:3000;
   admin.example.com $admin_host;
 }
-server { location / { proxy_pass http://$backend; } }`),
+server { location / { proxy_pass http://$backend; } location /v2/ { proxy_pass http://$backend:8080; } }`),
     );
     expect(ts[0]!.dynamic!.sources.map((s) => [s.ref.line, s.ref.text, s.host, s.needsResolver])).toEqual([
       [6, 'default blue;', 'blue', false],
       [7, 'shop.example.com shop-api.internal:3000;', 'shop-api.internal', true],
       [8, 'admin.example.com $admin_host;', undefined, true],
     ]);
+    // With a port in the URL nginx does not look for a group of that name: "blue" goes to the resolver.
+    expect(ts[1]!.dynamic!.sources[0]).toMatchObject({ host: 'blue', needsResolver: true });
   });
 
   it('marks a proxy_pass without scheme as invalid, as nginx -t does, but not a stream proxy_pass', () => {

@@ -4,9 +4,10 @@
 // finding points at the `set` or `map` line that chose the name, and names it.
 import type { ErrorLogEntry, ErrorLogKind } from '../../model/facts.js';
 import type { Evidence, Finding } from '../../model/types.js';
+import type { ConfigNode } from '../../model/nginx-config.js';
 import type { UpstreamTarget, VariableSource } from '../../model/upstream.js';
 import { inEffect, refOf } from '../../read/upstreams.js';
-import { insertBeforeLine } from '../edit.js';
+import { insertBeforeLine, replaceOnLine } from '../edit.js';
 import { resolverEntryMatches, unresolvedName } from '../log-match.js';
 import { type CheckContext, configEvidence, describeUses, logEvidence, passEvidence } from './context.js';
 
@@ -38,6 +39,13 @@ function sourceEvidence(ctx: CheckContext, sources: VariableSource[]): Evidence[
   return sources.slice(0, 3).map((s) => configEvidence(ctx.facts, s.ref));
 }
 
+/** The host's own nameserver (/etc/resolv.conf: 127.0.0.11 in a Docker container), as `resolver` takes it. */
+function hostNameserver(ctx: CheckContext): string {
+  const nameserver =
+    ctx.facts.nameservers.find((n) => !n.includes(':')) ?? ctx.facts.nameservers[0] ?? '127.0.0.53';
+  return nameserver.includes(':') ? `[${nameserver}]` : nameserver;
+}
+
 /** proxy_pass with variables resolves names per request, which needs `resolver`. */
 export function resolverMissing(ctx: CheckContext): Finding[] {
   const findings: Finding[] = [];
@@ -49,9 +57,7 @@ export function resolverMissing(ctx: CheckContext): Finding[] {
     const entries = resolverEntries(ctx, target, 'no-resolver');
     const sources = sourcesFor(target, namesOf(entries));
     const use = target.uses[0]!;
-    const nameserver =
-      ctx.facts.nameservers.find((n) => !n.includes(':')) ?? ctx.facts.nameservers[0] ?? '127.0.0.53';
-    const ns = nameserver.includes(':') ? `[${nameserver}]` : nameserver;
+    const ns = hostNameserver(ctx);
     // `resolver` is not allowed inside `if`: it goes before the `if` block then.
     const anchor = use.node.parent?.directive === 'if' ? use.node.parent : use.node;
     const edit = insertBeforeLine(ctx.facts.nginx.sources, anchor.file, anchor.line, [
@@ -98,8 +104,14 @@ export function variableHostNotFound(ctx: CheckContext): Finding[] {
     const use = target.uses[0]!;
     const resolver = inEffect(use.node, 'resolver');
     // Its addresses, without valid=/ipv6=/status_zone= parameters.
-    const resolverText = resolver ? resolver.args.filter((a) => !a.includes('=')).join(' ') : 'none';
+    const addresses = resolver?.args.filter((a) => !a.includes('=')) ?? [];
+    const resolverText = addresses.join(' ') || 'none';
     const name = names.join(', ') || 'the upstream host';
+    const silent = resolver ? silentResolver(ctx, entries, addresses) : [];
+    if (resolver && silent.length > 0) {
+      findings.push(resolverSilent(ctx, target, resolver, silent, entries, sources, name));
+      continue;
+    }
     const where = sources.length > 0 ? `, or correct the name where it comes from: ${whereSet(sources)}` : '';
     findings.push({
       cause: 'upstream-host-not-found',
@@ -122,4 +134,68 @@ export function variableHostNotFound(ctx: CheckContext): Finding[] {
     });
   }
   return findings;
+}
+
+/** The configured address a "while resolving, resolver: ADDRESS:53" line names, if it is one of them. */
+function configuredResolver(entry: ErrorLogEntry, addresses: string[]): string | undefined {
+  const logged = entry.resolver?.replace(/:53$/, '').replace(/^\[(.*)\]$/, '$1');
+  return addresses.find((a) => a.replace(/:53$/, '').replace(/^\[(.*)\]$/, '$1') === logged);
+}
+
+/**
+ * The log lines that show the configured resolver does not answer: its own errors ("recv() failed (111:
+ * Connection refused) while resolving, resolver: …"), or, without them, lookups that timed out (110).
+ */
+function silentResolver(ctx: CheckContext, entries: ErrorLogEntry[], addresses: string[]): ErrorLogEntry[] {
+  const own = ctx.recent.filter(
+    (e) => e.kind === 'resolver-error' && configuredResolver(e, addresses) !== undefined,
+  );
+  if (own.length > 0) return own;
+  return entries.every((e) => e.errno === 110) ? entries : [];
+}
+
+/** Lookups fail because nothing answers at the resolver's address: point `resolver` at one that does. */
+function resolverSilent(
+  ctx: CheckContext,
+  target: UpstreamTarget,
+  resolver: ConfigNode,
+  silent: ErrorLogEntry[],
+  /** The lookups that failed ("could not be resolved"). */
+  entries: ErrorLogEntry[],
+  sources: VariableSource[],
+  name: string,
+): Finding {
+  const addresses = resolver.args.filter((a) => !a.includes('='));
+  const failed = silent.map((e) => configuredResolver(e, addresses)).find((a) => a !== undefined);
+  const address = failed ?? addresses[0]!;
+  const ns = hostNameserver(ctx);
+  // One address that is not the host's nameserver: replace it (a copy of Docker's 127.0.0.11 on a VM).
+  const edit =
+    addresses.length === 1 && address !== ns
+      ? replaceOnLine(ctx.facts.nginx.sources, resolver.file, resolver.line, address, ns)
+      : undefined;
+  const ref = refOf(resolver);
+  const own = silent.filter((e) => !entries.includes(e));
+  return {
+    cause: 'upstream-host-not-found',
+    severity: 'critical',
+    title: `nginx's resolver ${address} does not answer, so ${name} (the upstream host of ${target.uses[0]!.ref.text}) cannot be resolved`,
+    detail:
+      `nginx looks ${name} up for each request with the resolver at ${ref.file}:${ref.line}, and nothing answers ` +
+      `DNS at ${address} (refused, or no answer within resolver_timeout): every such request fails with 502. ` +
+      `This host's nameserver (/etc/resolv.conf) is ${ns}. ` +
+      (sources.length > 0 ? `${whereSet(sources)}. ` : '') +
+      describeUses(target),
+    evidence: [
+      configEvidence(ctx.facts, ref),
+      ...sourceEvidence(ctx, sources),
+      passEvidence(ctx.facts, target),
+      // The resolver's own error first (it is older than the lookups that time out after it).
+      ...logEvidence(own, 1),
+      ...logEvidence(entries, own.length > 0 ? 2 : 3),
+    ],
+    fix: edit
+      ? { summary: `Point \`resolver\` at this host's nameserver, ${ns}, which answers`, edit }
+      : { summary: `Start the DNS server at ${address}, or point \`resolver\` at one that answers` },
+  };
 }

@@ -180,6 +180,38 @@ describe('upstream-host-not-found', () => {
   });
 });
 
+describe('upstream-host-not-found: the resolver does not answer', () => {
+  const log = fixture('hosts/tools/errorlog/resolver-not-listening.error.log');
+  const conf = site(
+    '            resolver 127.0.0.1 ipv6=off;\n            resolver_timeout 2s;\n            set $app app.internal;\n            proxy_pass http://$app:8000;',
+  );
+  /** The host's /etc/resolv.conf names another nameserver than the one nginx was given. */
+  function withNameserver(snapshot: HostSnapshot, nameserver: string): HostSnapshot {
+    const r = { ...snapshot.results, 'resolv-conf': result('resolv-conf', `nameserver ${nameserver}\n`) };
+    return { ...snapshot, results: r };
+  }
+
+  it("points resolver at the host's nameserver, the resolver line first", () => {
+    const f = root(withNameserver(host({ conf, errorLog: log }), '10.0.0.2'));
+    expect(f?.cause).toBe('upstream-host-not-found');
+    expect(f?.title).toContain('resolver 127.0.0.1 does not answer');
+    expect(f?.evidence[0]).toMatchObject({ line: 8, text: 'resolver 127.0.0.1 ipv6=off;' });
+    expect(f?.evidence.some((e) => e.text.includes('while resolving, resolver: 127.0.0.1:53'))).toBe(true);
+    expect(f?.fix?.edit).toEqual({
+      file: '/etc/nginx/nginx.conf',
+      line: 8,
+      before: '            resolver 127.0.0.1 ipv6=off;',
+      after: '            resolver 10.0.0.2 ipv6=off;',
+    });
+  });
+
+  it('when the silent resolver is the host nameserver itself, no edit: start it or use another', () => {
+    const f = root(withNameserver(host({ conf, errorLog: log }), '127.0.0.1'));
+    expect(f?.fix?.edit).toBeUndefined();
+    expect(f?.fix?.summary).toContain('Start the DNS server at 127.0.0.1');
+  });
+});
+
 describe('resolver-missing', () => {
   const log = fixture('hosts/tools/errorlog/no-resolver.error.log');
   const conf = site('            set $upstream http://app.internal:8000;\n            proxy_pass $upstream;');

@@ -31,7 +31,13 @@ import {
 } from './fix-proven.js';
 import type { Scenario } from './types.js';
 import { phpFpmSocketMissing, unixSocketMissing, unixSocketPermission } from './unix.js';
-import { mapHostNotFound, mapHostResolves, variableNoResolver, variableWithResolver } from './variables.js';
+import {
+  mapHostNotFound,
+  mapHostResolves,
+  resolverNotAnswering,
+  variableNoResolver,
+  variableWithResolver,
+} from './variables.js';
 
 export const ALL_SCENARIOS: readonly Scenario[] = [
   healthy,
@@ -73,6 +79,7 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   variableWithResolver,
   mapHostNotFound,
   mapHostResolves,
+  resolverNotAnswering,
 ];
 
 /** Whether this machine has what the scenario needs beyond the lab itself. */

@@ -2,13 +2,15 @@
 // proxy_pass $upstream;`, a `map` choosing the host): nginx resolves the name per request with its own
 // `resolver`. Each host runs a DNS server on 127.0.0.1:53 (the lab's resolv.conf nameserver) that knows
 // the lab's names, so a resolver that is configured really answers: once missing, once answering
-// NXDOMAIN for the name a map chose; and the same shapes working.
+// NXDOMAIN for the name a map chose, once configured at an address where nothing answers; and the
+// same shapes working.
 import type { BackendSpec } from '../backend.js';
 import {
   APP_PORT,
   configLine,
   defineScenario,
   finish,
+  lineEdit,
   lineOf,
   SHOP_CONF,
   shopHost,
@@ -162,6 +164,52 @@ export const mapHostResolves = defineScenario(
       { target: name, exitCode: 0, rootCause: null },
       { statuses: [200], nginxTestOk: true },
       options,
+    );
+  },
+);
+
+export const resolverNotAnswering = defineScenario(
+  'resolver-not-answering',
+  "a resolver copied from a container setup (Docker's 127.0.0.11) onto a host where nothing answers there",
+  async (lab, name, options) => {
+    const site = shopSite({
+      locationLines: [
+        'resolver 127.0.0.11 valid=30s;',
+        'resolver_timeout 2s;',
+        `set $upstream http://app.internal:${APP_PORT};`,
+      ],
+      proxyPass: '$upstream',
+    });
+    const host = await lab.addHost(name, shopHost(site, appWithDns(['app.internal'])));
+    const nameserver = await nameserverOf(host);
+    return finish(
+      'resolver-not-answering',
+      [host],
+      {
+        target: name,
+        exitCode: 1,
+        rootCause: {
+          cause: 'upstream-host-not-found',
+          evidence: [
+            configLine(site, 'resolver 127.0.0.11'),
+            configLine(site, 'set $upstream'),
+            { textIncludes: 'while resolving, resolver: 127.0.0.11:53' },
+          ],
+          // The healthy look-alike is variable-with-resolver: the same shape with the host's nameserver.
+          fix: { edit: lineEdit(site, '127.0.0.11', nameserver) },
+        },
+      },
+      {
+        statuses: [502],
+        errorLogIncludes: [
+          'while resolving, resolver: 127.0.0.11:53',
+          'app.internal could not be resolved (110: Operation timed out)',
+        ],
+        nginxTestOk: true,
+      },
+      options,
+      // Each request waits resolver_timeout: warm in parallel.
+      { parallel: true },
     );
   },
 );

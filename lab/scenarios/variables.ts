@@ -5,6 +5,7 @@
 // NXDOMAIN for the name a map chose, once configured at an address where nothing answers; and the
 // same shapes working.
 import type { BackendSpec } from '../backend.js';
+import type { ExpectedFinding, Scenario } from './types.js';
 import {
   APP_PORT,
   configLine,
@@ -49,167 +50,138 @@ async function nameserverOf(host: { exec(argv: string[]): Promise<{ stdout: stri
   return /^nameserver\s+(\S+)/m.exec(conf)?.[1] ?? '127.0.0.1';
 }
 
-export const variableNoResolver = defineScenario(
-  'variable-no-resolver',
-  'proxy_pass $upstream with the URL set in a variable, and no resolver: every request fails',
-  async (lab, name, options) => {
-    const site = urlInVariable(false);
-    const host = await lab.addHost(name, shopHost(site, appWithDns(['app.internal'])));
-    const pass = lineOf(site, 'proxy_pass $upstream;');
-    const nameserver = await nameserverOf(host);
-    return finish(
-      'variable-no-resolver',
-      [host],
-      {
-        target: name,
-        exitCode: 1,
-        rootCause: {
-          cause: 'resolver-missing',
-          evidence: [
-            configLine(site, 'set $upstream'),
-            configLine(site, 'proxy_pass $upstream;'),
-            { textIncludes: 'no resolver defined to resolve app.internal' },
-          ],
-          fix: {
-            edit: {
-              file: SHOP_CONF,
-              line: pass.line,
-              before: pass.text,
-              after: `        resolver ${nameserver} valid=30s;\n${pass.text}`,
-            },
-          },
-        },
-      },
-      {
-        statuses: [502],
-        errorLogIncludes: ['no resolver defined to resolve app.internal'],
-        nginxTestOk: true,
-      },
-      options,
-    );
-  },
-);
-
-export const variableWithResolver = defineScenario(
-  'variable-with-resolver',
-  'healthy: proxy_pass $upstream with the URL set in a variable and a resolver that answers',
-  async (lab, name, options) => {
-    const site = urlInVariable(true);
-    const host = await lab.addHost(name, shopHost(site, appWithDns(['app.internal'])));
-    return finish(
-      'variable-with-resolver',
-      [host],
-      { target: name, exitCode: 0, rootCause: null },
-      { statuses: [200], nginxTestOk: true },
-      options,
-    );
-  },
-);
-
-/** A map choosing the upstream host by Host header; the lab's requests (Host: the host's name) get the default. */
-function hostFromMap(): string {
-  return (
-    [
-      'map $host $backend {',
-      '    default shop-api.internal;',
-      '    admin.example.com app.internal;',
-      '}',
-      '',
-    ].join('\n') + shopSite({ locationLines: [RESOLVER], proxyPass: `http://$backend:${APP_PORT}` })
-  );
+interface VariableScenario {
+  id: string;
+  title: string;
+  site: string;
+  /** The names the host's DNS server knows. */
+  names: string[];
+  /** What the diagnosis must find first, given the host's nameserver; absent for a healthy look-alike. */
+  rootCause?: (nameserver: string) => ExpectedFinding;
+  /** Lines the error log must hold after warming. */
+  logLines?: string[];
+  /** Warm in parallel: each request waits resolver_timeout. */
+  parallel?: boolean;
 }
 
-export const mapHostNotFound = defineScenario(
-  'map-host-not-found',
-  'a map chooses an upstream host that DNS does not know: "could not be resolved (3: Host not found)"',
-  async (lab, name, options) => {
-    const site = hostFromMap();
-    const host = await lab.addHost(name, shopHost(site, appWithDns(['app.internal'])));
-    const entry = lineOf(site, 'default shop-api.internal;');
+/** One host with the app, its DNS server and `site`; broken (502, exit 1) or a healthy look-alike. */
+function variableScenario(v: VariableScenario): Scenario {
+  return defineScenario(v.id, v.title, async (lab, name, options) => {
+    const host = await lab.addHost(name, shopHost(v.site, appWithDns(v.names)));
+    const rootCause = v.rootCause ? v.rootCause(await nameserverOf(host)) : null;
     return finish(
-      'map-host-not-found',
+      v.id,
       [host],
-      {
-        target: name,
-        exitCode: 1,
-        rootCause: {
-          cause: 'upstream-host-not-found',
-          evidence: [
-            configLine(site, 'default shop-api.internal;'),
-            configLine(site, RESOLVER),
-            { textIncludes: 'shop-api.internal could not be resolved (3: Host not found)' },
-          ],
-          fix: { summaryIncludes: ['shop-api.internal', `${SHOP_CONF}:${entry.line}`, '127.0.0.1'] },
-        },
-      },
-      {
-        statuses: [502],
-        errorLogIncludes: ['shop-api.internal could not be resolved (3: Host not found)'],
-        nginxTestOk: true,
-      },
+      { target: name, exitCode: rootCause ? 1 : 0, rootCause },
+      { statuses: [rootCause ? 502 : 200], errorLogIncludes: v.logLines ?? [], nginxTestOk: true },
       options,
+      { parallel: v.parallel ?? false },
     );
-  },
-);
+  });
+}
 
-export const mapHostResolves = defineScenario(
-  'map-host-resolves',
-  'healthy: a map chooses the upstream host and the resolver knows it',
-  async (lab, name, options) => {
-    const site = hostFromMap();
-    const host = await lab.addHost(name, shopHost(site, appWithDns(['app.internal', 'shop-api.internal'])));
-    return finish(
-      'map-host-resolves',
-      [host],
-      { target: name, exitCode: 0, rootCause: null },
-      { statuses: [200], nginxTestOk: true },
-      options,
-    );
-  },
-);
+const noResolverSite = urlInVariable(false);
+const pass = lineOf(noResolverSite, 'proxy_pass $upstream;');
 
-export const resolverNotAnswering = defineScenario(
-  'resolver-not-answering',
-  "a resolver copied from a container setup (Docker's 127.0.0.11) onto a host where nothing answers there",
-  async (lab, name, options) => {
-    const site = shopSite({
-      locationLines: [
-        'resolver 127.0.0.11 valid=30s;',
-        'resolver_timeout 2s;',
-        `set $upstream http://app.internal:${APP_PORT};`,
+export const variableNoResolver = variableScenario({
+  id: 'variable-no-resolver',
+  title: 'proxy_pass $upstream with the URL set in a variable, and no resolver: every request fails',
+  site: noResolverSite,
+  names: ['app.internal'],
+  rootCause: (nameserver) => ({
+    cause: 'resolver-missing',
+    evidence: [
+      configLine(noResolverSite, 'set $upstream'),
+      configLine(noResolverSite, 'proxy_pass $upstream;'),
+      { textIncludes: 'no resolver defined to resolve app.internal' },
+    ],
+    fix: {
+      edit: {
+        file: SHOP_CONF,
+        line: pass.line,
+        before: pass.text,
+        after: `        resolver ${nameserver} valid=30s;\n${pass.text}`,
+      },
+    },
+  }),
+  logLines: ['no resolver defined to resolve app.internal'],
+});
+
+export const variableWithResolver = variableScenario({
+  id: 'variable-with-resolver',
+  title: 'healthy: proxy_pass $upstream with the URL set in a variable and a resolver that answers',
+  site: urlInVariable(true),
+  names: ['app.internal'],
+});
+
+/** A map choosing the upstream host by Host header; the lab's requests (Host: the host's name) get the default. */
+const mapSite =
+  [
+    'map $host $backend {',
+    '    default shop-api.internal;',
+    '    admin.example.com app.internal;',
+    '}',
+    '',
+  ].join('\n') + shopSite({ locationLines: [RESOLVER], proxyPass: `http://$backend:${APP_PORT}` });
+
+export const mapHostNotFound = variableScenario({
+  id: 'map-host-not-found',
+  title: 'a map chooses an upstream host that DNS does not know: "could not be resolved (3: Host not found)"',
+  site: mapSite,
+  names: ['app.internal'],
+  rootCause: () => ({
+    cause: 'upstream-host-not-found',
+    evidence: [
+      configLine(mapSite, 'default shop-api.internal;'),
+      configLine(mapSite, RESOLVER),
+      { textIncludes: 'shop-api.internal could not be resolved (3: Host not found)' },
+    ],
+    fix: {
+      summaryIncludes: [
+        'shop-api.internal',
+        `${SHOP_CONF}:${lineOf(mapSite, 'default shop-api.internal;').line}`,
+        '127.0.0.1',
       ],
-      proxyPass: '$upstream',
-    });
-    const host = await lab.addHost(name, shopHost(site, appWithDns(['app.internal'])));
-    const nameserver = await nameserverOf(host);
-    return finish(
-      'resolver-not-answering',
-      [host],
-      {
-        target: name,
-        exitCode: 1,
-        rootCause: {
-          cause: 'upstream-host-not-found',
-          evidence: [
-            configLine(site, 'resolver 127.0.0.11'),
-            configLine(site, 'set $upstream'),
-            { textIncludes: 'while resolving, resolver: 127.0.0.11:53' },
-          ],
-          // The healthy look-alike is variable-with-resolver: the same shape with the host's nameserver.
-          fix: { edit: lineEdit(site, '127.0.0.11', nameserver) },
-        },
-      },
-      {
-        statuses: [502],
-        errorLogIncludes: [
-          'while resolving, resolver: 127.0.0.11:53',
-          'app.internal could not be resolved (110: Operation timed out)',
-        ],
-        nginxTestOk: true,
-      },
-      options,
-      // Each request waits resolver_timeout: warm in parallel.
-      { parallel: true },
-    );
-  },
-);
+    },
+  }),
+  logLines: ['shop-api.internal could not be resolved (3: Host not found)'],
+});
+
+export const mapHostResolves = variableScenario({
+  id: 'map-host-resolves',
+  title: 'healthy: a map chooses the upstream host and the resolver knows it',
+  site: mapSite,
+  names: ['app.internal', 'shop-api.internal'],
+});
+
+const dockerResolverSite = shopSite({
+  locationLines: [
+    'resolver 127.0.0.11 valid=30s;',
+    'resolver_timeout 2s;',
+    `set $upstream http://app.internal:${APP_PORT};`,
+  ],
+  proxyPass: '$upstream',
+});
+
+// Its healthy look-alike is variable-with-resolver: the same shape with the host's own nameserver.
+export const resolverNotAnswering = variableScenario({
+  id: 'resolver-not-answering',
+  title:
+    "a resolver copied from a container setup (Docker's 127.0.0.11) onto a host where nothing answers there",
+  site: dockerResolverSite,
+  names: ['app.internal'],
+  rootCause: (nameserver) => ({
+    cause: 'upstream-host-not-found',
+    evidence: [
+      configLine(dockerResolverSite, 'resolver 127.0.0.11'),
+      configLine(dockerResolverSite, 'set $upstream'),
+      { textIncludes: 'while resolving, resolver: 127.0.0.11:53' },
+    ],
+    fix: { edit: lineEdit(dockerResolverSite, '127.0.0.11', nameserver) },
+  }),
+  logLines: [
+    'while resolving, resolver: 127.0.0.11:53',
+    'app.internal could not be resolved (110: Operation timed out)',
+  ],
+  parallel: true,
+});

@@ -9,10 +9,14 @@
 //   slow        answers after delayMs                        → "upstream timed out … while reading response header"
 //   big-header  a response header of headerBytes            → "upstream sent too big header"
 //   non-http    answers bytes that are not HTTP              → "upstream sent no valid HTTP/1.0 header"
+//   dns         a DNS server on UDP, answering A records from `records` and NXDOMAIN for every other
+//               name, for nginx's per-request resolver  → "… could not be resolved (3: Host not found)"
+//               (the lab has no way out, so nothing else answers DNS)
+import { createSocket } from 'node:dgram';
 import { chmodSync, chownSync, existsSync, lstatSync, unlinkSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 
-export type BackendBehaviour = 'ok' | 'close' | 'reset' | 'slow' | 'big-header' | 'non-http';
+export type BackendBehaviour = 'ok' | 'close' | 'reset' | 'slow' | 'big-header' | 'non-http' | 'dns';
 
 export type BackendListen =
   | { host: string; port: number; ipv6Only?: boolean }
@@ -24,6 +28,8 @@ export interface BackendServerConfig {
   behaviour: BackendBehaviour;
   delayMs?: number;
   headerBytes?: number;
+  /** For "dns": lower-case name → the IPv4 address it answers. */
+  records?: Record<string, string>;
 }
 
 function respond(socket: Socket, config: BackendServerConfig): void {
@@ -50,12 +56,66 @@ function respond(socket: Socket, config: BackendServerConfig): void {
       socket.end(ok(`X-Padding: ${'x'.repeat(config.headerBytes ?? 32_768)}\r\n`));
       return;
     case 'non-http':
+    case 'dns': // on TCP: not a DNS server's answer either
       socket.end('this is not HTTP, it is a lab backend speaking nonsense\r\n');
       return;
   }
 }
 
+const DNS_MAX_QUERY = 512;
+const TYPE_A = 1;
+
+/**
+ * The answer to one DNS query (RFC 1035 §4.1): A records from `records` (no record of another type, as
+ * a zone with only A records), NXDOMAIN for names it does not know; undefined for what is not a query.
+ */
+export function dnsAnswer(query: Buffer, records: Record<string, string>): Buffer | undefined {
+  if (query.length < 12 || query.length > DNS_MAX_QUERY || query.readUInt16BE(4) !== 1) return undefined;
+  const labels: string[] = [];
+  let at = 12;
+  for (let len = query[at]; len !== 0; len = query[at]) {
+    if (len === undefined || len > 63 || at + 1 + len >= query.length) return undefined;
+    labels.push(query.toString('latin1', at + 1, at + 1 + len));
+    at += 1 + len;
+  }
+  const end = at + 5; // the root label, QTYPE, QCLASS
+  if (end > query.length) return undefined;
+  const address = records[labels.join('.').toLowerCase()];
+  const answers = address !== undefined && query.readUInt16BE(at + 1) === TYPE_A ? [address] : [];
+  const header = Buffer.alloc(12);
+  header.writeUInt16BE(query.readUInt16BE(0), 0);
+  // QR, AA, RD as asked, RA; RCODE 3 (NXDOMAIN) for an unknown name.
+  header.writeUInt16BE(0x8480 | (query.readUInt16BE(2) & 0x0100) | (address === undefined ? 3 : 0), 2);
+  header.writeUInt16BE(1, 4);
+  header.writeUInt16BE(answers.length, 6);
+  const answerRecords = answers.map((a) => {
+    const rr = Buffer.alloc(16);
+    rr.writeUInt16BE(0xc00c, 0); // the name: a pointer to the question's
+    rr.writeUInt16BE(TYPE_A, 2);
+    rr.writeUInt16BE(1, 4); // IN
+    rr.writeUInt32BE(30, 6); // TTL
+    rr.writeUInt16BE(4, 10);
+    a.split('.').forEach((octet, i) => rr.writeUInt8(Number(octet) & 0xff, 12 + i));
+    return rr;
+  });
+  return Buffer.concat([header, query.subarray(12, end), ...answerRecords]);
+}
+
+function serveDns(config: BackendServerConfig, listen: { host: string; port: number }): void {
+  const socket = createSocket(listen.host.includes(':') ? 'udp6' : 'udp4');
+  socket.on('message', (query, peer) => {
+    const answer = dnsAnswer(query, config.records ?? {});
+    if (answer) socket.send(answer, peer.port, peer.address);
+  });
+  socket.on('error', (e) => {
+    process.stderr.write(`backend ${config.name}: ${e.message}\n`);
+    process.exit(1);
+  });
+  socket.bind(listen.port, listen.host, () => process.stdout.write('ready\n'));
+}
+
 function serve(config: BackendServerConfig): void {
+  if (config.behaviour === 'dns' && !('path' in config.listen)) return serveDns(config, config.listen);
   const server = createServer((socket) => {
     socket.on('error', () => undefined);
     let head = '';

@@ -116,7 +116,10 @@ export const resolverMissing = defineScenario(
         exitCode: 1,
         rootCause: {
           cause: 'resolver-missing',
-          evidence: [configLine(site, 'proxy_pass http://$backend_host')],
+          evidence: [
+            configLine(site, 'set $backend_host'),
+            configLine(site, 'proxy_pass http://$backend_host'),
+          ],
           fix: { summaryIncludes: ['resolver'] },
         },
       },

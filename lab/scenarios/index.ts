@@ -32,6 +32,13 @@ import {
 import type { Scenario } from './types.js';
 import { phpFpmSocketMissing, unixSocketMissing, unixSocketPermission } from './unix.js';
 import { phpFpmBoundThroughSymlink, phpFpmStaleAlternative, phpFpmSymlinkedSocket } from './symlinks.js';
+import {
+  mapHostNotFound,
+  mapHostResolves,
+  resolverNotAnswering,
+  variableNoResolver,
+  variableWithResolver,
+} from './variables.js';
 
 export const ALL_SCENARIOS: readonly Scenario[] = [
   healthy,
@@ -72,6 +79,11 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   phpFpmSymlinkedSocket,
   phpFpmBoundThroughSymlink,
   phpFpmStaleAlternative,
+  variableNoResolver,
+  variableWithResolver,
+  mapHostNotFound,
+  mapHostResolves,
+  resolverNotAnswering,
 ];
 
 /** Whether this machine has what the scenario needs beyond the lab itself. */

@@ -3,7 +3,8 @@ import type { HostFacts } from '../model/host-facts.js';
 import type { Cause, Finding, Severity } from '../model/types.js';
 import { contextOf } from './checks/context.js';
 import { endpointFindings } from './checks/endpoints.js';
-import { backlogFull, errorLogFindings, resolverMissing, selinuxDenies } from './checks/error-log.js';
+import { backlogFull, errorLogFindings, selinuxDenies } from './checks/error-log.js';
+import { resolverMissing, variableHostNotFound } from './checks/variable-upstreams.js';
 import { configInvalid, configNotReloaded, nginxNotRunning } from './checks/nginx-state.js';
 import { untrustedNginx } from './checks/nginx-trust.js';
 import { collectionGaps } from './checks/gaps.js';
@@ -63,6 +64,7 @@ export function analyze(facts: HostFacts): Finding[] {
     ...selinuxDenies(ctx),
     ...endpoints.findings,
     ...resolverMissing(ctx),
+    ...variableHostNotFound(ctx),
     ...backlogFull(ctx),
     ...errorLogFindings(ctx, endpoints.down),
   ];

@@ -39,6 +39,39 @@ export function entryMatchesTarget(entry: ErrorLogEntry, target: UpstreamTarget)
   );
 }
 
+/** The name a resolver line is about: "no resolver defined to resolve NAME", "NAME could not be resolved (…)". */
+export function unresolvedName(entry: ErrorLogEntry): string | undefined {
+  const m =
+    /^no resolver defined to resolve (\S+)$/.exec(entry.message) ??
+    /^(\S+) could not be resolved \(/.exec(entry.message);
+  return m?.[1];
+}
+
+/** A variable upstream whose value lines do not all name a host: the request ($host, a header) decides it. */
+function openEnded(target: UpstreamTarget): boolean {
+  const sources = target.dynamic?.sources ?? [];
+  return sources.length === 0 || sources.some((s) => s.host === undefined);
+}
+
+/**
+ * Whether a resolver line (it names a host, no upstream address) is about this variable upstream: one of
+ * its `set`/`map` lines names that host; else, when no variable upstream names it, an open-ended one (or,
+ * with none of those either, every variable upstream: nginx did look the name up for one of them).
+ */
+export function resolverEntryMatches(
+  entry: ErrorLogEntry,
+  target: UpstreamTarget,
+  targets: UpstreamTarget[],
+): boolean {
+  if (!target.dynamic || entry.upstream !== undefined) return false;
+  const name = unresolvedName(entry);
+  const names = (t: UpstreamTarget) => t.dynamic?.sources.some((s) => s.host === name) ?? false;
+  if (names(target)) return true;
+  const dynamic = targets.filter((t) => t.dynamic);
+  if (dynamic.some(names)) return false;
+  return openEnded(target) || !dynamic.some(openEnded);
+}
+
 /** nginx's "2026/11/23 10:35:12" as seconds, in the host's local time (comparable with clock.local). */
 function localSeconds(time: string): number | undefined {
   const m = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(time);

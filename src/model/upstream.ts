@@ -55,6 +55,19 @@ export interface Endpoint {
   ref: ConfigRef;
 }
 
+/** A line that gives a variable of a pass directive's address a value (`set`, or a `map` entry). */
+export interface VariableSource {
+  /** "$upstream" */
+  variable: string;
+  /** The `set` line, or the `map` entry (`default app.internal;`) that gives this value. */
+  ref: ConfigRef;
+  value: string;
+  /** The host nginx looks up when the variable holds this value; undefined when other variables decide it. */
+  host?: string;
+  /** False for an address literal, a unix socket or an upstream group's name: nginx's resolver is not asked. */
+  needsResolver: boolean;
+}
+
 export interface UpstreamTarget {
   /** What the pass directive names, without the URI: "http://backend", "unix:/run/php/php8.2-fpm.sock". */
   id: string;
@@ -64,7 +77,7 @@ export interface UpstreamTarget {
   group?: { name: string; ref: ConfigRef };
   endpoints: Endpoint[];
   /** Set when the address contains variables: nginx resolves it per request. */
-  dynamic?: { hasResolver: boolean };
+  dynamic?: { hasResolver: boolean; sources: VariableSource[] };
   /** Set when nginx would reject the directive (no scheme, no port…): the reason. */
   invalid?: string;
   uses: UpstreamUse[];

@@ -13,7 +13,9 @@ import {
   type PassDirective,
   type UpstreamTarget,
   type UpstreamUse,
+  type VariableSource,
 } from '../model/upstream.js';
+import { assignmentsOf, variablesIn } from './variables.js';
 
 const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443, grpc: 80, grpcs: 443 };
 /** Schemes each directive accepts (nginx rejects others with "invalid URL prefix"). */
@@ -182,6 +184,18 @@ function resolvePass(
   }
   const base = { directive, scheme };
 
+  if (scheme && schemes && !schemes.includes(scheme)) {
+    return { ...base, id: raw, endpoints: [], invalid: `invalid URL prefix "${scheme}://" in ${directive}` };
+  }
+  const address = addressOf(rest);
+  const id = scheme ? `${scheme}://${address}` : address;
+
+  // With a variable in it nginx parses the URL per request: the scheme may come from the variable too.
+  if (address.includes('$')) {
+    const sources = variableSources(node, raw, scope.context, groups);
+    return { ...base, id, endpoints: [], dynamic: { hasResolver: scope.hasResolver, sources } };
+  }
+
   // Only proxy_pass insists on a scheme; grpc_pass and uwsgi_pass take a bare address too.
   if (schemes && !scheme && directive === 'proxy_pass') {
     return {
@@ -191,23 +205,6 @@ function resolvePass(
       invalid: `invalid URL prefix in "${raw}": ${directive} needs a scheme (${schemes.map((s) => `${s}://`).join(' or ')})`,
     };
   }
-  if (scheme && schemes && !schemes.includes(scheme)) {
-    return { ...base, id: raw, endpoints: [], invalid: `invalid URL prefix "${scheme}://" in ${directive}` };
-  }
-
-  // The address part: up to the URI's "/" (for unix: sockets, nginx ends the path at the next ':').
-  let address: string;
-  if (rest.startsWith('unix:')) {
-    const end = rest.indexOf(':', 5);
-    address = end === -1 ? rest : rest.slice(0, end);
-  } else {
-    const slash = rest.indexOf('/');
-    address = slash === -1 ? rest : rest.slice(0, slash);
-  }
-  const id = scheme ? `${scheme}://${address}` : address;
-
-  if (address.includes('$'))
-    return { ...base, id, endpoints: [], dynamic: { hasResolver: scope.hasResolver } };
 
   const group = groups.get(`${scope.context}:${address}`);
   if (group) {
@@ -224,6 +221,65 @@ function resolvePass(
     return { ...base, id, endpoints: [], invalid: `no port in upstream "${address}"` };
   }
   return { ...base, id, endpoints: [ep] };
+}
+
+/** The address part of a URL without its scheme: up to the URI's "/" (a unix: path ends at the next ':'). */
+function addressOf(rest: string): string {
+  if (rest.startsWith('unix:')) {
+    const end = rest.indexOf(':', 5);
+    return end === -1 ? rest : rest.slice(0, end);
+  }
+  const slash = rest.indexOf('/');
+  return slash === -1 ? rest : rest.slice(0, slash);
+}
+
+/** Variables that only ever hold the request's URI or its arguments: they never change the host. */
+const URI_VARIABLES =
+  /\$(?:\{(?:request_uri|uri|document_uri|is_args|args|query_string)\}|(?:request_uri|uri|document_uri|is_args|args|query_string)(?!\w))/g;
+
+/** `text` with every `$name` / `${name}` of `variable` replaced by `value`. */
+function substitute(text: string, variable: string, value: string): string {
+  const name = variable.slice(1);
+  return text.replace(new RegExp(`\\$(?:\\{${name}\\}|${name}(?!\\w))`, 'g'), () => value);
+}
+
+/**
+ * The host a URL names (undefined when variables still decide it, or for a unix socket), and whether it
+ * names no port: only then can it be an upstream group's name (ngx_http_upstream_init_request).
+ */
+function hostOfUrl(url: string): { host?: string; unix: boolean; noPort: boolean } {
+  const rest = url.replace(URI_VARIABLES, '').replace(/^[a-z]+:\/\//i, '');
+  const address = addressOf(rest);
+  if (address.startsWith('unix:')) return { unix: true, noPort: true };
+  const parsed = parseAddress(address, undefined);
+  const host = parsed.kind === 'tcp' ? parsed.host : undefined;
+  const noPort = !/:[^\]]*$/.test(
+    address.startsWith('[') ? address.slice(address.indexOf(']') + 1) : address,
+  );
+  return { unix: parsed.kind === 'unix', noPort, ...(host && !host.includes('$') ? { host } : {}) };
+}
+
+/**
+ * Each line that gives a variable of the pass's address a value, with the host the URL then names. nginx
+ * looks for an upstream group of that name first (when the URL names no port), and parses an address
+ * literal itself: only other names go to its resolver.
+ */
+function variableSources(
+  pass: ConfigNode,
+  raw: string,
+  context: Scope['context'],
+  groups: Map<string, ConfigNode>,
+): VariableSource[] {
+  const scheme = /^[^/]*:\/\//.exec(raw)?.[0] ?? '';
+  const address = scheme + addressOf(raw.slice(scheme.length));
+  return variablesIn(address).flatMap((variable) =>
+    assignmentsOf(pass, variable).map((a) => {
+      const { host, unix, noPort } = hostOfUrl(substitute(raw, variable, a.value));
+      const group = noPort && groups.has(`${context}:${host}`);
+      const needsResolver = host === undefined ? !unix : !isIpLiteral(host) && !group;
+      return { variable, ref: refOf(a.node), value: a.value, ...(host ? { host } : {}), needsResolver };
+    }),
+  );
 }
 
 /**

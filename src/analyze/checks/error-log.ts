@@ -1,9 +1,9 @@
 // Causes that only nginx's error log can show (runbook step 7): the backend accepted the connection and then
 // misbehaved — closed it, answered too slowly, sent headers too big, spoke another protocol — plus the
-// resolver and "no live upstreams" errors, and SELinux's refusals.
+// "no live upstreams" errors, and SELinux's refusals (a variable upstream's resolver: variable-upstreams.ts).
 import type { ErrorLogEntry, ErrorLogKind } from '../../model/facts.js';
-import type { Cause, ConfigEdit, Evidence, Finding, Fix, Severity } from '../../model/types.js';
-import { insertAfterLine, insertBeforeLine, replaceLine, replaceOnLine } from '../edit.js';
+import type { Cause, Evidence, Finding, Fix, Severity } from '../../model/types.js';
+import { insertAfterLine, replaceLine, replaceOnLine } from '../edit.js';
 import { entryMatchesEndpoint, entryMatchesTarget } from '../log-match.js';
 import { formatEndpoint, listenersFor } from '../listeners.js';
 import { unixListenersAt } from '../socket-paths.js';
@@ -24,12 +24,8 @@ function family(target: UpstreamTarget): string {
 }
 
 function targetEntries(ctx: CheckContext, target: UpstreamTarget, kinds: ErrorLogKind[]): ErrorLogEntry[] {
-  return ctx.recent.filter(
-    (e) =>
-      kinds.includes(e.kind) &&
-      // "NAME could not be resolved" carries no upstream field: it belongs to the targets resolved per request.
-      (entryMatchesTarget(e, target) || (e.upstream === undefined && target.dynamic !== undefined)),
-  );
+  // "NAME could not be resolved" for a variable upstream: variable-upstreams.ts, with the line that set NAME.
+  return ctx.recent.filter((e) => kinds.includes(e.kind) && entryMatchesTarget(e, target));
 }
 
 interface LogCause {
@@ -191,41 +187,6 @@ export function errorLogFindings(ctx: CheckContext, explained: Set<UpstreamTarge
         fix: lc.fix(ctx, target, entries),
       });
     }
-  }
-  return findings;
-}
-
-/** proxy_pass with variables resolves names per request, which needs `resolver`. */
-export function resolverMissing(ctx: CheckContext): Finding[] {
-  const findings: Finding[] = [];
-  for (const target of ctx.facts.upstreams) {
-    if (!target.dynamic || target.dynamic.hasResolver) continue;
-    const entries = ctx.recent.filter((e) => e.kind === 'no-resolver');
-    const use = target.uses[0]!;
-    const nameserver =
-      ctx.facts.nameservers.find((n) => !n.includes(':')) ?? ctx.facts.nameservers[0] ?? '127.0.0.53';
-    const ns = nameserver.includes(':') ? `[${nameserver}]` : nameserver;
-    const edit: ConfigEdit | undefined = insertBeforeLine(
-      ctx.facts.nginx.sources,
-      use.ref.file,
-      use.ref.line,
-      [`resolver ${ns} valid=30s;`],
-    );
-    findings.push({
-      cause: 'resolver-missing',
-      severity: entries.length > 0 ? 'critical' : 'warning',
-      title: `${use.ref.text} needs a resolver, and none is configured`,
-      detail:
-        `With a variable in the address nginx resolves the name for each request, using the \`resolver\` directive ` +
-        `(it does not read /etc/resolv.conf). Without one, every request whose variable holds a hostname fails with 502` +
-        (entries.length > 0 ? ` — the error log shows exactly that ("no resolver defined").` : '.') +
-        ` ${describeUses(target)}`,
-      evidence: [passEvidence(ctx.facts, target), ...logEvidence(entries)],
-      fix: {
-        summary: `Add \`resolver ${ns} valid=30s;\` (this host's nameserver) to the server or http block`,
-        ...(edit ? { edit } : {}),
-      },
-    });
   }
   return findings;
 }

@@ -152,6 +152,93 @@ describe('upstream-host-not-found', () => {
   it('no lookup failures, no finding', () => {
     expect(causes(host({ conf, errorLog: '' })).join()).not.toContain('upstream-host-not-found');
   });
+
+  it('names the host and points at the set line that chose it, and at the resolver asked', () => {
+    const f = root(host({ conf, errorLog: log }));
+    expect(f?.title).toContain('app.internal');
+    expect(f?.evidence.slice(0, 3).map((e) => [e.line, e.text])).toEqual([
+      [9, 'set $app app.internal;'],
+      [8, 'resolver 127.0.0.53;'],
+      [10, 'proxy_pass http://$app:8000;'],
+    ]);
+    expect(f?.fix?.summary).toContain('app.internal');
+    expect(f?.fix?.summary).toContain('/etc/nginx/nginx.conf:9');
+    expect(f?.detail).toContain('NXDOMAIN');
+  });
+
+  it('with a map, the entry that gives the name is the evidence, not the others', () => {
+    const mapped = conf
+      .replace(
+        'http {\n',
+        'http {\n    map $host $app {\n        default blue.internal;\n        shop.example app.internal;\n    }\n',
+      )
+      .replace('            set $app app.internal;\n', '');
+    const f = root(host({ conf: mapped, errorLog: log }));
+    expect(f?.cause).toBe('upstream-host-not-found');
+    expect(f?.evidence[0]).toMatchObject({ line: 6, text: 'shop.example app.internal;' });
+    expect(f?.evidence.some((e) => e.text.includes('blue.internal'))).toBe(false);
+  });
+});
+
+describe('upstream-host-not-found: the resolver does not answer', () => {
+  const log = fixture('hosts/tools/errorlog/resolver-not-listening.error.log');
+  const conf = site(
+    '            resolver 127.0.0.1 ipv6=off;\n            resolver_timeout 2s;\n            set $app app.internal;\n            proxy_pass http://$app:8000;',
+  );
+  /** The host's /etc/resolv.conf names another nameserver than the one nginx was given. */
+  function withNameserver(snapshot: HostSnapshot, nameserver: string): HostSnapshot {
+    const r = { ...snapshot.results, 'resolv-conf': result('resolv-conf', `nameserver ${nameserver}\n`) };
+    return { ...snapshot, results: r };
+  }
+
+  it("points resolver at the host's nameserver, the resolver line first", () => {
+    const f = root(withNameserver(host({ conf, errorLog: log }), '10.0.0.2'));
+    expect(f?.cause).toBe('upstream-host-not-found');
+    expect(f?.title).toContain('resolver 127.0.0.1 does not answer');
+    expect(f?.evidence[0]).toMatchObject({ line: 8, text: 'resolver 127.0.0.1 ipv6=off;' });
+    expect(f?.evidence.some((e) => e.text.includes('while resolving, resolver: 127.0.0.1:53'))).toBe(true);
+    expect(f?.fix?.edit).toEqual({
+      file: '/etc/nginx/nginx.conf',
+      line: 8,
+      before: '            resolver 127.0.0.1 ipv6=off;',
+      after: '            resolver 10.0.0.2 ipv6=off;',
+    });
+  });
+
+  it('when the silent resolver is the host nameserver itself, no edit: start it or use another', () => {
+    const f = root(withNameserver(host({ conf, errorLog: log }), '127.0.0.1'));
+    expect(f?.fix?.edit).toBeUndefined();
+    expect(f?.fix?.summary).toContain('Start the DNS server at 127.0.0.1');
+  });
+});
+
+describe('resolver-missing', () => {
+  const log = fixture('hosts/tools/errorlog/no-resolver.error.log');
+  const conf = site('            set $upstream http://app.internal:8000;\n            proxy_pass $upstream;');
+
+  it('the whole URL in a variable, no resolver: root cause, the set line as evidence, the resolver edit', () => {
+    const f = root(host({ conf, errorLog: log }));
+    expect(f?.cause).toBe('resolver-missing');
+    expect(f?.severity).toBe('critical');
+    expect(f?.evidence[0]).toMatchObject({ line: 8, text: 'set $upstream http://app.internal:8000;' });
+    expect(f?.detail).toContain('app.internal comes from /etc/nginx/nginx.conf:8');
+    expect(f?.fix?.edit).toMatchObject({
+      line: 9,
+      after: expect.stringMatching(/resolver \S+ valid=30s;\n/),
+    });
+  });
+
+  it('an address literal or an upstream group in the variable needs no resolver', () => {
+    const literal = site(
+      '            set $upstream http://10.0.0.5:8000;\n            proxy_pass $upstream;',
+    );
+    expect(causes(host({ conf: literal, errorLog: '' })).join()).not.toContain('resolver-missing');
+    const group = site('            set $b blue;\n            proxy_pass http://$b;').replace(
+      'http {\n',
+      'http {\n    upstream blue { server 127.0.0.1:8000; }\n',
+    );
+    expect(causes(host({ conf: group, errorLog: '' })).join()).not.toContain('resolver-missing');
+  });
 });
 
 describe('selinux-denies-connect', () => {

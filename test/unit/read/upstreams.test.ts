@@ -110,9 +110,64 @@ server { listen 80; server_name shop.example; location /api/ { proxy_pass http:/
       http(`server { set $b app; location / { proxy_pass http://$b:8080; } }
 server { resolver 127.0.0.53; location / { proxy_pass http://$host; } }`),
     );
-    expect(ts[0]!.dynamic).toEqual({ hasResolver: false });
-    expect(ts[1]!.dynamic).toEqual({ hasResolver: true });
+    expect(ts[0]!.dynamic).toEqual({
+      hasResolver: false,
+      sources: [
+        {
+          variable: '$b',
+          ref: { file: '/etc/nginx/nginx.conf', line: 3, text: 'set $b app;' },
+          value: 'app',
+          host: 'app',
+          needsResolver: true,
+        },
+      ],
+    });
+    // $host is the request's: no line gives it a value.
+    expect(ts[1]!.dynamic).toEqual({ hasResolver: true, sources: [] });
     expect(ts[0]!.endpoints).toEqual([]);
+  });
+
+  it('reads a whole URL from a variable (container proxies), and the set lines that give it', () => {
+    const ts = targets(
+      http(`server {
+  set $upstream http://app:8080;
+  location / {
+    if ($arg_v2) { set $upstream https://app-v2.internal; }
+    proxy_pass $upstream;
+  }
+  location /static/ { set $files http://10.0.0.7:9000; proxy_pass $files$request_uri; }
+}`),
+    );
+    expect(ts[0]).toMatchObject({ id: '$upstream', endpoints: [], dynamic: { hasResolver: false } });
+    expect(ts[0]!.invalid).toBeUndefined();
+    expect(ts[0]!.dynamic!.sources.map((s) => [s.ref.line, s.value, s.host, s.needsResolver])).toEqual([
+      [4, 'http://app:8080', 'app', true],
+      [6, 'https://app-v2.internal', 'app-v2.internal', true],
+    ]);
+    // An address literal is parsed by nginx itself: no resolver is asked.
+    expect(ts[1]!.dynamic!.sources.map((s) => [s.ref.line, s.host, s.needsResolver])).toEqual([
+      [9, '10.0.0.7', false],
+    ]);
+  });
+
+  it('reads the entries of a map as the values of its variable; a group name needs no resolver', () => {
+    const ts = targets(
+      http(`upstream blue { server 127.0.0.1:3001; }
+map $host $backend {
+  hostnames;
+  default blue;
+  shop.example.com shop-api.internal:3000;
+  admin.example.com $admin_host;
+}
+server { location / { proxy_pass http://$backend; } location /v2/ { proxy_pass http://$backend:8080; } }`),
+    );
+    expect(ts[0]!.dynamic!.sources.map((s) => [s.ref.line, s.ref.text, s.host, s.needsResolver])).toEqual([
+      [6, 'default blue;', 'blue', false],
+      [7, 'shop.example.com shop-api.internal:3000;', 'shop-api.internal', true],
+      [8, 'admin.example.com $admin_host;', undefined, true],
+    ]);
+    // With a port in the URL nginx does not look for a group of that name: "blue" goes to the resolver.
+    expect(ts[1]!.dynamic!.sources[0]).toMatchObject({ host: 'blue', needsResolver: true });
   });
 
   it('marks a proxy_pass without scheme as invalid, as nginx -t does, but not a stream proxy_pass', () => {

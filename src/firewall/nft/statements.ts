@@ -58,8 +58,28 @@ const CONCAT_ENDS = new Set([
 ]);
 
 /** Splits braces and strips set-element commas, so `{ 80, 443 }` and `{80,443}` read alike. */
+/**
+ * nft prints a set of quoted names as `{ "eth0", "eth1" }`: the comma follows the closing quote in the same
+ * blank-separated word, which would make it part of the name ("eth0,"). A blank after each closing quote that
+ * a comma follows keeps the comma a separator. Quotes are nft's: a backslash escapes inside them.
+ */
+function apartFromQuotes(text: string): string {
+  let out = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    out += c;
+    if (quoted && c === '\\' && i + 1 < text.length) out += text[++i];
+    else if (c === '"') {
+      quoted = !quoted;
+      if (!quoted && text[i + 1] === ',') out += ' ';
+    }
+  }
+  return out;
+}
+
 function tokens(text: string): { words: string[]; complete: boolean } {
-  const { words, complete } = splitWords(text);
+  const { words, complete } = splitWords(apartFromQuotes(text));
   const out: string[] = [];
   let depth = 0;
   for (const w of words) {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { mergeNftRulesets, parseNftJson, parseNftRuleset, parseNftText } from '../../../src/firewall/readers/nft.js';
+import {
+  mergeNftRulesets,
+  parseNftJson,
+  parseNftRuleset,
+  parseNftText,
+} from '../../../src/firewall/readers/nft.js';
 import type { Condition, FirewallRule, NftRuleset } from '../../../src/firewall/types.js';
 import { fixture, must, nftJson, nftMerged, nftText } from './fixtures.js';
 
@@ -238,5 +243,12 @@ describe('nft list ruleset, text and JSON (nftables 1.0.6, recorded)', () => {
   it('merging keeps JSON rules without a printed twin as they are', () => {
     const json = nftJson('basic');
     expect(mergeNftRulesets(json, { tables: [] })).toEqual(json);
+  });
+
+  it('reads quoted names in a set as nft -j does: the comma after a closing quote separates (recorded, nft 1.0.6)', () => {
+    const conditions = (r: NftRuleset) => r.tables[0]!.chains[0]!.rules.map((rule) => rule.conditions);
+    const text = must(parseNftText(fixture('nft/quoted-sets.nft')));
+    expect(conditions(text)).toEqual(conditions(must(parseNftJson(fixture('nft/quoted-sets.json')))));
+    expect(conditions(text)[0]![0]).toMatchObject({ kind: 'iif', names: ['eth0', 'eth1'] });
   });
 });

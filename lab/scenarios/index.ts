@@ -29,6 +29,14 @@ import {
   firewallOutputAllowed,
   firewallOutputDrop,
 } from './fix-proven.js';
+import {
+  nginxBesideContainer,
+  nginxInstalledLookalike,
+  nginxNotInstalled,
+  nginxOnlyContained,
+  secondInstanceBroken,
+  twoInstancesHealthy,
+} from './instances.js';
 import type { Scenario } from './types.js';
 import { phpFpmSocketMissing, unixSocketMissing, unixSocketPermission } from './unix.js';
 
@@ -68,6 +76,12 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   firewallInputAllowed,
   firewallLocalReject,
   firewallLocalAllowed,
+  nginxNotInstalled,
+  nginxInstalledLookalike,
+  secondInstanceBroken,
+  twoInstancesHealthy,
+  nginxOnlyContained,
+  nginxBesideContainer,
 ];
 
 /** Whether this machine has what the scenario needs beyond the lab itself. */

@@ -28,6 +28,8 @@ export const PRIVATE_DIRS = [
   '/tmp',
   '/root',
   '/home',
+  // For a second nginx instance's own config (-c /srv/nginx-b/nginx.conf); empty otherwise.
+  '/srv',
 ] as const;
 
 /** Files a host may get a private version of (accounts and sudo rules only for hosts that add users). */

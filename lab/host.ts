@@ -2,7 +2,19 @@
 // namespace (held by a holder process) where Debian's real sshd, nginx and the scenario's
 // backends run, each host with its own /etc/nginx, /run, /var/log/nginx, /root and /tmp.
 import { existsSync } from 'node:fs';
-import { chmod, chown, cp, mkdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  chown,
+  cp,
+  mkdir,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { posix } from 'node:path';
 import { homeOf, parseGroups, parsePasswd, withUsers, type LabUser } from './accounts.js';
@@ -30,6 +42,16 @@ export interface NginxSpec {
   start?: boolean;
   /** The main config nginx is started with (`nginx -c PATH`), when not Debian's /etc/nginx/nginx.conf. */
   configPath?: string;
+  /**
+   * false: the host has no nginx program at all (nothing is started): inside the host, /usr/sbin is a
+   * directory of links to the machine's /usr/sbin without nginx (a mount of the host's own; the machine's
+   * /usr/sbin is untouched). Default true.
+   */
+  installed?: boolean;
+  /** With nginx installed: /usr/sbin is that directory of links all the same, nginx bound in (the look-alike). */
+  sbinThroughLinks?: boolean;
+  /** Further nginx masters, each started with its own `-c` (its config writes its pid to `pidFile`). */
+  instances?: { configPath: string; pidFile: string }[];
 }
 
 export interface HostSpec {
@@ -96,6 +118,8 @@ export class LabHost {
   readonly dir: string;
   readonly fs: HostFs;
   readonly nginx: NginxControl;
+  /** The further nginx instances (NginxSpec.instances), in order. */
+  readonly otherNginx: NginxControl[];
   readonly backends: Backend[] = [];
   readonly sshUser: string;
   readonly sudo: boolean;
@@ -125,14 +149,18 @@ export class LabHost {
     }
     if (spec.alternatives) dirs.push(ALTERNATIVES_DIR);
     this.fs = new HostFs(ctx.hostDir, dirs, files);
-    this.nginx = new NginxControl({
-      name: ctx.name,
-      run: (argv) => this.exec(argv),
-      machinePid: (nsPid) => machinePid(this.holderPid, nsPid),
-      resolve: (p) => this.fs.resolve(p),
-      writeFile: (p, content) => this.fs.writeFile(p, content),
-      configPath: spec.nginx?.configPath,
-    });
+    const control = (configPath?: string, pidFile?: string) =>
+      new NginxControl({
+        name: ctx.name,
+        run: (argv) => this.exec(argv),
+        machinePid: (nsPid) => machinePid(this.holderPid, nsPid),
+        resolve: (p) => this.fs.resolve(p),
+        writeFile: (p, content) => this.fs.writeFile(p, content),
+        configPath,
+        pidFile,
+      });
+    this.nginx = control(spec.nginx?.configPath);
+    this.otherNginx = (spec.nginx?.instances ?? []).map((i) => control(i.configPath, i.pidFile));
     this.sshUser = spec.ssh?.user ?? 'root';
     this.sudo = spec.ssh?.sudo ?? false;
     this.listedInInventory = spec.inventory !== false;
@@ -190,7 +218,10 @@ export class LabHost {
       this.applyFirewall(spec.firewall ?? {}).then(() => phase('firewall')),
       ...(spec.backends ?? []).map((b) => this.startBackend(b).then(() => phase(`backend ${b.name}`))),
       spec.phpFpm ? this.startPhpFpm(spec.phpFpm).then(() => phase('php-fpm')) : undefined,
-      spec.nginx?.start !== false ? this.nginx.start().then(() => phase('nginx')) : undefined,
+      spec.nginx?.start !== false && spec.nginx?.installed !== false
+        ? this.nginx.start().then(() => phase('nginx'))
+        : undefined,
+      ...this.otherNginx.map((n, i) => n.start().then(() => phase(`nginx ${i + 2}`))),
     ]);
     phase('total');
   }
@@ -243,6 +274,27 @@ export class LabHost {
         await this.fs.symlink(`${ALTERNATIVES_DIR}/${name}`, target);
     }
     for (const [path, target] of Object.entries(spec.links ?? {})) await this.fs.symlink(path, target);
+    if (this.sbinThroughLinks) await this.prepareSbinLinks();
+  }
+
+  /** The machine's /usr/sbin (mounted at sbin-real inside the host) and a view of it without nginx. */
+  private get sbinDirs(): { real: string; view: string } {
+    return { real: posix.join(this.dir, 'sbin-real'), view: posix.join(this.dir, 'sbin-view') };
+  }
+
+  private get sbinThroughLinks(): boolean {
+    return this.spec.nginx?.installed === false || this.spec.nginx?.sbinThroughLinks === true;
+  }
+
+  /** Links to everything in /usr/sbin but nginx; an empty file in its place when nginx is bound in. */
+  private async prepareSbinLinks(): Promise<void> {
+    const { real, view } = this.sbinDirs;
+    await mkdir(real, { recursive: true });
+    await mkdir(view, { recursive: true, mode: 0o755 });
+    await chmod(view, 0o755);
+    for (const name of await readdir('/usr/sbin'))
+      if (name !== 'nginx') await symlink(posix.join(real, name), posix.join(view, name));
+    if (this.spec.nginx?.installed !== false) await writeFile(posix.join(view, 'nginx'), '');
   }
 
   private async prepareUsers(users: LabUser[]): Promise<void> {
@@ -290,6 +342,11 @@ export class LabHost {
     const pairs: [string, string][] = [...this.ctx.sharedFiles];
     for (const dir of HOST_MOUNTED_DIRS) pairs.push([posix.join(this.fs.root, dir), dir]);
     if (this.spec.alternatives) pairs.push([posix.join(this.fs.root, ALTERNATIVES_DIR), ALTERNATIVES_DIR]);
+    if (this.sbinThroughLinks) {
+      pairs.push(['/usr/sbin', this.sbinDirs.real], [this.sbinDirs.view, '/usr/sbin']);
+      if (this.spec.nginx?.installed !== false)
+        pairs.push([posix.join(this.sbinDirs.real, 'nginx'), '/usr/sbin/nginx']);
+    }
     if (this.spec.users?.length) {
       for (const file of ['/etc/passwd', '/etc/group', '/etc/shadow', PRIVATE_SUDOERS_DIR]) {
         pairs.push([posix.join(this.fs.root, file), file]);

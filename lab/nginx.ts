@@ -18,6 +18,8 @@ export interface NginxHost {
   writeFile(insidePath: string, content: string): Promise<string>;
   /** `-c PATH` for every nginx command, when nginx runs with a config other than its compiled-in one. */
   configPath?: string;
+  /** Where that config's `pid` directive writes the master's pid (default NGINX_PID_FILE). */
+  pidFile?: string;
 }
 
 export class NginxControl {
@@ -33,7 +35,8 @@ export class NginxControl {
 
   /** The master's pid as the machine numbers it (nginx.pid holds the host's own number); 0 when none runs. */
   async masterPid(): Promise<number> {
-    const text = await readFile(await this.host.resolve(NGINX_PID_FILE), 'utf8').catch(() => '');
+    const pidFile = this.host.pidFile ?? NGINX_PID_FILE;
+    const text = await readFile(await this.host.resolve(pidFile), 'utf8').catch(() => '');
     const nsPid = Number(text.trim());
     if (!Number.isInteger(nsPid) || nsPid <= 0) return 0;
     const pid = await this.host.machinePid(nsPid);

@@ -29,6 +29,14 @@ import {
   firewallOutputAllowed,
   firewallOutputDrop,
 } from './fix-proven.js';
+import {
+  nginxBesideContainer,
+  nginxInstalledLookalike,
+  nginxNotInstalled,
+  nginxOnlyContained,
+  secondInstanceBroken,
+  twoInstancesHealthy,
+} from './instances.js';
 import type { Scenario } from './types.js';
 import { phpFpmSocketMissing, unixSocketMissing, unixSocketPermission } from './unix.js';
 import { phpFpmBoundThroughSymlink, phpFpmStaleAlternative, phpFpmSymlinkedSocket } from './symlinks.js';
@@ -84,6 +92,12 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   mapHostNotFound,
   mapHostResolves,
   resolverNotAnswering,
+  nginxNotInstalled,
+  nginxInstalledLookalike,
+  secondInstanceBroken,
+  twoInstancesHealthy,
+  nginxOnlyContained,
+  nginxBesideContainer,
 ];
 
 /** Whether this machine has what the scenario needs beyond the lab itself. */

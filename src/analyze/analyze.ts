@@ -17,6 +17,7 @@ const PRECEDENCE: Cause[] = [
   'host-unreachable',
   'diagnosis-timeout',
   'sudo-password-required',
+  'nginx-not-installed',
   'nginx-not-running',
   'nginx-config-invalid',
   'selinux-denies-connect',
@@ -77,9 +78,7 @@ export function analyze(facts: HostFacts): Finding[] {
   const demoted =
     notRunning.length > 0
       ? adjusted.map((f) =>
-          f.cause === 'nginx-not-running' || f.severity !== 'critical'
-            ? f
-            : { ...f, severity: 'warning' as const },
+          notRunning.includes(f) || f.severity !== 'critical' ? f : { ...f, severity: 'warning' as const },
         )
       : adjusted;
   return orderFindings(demoted);

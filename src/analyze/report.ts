@@ -1,8 +1,10 @@
 // From a snapshot to the report the CLI prints and the bot posts.
 import type { Finding, HostSnapshot, Report } from '../model/types.js';
-import { analyze } from './analyze.js';
+import { analyze, orderFindings } from './analyze.js';
 import { readSnapshot } from '../read/snapshot.js';
 import { provenEdits } from './prove-edit.js';
+import type { HostFacts } from '../model/host-facts.js';
+import { instanceOf, instanceView } from '../read/instances.js';
 
 const REASONS: Record<NonNullable<HostSnapshot['unreachable']>['reason'], string> = {
   refused: 'the SSH port refused the connection',
@@ -32,18 +34,43 @@ function unreachableFinding(snapshot: HostSnapshot): Finding {
   };
 }
 
+/**
+ * Each nginx instance diagnosed on its own (read/instances.ts), its findings marked with `instance`; a finding
+ * every instance has alike (a host's firewall, a gap in what sudo allowed) is listed once, under the first.
+ */
+function instancesReport(snapshot: HostSnapshot): Pick<Report, 'findings' | 'instances'> {
+  const views = [snapshot, ...snapshot.instances!.map((i) => instanceView(snapshot, i.master))];
+  const facts = views.map(readSnapshot);
+  const portsOf = (f: HostFacts) => f.upstreams.flatMap((t) => t.endpoints.flatMap((e) => e.port ?? []));
+  const seen = new Set<string>();
+  const findings: Finding[] = [];
+  const instances = [];
+  for (const [i, view] of views.entries()) {
+    const instance = instanceOf(view);
+    if (instance) instances.push(instance);
+    const siblingPorts = facts.filter((_, j) => j !== i).flatMap(portsOf);
+    const own = { ...facts[i]!, nginx: { ...facts[i]!.nginx, siblingPorts } };
+    for (const f of provenEdits(view, analyze(own))) {
+      const key = JSON.stringify([f.cause, f.host, f.title]);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      findings.push(instance ? { ...f, instance } : f);
+    }
+  }
+  return { findings: orderFindings(findings), instances };
+}
+
 export function reportOf(snapshot: HostSnapshot): Report {
-  // Config edits pass through their proof here: the analyzer re-run on the edited config (prove-edit.ts).
-  const findings = snapshot.unreachable
-    ? [unreachableFinding(snapshot)]
-    : provenEdits(snapshot, analyze(readSnapshot(snapshot)));
-  return {
+  const about = {
     target: snapshot.target,
     host: snapshot.address,
     startedAt: snapshot.startedAt,
     durationMs: snapshot.durationMs,
-    findings,
   };
+  if (snapshot.unreachable) return { ...about, findings: [unreachableFinding(snapshot)] };
+  if (snapshot.instances?.length) return { ...about, ...instancesReport(snapshot) };
+  // Config edits pass through their proof here: the analyzer re-run on the edited config (prove-edit.ts).
+  return { ...about, findings: provenEdits(snapshot, analyze(readSnapshot(snapshot))) };
 }
 
 /** Whole seconds for messages ("in 30 s"; a limit under a second still reads "in 1 s"). */

@@ -34,6 +34,7 @@ import {
   unixProbeCommand,
 } from './commands.js';
 import { configFromSnapshot, mainConfigPath, missingConfigFiles } from '../read/config-files.js';
+import { isInstanceResult } from '../read/instances.js';
 import { batchable, batchSpec, splitBatch } from './batch.js';
 
 export interface PeerHost {
@@ -77,11 +78,14 @@ const PEER_COMMAND_IDS = new Set([
 ]);
 
 class Visit {
-  readonly results: Record<string, CommandResult> = {};
+  readonly results: Record<string, CommandResult>;
+  /** `seed`: answers already had (the host's, for a visit of a further nginx instance): not asked again. */
   constructor(
-    private readonly transport: Transport,
+    readonly transport: Transport,
     readonly snapshot: HostSnapshot,
+    seed: Record<string, CommandResult> = {},
   ) {
+    this.results = { ...seed };
     snapshot.results = this.results;
   }
 
@@ -146,7 +150,7 @@ export async function collect(
       await firstDone;
       await Promise.all([
         rest.then(() => visit.run([systemctlShowCommand(unitsToShow(visit))])),
-        collectNginx(visit, progress, rest).then((endpoints) =>
+        collectNginxes(visit, progress, rest).then((endpoints) =>
           collectPeers(visit, endpoints, options, progress),
         ),
       ]);
@@ -161,8 +165,11 @@ export async function collect(
   return snapshot;
 }
 
-/** nginx's config and everything it points at; returns the upstream endpoints for following peers. */
-async function collectNginx(
+/**
+ * Which nginx runs, then each instance's config and everything it points at (read/instances.ts: a further
+ * root master with its own -c is asked about on its own); returns every upstream endpoint, for the peers.
+ */
+async function collectNginxes(
   visit: Visit,
   progress: (step: string) => void,
   baseRead: Promise<void>,
@@ -176,6 +183,30 @@ async function collectNginx(
     nginxPathsCommand(programsToExamine(procs)),
     ...(owners.length > 0 ? [passwdCommand(owners)] : []),
   ]);
+  const others = trustedNginx(visit.snapshot).otherInstances.map((master) => {
+    const seed = Object.fromEntries(Object.entries(visit.results).filter(([id]) => !isInstanceResult(id)));
+    const view = { ...visit.snapshot, results: {}, instanceMaster: master };
+    return { master, seed, visit: new Visit(visit.transport, view, seed) };
+  });
+  const endpoints = await Promise.all([
+    collectNginx(visit, progress, true, baseRead),
+    ...others.map((o) => collectNginx(o.visit, () => undefined, false, baseRead)),
+  ]);
+  if (others.length > 0)
+    visit.snapshot.instances = others.map((o) => ({
+      master: o.master,
+      results: Object.fromEntries(Object.entries(o.visit.results).filter(([id]) => !(id in o.seed))),
+    }));
+  return endpoints.flat();
+}
+
+/** One nginx instance's config and everything it points at; returns its upstream endpoints. */
+async function collectNginx(
+  visit: Visit,
+  progress: (step: string) => void,
+  first: boolean,
+  baseRead: Promise<void>,
+): Promise<Endpoint[]> {
   const trusted = trustedNginx(visit.snapshot);
   const prefix = trusted.prefix;
   progress(trusted.binary ? 'reading nginx config (nginx -T, nginx -t)' : 'reading nginx config files');
@@ -184,7 +215,7 @@ async function collectNginx(
     ...(trusted.processes.workers.length > 0
       ? [procTimesCommand(trusted.processes.workers.map((w) => w.pid))]
       : []),
-    ...frontendFirewallCommands(visit.stdout('ufw-conf'), visit.stdout('ps')),
+    ...(first ? frontendFirewallCommands(visit.stdout('ufw-conf'), visit.stdout('ps')) : []),
   ]);
 
   // nginx -T prints nothing when the config is invalid: read the files ourselves, following includes.

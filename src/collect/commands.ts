@@ -126,15 +126,16 @@ export function socketPathsCommand(id: 'socket-paths' | 'listener-paths', paths:
  * (src/read/trusted-nginx.ts) to decide which program may run as root. ps's text is forgeable (a title may
  * hold a newline and a whole fake line), so nothing we run comes from it: this constant script reads /proc.
  * Candidates: every process whose comm starts with "nginx" (a real master's always does) and the pids ps
- * showed with "nginx" in their title (arguments: numbers only). For each: `proc`, its pid, the PPid and Uid
- * lines of its status (the real owner: /proc/PID's own owner is root for any non-dumpable process), its exe
+ * showed with "nginx" in their title (arguments: numbers only). For each: `proc`, its pid, the PPid, Uid and
+ * NSpid lines of its status (the real owner: /proc/PID's own owner is root for any non-dumpable process; its
+ * pid in each PID namespace from ours down, more than one for a process in a container), its exe
  * resolved, the device.inode of the file it runs, its cmdline (NULs as newlines). Every field ends in a NUL
  * and none can hold one. Kept short: sudo never matches a rule's pattern of 1024 characters or more.
  */
 export const NGINX_PROCS_SCRIPT =
   'for d in /proc/[0-9]*; do p=${d#/proc/}; { read -r c <$d/comm; } || continue; ' +
   'case $c in nginx*) ;; *) case " $* " in *" $p "*) ;; *) continue;; esac;; esac; ' +
-  "printf 'proc\\0%s\\0' $p; grep -E '^(PPid|Uid):' $d/status | tr '\\t\\n' '  '; printf '\\0'; " +
+  "printf 'proc\\0%s\\0' $p; grep -E '^(PPid|Uid|NSpid):' $d/status | tr '\\t\\n' '  '; printf '\\0'; " +
   "readlink -e -z $d/exe || printf '\\0'; stat -L -c %d.%i $d/exe | tr -d '\\n'; printf '\\0'; " +
   "head -c 4096 $d/cmdline | tr '\\0' '\\n'; printf '\\0'; done 2>/dev/null";
 export const NGINX_PROCS_ARGV0 = 'ud-nginx-procs';

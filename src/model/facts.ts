@@ -192,6 +192,8 @@ export interface UntrustedNginx {
   exe?: string;
   /** Why it is not trusted, in a few words. */
   reason: string;
+  /** It runs in another PID namespace (a container): not this host's nginx to diagnose, whatever its owner. */
+  elsewhere?: true;
   /** Its cmdline as /proc has it, arguments joined by spaces. */
   cmdline: string;
   /** ps's line(s) for the pid (hostile text: evidence only). */

@@ -70,6 +70,10 @@ export interface NginxFacts {
   untrusted: UntrustedNginx[];
   /** Why nginx's own commands (nginx -T, -t, -V) were not run: no binary only root controls. */
   notRun?: string;
+  /** The look-ups that found nothing, when no nginx runs and no nginx binary exists where we look. */
+  notInstalled?: string[];
+  /** Ports the host's other nginx instances proxy to (read/instances.ts): their backends, never this one's. */
+  siblingPorts?: number[];
   /** Directives with includes inlined, each knowing its file and line; empty when no config could be read. */
   tree: ConfigNode[];
   /** The text of every config file read, by path: edits quote lines from here. */

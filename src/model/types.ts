@@ -28,6 +28,7 @@ export const CAUSES = [
   'sudo-password-required',
   'diagnosis-timeout',
   'untrusted-nginx-process',
+  'nginx-not-installed',
 ] as const;
 export type Cause = (typeof CAUSES)[number];
 
@@ -66,6 +67,17 @@ export interface Finding {
   fix?: Fix;
   /** Inventory name of the host the finding is about, when it is not the diagnosed host itself. */
   host?: string;
+  /**
+   * The nginx instance the finding is about, set only when the host runs several root nginx masters with
+   * their own config (src/read/instances.ts): each is diagnosed on its own, and its findings say which.
+   */
+  instance?: NginxInstance;
+}
+
+/** One running nginx: its root master and the main config it was started with (its -c, else compiled-in). */
+export interface NginxInstance {
+  master: number;
+  config: string;
 }
 
 export interface Report {
@@ -74,6 +86,11 @@ export interface Report {
   startedAt: string;
   durationMs: number;
   findings: Finding[];
+  /**
+   * Every nginx instance diagnosed, the one described without `instance` first; present only when there
+   * are several (a report without it describes the host's one nginx, as before).
+   */
+  instances?: NginxInstance[];
 }
 
 /** The raw result of one allow-listed command, uninterpreted. */
@@ -105,4 +122,12 @@ export interface HostSnapshot {
   unreachable?: { reason: 'refused' | 'timeout' | 'auth' | 'host-key' | 'dns' | 'other'; message: string };
   /** Snapshots of upstream hosts that are in the inventory, keyed by the upstream address. */
   peers?: Record<string, HostSnapshot>;
+  /**
+   * The further nginx instances of the host (root masters with their own -c or -p, src/read/instances.ts):
+   * for each, its master's pid and the results of the commands asked about it (nginx -T/-t/-V, its files,
+   * error logs, stats, probes), with the same ids as `results` has for the first instance.
+   */
+  instances?: { master: number; results: Record<string, CommandResult> }[];
+  /** Set only in a view of one instance (read/instances.ts): the master that view describes. */
+  instanceMaster?: number;
 }

@@ -21,6 +21,11 @@ export interface ProcRecord {
   exeId?: string;
   /** Its argv (a retitled nginx has one element, its title). */
   cmdline: string[];
+  /**
+   * True when its status's NSpid has more than one pid: it lives in a PID namespace below ours (a container,
+   * another machine's processes), whose files are not the ones our commands see. Unknown without NSpid.
+   */
+  nestedPid?: boolean;
 }
 
 /** Owner, group, mode and identity of one path, as `stat` (without -L) saw it. */
@@ -57,6 +62,8 @@ function proc(fields: string[], names: Map<number, string>): ProcRecord | undefi
     euid: Number(uids[2]),
     cmdline: cmdline.replace(/\n+$/, '').split('\n'),
   };
+  const nspid = /(?:^| )NSpid: (\d+(?: \d+)*) /.exec(status)?.[1];
+  if (nspid !== undefined) record.nestedPid = nspid.includes(' ');
   const user = names.get(record.uid);
   if (user !== undefined) record.user = user;
   if (exe.startsWith('/')) record.exe = exe;

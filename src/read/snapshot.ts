@@ -64,6 +64,7 @@ function nginxFacts(snapshot: HostSnapshot): NginxFacts {
     processes: trusted.processes,
     untrusted: trusted.untrusted,
     ...(trusted.binary ? {} : { notRun: trusted.refusal ?? 'no trusted nginx binary' }),
+    ...(trusted.notInstalled ? { notInstalled: trusted.notInstalled } : {}),
     tree: config?.tree ?? [],
     sources: config?.sources ?? new Map(),
     parseErrors:

@@ -10,7 +10,12 @@
 // - else the first such file among the fixed system paths and what `command -v nginx` finds for root;
 // - -c and -p come only from that trusted root master's own cmdline (nginx's retitled title);
 // - every other nginx-looking process (not root, or a root master running an untrusted file) is reported,
-//   never executed. With nothing trusted, nginx's own commands are not run at all, and `refusal` says why.
+//   never executed. With nothing trusted, nginx's own commands are not run at all, and `refusal` says why;
+// - when no nginx process runs and no nginx file exists where we look, `notInstalled` lists those look-ups;
+// - a master in another PID namespace (nginx in a container: NSpid has more than one pid) is that container's:
+//   listed in `untrusted` (elsewhere), never described or run, and its files never read as the host's;
+// - several trusted root masters with their own -c/-p are several instances (read/instances.ts): the one with
+//   the most workers (then the lowest pid) is described by default, a view's `instanceMaster` picks another.
 import type { HostSnapshot } from '../model/types.js';
 import type { NginxMaster, NginxProcesses, ProcessInfo, UntrustedNginx } from '../model/facts.js';
 import { parseNginxTrust, type NginxTrustScan, type ProcRecord } from '../parsers/nginx-trust.js';
@@ -32,6 +37,10 @@ export interface TrustedNginx {
   untrusted: UntrustedNginx[];
   /** Why no nginx command may run, when `binary` is undefined. */
   refusal?: string;
+  /** Each look-up that found nothing, when no nginx runs and none is found: nginx is not installed. */
+  notInstalled?: string[];
+  /** The other trusted root masters that are instances of their own (another binary, -c or -p). */
+  otherInstances: number[];
 }
 
 /** Absolute, ordinary characters, no `.` or `..` segment: what we pass as a program, -c or -p. */
@@ -161,6 +170,24 @@ function untrustedOf(
   );
 }
 
+/** The nginx masters in other PID namespaces (containers): reported, never described, run or read. */
+function elsewhereOf(ps: ProcessInfo[], scan: NginxTrustScan): UntrustedNginx[] {
+  return scan.procs
+    .filter((p) => p.nestedPid && looksLikeMaster(p))
+    .map((p) => ({
+      pid: p.pid,
+      user: p.user ?? `uid ${p.uid}`,
+      root: isRoot(p),
+      elsewhere: true,
+      reason:
+        'it runs in another PID namespace (a container, or another machine): its program and files are not ' +
+        "the ones this host's commands see",
+      cmdline: title(p),
+      psLines: psLinesOf(ps, p.pid).map((l) => l.raw),
+      ...(p.exe !== undefined ? { exe: p.exe } : {}),
+    }));
+}
+
 /** The root processes' programs the paths script must examine (plain absolute paths only). */
 export function programsToExamine(procsText: string): string[] {
   const programs = parseNginxTrust(procsText, '')
@@ -182,6 +209,26 @@ const failedCheck = (id: string, snapshot: HostSnapshot): string | undefined => 
   return `the check of which nginx binary root may run failed (${id}: ${why})`;
 };
 
+/**
+ * The trusted masters besides `primary` that run a config of their own: another program, -c or -p (a second
+ * master of the same one is nginx's binary upgrade, USR2, not another instance). Reproducible ones only.
+ */
+function otherInstancesOf(ranked: ProcRecord[], reasons: Map<number, string>, primary: ProcRecord): number[] {
+  const keyOf = (m: ProcRecord) => {
+    const where = whereOf(m);
+    return typeof where === 'string' ? undefined : JSON.stringify([m.exe, where.configPath, where.prefix]);
+  };
+  const seen = new Set([keyOf(primary)]);
+  const others: number[] = [];
+  for (const m of ranked) {
+    const key = keyOf(m);
+    if (reasons.has(m.pid) || key === undefined || seen.has(key)) continue;
+    seen.add(key);
+    others.push(m.pid);
+  }
+  return others;
+}
+
 /** The trusted nginx of a snapshot (see the top of this file). Pure; never throws. */
 export function trustedNginx(snapshot: HostSnapshot): TrustedNginx {
   const results = snapshot.results;
@@ -189,7 +236,7 @@ export function trustedNginx(snapshot: HostSnapshot): TrustedNginx {
   const failed = failedCheck('nginx-procs', snapshot) ?? failedCheck('nginx-paths', snapshot);
   // Without the kernel's answers (sudo refused the scripts), ps's text may still say whether nginx runs, for
   // the report only: nothing is run from it (no binary), so a forged line can at most mislead the report.
-  if (failed) return { processes: findNginx(ps), untrusted: [], refusal: failed };
+  if (failed) return { processes: findNginx(ps), untrusted: [], refusal: failed, otherInstances: [] };
   const users = results['nginx-users'];
   const scan = parseNginxTrust(
     results['nginx-procs']!.stdout,
@@ -197,7 +244,9 @@ export function trustedNginx(snapshot: HostSnapshot): TrustedNginx {
     users?.exitCode === 0 ? users.stdout : '',
   );
   const reasons = new Map<number, string>();
-  const masters = scan.procs.filter((p) => isRoot(p) && looksLikeMaster(p));
+  // nginx in a container (another PID namespace) is that container's: never described, run or read here.
+  const here = scan.procs.filter((p) => !p.nestedPid);
+  const masters = here.filter((p) => isRoot(p) && looksLikeMaster(p));
   for (const m of masters) {
     const why = untrustedMasterReason(scan, m);
     if (why) reasons.set(m.pid, why);
@@ -207,8 +256,13 @@ export function trustedNginx(snapshot: HostSnapshot): TrustedNginx {
     (a, b) =>
       Number(reasons.has(a.pid)) - Number(reasons.has(b.pid)) || workersOf(b) - workersOf(a) || a.pid - b.pid,
   );
-  const master = ranked[0];
-  const trusted: TrustedNginx = { processes: processesOf(ps, scan, master), untrusted: [] };
+  const focus = snapshot.instanceMaster;
+  const master = focus === undefined ? ranked[0] : ranked.find((m) => m.pid === focus);
+  const trusted: TrustedNginx = {
+    processes: processesOf(ps, scan, master),
+    untrusted: [],
+    otherInstances: focus === undefined && master ? otherInstancesOf(ranked, reasons, master) : [],
+  };
   if (master && !reasons.has(master.pid)) {
     const where = whereOf(master);
     if (typeof where === 'string') {
@@ -230,7 +284,13 @@ export function trustedNginx(snapshot: HostSnapshot): TrustedNginx {
     }
     if (!trusted.binary)
       trusted.refusal = `no nginx binary that only root can change: ${[...new Set(why)].join('; ')}`;
+    const nginxRuns = here.some((p) => looksLikeMaster(p) || title(p).startsWith('nginx:'));
+    if (!trusted.binary && !nginxRuns && !scan.which && candidates.every((p) => !scan.paths.has(p)))
+      trusted.notInstalled = [
+        "`command -v nginx` (root's PATH) found nothing",
+        ...candidates.map((p) => `${p} does not exist`),
+      ];
   }
-  trusted.untrusted = untrustedOf(ps, scan, reasons);
+  trusted.untrusted = [...untrustedOf(ps, { ...scan, procs: here }, reasons), ...elsewhereOf(ps, scan)];
   return trusted;
 }

@@ -8,6 +8,7 @@ import type { Finding, HostSnapshot } from '../model/types.js';
 import { configFromSnapshot, mainConfigPath } from '../read/config-files.js';
 import { parseRealpaths } from '../parsers/host-basics.js';
 import { trustedNginx } from '../read/trusted-nginx.js';
+import { instanceView } from '../read/instances.js';
 import { upstreamTargets } from '../read/upstreams.js';
 import { type ConfigNode } from '../model/nginx-config.js';
 import { LuaScript } from '../queue/lua.js';
@@ -182,7 +183,9 @@ export interface PlanOptions {
  * The file's real path (the collector's realpath round) must lie under the main config's real directory
  * or a root of `roots`; otherwise the result is `withheld` with the reason, and no plan exists.
  */
-export function planFromFinding(finding: Finding, snapshot: HostSnapshot, options: PlanOptions): PlanBuilt {
+export function planFromFinding(finding: Finding, host: HostSnapshot, options: PlanOptions): PlanBuilt {
+  // A finding about one of several nginx instances is planned, tested and applied with that instance's own.
+  const snapshot = finding.instance ? instanceView(host, finding.instance.master) : host;
   const edit = finding.fix?.edit;
   if (!edit) return { ok: false, error: 'the finding has no edit' };
   if (finding.host !== undefined && finding.host !== snapshot.target)

@@ -33,8 +33,9 @@ const MARK: Record<Severity, (st: Style) => string> = {
 
 function renderFinding(f: Finding, st: Style, full: boolean): string[] {
   const v = visibleText;
+  const instance = f.instance ? ` in nginx ${f.instance.master} (${v(f.instance.config)})` : '';
   const lines = [
-    `${MARK[f.severity](st)}  ${st.bold(v(f.title))}  ${st.dim(`[${v(f.cause)}${f.host ? ` on ${v(f.host)}` : ''}]`)}`,
+    `${MARK[f.severity](st)}  ${st.bold(v(f.title))}  ${st.dim(`[${v(f.cause)}${f.host ? ` on ${v(f.host)}` : ''}${instance}]`)}`,
   ];
   if (!full) return lines;
   lines.push(...wrap(v(f.detail), 96).map((l) => `    ${l}`));

@@ -122,10 +122,13 @@ function fixBlocks(finding: Finding): { blocks: Block[]; truncated: boolean } {
   return { blocks, truncated };
 }
 
-/** `cause` and, when the finding is about another host, which one. */
+/** `cause` and, when the finding is about another host or one of several nginx, which one. */
 function causeLabel(finding: Finding): string {
   const host = finding.host ? ` on ${inlineCode(finding.host)}` : '';
-  return `${inlineCode(finding.cause)}${host}`;
+  const instance = finding.instance
+    ? ` in nginx ${finding.instance.master} (${inlineCode(finding.instance.config)})`
+    : '';
+  return `${inlineCode(finding.cause)}${host}${instance}`;
 }
 
 /** The full rendering of one finding: title, why, evidence, fix. */

@@ -228,11 +228,13 @@ function portCandidate(
   address: string,
   port: number,
 ): Listener | undefined {
-  const used = new Set(
-    ctx.facts.upstreams
+  // A port another upstream (of this nginx, or of another nginx instance on the host) points at is taken.
+  const used = new Set([
+    ...ctx.facts.upstreams
       .flatMap((t) => t.endpoints.map((e) => e.port))
       .filter((p): p is number => p !== undefined),
-  );
+    ...(ctx.facts.nginx.siblingPorts ?? []),
+  ]);
   const candidates = on.listeners.filter(
     (l) =>
       l.proto === 'tcp' &&

@@ -4,6 +4,7 @@ import type { ConfigEdit, Evidence, Finding } from '../../model/types.js';
 import { replaceOnLine, sourceLine } from '../edit.js';
 import { entryEpoch, entryMatchesTarget } from '../log-match.js';
 import type { CheckContext } from './context.js';
+import { containedNginx, nginxNotInstalled } from './nginx-installed.js';
 
 /**
  * A worker's start is known to the clock tick (1/100 s) and /proc/uptime to the hundredth: two ticks cover
@@ -11,10 +12,14 @@ import type { CheckContext } from './context.js';
  */
 const PRECISE_SLACK_SECONDS = 0.02;
 
+/** No nginx master runs (or, more to the point, none is installed: nginx-installed.ts). */
 export function nginxNotRunning(ctx: CheckContext): Finding[] {
   const { facts } = ctx;
   if (facts.nginx.processes.master) return [];
+  const notInstalled = nginxNotInstalled(ctx);
+  if (notInstalled.length > 0) return notInstalled;
   const invalid = facts.nginx.test && !facts.nginx.test.ok;
+  const contained = containedNginx(facts);
   return [
     {
       cause: 'nginx-not-running',
@@ -24,8 +29,15 @@ export function nginxNotRunning(ctx: CheckContext): Finding[] {
         'No nginx master process is running, so nothing answers on its ports (clients see connection refused, or a ' +
         'load balancer in front answers 502).' +
         (invalid ? ' Its configuration fails `nginx -t`, which would also stop it from starting.' : '') +
-        (facts.nginx.notRun ? ` nginx's own commands were not run: ${facts.nginx.notRun}.` : ''),
-      evidence: [{ source: 'ps', text: 'no process "nginx: master process"' }],
+        (facts.nginx.notRun ? ` nginx's own commands were not run: ${facts.nginx.notRun}.` : '') +
+        contained.note,
+      evidence: [
+        {
+          source: 'ps',
+          text: `no process "nginx: master process"${contained.note ? " in the host's own PID namespace" : ''}`,
+        },
+        ...contained.evidence,
+      ],
       fix: {
         summary: invalid
           ? 'Fix the configuration error below, then start nginx'

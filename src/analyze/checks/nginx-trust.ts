@@ -2,11 +2,13 @@
 // process …" that runs as an ordinary user, or a root master whose program someone other than root could have
 // changed. Never the cause of a 502 by itself, but worth an operator's look: it may be someone's test nginx,
 // or an attempt to make a root tool run a program of their choosing (which we refused).
+import type { UntrustedNginx } from '../../model/facts.js';
 import type { Finding } from '../../model/types.js';
 import type { CheckContext } from './context.js';
 
 export function untrustedNginx(ctx: CheckContext): Finding[] {
   return ctx.facts.nginx.untrusted.map((p) => {
+    if (p.elsewhere) return elsewhere(p);
     const program = p.claimed ?? p.exe ?? 'an unknown program';
     return {
       cause: 'untrusted-nginx-process',
@@ -30,4 +32,27 @@ export function untrustedNginx(ctx: CheckContext): Finding[] {
       },
     };
   });
+}
+
+/** An nginx master in a container: its own business, told so that nobody mistakes it for the host's. */
+function elsewhere(p: UntrustedNginx): Finding {
+  return {
+    cause: 'untrusted-nginx-process',
+    severity: 'info',
+    title: `the nginx master process ${p.pid} runs in a container (another PID namespace): not diagnosed here`,
+    detail:
+      `Process ${p.pid} is an nginx master, but ${p.reason}. This report is about the host's own nginx; ` +
+      'diagnose the container from inside it.',
+    evidence: [
+      ...p.psLines.slice(0, 2).map((text) => ({ source: 'ps', text })),
+      {
+        source: `/proc/${p.pid}/status`,
+        text: `NSpid: more than one pid (another PID namespace): ${p.cmdline}`,
+      },
+    ],
+    fix: {
+      summary: 'Diagnose the nginx inside the container (its own config, logs and backends)',
+      commands: [`docker ps   # which container; then: docker exec CONTAINER nginx -T`],
+    },
+  };
 }

@@ -15,6 +15,7 @@ import {
   listenerEvidence,
   logEvidence,
 } from './context.js';
+import { PLAIN_PATH, inSharedDir } from './socket-trust.js';
 
 function statOf(facts: HostFacts, path: string): FileStat | undefined {
   return facts.stats.find((s) => s.path === path);
@@ -88,19 +89,6 @@ export function unixSocketFindings(ctx: CheckContext, target: UpstreamTarget, ep
   }
   return [];
 }
-
-/**
- * Directories any local user may create a socket in. A socket there with a php-fpm-like name proves nothing
- * about who runs it: pointing nginx at it would hand every request to whoever made it. Such a socket is
- * named as a hint, never offered as the fix.
- */
-const SHARED_DIRS = ['/tmp/', '/var/tmp/', '/dev/shm/', '/run/user/', '/run/lock/', '/var/lock/'];
-const inSharedDir = (path: string) => SHARED_DIRS.some((d) => path.startsWith(d));
-/**
- * A path that can go into nginx's config as one plain word: a socket path a host user chose may hold a
- * newline, `;` or `{`, which an edit would turn into directives of their choosing.
- */
-const PLAIN_PATH = /^\/[\w.@%+=:,/-]+$/;
 
 function missing(
   ctx: CheckContext,

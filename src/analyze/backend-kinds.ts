@@ -30,9 +30,7 @@ export function speaksTo(directive: PassDirective, listener: Listener): boolean 
   const protocol = DIRECTIVE_PROTOCOL[directive];
   if (protocol === undefined) return false;
   const speakers = listener.processes.filter((p) => SPEAKERS[protocol].test(p.name));
-  return (
-    speakers.length > 0 && listener.processes.every((p) => speakers.includes(p) || p.name === 'systemd')
-  );
+  return speakers.length > 0 && listener.processes.every((p) => speakers.includes(p) || p.name === 'systemd');
 }
 
 /** Whether the listener's owners are all known servers of a protocol other than `directive`'s. */

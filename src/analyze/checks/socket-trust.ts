@@ -1,8 +1,9 @@
 // Which listening unix socket may be offered as the place nginx should connect to. Any local user can
 // create a socket in a world-writable directory and give it a php-fpm-like name, and a host user chooses
 // the socket's path: an edit that points nginx there must neither hand every request to whoever made it
-// nor carry their text into nginx's config. A module of its own so that every check that proposes a
-// socket (today the path typo next to the real socket, in unix-sockets.ts) asks the same questions.
+// nor carry their text into nginx's config. Shared by the checks that propose a socket: a path typo next
+// to the real socket (unix-sockets.ts) and a TCP target whose backend listens on a socket instead
+// (other-transport.ts).
 
 /**
  * Directories any local user may create a socket in. A socket there with a php-fpm-like name proves nothing

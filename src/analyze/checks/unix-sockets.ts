@@ -3,6 +3,7 @@
 import type { FileStat, Listener } from '../../model/facts.js';
 import type { HostFacts, UserIds } from '../../model/host-facts.js';
 import type { Evidence } from '../../model/types.js';
+import { speaksOtherThan } from '../backend-kinds.js';
 import { replaceOnLine } from '../edit.js';
 import { closestBySimilarity } from '../../text/similar.js';
 import type { Endpoint, UpstreamTarget } from '../../model/upstream.js';
@@ -15,6 +16,7 @@ import {
   listenerEvidence,
   logEvidence,
 } from './context.js';
+import { portInstead } from './other-transport.js';
 import { PLAIN_PATH, inSharedDir } from './socket-trust.js';
 
 function statOf(facts: HostFacts, path: string): FileStat | undefined {
@@ -106,8 +108,14 @@ function missing(
       !l.path.startsWith('@') &&
       !l.processes.every((p) => p.name === 'nginx'),
   );
-  const candidates = sockets.filter((l) => !inSharedDir(l.path) && PLAIN_PATH.test(l.path));
+  // A look-alike path of a server that speaks another protocol (gunicorn's socket for fastcgi_pass) is no fix.
+  const candidates = sockets.filter(
+    (l) => !inSharedDir(l.path) && PLAIN_PATH.test(l.path) && !speaksOtherThan(target.directive, l),
+  );
   const match = closestBySimilarity(path, candidates, (l) => l.path);
+  const known = [configEvidence(facts, ep.ref), ...(st ? [statEvidence(st)] : []), ...logs];
+  const onTcp = match ? undefined : portInstead(ctx, target, ep, known);
+  if (onTcp) return onTcp;
   const untrusted = match ? undefined : closestBySimilarity(path, sockets, (l) => l.path);
   const edit = match
     ? replaceOnLine(facts.nginx.sources, ep.ref.file, ep.ref.line, path, match.path)

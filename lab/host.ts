@@ -334,7 +334,7 @@ export class LabHost {
     for (const command of firewallCommands(spec)) await this.execOk(command.argv, { stdin: command.stdin });
   }
 
-  /** Starts php-fpm with one pool (see php-fpm.ts); resolves when its socket exists. */
+  /** Starts php-fpm with one pool (see php-fpm.ts); resolves when its socket exists or its TCP port listens. */
   async startPhpFpm(spec: PhpFpmSpec = {}): Promise<void> {
     const fpm = findPhpFpm();
     if (!fpm) throw new LabError(`${this.name}: php-fpm is not installed on this machine`);
@@ -342,7 +342,16 @@ export class LabHost {
     await writeFile(config, phpFpmConfig(spec, fpm.version));
     await this.fs.mkdir('/run/php', { mode: 0o755 });
     await this.execOk([fpm.binary, '--fpm-config', config]);
-    const socket = await this.fs.resolve(spec.listen ?? `/run/php/php${fpm.version}-fpm.sock`);
+    const listen = spec.listen ?? `/run/php/php${fpm.version}-fpm.sock`;
+    if (!listen.startsWith('/')) {
+      // A TCP pool ("127.0.0.1:9000"): ss inside the host shows when it listens.
+      const filter = `sport = :${listen.slice(listen.lastIndexOf(':') + 1)}`;
+      const listening = async () => (await this.exec(['ss', '-Htln', filter])).stdout.trim() !== '';
+      if (!(await waitFor(listening, 5_000, 50)))
+        throw new LabError(`${this.name}: php-fpm does not listen on ${listen}`);
+      return;
+    }
+    const socket = await this.fs.resolve(listen);
     if (!(await waitFor(() => existsSync(socket), 5_000)))
       throw new LabError(`${this.name}: php-fpm made no socket`);
   }

@@ -22,6 +22,15 @@ import {
 } from './connect.js';
 import { firewallDrop, firewallReject, upstreamUnreachable } from './firewall.js';
 import { deployWithinSecond, editAfterReload } from './reload.js';
+import {
+  appOnSocket,
+  appOnSocketHealthy,
+  phpFpmOnSocket,
+  phpFpmOnSocketHealthy,
+  phpFpmOnTcp,
+  phpFpmOnTcpHealthy,
+  phpFpmSocketOfOtherSite,
+} from './tcp-socket.js';
 import type { Scenario } from './types.js';
 import { phpFpmSocketMissing, unixSocketMissing, unixSocketPermission } from './unix.js';
 
@@ -56,6 +65,13 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   hostDown,
   editAfterReload,
   deployWithinSecond,
+  phpFpmOnSocket,
+  phpFpmOnSocketHealthy,
+  phpFpmOnTcp,
+  phpFpmOnTcpHealthy,
+  phpFpmSocketOfOtherSite,
+  appOnSocket,
+  appOnSocketHealthy,
 ];
 
 /** Whether this machine has what the scenario needs beyond the lab itself. */

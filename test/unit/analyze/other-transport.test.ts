@@ -71,6 +71,21 @@ describe('a TCP target where nothing listens: sockets that are not offered', () 
   });
 });
 
+describe('a missing unix socket next to a look-alike socket', () => {
+  it("proxy_pass to /run/php/php-fpm.sock: php-fpm's /run/php/php8.2-fpm.sock speaks FastCGI, no edit", () => {
+    const f = root(
+      changed(snapshot('php-fpm-socket-missing'), {
+        'nginx-T': passLine(
+          'fastcgi_pass unix:/run/php/php-fpm.sock;',
+          'proxy_pass http://unix:/run/php/php-fpm.sock;',
+        ),
+      }),
+    );
+    expect(f.cause).toBe('unix-socket-missing');
+    expect(f.fix?.edit).toBeUndefined();
+  });
+});
+
 describe('a missing unix socket while the backend listens on TCP', () => {
   it('proxy_pass http://unix:…:/api/ with the app on 127.0.0.1:3000: the URI stays, the ":" goes', () => {
     const f = root(

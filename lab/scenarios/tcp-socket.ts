@@ -3,9 +3,12 @@
 // on TCP, with real php-fpm for fastcgi_pass and the lab's HTTP backend for proxy_pass. Each has a healthy
 // look-alike, the same shape working, which must stay clean; and one host where the only socket belongs
 // to another site, which must not be offered.
+import type { HostSpec } from '../host.js';
+import type { Lab } from '../lab.js';
 import { defaultPhpFpmSocket, findPhpFpm } from '../php-fpm.js';
 import { REFUSED } from './connect.js';
 import { APP_PORT, configLine, defineScenario, finish, lineEdit, shopHost, shopSite } from './site.js';
+import type { Scenario, StageOptions } from './types.js';
 
 const FPM_TCP = '127.0.0.1:9000';
 const APP_SOCKET = '/run/shop/shop.sock';
@@ -34,6 +37,22 @@ function phpServer(pass: string, names = '', listen = 'listen 80 default_server;
 const phpSite = (pass: string) => phpServer(pass).join('\n');
 const INDEX_PHP = { '/var/www/html/index.php': '<?php echo "hello from php\\n";\n' };
 
+/** A healthy look-alike: the same shape working, which must stay clean (`site` is made at stage time). */
+function lookAlike(
+  id: string,
+  title: string,
+  site: () => string,
+  spec: HostSpec,
+  requires?: Scenario['requires'],
+): Scenario {
+  const stage = async (lab: Lab, name: string, options: StageOptions) => {
+    const host = await lab.addHost(name, shopHost(site(), spec));
+    const expect = { target: name, rootCause: null, exitCode: 0 as const };
+    return finish(id, [host], expect, { statuses: [200] }, options);
+  };
+  return defineScenario(id, title, stage, requires);
+}
+
 export const phpFpmOnSocket = defineScenario(
   'php-fpm-on-socket',
   `fastcgi_pass ${FPM_TCP}, php-fpm listens on its unix socket only`,
@@ -60,23 +79,6 @@ export const phpFpmOnSocket = defineScenario(
   'php-fpm',
 );
 
-export const phpFpmOnSocketHealthy = defineScenario(
-  'php-fpm-on-socket-healthy',
-  'fastcgi_pass names the unix socket php-fpm listens on: nothing is wrong',
-  async (lab, name, options) => {
-    const site = phpSite(`unix:${fpmSocket()}`);
-    const host = await lab.addHost(name, shopHost(site, { phpFpm: {}, files: INDEX_PHP }));
-    return finish(
-      'php-fpm-on-socket-healthy',
-      [host],
-      { target: name, rootCause: null, exitCode: 0 },
-      { statuses: [200] },
-      options,
-    );
-  },
-  'php-fpm',
-);
-
 export const phpFpmOnTcp = defineScenario(
   'php-fpm-on-tcp',
   `fastcgi_pass names Debian's php-fpm socket, php-fpm listens on ${FPM_TCP} only`,
@@ -97,23 +99,6 @@ export const phpFpmOnTcp = defineScenario(
         },
       },
       { statuses: [502], errorLogIncludes: [MISSING, `connect() to unix:${socket} failed`] },
-      options,
-    );
-  },
-  'php-fpm',
-);
-
-export const phpFpmOnTcpHealthy = defineScenario(
-  'php-fpm-on-tcp-healthy',
-  `fastcgi_pass ${FPM_TCP}, where php-fpm listens: nothing is wrong`,
-  async (lab, name, options) => {
-    const site = phpSite(FPM_TCP);
-    const host = await lab.addHost(name, shopHost(site, { phpFpm: { listen: FPM_TCP }, files: INDEX_PHP }));
-    return finish(
-      'php-fpm-on-tcp-healthy',
-      [host],
-      { target: name, rootCause: null, exitCode: 0 },
-      { statuses: [200] },
       options,
     );
   },
@@ -179,18 +164,25 @@ export const appOnSocket = defineScenario(
   },
 );
 
-export const appOnSocketHealthy = defineScenario(
+export const phpFpmOnSocketHealthy = lookAlike(
+  'php-fpm-on-socket-healthy',
+  'fastcgi_pass names the unix socket php-fpm listens on: nothing is wrong',
+  () => phpSite(`unix:${fpmSocket()}`),
+  { phpFpm: {}, files: INDEX_PHP },
+  'php-fpm',
+);
+
+export const phpFpmOnTcpHealthy = lookAlike(
+  'php-fpm-on-tcp-healthy',
+  `fastcgi_pass ${FPM_TCP}, where php-fpm listens: nothing is wrong`,
+  () => phpSite(FPM_TCP),
+  { phpFpm: { listen: FPM_TCP }, files: INDEX_PHP },
+  'php-fpm',
+);
+
+export const appOnSocketHealthy = lookAlike(
   'app-on-socket-healthy',
   `proxy_pass http://unix:${APP_SOCKET}:/, where the app listens: nothing is wrong`,
-  async (lab, name, options) => {
-    const site = shopSite({ proxyPass: `http://unix:${APP_SOCKET}:/` });
-    const host = await lab.addHost(name, shopHost(site, socketApp));
-    return finish(
-      'app-on-socket-healthy',
-      [host],
-      { target: name, rootCause: null, exitCode: 0 },
-      { statuses: [200] },
-      options,
-    );
-  },
+  () => shopSite({ proxyPass: `http://unix:${APP_SOCKET}:/` }),
+  socketApp,
 );

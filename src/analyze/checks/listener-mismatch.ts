@@ -7,7 +7,7 @@ import type { Listener } from '../../model/facts.js';
 import type { HostFacts } from '../../model/host-facts.js';
 import type { Evidence } from '../../model/types.js';
 import type { Endpoint, UpstreamTarget } from '../../model/upstream.js';
-import { speaksTo } from '../backend-kinds.js';
+import { speaksOtherThan, speaksTo } from '../backend-kinds.js';
 import { replaceOnLine } from '../edit.js';
 import {
   accepts,
@@ -87,7 +87,7 @@ export function notListening(
   }
 
   // The directive's own kind of server on a unix socket beats a port whose owner does not speak it.
-  const candidate = portCandidate(ctx, on, address, port);
+  const candidate = portCandidate(ctx, target, on, address, port);
   const socket =
     remote || (candidate && speaksTo(target.directive, candidate))
       ? undefined
@@ -229,9 +229,10 @@ function reachableAddress(l: Listener, on: HostFacts, from: HostFacts, remote: b
   return from !== on ? bound : undefined;
 }
 
-/** A backend listening on another port of the same address: the likely intended target. */
+/** A backend listening on another port of the same address, not known to speak another protocol: the likely intended target. */
 function portCandidate(
   ctx: CheckContext,
+  target: UpstreamTarget,
   on: HostFacts,
   address: string,
   port: number,
@@ -248,6 +249,8 @@ function portCandidate(
       l.port !== port &&
       !isInfrastructure(l) &&
       !used.has(l.port) &&
+      // php-fpm's port is no fix for a proxy_pass (nor gunicorn's for a fastcgi_pass).
+      !speaksOtherThan(target.directive, l) &&
       accepts(l, address, l.port),
   );
   // Prefer a port that looks like the intended one: closest number first.

@@ -71,6 +71,18 @@ describe('a TCP target where nothing listens: sockets that are not offered', () 
   });
 });
 
+describe('a TCP target where nothing listens: ports that are not offered', () => {
+  it("proxy_pass to 127.0.0.1:9001: php-fpm's 127.0.0.1:9000 speaks FastCGI, so it is no port mismatch", () => {
+    const f = root(
+      changed(snapshot('php-fpm-on-tcp-healthy'), {
+        'nginx-T': passLine('fastcgi_pass 127.0.0.1:9000;', 'proxy_pass http://127.0.0.1:9001;'),
+      }),
+    );
+    expect(f.cause).toBe('upstream-not-listening');
+    expect(f.fix?.edit).toBeUndefined();
+  });
+});
+
 describe('a missing unix socket next to a look-alike socket', () => {
   it("proxy_pass to /run/php/php-fpm.sock: php-fpm's /run/php/php8.2-fpm.sock speaks FastCGI, no edit", () => {
     const f = root(

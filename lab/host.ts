@@ -410,7 +410,7 @@ export class LabHost {
     for (const command of firewallCommands(spec)) await this.execOk(command.argv, { stdin: command.stdin });
   }
 
-  /** Starts php-fpm with one pool (see php-fpm.ts); resolves when its socket exists. */
+  /** Starts php-fpm with one pool (see php-fpm.ts); resolves when its socket exists or its TCP port listens. */
   async startPhpFpm(spec: PhpFpmSpec = {}): Promise<void> {
     const fpm = findPhpFpm();
     if (!fpm) throw new LabError(`${this.name}: php-fpm is not installed on this machine`);
@@ -419,6 +419,14 @@ export class LabHost {
     await this.fs.mkdir('/run/php', { mode: 0o755 });
     await this.execOk([fpm.binary, '--fpm-config', config]);
     const listen = spec.listen ?? `/run/php/php${fpm.version}-fpm.sock`;
+    if (!listen.startsWith('/')) {
+      // A TCP pool ("127.0.0.1:9000"): ss inside the host shows when it listens.
+      const filter = `sport = :${listen.slice(listen.lastIndexOf(':') + 1)}`;
+      const listening = async () => (await this.exec(['ss', '-Htln', filter])).stdout.trim() !== '';
+      if (!(await waitFor(listening, 5_000, 50)))
+        throw new LabError(`${this.name}: php-fpm does not listen on ${listen}`);
+      return;
+    }
     // A socket named through a symlink of the machine's (/var/run → /run) is looked for by the host itself.
     const made = this.fs.isPrivate(listen)
       ? await this.fs.resolve(listen).then((socket) => () => existsSync(socket))

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 
 export interface PhpFpmSpec {
-  /** Socket path. Default: Debian's /run/php/php<version>-fpm.sock. */
+  /** Socket path, or a TCP "address:port". Default: Debian's /run/php/php<version>-fpm.sock. */
   listen?: string;
   /** Pool user (and group). Default www-data. */
   user?: string;

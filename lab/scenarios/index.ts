@@ -37,6 +37,15 @@ import {
   secondInstanceBroken,
   twoInstancesHealthy,
 } from './instances.js';
+import {
+  appOnSocket,
+  appOnSocketHealthy,
+  phpFpmOnSocket,
+  phpFpmOnSocketHealthy,
+  phpFpmOnTcp,
+  phpFpmOnTcpHealthy,
+  phpFpmSocketOfOtherSite,
+} from './tcp-socket.js';
 import type { Scenario } from './types.js';
 import { phpFpmSocketMissing, unixSocketMissing, unixSocketPermission } from './unix.js';
 import { phpFpmBoundThroughSymlink, phpFpmStaleAlternative, phpFpmSymlinkedSocket } from './symlinks.js';
@@ -98,6 +107,13 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   twoInstancesHealthy,
   nginxOnlyContained,
   nginxBesideContainer,
+  phpFpmOnSocket,
+  phpFpmOnSocketHealthy,
+  phpFpmOnTcp,
+  phpFpmOnTcpHealthy,
+  phpFpmSocketOfOtherSite,
+  appOnSocket,
+  appOnSocketHealthy,
 ];
 
 /** Whether this machine has what the scenario needs beyond the lab itself. */

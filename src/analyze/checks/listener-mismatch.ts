@@ -2,11 +2,12 @@
 // address (upstream-port-mismatch), on the same port at another address, such as loopback only or one
 // family of localhost (upstream-address-mismatch), or nowhere at all (upstream-not-listening); on the nginx
 // host or on an upstream host we could look inside. Runbook steps 1–3: "what listens, what does nginx point
-// at, do they match".
+// at, do they match". A backend on a unix socket of the nginx host instead is other-transport.ts's answer.
 import type { Listener } from '../../model/facts.js';
 import type { HostFacts } from '../../model/host-facts.js';
 import type { Evidence } from '../../model/types.js';
 import type { Endpoint, UpstreamTarget } from '../../model/upstream.js';
+import { speaksOtherThan, speaksTo } from '../backend-kinds.js';
 import { replaceOnLine } from '../edit.js';
 import {
   accepts,
@@ -28,6 +29,7 @@ import {
   probeEvidence,
   probeFor,
 } from './context.js';
+import { socketInstead } from './other-transport.js';
 
 /** Nothing accepts address:port on `on` (this host or a peer): port mismatch, address mismatch or nothing at all. */
 export function notListening(
@@ -84,7 +86,13 @@ export function notListening(
     ];
   }
 
-  const candidate = portCandidate(ctx, on, address, port);
+  // The directive's own kind of server on a unix socket beats a port whose owner does not speak it.
+  const candidate = portCandidate(ctx, target, on, address, port);
+  const socket =
+    remote || (candidate && speaksTo(target.directive, candidate))
+      ? undefined
+      : socketInstead(ctx, target, ep, hostToken(ep), [...logs, ...probe]);
+  if (socket) return [socket];
   if (candidate) {
     const edit = replaceOnLine(
       facts.nginx.sources,
@@ -221,9 +229,10 @@ function reachableAddress(l: Listener, on: HostFacts, from: HostFacts, remote: b
   return from !== on ? bound : undefined;
 }
 
-/** A backend listening on another port of the same address: the likely intended target. */
+/** A backend listening on another port of the same address, not known to speak another protocol: the likely intended target. */
 function portCandidate(
   ctx: CheckContext,
+  target: UpstreamTarget,
   on: HostFacts,
   address: string,
   port: number,
@@ -242,6 +251,8 @@ function portCandidate(
       l.port !== port &&
       !isInfrastructure(l) &&
       !used.has(l.port) &&
+      // php-fpm's port is no fix for a proxy_pass (nor gunicorn's for a fastcgi_pass).
+      !speaksOtherThan(target.directive, l) &&
       accepts(l, address, l.port),
   );
   // Prefer a port that looks like the intended one: closest number first.

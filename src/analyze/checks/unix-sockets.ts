@@ -4,6 +4,7 @@
 import type { FileStat, Listener } from '../../model/facts.js';
 import type { HostFacts, UserIds } from '../../model/host-facts.js';
 import type { Evidence } from '../../model/types.js';
+import { speaksOtherThan } from '../backend-kinds.js';
 import { replaceOnLine } from '../edit.js';
 import { closestBySimilarity } from '../../text/similar.js';
 import {
@@ -23,6 +24,8 @@ import {
   listenerEvidence,
   logEvidence,
 } from './context.js';
+import { portInstead } from './other-transport.js';
+import { PLAIN_PATH, inSharedDir } from './socket-trust.js';
 
 function statOf(facts: HostFacts, path: string): FileStat | undefined {
   return facts.stats.find((s) => s.path === path);
@@ -100,19 +103,6 @@ export function unixSocketFindings(ctx: CheckContext, target: UpstreamTarget, ep
   return [];
 }
 
-/**
- * Directories any local user may create a socket in. A socket there with a php-fpm-like name proves nothing
- * about who runs it: pointing nginx at it would hand every request to whoever made it. Such a socket is
- * named as a hint, never offered as the fix.
- */
-const SHARED_DIRS = ['/tmp/', '/var/tmp/', '/dev/shm/', '/run/user/', '/run/lock/', '/var/lock/'];
-const inSharedDir = (path: string) => SHARED_DIRS.some((d) => path.startsWith(d));
-/**
- * A path that can go into nginx's config as one plain word: a socket path a host user chose may hold a
- * newline, `;` or `{`, which an edit would turn into directives of their choosing.
- */
-const PLAIN_PATH = /^\/[\w.@%+=:,/-]+$/;
-
 function missing(
   ctx: CheckContext,
   target: UpstreamTarget,
@@ -129,10 +119,16 @@ function missing(
       !l.path.startsWith('@') &&
       !l.processes.every((p) => p.name === 'nginx'),
   );
-  const candidates = sockets.filter((l) => !inSharedDir(l.path) && PLAIN_PATH.test(l.path));
+  // A look-alike path of a server that speaks another protocol (gunicorn's socket for fastcgi_pass) is no fix.
+  const candidates = sockets.filter(
+    (l) => !inSharedDir(l.path) && PLAIN_PATH.test(l.path) && !speaksOtherThan(target.directive, l),
+  );
   // A link to a socket that is gone is most like the socket that replaced it (php7.4-fpm.sock → php8.2-…).
   const real = realSocketPath(facts, path);
   const match = closestBySimilarity(real, candidates, (l) => l.path);
+  const known = [configEvidence(facts, ep.ref), ...(st ? [statEvidence(st)] : []), ...logs];
+  const onTcp = match ? undefined : portInstead(ctx, target, ep, known);
+  if (onTcp) return onTcp;
   const untrusted = match ? undefined : closestBySimilarity(real, sockets, (l) => l.path);
   const edit = match
     ? replaceOnLine(facts.nginx.sources, ep.ref.file, ep.ref.line, path, match.path)

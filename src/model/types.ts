@@ -28,6 +28,9 @@ export const CAUSES = [
   'sudo-password-required',
   'diagnosis-timeout',
   'untrusted-nginx-process',
+  // Added with the table of nginx's upstream messages (src/parsers/upstream-errors.ts):
+  'upstream-invalid-response',
+  'upstream-url-invalid',
 ] as const;
 export type Cause = (typeof CAUSES)[number];
 

@@ -26,6 +26,8 @@ export interface BackendSpec {
   delayMs?: number;
   /** For "big-header": size of the padding header. Default 32 KB. */
   headerBytes?: number;
+  /** Serve over TLS with these PEM files (paths inside the host, readable by the backend's user). */
+  tls?: { cert: string; key: string };
   /** The user the backend runs as. Default www-data (root when the socket's owner is set). */
   user?: string;
 }
@@ -115,6 +117,7 @@ async function serverConfig(host: BackendHost, spec: BackendSpec): Promise<Backe
     behaviour: spec.behaviour ?? 'ok',
     delayMs: spec.delayMs,
     headerBytes: spec.headerBytes,
+    tls: spec.tls,
   };
   const listen = spec.listen;
   if (!('path' in listen)) return { ...base, listen };

@@ -31,6 +31,16 @@ import {
 } from './fix-proven.js';
 import type { Scenario } from './types.js';
 import { phpFpmSocketMissing, unixSocketMissing, unixSocketPermission } from './unix.js';
+import {
+  grpcToHttp1,
+  grpcToHttp2,
+  httpsToPlainHttp,
+  httpsToTls,
+  sniRequired,
+  sniSent,
+  sslVerified,
+  sslVerifyFails,
+} from './tls.js';
 
 export const ALL_SCENARIOS: readonly Scenario[] = [
   healthy,
@@ -68,6 +78,14 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   firewallInputAllowed,
   firewallLocalReject,
   firewallLocalAllowed,
+  sniRequired,
+  sniSent,
+  httpsToPlainHttp,
+  httpsToTls,
+  sslVerifyFails,
+  sslVerified,
+  grpcToHttp1,
+  grpcToHttp2,
 ];
 
 /** Whether this machine has what the scenario needs beyond the lab itself. */

@@ -98,7 +98,9 @@ export const UPSTREAM_ERRORS: readonly UpstreamErrorMessage[] = [
     kind: 'ssl-handshake',
     cause: 'upstream-ssl-handshake-failed',
     example:
-      '2026/12/03 08:00:00 [error] 4242#4242: *7 upstream SSL certificate verify error: (20:unable to get local issuer certificate) while SSL handshaking to upstream, client: 192.0.2.10, server: shop.example.com, request: "GET / HTTP/1.1", upstream: "http://192.0.2.20:8080/", host: "shop.example.com"',
+      '2026/12/03 08:27:26 [error] 16#16: *1 upstream SSL certificate verify error: (21:unable to verify the first certificate) while SSL handshaking to upstream, client: 10.213.229.1, server: shop.example.com, request: "GET / HTTP/1.1", upstream: "https://127.0.0.1:3443/", host: "upstream-ssl-verify-failed"',
+    recorded:
+      'lab scenario upstream-ssl-verify-failed, nginx 1.22.1 (test/fixtures/snapshots/upstream-ssl-verify-failed.json)',
   },
   {
     module: 'upstream',
@@ -1302,7 +1304,9 @@ export const UPSTREAM_ERRORS: readonly UpstreamErrorMessage[] = [
     kind: 'http2-protocol',
     cause: 'upstream-protocol-mismatch',
     example:
-      '2026/12/03 08:00:00 [error] 4242#4242: *7 upstream sent too large http2 frame: 4740180 while reading response header from upstream, client: 192.0.2.10, server: shop.example.com, request: "GET / HTTP/1.1", upstream: "grpc://192.0.2.20:8080/", host: "shop.example.com"',
+      '2026/12/03 08:27:26 [error] 9#9: *1 upstream sent too large http2 frame: 4740180 while reading response header from upstream, client: 10.213.229.1, server: shop.example.com, request: "GET / HTTP/1.1", upstream: "grpc://127.0.0.1:3000", host: "grpc-to-http1-backend"',
+    recorded:
+      'lab scenario grpc-to-http1-backend, nginx 1.22.1 (test/fixtures/snapshots/grpc-to-http1-backend.json)',
   },
   {
     module: 'grpc',
@@ -1801,23 +1805,27 @@ export const UPSTREAM_ERRORS: readonly UpstreamErrorMessage[] = [
     module: 'ssl',
     message: 'SSL_do_handshake() failed',
     detail: 'the backend requires SNI: tlsv1 unrecognized name (alert 112)',
-    level: 'error',
-    source: ['ngx_event_openssl.c:2342'],
-    kind: 'ssl-handshake',
-    cause: 'upstream-ssl-handshake-failed',
-    example:
-      '2026/12/03 08:00:00 [error] 4242#4242: *7 SSL_do_handshake() failed (SSL: error:0A000458:SSL routines::tlsv1 unrecognized name:SSL alert number 112) while SSL handshaking to upstream, client: 192.0.2.10, server: shop.example.com, request: "GET / HTTP/1.1", upstream: "https://192.0.2.20:8443/", host: "shop.example.com"',
-  },
-  {
-    module: 'ssl',
-    message: 'SSL_do_handshake() failed',
-    detail: 'the backend answers in plain text: wrong version number',
     level: 'crit',
     source: ['ngx_event_openssl.c:2342'],
     kind: 'ssl-handshake',
     cause: 'upstream-ssl-handshake-failed',
     example:
-      '2026/12/03 08:00:00 [crit] 4242#4242: *7 SSL_do_handshake() failed (SSL: error:0A00010B:SSL routines::wrong version number) while SSL handshaking to upstream, client: 192.0.2.10, server: shop.example.com, request: "GET / HTTP/1.1", upstream: "https://192.0.2.20:8443/", host: "shop.example.com"',
+      '2026/12/03 08:27:27 [crit] 10#10: *1 SSL_do_handshake() failed (SSL: error:0A000458:SSL routines::tlsv1 unrecognized name:SSL alert number 112) while SSL handshaking to upstream, client: 10.213.229.1, server: shop.example.com, request: "GET / HTTP/1.1", upstream: "https://10.213.229.15:8443/", host: "upstream-sni-required"',
+    recorded:
+      'lab scenario upstream-sni-required, nginx 1.22.1 (test/fixtures/snapshots/upstream-sni-required.json)',
+  },
+  {
+    module: 'ssl',
+    message: 'SSL_do_handshake() failed',
+    detail: 'the backend answers in plain text: wrong version number',
+    level: 'error',
+    source: ['ngx_event_openssl.c:2342'],
+    kind: 'ssl-handshake',
+    cause: 'upstream-ssl-handshake-failed',
+    example:
+      '2026/12/03 08:27:26 [error] 9#9: *1 SSL_do_handshake() failed (SSL: error:0A00010B:SSL routines::wrong version number) while SSL handshaking to upstream, client: 10.213.229.1, server: shop.example.com, request: "GET / HTTP/1.1", upstream: "https://127.0.0.1:3000/", host: "upstream-https-to-plain-http"',
+    recorded:
+      'lab scenario upstream-https-to-plain-http, nginx 1.22.1 (test/fixtures/snapshots/upstream-https-to-plain-http.json)',
   },
   {
     module: 'ssl',

@@ -13,7 +13,8 @@
 // tricky-request.error.log). Fields are therefore taken in nginx's fixed order, each value ending only where
 // the next field's name follows a quote, the referrer (always last) running to the end.
 //
-// Every message we classify was recorded from nginx 1.22.1: test/fixtures/hosts/tools/errorlog/.
+// The messages come from recordings of nginx 1.22.1 (test/fixtures/hosts/tools/errorlog/) and from the table of
+// every upstream message in nginx's source (upstream-errors.ts), whose test holds this classifier to each row.
 import type { ErrorLogEntry, ErrorLogKind } from '../model/facts.js';
 import { injectedRuns, NGINX_MAX_ENTRY_BYTES } from './errorlog-injected.js';
 

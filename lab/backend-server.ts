@@ -12,11 +12,16 @@
 //   dns         a DNS server on UDP, answering A records from `records` and NXDOMAIN for every other
 //               name, for nginx's per-request resolver  → "… could not be resolved (3: Host not found)"
 //               (the lab has no way out, so nothing else answers DNS)
+//   h2c         HTTP/2 without TLS, answering as a gRPC server does (grpc_pass's healthy backend)
+//   (any)       bytes that cannot start a request (a TLS ClientHello) → 400, as real HTTP servers answer
+// With `tls` (certificate and key files), any of the HTTP/1 behaviours is served over TLS instead.
 import { createSocket } from 'node:dgram';
-import { chmodSync, chownSync, existsSync, lstatSync, unlinkSync } from 'node:fs';
-import { createServer, type Socket } from 'node:net';
+import { chmodSync, chownSync, existsSync, lstatSync, readFileSync, unlinkSync } from 'node:fs';
+import { createServer as createH2cServer } from 'node:http2';
+import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 
-export type BackendBehaviour = 'ok' | 'close' | 'reset' | 'slow' | 'big-header' | 'non-http' | 'dns';
+export type BackendBehaviour = 'ok' | 'close' | 'reset' | 'slow' | 'big-header' | 'non-http' | 'dns' | 'h2c';
 
 export type BackendListen =
   | { host: string; port: number; ipv6Only?: boolean }
@@ -30,6 +35,8 @@ export interface BackendServerConfig {
   headerBytes?: number;
   /** For "dns": lower-case name → the IPv4 address it answers. */
   records?: Record<string, string>;
+  /** Serve over TLS with this certificate and key (PEM files, paths as the backend sees them). */
+  tls?: { cert: string; key: string };
 }
 
 function respond(socket: Socket, config: BackendServerConfig): void {
@@ -58,6 +65,8 @@ function respond(socket: Socket, config: BackendServerConfig): void {
     case 'non-http':
     case 'dns': // on TCP: not a DNS server's answer either
       socket.end('this is not HTTP, it is a lab backend speaking nonsense\r\n');
+      return;
+    case 'h2c': // served by h2cServer, never by this HTTP/1 answer
       return;
   }
 }
@@ -114,22 +123,50 @@ function serveDns(config: BackendServerConfig, listen: { host: string; port: num
   socket.bind(listen.port, listen.host, () => process.stdout.write('ready\n'));
 }
 
+/** An HTTP/2 (cleartext) server answering every stream as a gRPC server would: 200, then grpc-status 0. */
+function h2cServer(config: BackendServerConfig): Server {
+  const server = createH2cServer();
+  server.on('stream', (stream) => {
+    stream.on('error', () => undefined);
+    stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+    stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+    stream.end(`hello from ${config.name}\n`);
+  });
+  return server;
+}
+
 function serve(config: BackendServerConfig): void {
   if (config.behaviour === 'dns' && !('path' in config.listen)) return serveDns(config, config.listen);
-  const server = createServer((socket) => {
+  const onConnection = (socket: Socket): void => {
     socket.on('error', () => undefined);
     let head = '';
     let answered = false;
     socket.on('data', (chunk: Buffer) => {
       if (answered) return;
       head += chunk.toString('latin1');
+      // Bytes that cannot start a request line (a TLS ClientHello) get a 400 at once, as real HTTP servers
+      // answer them: what nginx then reads as a TLS record is "wrong version number".
+      if (!/^[A-Z]/.test(head)) {
+        answered = true;
+        socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+        return;
+      }
       // Answer once the request head is complete (nginx sends bodies after it; they are ignored).
       if (head.includes('\r\n\r\n') || head.length > 65_536) {
         answered = true;
         respond(socket, config);
       }
     });
-  });
+  };
+  const server: Server =
+    config.behaviour === 'h2c'
+      ? h2cServer(config)
+      : config.tls
+        ? createTlsServer(
+            { cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) },
+            onConnection,
+          )
+        : createServer(onConnection);
   server.on('error', (e) => {
     process.stderr.write(`backend ${config.name}: ${e.message}\n`);
     process.exit(1);

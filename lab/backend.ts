@@ -28,6 +28,8 @@ export interface BackendSpec {
   headerBytes?: number;
   /** For "dns" (UDP): name → the IPv4 address it answers; every other name gets NXDOMAIN. */
   records?: Record<string, string>;
+  /** Serve over TLS with these PEM files (paths inside the host, readable by the backend's user). */
+  tls?: { cert: string; key: string };
   /** The user the backend runs as. Default www-data (root when the socket's owner is set). */
   user?: string;
 }
@@ -118,6 +120,7 @@ async function serverConfig(host: BackendHost, spec: BackendSpec): Promise<Backe
     delayMs: spec.delayMs,
     headerBytes: spec.headerBytes,
     records: spec.records,
+    tls: spec.tls,
   };
   const listen = spec.listen;
   if (!('path' in listen)) return { ...base, listen };

@@ -56,6 +56,16 @@ import {
   variableNoResolver,
   variableWithResolver,
 } from './variables.js';
+import {
+  grpcToHttp1,
+  grpcToHttp2,
+  httpsToPlainHttp,
+  httpsToTls,
+  sniRequired,
+  sniSent,
+  sslVerified,
+  sslVerifyFails,
+} from './tls.js';
 
 export const ALL_SCENARIOS: readonly Scenario[] = [
   healthy,
@@ -114,6 +124,14 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   phpFpmSocketOfOtherSite,
   appOnSocket,
   appOnSocketHealthy,
+  sniRequired,
+  sniSent,
+  httpsToPlainHttp,
+  httpsToTls,
+  sslVerifyFails,
+  sslVerified,
+  grpcToHttp1,
+  grpcToHttp2,
 ];
 
 /** Whether this machine has what the scenario needs beyond the lab itself. */

@@ -34,6 +34,8 @@ const PRECEDENCE: Cause[] = [
   'upstream-backlog-full',
   'upstream-ssl-handshake-failed',
   'upstream-protocol-mismatch',
+  'upstream-url-invalid',
+  'upstream-invalid-response',
   'upstream-header-too-big',
   'upstream-closed-connection',
   'upstream-timeout',

@@ -22,16 +22,33 @@ export function loggedUpstream(entry: ErrorLogEntry): LoggedUpstream | undefined
   return parsed.kind === 'unix' ? parsed : { kind: 'tcp', host: parsed.host, port: parsed.port };
 }
 
-export function entryMatchesEndpoint(entry: ErrorLogEntry, ep: Endpoint): boolean {
+/** What the host's resolver answered for each hostname the config names (`getent ahosts`): HostFacts.resolved. */
+export type ResolvedNames = Readonly<Record<string, readonly string[]>>;
+
+/**
+ * Whether the entry is about this endpoint. nginx logs the address it connected to, the config names a host:
+ * `proxy_pass https://api.internal:8443` shows as `upstream: "https://10.0.0.5:8443/"`, so a hostname's
+ * endpoint also matches the addresses the host's resolver gives for it.
+ */
+export function entryMatchesEndpoint(
+  entry: ErrorLogEntry,
+  ep: Endpoint,
+  resolved: ResolvedNames = {},
+): boolean {
   const up = loggedUpstream(entry);
   if (!up) return false;
   if (up.kind === 'unix') return ep.kind === 'unix' && ep.path === up.path;
   if (ep.kind !== 'tcp' || up.port !== ep.port) return false;
-  return up.host === ep.host || ep.addresses.includes(up.host);
+  if (up.host === ep.host || ep.addresses.includes(up.host)) return true;
+  return ep.host !== undefined && (resolved[ep.host]?.includes(up.host) ?? false);
 }
 
-export function entryMatchesTarget(entry: ErrorLogEntry, target: UpstreamTarget): boolean {
-  if (target.endpoints.some((ep) => entryMatchesEndpoint(entry, ep))) return true;
+export function entryMatchesTarget(
+  entry: ErrorLogEntry,
+  target: UpstreamTarget,
+  resolved: ResolvedNames = {},
+): boolean {
+  if (target.endpoints.some((ep) => entryMatchesEndpoint(entry, ep, resolved))) return true;
   const up = loggedUpstream(entry);
   // "no live upstreams" and resolver errors name the group or the unresolved host, not an address.
   return (

@@ -51,6 +51,13 @@ export type ErrorLogKind =
   | 'upstream-disabled'
   /** "FastCGI sent in stderr: "…"": the application's own error output, possibly spanning lines. */
   | 'fastcgi-stderr'
+  // Added with the table of nginx's upstream messages (src/parsers/upstream-errors.ts):
+  /** An HTTP/2 framing error from a grpc_pass / HTTP/2 backend: "upstream sent too large http2 frame" (HTTP/1 answered). */
+  | 'http2-protocol'
+  /** The backend speaks the right protocol but its response is malformed: invalid header, chunked body, lengths. */
+  | 'invalid-response'
+  /** The address a variable gave is no URL nginx can use: "invalid URL prefix", "no port in upstream". */
+  | 'invalid-url'
   | 'other';
 
 export interface ErrorLogEntry {

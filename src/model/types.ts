@@ -29,6 +29,9 @@ export const CAUSES = [
   'diagnosis-timeout',
   'untrusted-nginx-process',
   'nginx-not-installed',
+  // Added with the table of nginx's upstream messages (src/parsers/upstream-errors.ts):
+  'upstream-invalid-response',
+  'upstream-url-invalid',
 ] as const;
 export type Cause = (typeof CAUSES)[number];
 

@@ -13,7 +13,8 @@
 // tricky-request.error.log). Fields are therefore taken in nginx's fixed order, each value ending only where
 // the next field's name follows a quote, the referrer (always last) running to the end.
 //
-// Every message we classify was recorded from nginx 1.22.1: test/fixtures/hosts/tools/errorlog/.
+// The messages come from recordings of nginx 1.22.1 (test/fixtures/hosts/tools/errorlog/) and from the table of
+// every upstream message in nginx's source (upstream-errors.ts), whose test holds this classifier to each row.
 import type { ErrorLogEntry, ErrorLogKind } from '../model/facts.js';
 import { injectedRuns, NGINX_MAX_ENTRY_BYTES } from './errorlog-injected.js';
 
@@ -96,21 +97,48 @@ export function classifyErrorLog(
   upstream?: string,
 ): ErrorLogKind {
   if (/ sent in stderr: "/.test(message)) return 'fastcgi-stderr';
-  if (/upstream sent too big header/.test(message)) return 'header-too-big';
+  if (
+    /upstream sent too big (?:header|trailers)|upstream sent too large http2 header(?: while|$)|upstream sent too large http2 header (?:name|value) length: /.test(
+      message,
+    )
+  )
+    return 'header-too-big';
   if (/no live upstreams/.test(message)) return 'no-live-upstreams';
   if (/no resolver defined to resolve/.test(message)) return 'no-resolver';
   if (/ could not be resolved \(|host not found in upstream/.test(message)) return 'host-not-found';
   if (/ while resolving\b/.test(message)) return 'resolver-error';
-  // A timeout while handshaking is a TLS problem first: the backend does not speak TLS, or not in time.
-  if (/SSL_do_handshake\(\) failed|while SSL handshaking to upstream|upstream SSL certificate/.test(message))
-    return 'ssl-handshake';
   if (
-    /upstream sent (?:no valid|invalid|unsupported FastCGI protocol version|unexpected FastCGI record|invalid status)/.test(
+    /^(?:invalid URL prefix in |no port in upstream |zero length URI to proxy|\w+ protocol requires SSL support|the $)|^[a-z ]+ in upstream $/.test(
+      message,
+    )
+  )
+    return 'invalid-url';
+  // A timeout while handshaking is a TLS problem first: the backend does not speak TLS, or not in time. A
+  // backend that speaks first on a TLS port ("prematurely sent response") speaks plain text.
+  if (
+    /SSL_do_handshake\(\) failed|while SSL handshaking to upstream|upstream SSL certificate|upstream prematurely sent response/.test(
+      message,
+    )
+  )
+    return 'ssl-handshake';
+  if (/SSL_(?:read|write|sendfile|shutdown)\(\) failed/.test(message) && /upstream/.test(message))
+    return 'prematurely-closed';
+  if (
+    /upstream sent (?:no valid|unsupported FastCGI protocol version|unexpected FastCGI|invalid FastCGI|invalid status|invalid header: $)/.test(
       message,
     )
   )
     return 'invalid-header';
-  if (/upstream prematurely closed connection/.test(message)) return 'prematurely-closed';
+  if (/upstream rejected request with error|upstream sent goaway with error/.test(message))
+    return 'reset-by-peer';
+  if (/upstream prematurely closed/.test(message)) return 'prematurely-closed';
+  if (
+    /upstream (?:sent (?:[^"]*http2|[^"]*\bframes?\b|[^"]*\bstream\b|[^"]*window update|[^"]*settings|[^"]*ping|[^"]*:status|invalid (?:header|trailer)(?! ?:)|trailer without|invalid encoded header|zero http2)|violated (?:stream|connection) flow control)/.test(
+      message,
+    )
+  )
+    return 'http2-protocol';
+  if (/^(?:upstream|memcached) sent /.test(message)) return 'invalid-response';
   if (errno === 104) return 'reset-by-peer';
   if (errno === 32 && /to upstream/.test(message)) return 'prematurely-closed'; // broken pipe while sending
   if (/upstream server temporarily disabled/.test(message)) return 'upstream-disabled';

@@ -62,7 +62,7 @@ export function logEvidence(entries: ErrorLogEntry[], max = 3): Evidence[] {
 }
 
 export function entriesFor(ctx: CheckContext, ep: Endpoint): ErrorLogEntry[] {
-  return ctx.recent.filter((e) => entryMatchesEndpoint(e, ep));
+  return ctx.recent.filter((e) => entryMatchesEndpoint(e, ep, ctx.facts.resolved));
 }
 
 /** "server shop.example.com (listen 80), location /api" */

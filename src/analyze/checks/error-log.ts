@@ -3,7 +3,7 @@
 // "no live upstreams" errors, and SELinux's refusals (a variable upstream's resolver: variable-upstreams.ts).
 import type { ErrorLogEntry, ErrorLogKind } from '../../model/facts.js';
 import type { Cause, Evidence, Finding, Fix, Severity } from '../../model/types.js';
-import { insertAfterLine, replaceLine, replaceOnLine } from '../edit.js';
+import { insertAfterLine, replaceLine } from '../edit.js';
 import { entryMatchesEndpoint, entryMatchesTarget } from '../log-match.js';
 import { formatEndpoint, listenersFor } from '../listeners.js';
 import { unixListenersAt } from '../socket-paths.js';
@@ -17,6 +17,7 @@ import {
   logEvidence,
   passEvidence,
 } from './context.js';
+import { tlsDetail, tlsFix, tlsProblem, tlsSetting } from './tls-handshake.js';
 
 /** The directive family of the pass directive: proxy_, fastcgi_, uwsgi_, scgi_, grpc_. */
 function family(target: UpstreamTarget): string {
@@ -25,14 +26,16 @@ function family(target: UpstreamTarget): string {
 
 function targetEntries(ctx: CheckContext, target: UpstreamTarget, kinds: ErrorLogKind[]): ErrorLogEntry[] {
   // "NAME could not be resolved" for a variable upstream: variable-upstreams.ts, with the line that set NAME.
-  return ctx.recent.filter((e) => kinds.includes(e.kind) && entryMatchesTarget(e, target));
+  return ctx.recent.filter(
+    (e) => kinds.includes(e.kind) && entryMatchesTarget(e, target, ctx.facts.resolved),
+  );
 }
 
 interface LogCause {
   cause: Cause;
   kinds: ErrorLogKind[];
   /** The directive whose value is part of the story (its line is evidence when set). */
-  setting?: (t: UpstreamTarget) => string;
+  setting?: (t: UpstreamTarget, entries: ErrorLogEntry[]) => string | undefined;
   title: (t: UpstreamTarget, entries: ErrorLogEntry[]) => string;
   detail: (t: UpstreamTarget, entries: ErrorLogEntry[]) => string;
   fix: (ctx: CheckContext, t: UpstreamTarget, entries: ErrorLogEntry[]) => Fix;
@@ -42,22 +45,37 @@ const LOG_CAUSES: LogCause[] = [
   {
     cause: 'upstream-ssl-handshake-failed',
     kinds: ['ssl-handshake'],
-    title: (t) => `The TLS handshake with ${t.id} fails`,
-    detail: (t, es) =>
-      wrongVersion(es)
-        ? `nginx speaks TLS to ${t.id}, but the backend answers in plain text ("wrong version number"): it does not serve HTTPS on that port.`
-        : `nginx cannot complete a TLS handshake with ${t.id}: a certificate, protocol or cipher mismatch.`,
-    fix: (ctx, t, es) => {
+    title: (t, es) =>
+      tlsProblem(es) === 'sni-required'
+        ? `The backend behind ${t.id} requires SNI, and nginx sends no server name`
+        : `The TLS handshake with ${t.id} fails`,
+    detail: tlsDetail,
+    setting: tlsSetting,
+    fix: tlsFix,
+  },
+  {
+    cause: 'upstream-protocol-mismatch',
+    kinds: ['http2-protocol'],
+    title: (t) => `The backend behind ${t.id} does not speak HTTP/2, which ${t.directive} needs`,
+    detail: (t) =>
+      `${t.directive} speaks HTTP/2 (gRPC) to the backend, and what came back is no HTTP/2 frame ` +
+      `("upstream sent too large http2 frame" is an HTTP/1 answer read as a frame header): the port serves HTTP/1.x, ` +
+      'or another protocol.',
+    fix: (ctx, t) => {
       const use = t.uses[0]!;
-      const edit = wrongVersion(es)
-        ? replaceOnLine(ctx.facts.nginx.sources, use.ref.file, use.ref.line, `${t.scheme}://`, 'http://')
-        : undefined;
-      return edit
-        ? { summary: `The backend speaks plain HTTP: proxy to http:// instead of https://`, edit }
-        : {
-            summary:
-              "Compare the backend's TLS settings with proxy_ssl_protocols / proxy_ssl_server_name / proxy_ssl_verify",
-          };
+      const edit =
+        t.directive === 'grpc_pass'
+          ? replaceLine(ctx.facts.nginx.sources, use.ref.file, use.ref.line, [
+              `proxy_pass http://${t.id.replace(/^grpcs?:\/\//, '')};`,
+            ])
+          : undefined;
+      return {
+        summary:
+          t.directive === 'grpc_pass'
+            ? 'Point grpc_pass at the gRPC (HTTP/2) port of the backend, or proxy its HTTP/1 port with proxy_pass http://'
+            : 'Point the pass directive at a backend that speaks HTTP/2',
+        ...(edit ? { edit } : {}),
+      };
     },
   },
   {
@@ -71,6 +89,30 @@ const LOG_CAUSES: LogCause[] = [
     fix: () => ({
       summary:
         'Use the pass directive that matches the backend (proxy_pass for HTTP, fastcgi_pass for php-fpm, https:// for TLS)',
+    }),
+  },
+  {
+    cause: 'upstream-invalid-response',
+    kinds: ['invalid-response'],
+    title: (t) => `The backend behind ${t.id} sends malformed responses`,
+    detail: () =>
+      'The backend speaks the right protocol, but nginx rejects what it sends (an invalid header line, a broken chunked ' +
+      'body, a Content-Length it does not keep, or both Content-Length and Transfer-Encoding): a bug in the ' +
+      'application or a proxy in front of it.',
+    fix: () => ({
+      summary:
+        "Fix the backend's response (the log names what is wrong with it); nginx cannot pass it on as it is",
+    }),
+  },
+  {
+    cause: 'upstream-url-invalid',
+    kinds: ['invalid-url'],
+    title: (t) => `The address of ${t.id} is not a URL nginx can use when the request comes`,
+    detail: () =>
+      'The pass directive builds its address from variables, and for these requests they gave something nginx cannot ' +
+      'connect to ("invalid URL prefix": no http:// or an empty value; "no port in upstream"), so it answers 500/502.',
+    fix: (_ctx, t) => ({
+      summary: `Make the variables in ${t.uses[0]!.ref.text.trim()} always give a full URL (scheme://host:port), with a default in the map or set`,
     }),
   },
   {
@@ -145,10 +187,6 @@ const LOG_CAUSES: LogCause[] = [
   },
 ];
 
-function wrongVersion(entries: ErrorLogEntry[]): boolean {
-  return entries.some((e) => /wrong version number|packet length too long|http request/i.test(e.raw));
-}
-
 /** The config lines a log finding is about: the servers the log names, the group, the setting, the pass. */
 function configEvidenceFor(
   ctx: CheckContext,
@@ -156,8 +194,11 @@ function configEvidenceFor(
   entries: ErrorLogEntry[],
   lc: LogCause,
 ): Evidence[] {
-  const endpoints = target.endpoints.filter((ep) => entries.some((e) => entryMatchesEndpoint(e, ep)));
-  const setting = lc.setting ? inEffect(target.uses[0]!.node, lc.setting(target)) : undefined;
+  const endpoints = target.endpoints.filter((ep) =>
+    entries.some((e) => entryMatchesEndpoint(e, ep, ctx.facts.resolved)),
+  );
+  const name = lc.setting?.(target, entries);
+  const setting = name ? inEffect(target.uses[0]!.node, name) : undefined;
   const refs = [
     ...(target.group && endpoints.length === 0 ? [target.group.ref] : []),
     ...endpoints.map((ep) => ep.ref),
@@ -170,6 +211,34 @@ function configEvidenceFor(
     .map((r) => configEvidence(ctx.facts, r));
 }
 
+/**
+ * The kinds of a failed connect, which the endpoint checks explain by asking the host (listeners, sockets,
+ * firewalls, SELinux), with the causes they give; the log alone does not say which one it is.
+ */
+const HOST_CHECKED: Partial<Record<ErrorLogKind, Cause[]>> = {
+  'connect-refused': [
+    'upstream-not-listening',
+    'upstream-port-mismatch',
+    'upstream-address-mismatch',
+    'firewall-blocks-upstream',
+  ],
+  'no-route': ['upstream-unreachable', 'firewall-blocks-upstream'],
+  'connect-timeout': ['upstream-unreachable', 'firewall-blocks-upstream'],
+  'unix-socket-missing': ['unix-socket-missing'],
+  'unix-socket-permission': ['unix-socket-permission'],
+  'selinux-denied': ['selinux-denies-connect'],
+  'backlog-full': ['upstream-backlog-full'],
+  'no-resolver': ['resolver-missing'],
+};
+
+/** The causes an error-log line of this kind can end in (the table of nginx's messages is checked against it). */
+export function causesOfKind(kind: ErrorLogKind): Cause[] {
+  return [
+    ...LOG_CAUSES.filter((lc) => lc.kinds.includes(kind)).map((lc) => lc.cause),
+    ...(HOST_CHECKED[kind] ?? []),
+  ];
+}
+
 export function errorLogFindings(ctx: CheckContext, explained: Set<UpstreamTarget>): Finding[] {
   const findings: Finding[] = [];
   for (const target of ctx.facts.upstreams) {
@@ -177,7 +246,11 @@ export function errorLogFindings(ctx: CheckContext, explained: Set<UpstreamTarge
       const entries = targetEntries(ctx, target, lc.kinds);
       if (entries.length === 0) continue;
       // When an endpoint finding already explains this target, its log symptoms are secondary.
-      const severity: Severity = explained.has(target) ? 'warning' : 'critical';
+      // So are warnings alone (a duplicate header nginx ignored): nginx answered the request all the same.
+      const onlyWarnings = entries.every(
+        (e) => e.level === 'warn' || e.level === 'notice' || e.level === 'info',
+      );
+      const severity: Severity = explained.has(target) || onlyWarnings ? 'warning' : 'critical';
       findings.push({
         cause: lc.cause,
         severity,
@@ -226,7 +299,9 @@ export function backlogFull(ctx: CheckContext): Finding[] {
           ? unixListenersAt(ctx.facts, ep.path!)
           : ep.addresses.flatMap((a) => listenersFor(ctx.facts.listeners, a, ep.port ?? 0));
       const full = listeners.find((l) => l.sendQ > 0 && l.recvQ >= l.sendQ);
-      const eagain = ctx.recent.filter((e) => e.errno === 11 && entryMatchesTarget(e, target));
+      const eagain = ctx.recent.filter(
+        (e) => e.errno === 11 && entryMatchesTarget(e, target, ctx.facts.resolved),
+      );
       if (!full && eagain.length === 0) continue;
       const where = ep.kind === 'unix' ? ep.path! : formatEndpoint(ep.addresses[0] ?? ep.host ?? '', ep.port);
       const php = listeners.some((l) => l.processes.some((p) => p.name.startsWith('php-fpm')));

@@ -136,7 +136,7 @@ export function configNotReloaded(ctx: CheckContext): Finding[] {
   // (Not with variables in a pass directive: nginx then connects to whatever a request names.)
   const named = facts.upstreams.every((t) => !t.dynamic && !t.invalid);
   const stale = ctx.recent.filter(
-    (e) => e.upstream && named && !facts.upstreams.some((t) => entryMatchesTarget(e, t)),
+    (e) => e.upstream && named && !facts.upstreams.some((t) => entryMatchesTarget(e, t, facts.resolved)),
   );
   // Logged after the last edit (a log second S was written at S or later, so S > mtime means after it).
   const newest = Math.max(...files.map((s) => s.mtime!));

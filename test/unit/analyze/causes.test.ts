@@ -104,6 +104,48 @@ describe('upstream-ssl-handshake-failed', () => {
   });
 });
 
+/** The first error-log line of a recorded lab scenario (test/fixtures/snapshots/<id>.json). */
+function recordedLogLine(id: string): string {
+  const snapshot = (JSON.parse(fixture(`snapshots/${id}.json`)) as { snapshot: HostSnapshot }).snapshot;
+  const log = Object.entries(snapshot.results).find(([k]) => k.startsWith('error-log:'))![1].stdout;
+  return log.split('\n').find((l) => / \[(?:error|crit)\] /.test(l))!;
+}
+
+describe('upstream-ssl-handshake-failed: a backend that requires SNI', () => {
+  const line = recordedLogLine('upstream-sni-required');
+  const address = /upstream: "https:\/\/([\d.]+:\d+)\//.exec(line)![1]!;
+
+  it('proxy_ssl_server_name already on: the name sent is the wrong one, so the fix is proxy_ssl_name, no edit', () => {
+    const conf = site(`            proxy_ssl_server_name on;\n            proxy_pass https://${address};`);
+    const f = root(host({ conf, errorLog: `${line}\n` }));
+    expect(f?.cause).toBe('upstream-ssl-handshake-failed');
+    expect(f?.fix?.summary).toContain('proxy_ssl_name');
+    expect(f?.fix?.edit).toBeUndefined();
+  });
+
+  it('proxy_ssl_server_name off beside the pass: the edit turns that line on', () => {
+    const conf = site(`            proxy_ssl_server_name off;\n            proxy_pass https://${address};`);
+    const f = root(host({ conf, errorLog: `${line}\n` }));
+    expect(f?.fix?.edit).toEqual({
+      file: '/etc/nginx/nginx.conf',
+      line: 8,
+      before: '            proxy_ssl_server_name off;',
+      after: '            proxy_ssl_server_name on;',
+    });
+  });
+
+  it('to an upstream group: the edit sends SNI, and the summary asks for proxy_ssl_name (nginx would send the group name)', () => {
+    const conf = site('            proxy_pass https://api;').replace(
+      'http {\n',
+      `http {\n    upstream api {\n        server ${address};\n    }\n`,
+    );
+    const f = root(host({ conf, errorLog: `${line}\n` }));
+    expect(f?.cause).toBe('upstream-ssl-handshake-failed');
+    expect(f?.fix?.edit?.after).toContain('proxy_ssl_server_name on;');
+    expect(f?.fix?.summary).toContain('proxy_ssl_name');
+  });
+});
+
 describe('upstream-backlog-full', () => {
   const log = fixture('hosts/tools/errorlog/unix-socket-backlog-full.error.log');
   const conf = site('            proxy_pass http://unix:/tmp/hC-el/sock/busy.sock:/;');

@@ -15,6 +15,7 @@ set -uo pipefail
 # program (or path) → Debian package. A program is found on PATH or in /usr/sbin, /sbin.
 requirements=(
   "nginx nginx"
+  "/usr/lib/nginx/modules/ngx_stream_module.so libnginx-mod-stream"
   "sshd openssh-server"
   "ssh openssh-client"
   "iptables iptables"
@@ -36,9 +37,12 @@ requirements=(
   "perl perl-base"
 )
 
-# A regular, executable file on PATH or in /usr/sbin, /sbin (a glob for versioned names: php-fpm8.2).
+# A regular, executable file on PATH or in /usr/sbin, /sbin (a glob for versioned names: php-fpm8.2), or the
+# file an absolute path names.
 found() {
   local program=$1 dir path
+  # An absolute path names a file a package installs (an nginx module): it only has to be there.
+  if [[ $program == /* ]]; then [ -f "$program" ]; return; fi
   local IFS=:
   for dir in $PATH /usr/sbin /sbin; do
     for path in "$dir"/$program; do

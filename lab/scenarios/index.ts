@@ -46,6 +46,7 @@ import {
   phpFpmOnTcpHealthy,
   phpFpmSocketOfOtherSite,
 } from './tcp-socket.js';
+import { streamSetHealthy, streamSetPortMismatch } from './stream.js';
 import type { Scenario } from './types.js';
 import { phpFpmSocketMissing, unixSocketMissing, unixSocketPermission } from './unix.js';
 import { phpFpmBoundThroughSymlink, phpFpmStaleAlternative, phpFpmSymlinkedSocket } from './symlinks.js';
@@ -132,6 +133,8 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   sslVerified,
   grpcToHttp1,
   grpcToHttp2,
+  streamSetPortMismatch,
+  streamSetHealthy,
 ];
 
 /** Whether this machine has what the scenario needs beyond the lab itself. */

@@ -10,7 +10,7 @@
 // nothing is NATed. Needs root (network namespaces, bind mounts).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { open, writeFile } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { cleanupLabs, destroyLab } from './cleanup.js';
 import { prepareBackendScript } from './backend.js';
@@ -224,8 +224,8 @@ export class Lab {
       );
       await writeFile(this.knownHostsPath, knownHostsText(hosts.map((h) => h.knownHostsLine)));
       // Written in place (same inode): the hosts bind-mount this very file as /etc/hosts.
-      await writeFile(posix.join(this.dir, 'etc-hosts'), etcHosts(hosts));
-      await writeFile(posix.join(this.dir, 'resolv.conf'), RESOLV_CONF);
+      await rewriteInPlace(posix.join(this.dir, 'etc-hosts'), etcHosts(hosts));
+      await rewriteInPlace(posix.join(this.dir, 'resolv.conf'), RESOLV_CONF);
     };
     this.writeChain = this.writeChain.then(write, write);
     return this.writeChain;
@@ -285,6 +285,24 @@ export class Lab {
  * ("connection refused" from the host's own loopback) instead of after resolver timeouts.
  */
 const RESOLV_CONF = 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n';
+
+/**
+ * A file the hosts bind-mount, rewritten in its own inode without ever being empty: the new text is written
+ * over the old from the start, then the file is cut to its length. /etc/hosts only grows (a host's line is
+ * appended when it is added), so a host that reads it meanwhile (nginx resolving a peer at start, with
+ * scenarios staged in parallel) sees every earlier line whole; truncating first, as writeFile does, let it
+ * read an empty file and fail with "host not found in upstream".
+ */
+async function rewriteInPlace(path: string, text: string): Promise<void> {
+  const file = await open(path, existsSync(path) ? 'r+' : 'w');
+  try {
+    const bytes = Buffer.from(text);
+    await file.write(bytes, 0, bytes.length, 0);
+    await file.truncate(bytes.length);
+  } finally {
+    await file.close();
+  }
+}
 
 /** Debian's stock /etc/hosts (localhost is 127.0.0.1 and ::1) plus every lab host by name. */
 function etcHosts(hosts: LabHost[]): string {

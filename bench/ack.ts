@@ -166,6 +166,8 @@ async function bench(): Promise<void> {
       work: {
         parentMessages: slack.callsTo('chat.postMessage').length,
         threadLinks: slack.callsTo('chat.update').length,
+        webApiCalls: slack.calls.length,
+        connections: slack.connections,
       },
       targets: {
         p99Under50ms: bot.p99 < 50,
@@ -185,6 +187,7 @@ async function bench(): Promise<void> {
           `ratio bot/bare: p50 ${result.ratio.p50}x, p99 ${result.ratio.p99}x`,
           `targets: p99 < 50 ms ${result.targets.p99Under50ms ? 'met' : 'MISSED'}; p99 within 1.5x of bare ${result.targets.p99Within1_5xOfBare ? 'met' : 'MISSED'}`,
           `bot work after the acks: ${result.work.parentMessages} parent messages, ${result.work.threadLinks} links to running threads, jobs in Redis (prefix ${prefix}, removed)`,
+          `Slack Web API: ${result.work.webApiCalls} calls over ${result.work.connections} TCP connections`,
           '',
         ].join('\n'),
       );

@@ -62,6 +62,8 @@ const MESSAGE_METHODS = new Set(['chat.postMessage', 'chat.update', 'chat.postEp
 
 export class SlackApiStandIn {
   readonly calls: RecordedCall[] = [];
+  /** TCP connections clients opened (a client without keep-alive opens one per call). */
+  connections = 0;
   readonly messages = new Map<string, StoredMessage>();
   readonly uploads = new Map<string, Upload>();
   /** Every message whose blocks broke Block Kit's limits (answered invalid_blocks), with the reasons. */
@@ -85,6 +87,9 @@ export class SlackApiStandIn {
       holder.standIn!.handle(req, res).catch((err: unknown) => {
         res.writeHead(500).end(String(err));
       });
+    });
+    server.on('connection', () => {
+      if (holder.standIn) holder.standIn.connections += 1;
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;

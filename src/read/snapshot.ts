@@ -53,7 +53,7 @@ function byPrefix(snapshot: HostSnapshot, prefix: string): [string, CommandResul
     .map(([id, r]) => [id.slice(prefix.length), r]);
 }
 
-function nginxFacts(snapshot: HostSnapshot): NginxFacts {
+function nginxFacts(snapshot: HostSnapshot, clock: HostFacts['clock']): NginxFacts {
   const r = snapshot.results;
   const trusted = trustedNginx(snapshot);
   const config = configFromSnapshot(snapshot);
@@ -71,7 +71,7 @@ function nginxFacts(snapshot: HostSnapshot): NginxFacts {
       config?.payload.errors.map((e) => ({ file: e.file, line: e.line ?? undefined, error: e.error })) ?? [],
     test: testRan ? parseNginxTest(testRun.stderr, testRun.exitCode) : undefined,
     configSource: config?.source ?? 'nginx -T',
-    ...loadedAtOf(trusted.processes.workers, r),
+    ...loadedAtOf(trusted.processes.workers, r, clock),
   };
 }
 
@@ -79,13 +79,13 @@ function nginxFacts(snapshot: HostSnapshot): NginxFacts {
 function loadedAtOf(
   workers: ProcessInfo[],
   r: HostSnapshot['results'],
+  clock: HostFacts['clock'],
 ): { loadedAt?: NonNullable<NginxFacts['loadedAt']> } {
   if (workers.length === 0) return {};
   const times = r['proc-times'] ? parseProcTimes(r['proc-times'].stdout) : undefined;
   const starts = workers.map((w) => times?.startedAt.get(w.pid));
   if (starts.every((t) => t !== undefined))
     return { loadedAt: { epoch: Math.max(...starts), precise: true } };
-  const clock = parseClock(r.date?.stdout ?? '');
   if (!clock) return {};
   return {
     loadedAt: { epoch: clock.epoch - Math.min(...workers.map((w) => w.elapsedSeconds)), precise: false },
@@ -95,7 +95,8 @@ function loadedAtOf(
 // Records keyed by names the host gave (users, hostnames) have no prototype: "__proto__" is just a key.
 export function readSnapshot(snapshot: HostSnapshot): HostFacts {
   const r = snapshot.results;
-  const nginx = nginxFacts(snapshot);
+  const clock = parseClock(r.date?.stdout ?? '');
+  const nginx = nginxFacts(snapshot, clock);
   const resolved = Object.create(null) as Record<string, string[]>;
   for (const [host, res] of byPrefix(snapshot, 'getent:')) resolved[host] = parseGetentAhosts(res.stdout);
   const users = Object.create(null) as Record<string, UserIds>;
@@ -115,7 +116,7 @@ export function readSnapshot(snapshot: HostSnapshot): HostFacts {
   return {
     target: snapshot.target,
     address: snapshot.address,
-    clock: parseClock(r.date?.stdout ?? ''),
+    clock,
     addresses: parseIpAddr(r['ip-addr']?.stdout ?? ''),
     nginx,
     upstreams,

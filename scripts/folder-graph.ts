@@ -29,21 +29,29 @@ function folderOf(src: string, file: string): string {
   return parts.length > 1 ? parts[0]! : '';
 }
 
-/** Every relative import of every .ts file below src: the importing file and the absolute target. */
-function relativeImports(src: string): { file: string; target: string }[] {
-  return tsFiles(src).flatMap((file) =>
+/** The .ts files below src, and each relative import of theirs: the importing file and the absolute target. */
+export interface Scan {
+  files: string[];
+  imports: { file: string; target: string }[];
+}
+
+/** Reads every file once; the graph and the list of outside imports are both made from this. */
+export function scan(src: string): Scan {
+  const files = tsFiles(src);
+  const imports = files.flatMap((file) =>
     [...readFileSync(file, 'utf8').matchAll(IMPORT)]
       .map((m) => m[1] ?? m[2]!)
       .filter((spec) => spec.startsWith('.'))
       .map((spec) => ({ file, target: resolve(dirname(file), spec) })),
   );
+  return { files, imports };
 }
 
 /** folder → the folders its files import (itself excluded). */
-export function folderGraph(src: string): Map<string, Set<string>> {
+export function folderGraph(src: string, scanned: Scan = scan(src)): Map<string, Set<string>> {
   const graph = new Map<string, Set<string>>();
-  for (const file of tsFiles(src)) graph.set(folderOf(src, file), new Set());
-  for (const { file, target } of relativeImports(src)) {
+  for (const file of scanned.files) graph.set(folderOf(src, file), new Set());
+  for (const { file, target } of scanned.imports) {
     if (!target.startsWith(src + sep)) continue;
     const from = folderOf(src, file);
     const to = folderOf(src, target);
@@ -53,9 +61,9 @@ export function folderGraph(src: string): Map<string, Set<string>> {
 }
 
 /** Imports that leave src for a folder beside it: "cli/demo.ts → lab", each once. */
-export function outsideImports(src: string): string[] {
+export function outsideImports(src: string, scanned: Scan = scan(src)): string[] {
   const found = new Set<string>();
-  for (const { file, target } of relativeImports(src)) {
+  for (const { file, target } of scanned.imports) {
     if (target.startsWith(src + sep)) continue;
     found.add(`${relative(src, file)} → ${relative(dirname(src), target).split(sep)[0]}`);
   }
@@ -89,12 +97,13 @@ function main(argv: string[]): number {
     process.stderr.write(`folder-graph: cannot read ${src}: ${(err as Error).message}\n`);
     return 2;
   }
-  const graph = folderGraph(src);
+  const scanned = scan(src);
+  const graph = folderGraph(src, scanned);
   const name = (f: string) => (f === '' ? '(src)' : f);
   for (const [folder, edges] of [...graph].sort(([a], [b]) => a.localeCompare(b))) {
     process.stdout.write(`${name(folder)} → ${[...edges].sort().map(name).join(', ') || '(nothing)'}\n`);
   }
-  for (const edge of outsideImports(src)) process.stdout.write(`outside: ${edge}\n`);
+  for (const edge of outsideImports(src, scanned)) process.stdout.write(`outside: ${edge}\n`);
   const cycles = loops(graph);
   if (cycles.length === 0) {
     process.stdout.write('no loops\n');

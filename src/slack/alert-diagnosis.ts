@@ -16,6 +16,7 @@ import type { InventoryResult } from '../inventory/index.js';
 import { destinationKey, QueueKeys } from '../queue/keys.js';
 import type { AlertContext, Destination } from '../queue/notifier.js';
 import { Requesters } from '../queue/requesters.js';
+import { PlanStore } from '../remediate/plan.js';
 import type { SlackMessage } from './blocks.js';
 import { describeSlackError, type RetryPolicy, type WebClient, withRateLimitRetry } from './calls.js';
 import type { DiagnosisEnqueuer } from './enqueuer.js';
@@ -26,6 +27,7 @@ import {
   renderFiredAgain,
   renderResolvedRunning,
   withAlert,
+  withFixFate,
 } from './alert-message.js';
 import { type AlertRecord, AlertThreads } from './alert-threads.js';
 import { renderFailed } from './render.js';
@@ -54,6 +56,7 @@ export class AlertDiagnoses {
   private readonly threads: AlertThreads;
   private readonly requesters: Requesters;
   private readonly keys: QueueKeys;
+  private readonly plans: PlanStore;
   private readonly inflight = new Set<Promise<void>>();
   /** Resolved alerts waiting for their verdict: not waited for by idle(), ended by close(). */
   private readonly waits = new Set<Promise<void>>();
@@ -64,6 +67,7 @@ export class AlertDiagnoses {
     this.threads = new AlertThreads(options.redis, options.prefix);
     this.requesters = new Requesters(options.redis, options.prefix);
     this.keys = new QueueKeys(options.prefix);
+    this.plans = new PlanStore(options.redis, options.prefix);
     this.log = options.log.child({ component: 'alerts' });
   }
 
@@ -291,7 +295,13 @@ export class AlertDiagnoses {
     const outcome = await this.requesters.outcome(record.jobId!);
     if (!outcome) return undefined;
     // Rendered as the worker rendered it (the alert line is added by the caller).
-    return outcomeVerdict(outcome, record.requester ?? alertRequester(record.name));
+    const verdict = outcomeVerdict(outcome, record.requester ?? alertRequester(record.name));
+    // An approver may have applied the fix it offered: the confirming diagnosis re-edited the parent, and
+    // the verdict kept here says what became of the fix.
+    const fix = outcome.kind === 'report' ? outcome.fix : undefined;
+    if (!fix || fix.withheld !== undefined) return verdict;
+    const state = await this.plans.state(fix.id);
+    return state ? withFixFate(verdict, fix.id, state) : verdict;
   }
 
   private async edit(ts: string, message: SlackMessage): Promise<void> {

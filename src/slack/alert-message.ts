@@ -5,8 +5,9 @@
 import type { Report } from '../model/types.js';
 import type { AlertContext } from '../queue/notifier.js';
 import type { DiagnosisOutcome } from '../queue/outcome.js';
+import type { PlanState, PlanStatus } from '../remediate/plan.js';
 import { context, section, type SlackMessage } from './blocks.js';
-import { cutToEscapedLength, inlineCode, oneLine, untrustedProse } from './mrkdwn.js';
+import { cutToEscapedLength, inlineCode, mention, oneLine, untrustedProse } from './mrkdwn.js';
 import { cutMrkdwn, renderFailed, renderVerdict } from './render.js';
 
 const FIRING = ':rotating_light:';
@@ -58,6 +59,21 @@ export function outcomeVerdict(outcome: DiagnosisOutcome, requester: string): Sl
   return outcome.kind === 'report'
     ? renderVerdict(outcome.report as Report, requester, undefined)
     : renderFailed(outcome.target, outcome.message, requester);
+}
+
+const FATE: Partial<Record<PlanStatus, string>> = {
+  applied: ':white_check_mark: applied and verified',
+  'rolled-back': ':leftwards_arrow_with_hook: applied, then rolled back',
+  failed: ':x: failed to apply',
+  applying: ':hourglass_flowing_sand: being applied',
+};
+
+/** The verdict with what became of the fix it offered, once an approver acted on it (pending: as it is). */
+export function withFixFate(message: SlackMessage, planId: string, state: PlanState): SlackMessage {
+  const fate = FATE[state.status];
+  if (!fate) return message;
+  const by = state.by ? ` by ${mention(state.by)}` : '';
+  return { ...message, blocks: [...message.blocks, context(`fix ${inlineCode(planId)}: ${fate}${by}`)] };
 }
 
 /** The parent once resolved while its diagnosis still runs (the verdict replaces it, still resolved). */

@@ -22,11 +22,9 @@ export const ALERT_TEXT = { name: 100, summary: 500, host: 253 } as const;
 const status = z.enum(['firing', 'resolved'], { error: "expected 'firing' or 'resolved'" });
 const time = z.iso.datetime({ offset: true, error: 'expected an RFC 3339 time' });
 /** Alertmanager's fingerprints are 16 hex digits; anything of this shape is a safe Redis key part. */
-const fingerprint = z
-  .string({ error: 'expected a fingerprint' })
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, {
-    error: "expected a fingerprint (letters, digits, '-', '_'; at most 64)",
-  });
+const fingerprint = z.string({ error: 'expected a fingerprint' }).regex(/^[A-Za-z0-9_-]{1,64}$/, {
+  error: "expected a fingerprint (letters, digits, '-', '_'; at most 64)",
+});
 const stringMap = (what: string) =>
   z.record(z.string(), z.string({ error: `expected ${what} whose values are strings` }), {
     error: `expected ${what} (an object of strings)`,

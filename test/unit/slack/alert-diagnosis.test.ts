@@ -4,7 +4,11 @@
 // before the parent exists is shown by whoever opens it; a parent Slack refuses releases the claim so the
 // next delivery tries again; hostile names and summaries are escaped and bounded.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { reportOf } from '../../../src/analyze/report.js';
 import { AlertMetrics } from '../../../src/health/alert-metrics.js';
+import { destinationKey } from '../../../src/queue/keys.js';
+import { Requesters } from '../../../src/queue/requesters.js';
+import { type Plan, PlanStore } from '../../../src/remediate/plan.js';
 import { parseInventory } from '../../../src/inventory/index.js';
 import type { Destination } from '../../../src/queue/notifier.js';
 import { AlertDiagnoses } from '../../../src/slack/alert-diagnosis.js';
@@ -15,7 +19,7 @@ import { limitViolations } from '../../../src/slack/blocks.js';
 import { createWebClient } from '../../../src/slack/calls.js';
 import type { DiagnosisEnqueuer, DiagnosisTicketLike } from '../../../src/slack/enqueuer.js';
 import { SlackApiStandIn } from '../../support/slack-api.js';
-import { dropPrefix, redisForTest, silentLog, testPrefix } from '../queue/support.js';
+import { dropPrefix, redisForTest, silentLog, snapshotOf, testPrefix } from '../queue/support.js';
 
 const TOKEN = 'xoxb-alert-diagnosis';
 const CHANNEL = 'C0ALERTS';
@@ -174,6 +178,39 @@ describe('AlertDiagnoses', () => {
     await a.idle();
     expect(slack.calls).toEqual([]);
     expect(await metrics.text()).toMatch(/result="unknown-host"\} 2\n/);
+    await a.close();
+  });
+});
+
+describe('resolved after the diagnosis', () => {
+  it('keeps the verdict, and says what became of its fix', async () => {
+    const enqueuer = new RecordingEnqueuer();
+    const a = alerts(enqueuer);
+    a.accept('alertmanager', [event('f0000000000000f1')]);
+    await a.idle();
+    const { destination } = enqueuer.requests[0]!;
+    const jobId = 'job-1';
+    const report = reportOf(snapshotOf('port-mismatch', 'web-01'));
+    const expiresAt = new Date(Date.now() + 60_000).toISOString();
+    const fix = { id: 'p-alertfix01', host: 'web-01', summary: 's', unifiedDiff: '-a\n+b', expiresAt };
+    // As a worker ends the job: the outcome sealed, delivered to the alert's thread.
+    const requesters = new Requesters(redis, prefix);
+    await requesters.seal(jobId, { kind: 'report', report, fix });
+    await redis.set(`${prefix}:diagnosis:${jobId}:delivered:${destinationKey(destination)}`, 'done');
+    const plans = new PlanStore(redis, prefix);
+    await plans.save({ id: fix.id, expiresAt } as Plan);
+    await plans.transition(fix.id, 'pending', 'applying', 'U0ALICE');
+    await plans.transition(fix.id, 'applying', 'applied', 'U0ALICE');
+
+    a.accept('alertmanager', [event('f0000000000000f1', { status: 'resolved' })]);
+    await a.idle();
+    const edit = slack.callsTo('chat.update').at(-1)!;
+    expect(edit.args.ts).toBe(destination.threadTs);
+    const shown = JSON.stringify(edit.args.blocks);
+    expect(shown).toContain('resolved at');
+    expect(shown).toContain('upstream-port-mismatch');
+    expect(shown).toContain('asked by alert Nginx502');
+    expect(shown).toContain('fix `p-alertfix01`: :white_check_mark: applied and verified by <@U0ALICE>');
     await a.close();
   });
 });

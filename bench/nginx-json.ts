@@ -64,6 +64,8 @@ interface Command {
 interface Sample {
   ms: number;
   rssMb: number | undefined;
+  /** User + system CPU time (GNU time's 10 ms resolution): what a busy machine distorts less than wall time. */
+  cpuMs: number | undefined;
   bytes: number;
   sha: string;
   code: number | null;
@@ -71,7 +73,7 @@ interface Sample {
 
 /** Runs one command with stdout on a pipe read to the end; wall time from spawn to exit, peak RSS from GNU time. */
 function runOnce(cmd: Command): Promise<Sample> {
-  const argv = hasTime ? [TIME, '-f', '@@rss %M', ...cmd.argv] : cmd.argv;
+  const argv = hasTime ? [TIME, '-f', '@@rss %M %U %S', ...cmd.argv] : cmd.argv;
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
     const child = spawn(argv[0]!, argv.slice(1), { cwd: cmd.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -86,13 +88,14 @@ function runOnce(cmd: Command): Promise<Sample> {
     child.on('error', reject);
     child.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      const rss = /@@rss (\d+)/.exec(stderr);
-      const rest = stderr.replace(/@@rss \d+\n?/, '').trim();
+      const rss = /@@rss (\d+) ([\d.]+) ([\d.]+)/.exec(stderr);
+      const rest = stderr.replace(/@@rss .*\n?/, '').trim();
       if (code !== 0 && code !== 1) reject(new Error(`${cmd.label}: exit ${code}: ${rest.slice(0, 500)}`));
       else
         resolve({
           ms,
           rssMb: rss ? Number(rss[1]) / 1024 : undefined,
+          cpuMs: rss ? (Number(rss[2]) + Number(rss[3])) * 1000 : undefined,
           bytes,
           sha: hash.digest('hex'),
           code,
@@ -195,12 +198,17 @@ try {
   for (let r = 0; r < RUNS; r++) for (const c of commands) samples.get(c.label)!.push(await runOnce(c));
 
   const ms = new Map<string, number>();
+  const cpu = new Map<string, number | undefined>();
   const rss = new Map<string, number | undefined>();
+  const fmt = (n: number | undefined, width: number): string =>
+    n === undefined ? '?'.padStart(width) : n.toFixed(0).padStart(width);
   for (const c of commands) {
     const s = samples.get(c.label)!;
     const m = median(s.map((x) => x.ms));
     const peak = hasTime ? median(s.map((x) => x.rssMb ?? 0)) : undefined;
+    const busy = hasTime ? median(s.map((x) => x.cpuMs ?? 0)) : undefined;
     ms.set(c.label, m);
+    cpu.set(c.label, busy);
     rss.set(c.label, peak);
     const out = s[s.length - 1]!;
     let check = '';
@@ -211,29 +219,23 @@ try {
         : `OUTPUT DIFFERS (${out.bytes} bytes, sha256 ${out.sha.slice(0, 12)})`;
     }
     console.log(
-      `${c.label.padEnd(40)} median ${m.toFixed(0).padStart(6)} ms  (min ${Math.min(...s.map((x) => x.ms))
-        .toFixed(0)
-        .padStart(5)})` +
-        `   peak RSS ${peak === undefined ? '   ?' : peak.toFixed(0).padStart(4)} MB` +
-        `   ${(out.bytes / MB).toFixed(1).padStart(5)} MB out, exit ${out.code}  ${check}`,
+      `${c.label.padEnd(40)} wall median ${fmt(m, 5)} ms (min ${fmt(Math.min(...s.map((x) => x.ms)), 5)})` +
+        `  cpu ${fmt(busy, 5)} ms  peak RSS ${fmt(peak, 4)} MB` +
+        `  ${(out.bytes / MB).toFixed(1).padStart(5)} MB out, exit ${out.code}  ${check}`,
     );
   }
 
   const ours = 'ours: nginx-json nginx.conf';
-  const ratio = (label: string): void => {
-    const theirs = ms.get(label);
-    if (theirs === undefined) return;
-    const mem = rss.get(label);
-    const ourMem = rss.get(ours);
+  const times = (a: number | undefined, b: number | undefined): string =>
+    a === undefined || b === undefined ? '?' : `${(a / b).toFixed(2)}x`;
+  console.log(`\nagainst "${ours}" (their figure / ours):`);
+  for (const c of commands) {
+    if (c.label === ours || c.label.startsWith('node start-up') || c.label.includes('--help')) continue;
     console.log(
-      `${label.padEnd(40)} takes ${(theirs / ms.get(ours)!).toFixed(2)}x our time` +
-        (mem !== undefined && ourMem !== undefined ? `, ${(mem / ourMem).toFixed(2)}x our peak RSS` : ''),
+      `${c.label.padEnd(40)} wall ${times(ms.get(c.label), ms.get(ours))}, cpu ${times(cpu.get(c.label), cpu.get(ours))}` +
+        `, peak RSS ${times(rss.get(c.label), rss.get(ours))}`,
     );
-  };
-  console.log(`\nagainst "${ours}":`);
-  for (const c of commands)
-    if (c.label !== ours && !c.label.startsWith('node start-up') && !c.label.includes('--help'))
-      ratio(c.label);
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

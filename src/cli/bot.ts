@@ -1,12 +1,15 @@
 // `upstream-doctor bot`: the Slack bot. Socket Mode when SLACK_APP_TOKEN is set, else HTTP on PORT at
-// /slack/events. Settings are checked before anything starts (one line naming the bad one, exit 2), the token
+// /slack/events; with ALERT_WEBHOOK_TOKEN also the alert webhooks on PORT (in either mode). Settings are checked before anything starts (one line naming the bad one, exit 2), the token
 // with Slack itself (auth.test). Runs until SIGTERM/SIGINT, then lets started commands finish and exits 0.
 import type { DestinationStream } from 'pino';
 import { createLogger } from '../health/log.js';
 import { connectRedis, describeRedis } from '../queue/connection.js';
 import { Producer } from '../queue/producer.js';
 import { queueSettingsFrom } from '../queue/settings.js';
-import { type BotOptions, startBot } from '../slack/app.js';
+import { AlertMetrics } from '../health/alert-metrics.js';
+import { AlertDiagnoses } from '../slack/alert-diagnosis.js';
+import { alertReceiver } from '../slack/alert-receiver.js';
+import { type BotHttpRoutes, type BotOptions, startBot } from '../slack/app.js';
 import { remediationActionsFromEnv } from '../slack/actions.js';
 import { createWebClient, describeSlackError } from '../slack/calls.js';
 import type { DiagnosisEnqueuer } from '../slack/enqueuer.js';
@@ -26,7 +29,8 @@ environment (defaults in brackets):
   SLACK_BOT_TOKEN            Bot User OAuth Token (xoxb-…)  (required)
   SLACK_SIGNING_SECRET       Signing Secret  (required in HTTP mode)
   SLACK_APP_TOKEN            app-level token (xapp-…, connections:write): Socket Mode
-  PORT                       HTTP mode: port to listen on  [3000]
+  PORT                       HTTP mode: port to listen on; Socket Mode with ALERT_WEBHOOK_TOKEN: the port of
+                             the alert webhooks, /healthz and /metrics  [3000]
   SLACK_API_URL              Slack's Web API base  [https://slack.com/api/]
   CHANNEL_HOSTS              per-channel allow-list: "C0123=web-* tag:shop; *=tag:staging"  [every channel, every host]
   UPSTREAM_DOCTOR_INVENTORY  hosts.yml, unless --inventory is given; re-read when it changes  [./hosts.yml]
@@ -36,6 +40,13 @@ environment (defaults in brackets):
                              user-group ids (S…), comma separated  [nobody]
   FOUR_EYES                  true: whoever asked for the diagnosis may not approve its fix  [false]
   AUDIT_LOG                  the remediation audit trail, JSON lines (also a Redis stream)  [./audit.jsonl]
+  ALERT_WEBHOOK_TOKEN        turns on POST /alerts/alertmanager (Alertmanager's webhook) and POST /alerts/generic
+                             ({"host": "web-01", "summary": "…"}): senders must send "Authorization: Bearer
+                             TOKEN" (at least 16 characters)  [no alert webhooks: 404]
+  ALERT_CHANNEL              channel id (C…) where alerts post their threads; the bot must be in it
+                             (required with ALERT_WEBHOOK_TOKEN)
+  ALERT_HOST_LABEL           the alert label that names the host (":port" dropped; matched against inventory
+                             names, then addresses)  [instance]
   LOG_LEVEL                  fatal, error, warn, info, debug, trace, silent  [info]`;
 
 /** What an embedding process or a test may add. */
@@ -115,6 +126,32 @@ export async function bot(args: string[], io: CliIo, extras: BotExtras = {}): Pr
     }
   }
 
+  // The alert webhooks (with /metrics), when ALERT_WEBHOOK_TOKEN is set: they queue through the producer.
+  let alerts: AlertDiagnoses | undefined;
+  let http: BotHttpRoutes | undefined;
+  if (settings.ALERT_WEBHOOK_TOKEN !== undefined && settings.ALERT_CHANNEL !== undefined) {
+    const metrics = new AlertMetrics();
+    const work = new AlertDiagnoses({
+      client,
+      enqueuer,
+      inventory: () => inventory.current(),
+      redis,
+      prefix: queue.value.QUEUE_PREFIX,
+      channel: settings.ALERT_CHANNEL,
+      metrics,
+      log,
+    });
+    alerts = work;
+    const receive = alertReceiver({
+      token: settings.ALERT_WEBHOOK_TOKEN,
+      hostLabel: settings.ALERT_HOST_LABEL,
+      accept: (route, events) => work.accept(route, events),
+      rejected: (route) => metrics.count(route, 'rejected'),
+      log,
+    });
+    http = { route: (req, res) => receive(req, res) || metrics.serve(req, res), idle: () => work.idle() };
+  }
+
   let running;
   try {
     running = await startBot({
@@ -130,8 +167,10 @@ export async function bot(args: string[], io: CliIo, extras: BotExtras = {}): Pr
       channelHosts: settings.CHANNEL_HOSTS,
       log,
       ...(register ? { register } : {}),
+      ...(http ? { http } : {}),
     });
   } catch (err) {
+    await alerts?.close();
     await closeQueue();
     const code = (err as { code?: string }).code;
     if (code === 'EADDRINUSE' || code === 'EACCES')
@@ -150,6 +189,7 @@ export async function bot(args: string[], io: CliIo, extras: BotExtras = {}): Pr
 
   log.info({ signal: why }, 'stopping: finishing the commands in progress');
   await running.stop();
+  await alerts?.close();
   await closeQueue();
   log.info('stopped');
   return 0;

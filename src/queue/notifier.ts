@@ -13,6 +13,18 @@ export interface Destination {
   userId: string;
   /** Set on the diagnosis that confirms an applied fix: the plan's id (`userId` approved it). */
   confirmsPlan?: string;
+  /** Set when an alert asked (`userId` then names the alert, never a Slack user): the verdict keeps saying which. */
+  alert?: AlertContext;
+}
+
+/** The alert that started a diagnosis, as its parent message shows it: already cut to bounded lengths. */
+export interface AlertContext {
+  /** The alert's name (Alertmanager's `alertname` label). */
+  name: string;
+  /** Its summary annotation ('' when it has none). */
+  summary: string;
+  /** When it started firing (ISO 8601). */
+  since: string;
 }
 
 export interface ProgressStep {

@@ -24,7 +24,8 @@ import {
   type WebClient,
   withRateLimitRetry,
 } from './calls.js';
-import { inlineCode, mention } from './mrkdwn.js';
+import { inlineCode, isUserId, mention } from './mrkdwn.js';
+import { withAlert } from './alert-message.js';
 import { renderPlan } from './plan-message.js';
 import { slackClientSettingsFrom } from './settings.js';
 import type { Result } from '../model/result.js';
@@ -166,7 +167,7 @@ export class SlackThreadNotifier implements Notifier {
       for (const file of rendered.files) await this.upload(file);
       // The fix's diff and buttons come last in the thread, under the evidence they answer.
       if (fix) await this.postInThread(renderPlan(fix));
-      await this.showVerdict(renderVerdict(report, this.destination.userId, confirms));
+      await this.showVerdict(this.underAlert(renderVerdict(report, this.destination.userId, confirms)));
     });
   }
 
@@ -175,7 +176,7 @@ export class SlackThreadNotifier implements Notifier {
       const rendered = renderFailed(target, message, this.destination.userId);
       await this.closeProgress(target, undefined);
       await this.postInThread(rendered);
-      await this.showVerdict(rendered);
+      await this.showVerdict(this.underAlert(rendered));
     });
   }
 
@@ -282,6 +283,11 @@ export class SlackThreadNotifier implements Notifier {
     }
   }
 
+  /** An alert's parent keeps saying which alert fired (alert-message.ts); others are as they are. */
+  private underAlert(message: SlackMessage): SlackMessage {
+    return this.destination.alert ? withAlert(message, this.destination.alert) : message;
+  }
+
   /** Edits the parent to the verdict; in a DM (or when the parent is gone) posts it instead. */
   private async showVerdict(message: SlackMessage): Promise<void> {
     if (this.place.dm) {
@@ -311,6 +317,8 @@ export class SlackThreadNotifier implements Notifier {
   private async moveToDm(cause: unknown): Promise<void> {
     if (this.place.dm) return;
     const { channel, userId } = this.destination;
+    // An alert asked: there is nobody to DM; the next call fails as the last did (ALERT_CHANNEL needs the bot).
+    if (!isUserId(userId)) return;
     const where = isChannelId(channel) ? `<#${channel}>` : inlineCode(channel);
     const why = slackErrorCode(cause) ?? 'error';
     const advice = `:warning: I can't post in ${where} (${why}). Invite me with \`/invite @${this.botName}\` and I'll answer there next time; this diagnosis comes to you here.`;

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { Result } from '../model/result.js';
 import { LOG_LEVELS, parseEnv } from '../queue/settings.js';
+import { DEFAULT_HOST_LABEL } from './alert-payload.js';
 import { type ChannelHosts, parseChannelHosts } from './channel-hosts.js';
 
 const required = (what: string) =>
@@ -70,6 +71,17 @@ const botEnvSchema = z
         }
         return parsed.value;
       }),
+    ALERT_WEBHOOK_TOKEN: optional.refine((v) => v === undefined || /^[\x21-\x7e]{16,512}$/.test(v), {
+      error: 'expected at least 16 printable characters without spaces (e.g. openssl rand -hex 32)',
+    }),
+    ALERT_CHANNEL: optional.refine((v) => v === undefined || /^[CG][A-Z0-9]{2,30}$/.test(v), {
+      error: 'expected a channel id (C…, from the channel’s details), not its name',
+    }),
+    ALERT_HOST_LABEL: optional
+      .refine((v) => v === undefined || /^[A-Za-z_][A-Za-z0-9_]{0,99}$/.test(v), {
+        error: 'expected a Prometheus label name (letters, digits, _)',
+      })
+      .transform((v) => v ?? DEFAULT_HOST_LABEL),
     LOG_LEVEL: z
       .enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` })
       .optional()
@@ -83,6 +95,19 @@ const botEnvSchema = z
         path: ['SLACK_SIGNING_SECRET'],
         message:
           'is required in HTTP mode (Basic Information → Signing Secret); or set SLACK_APP_TOKEN for Socket Mode',
+      });
+    // Alerts need both: where to post, and the token that lets a sender in.
+    if (env.ALERT_WEBHOOK_TOKEN !== undefined && env.ALERT_CHANNEL === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ALERT_CHANNEL'],
+        message: 'is required with ALERT_WEBHOOK_TOKEN (the channel id alerts post their threads in)',
+      });
+    if (env.ALERT_CHANNEL !== undefined && env.ALERT_WEBHOOK_TOKEN === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ALERT_WEBHOOK_TOKEN'],
+        message: 'is required with ALERT_CHANNEL (the bearer token alert senders must send)',
       });
   });
 

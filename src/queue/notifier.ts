@@ -13,6 +13,11 @@ export interface Destination {
   userId: string;
   /** Set on the diagnosis that confirms an applied fix: the plan's id (`userId` approved it). */
   confirmsPlan?: string;
+  /**
+   * Set on each host's job of a fleet sweep: the sweep's id (sweep.ts). The host's answer is recorded in the
+   * sweep and reported with its group, not posted in a thread of its own; `threadTs` is the sweep's parent.
+   */
+  sweep?: string;
 }
 
 export interface ProgressStep {

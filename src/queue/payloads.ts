@@ -24,6 +24,11 @@ export const planIdSchema = text('a plan id', 100).regex(/^[A-Za-z0-9_-]+$/, {
   error: "expected a plan id (letters, digits, '-', '_')",
 });
 
+/** Sweep ids as sweep.ts makes them: `s-` and 12 base64url characters (a Redis key part). */
+export const sweepIdSchema = text('a sweep id', 20).regex(/^s-[A-Za-z0-9_-]{12}$/, {
+  error: 'expected a sweep id (s-…)',
+});
+
 export const destinationSchema: z.ZodType<Destination> = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('slack'),
@@ -31,6 +36,7 @@ export const destinationSchema: z.ZodType<Destination> = z.discriminatedUnion('k
     threadTs: text('a Slack message ts'),
     userId: text('a Slack user id'),
     confirmsPlan: planIdSchema.optional(),
+    sweep: sweepIdSchema.optional(),
   }),
 ]);
 

@@ -38,8 +38,7 @@ export interface HostVerdict {
 /** The cause of a host whose job ended without any report (a bug, a worker lost too often). */
 export const JOB_FAILED = 'job-failed';
 
-const cut = (text: string, max: number): string =>
-  text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+const cut = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
 /** One host's verdict from its report (the root cause is the first finding, as everywhere). */
 export function verdictOf(report: Report): HostVerdict {
@@ -191,7 +190,10 @@ export function editChange(edit: Pick<ConfigEdit, 'before' | 'after'>, max = 60)
   )
     end--;
   const side = (chars: string[]) => {
-    const text = chars.slice(start, chars.length - end).join('').trim();
+    const text = chars
+      .slice(start, chars.length - end)
+      .join('')
+      .trim();
     return text === '' ? '∅' : cut(text, max);
   };
   return `${side(a)} → ${side(b)}`;

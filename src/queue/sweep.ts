@@ -117,8 +117,19 @@ const recordSchema = z.object({
 function keptFix(fix: ProposedFix): ProposedFix {
   const diff = fix.unifiedDiff.length > 8000 ? `${fix.unifiedDiff.slice(0, 7999)}…` : fix.unifiedDiff;
   return 'withheld' in fix && fix.withheld !== undefined
-    ? { host: fix.host, summary: fix.summary.slice(0, 1000), unifiedDiff: diff, withheld: fix.withheld.slice(0, 1000) }
-    : { id: fix.id, host: fix.host, summary: fix.summary.slice(0, 1000), unifiedDiff: diff, expiresAt: fix.expiresAt };
+    ? {
+        host: fix.host,
+        summary: fix.summary.slice(0, 1000),
+        unifiedDiff: diff,
+        withheld: fix.withheld.slice(0, 1000),
+      }
+    : {
+        id: fix.id,
+        host: fix.host,
+        summary: fix.summary.slice(0, 1000),
+        unifiedDiff: diff,
+        expiresAt: fix.expiresAt,
+      };
 }
 
 export class SweepStore {
@@ -210,7 +221,9 @@ export class SweepStore {
 
   /** Takes the right to write the final verdict for `leaseMs` (false: someone holds it, or it is done). */
   async claimFinal(id: string, owner: string, leaseMs: number): Promise<boolean> {
-    return (await this.redis.set(this.keys.sweepFinal(id), `finishing:${owner}`, 'PX', leaseMs, 'NX')) === 'OK';
+    return (
+      (await this.redis.set(this.keys.sweepFinal(id), `finishing:${owner}`, 'PX', leaseMs, 'NX')) === 'OK'
+    );
   }
 
   async finalDone(id: string): Promise<void> {

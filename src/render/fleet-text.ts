@@ -16,7 +16,11 @@ export function groupLine(group: FleetGroup, st: Style): string {
     return st.yellow(`⚠ ${n} could not be diagnosed (${v(group.cause ?? 'unknown')})`);
   const place = groupPlace(group);
   const change = group.edit ? ` (${v(editChange(group.edit))})` : '';
-  return [st.red(`✖ ${plural(n, 'host')}`), st.bold(v(group.cause ?? '')), place ? `${v(place)}${change}` : '']
+  return [
+    st.red(`✖ ${plural(n, 'host')}`),
+    st.bold(v(group.cause ?? '')),
+    place ? `${v(place)}${change}` : '',
+  ]
     .filter(Boolean)
     .join(' · ');
 }
@@ -56,7 +60,9 @@ function groupDetail(group: FleetGroup, st: Style): string[] {
 
 /** The whole summary: a count line, then each group's line and its detail. */
 export function renderFleetSummary(summary: FleetSummary, st: Style): string {
-  const failing = summary.groups.filter((g) => g.status === 'failing').reduce((n, g) => n + g.hosts.length, 0);
+  const failing = summary.groups
+    .filter((g) => g.status === 'failing')
+    .reduce((n, g) => n + g.hosts.length, 0);
   const undiagnosed = summary.groups
     .filter((g) => g.status === 'undiagnosed')
     .reduce((n, g) => n + g.hosts.length, 0);

@@ -32,7 +32,8 @@ const SIZE = {
 
 const EMOJI = { failing: ':red_circle:', undiagnosed: ':warning:', healthy: ':large_green_circle:' } as const;
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many = `${one}s`) =>
+  `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 const label = (record: Pick<SweepRecord, 'label'>) =>
   inlineCode(cutToEscapedLength(oneLine(record.label), 200).text) || '`?`';
 const code = (text: string, max: number) => inlineCode(cutToEscapedLength(oneLine(text), max).text);
@@ -103,7 +104,10 @@ export function renderSweepVerdict(
   if (rest.length > 0)
     blocks.push(
       context(
-        `+${plural(rest.length, 'more group')} (${plural(rest.reduce((n, g) => n + g.hosts.length, 0), 'host')}) in the thread`,
+        `+${plural(rest.length, 'more group')} (${plural(
+          rest.reduce((n, g) => n + g.hosts.length, 0),
+          'host',
+        )}) in the thread`,
       ),
     );
   const notes = [
@@ -133,9 +137,12 @@ function hostNames(hosts: readonly string[], max: number): { text: string; shown
 
 /** One run of evidence: its source and place, then its text in a code block, all cut. */
 function evidenceSection(group: EvidenceGroup): Block {
-  const place = group.file === undefined ? '' : `${group.file}${group.line !== undefined ? `:${group.line}` : ''}`;
+  const place =
+    group.file === undefined ? '' : `${group.file}${group.line !== undefined ? `:${group.line}` : ''}`;
   const where = [code(group.source, 100), place ? code(place, SIZE.place) : ''].filter(Boolean).join(' · ');
-  return section(`${where}\n${codeBlock(cutToEscapedLength(group.texts.join('\n'), SIZE.evidenceText).text)}`);
+  return section(
+    `${where}\n${codeBlock(cutToEscapedLength(group.texts.join('\n'), SIZE.evidenceText).text)}`,
+  );
 }
 
 export interface GroupReply {
@@ -152,7 +159,11 @@ export interface GroupReplyOptions {
 }
 
 /** The reply for one group: its line, its hosts, and (unless healthy) the shared title, evidence and fix. */
-export function renderGroupReply(group: FleetGroup, index: number, options: GroupReplyOptions = {}): GroupReply {
+export function renderGroupReply(
+  group: FleetGroup,
+  index: number,
+  options: GroupReplyOptions = {},
+): GroupReply {
   const names = hostNames(group.hosts, SIZE.hosts);
   const more = group.hosts.length - names.shown;
   const blocks: Block[] = [
@@ -181,7 +192,9 @@ export function renderGroupReply(group: FleetGroup, index: number, options: Grou
         ),
       );
     }
-    const notes = [`evidence from ${inlineCode(e.host) || '`?`'}; every host here shares its cause, place and edit`];
+    const notes = [
+      `evidence from ${inlineCode(e.host) || '`?`'}; every host here shares its cause, place and edit`,
+    ];
     if (options.noOffer) notes.push(untrustedProse(cutToEscapedLength(oneLine(options.noOffer), 300).text));
     blocks.push(context(cutMrkdwn(notes.join(' · '), LIMITS.sectionText)));
   }

@@ -52,7 +52,10 @@ describe('groupReports', () => {
   });
 
   it('a job without a report is not diagnosed, grouped as job-failed', () => {
-    const summary = groupVerdicts([failedVerdict('web-1', 'the job failed: lost'), failedVerdict('web-2', 'x')]);
+    const summary = groupVerdicts([
+      failedVerdict('web-1', 'the job failed: lost'),
+      failedVerdict('web-2', 'x'),
+    ]);
     expect(summary.groups).toEqual([
       expect.objectContaining({ status: 'undiagnosed', cause: JOB_FAILED, hosts: ['web-1', 'web-2'] }),
     ]);

@@ -19,7 +19,9 @@ describe('SweepStore', () => {
     expect(sweep.total).toBe(3);
     expect(await store.get(sweep.id)).toEqual(sweep);
     const results = await Promise.all(
-      ['a', 'b', 'a', 'b', 'c', 'c', 'zzz'].map((h) => store.record(sweep.id, { verdict: failedVerdict(h, 'x') })),
+      ['a', 'b', 'a', 'b', 'c', 'c', 'zzz'].map((h) =>
+        store.record(sweep.id, { verdict: failedVerdict(h, 'x') }),
+      ),
     );
     expect(results.filter((r) => r.status === 'recorded')).toHaveLength(3);
     expect(results.filter((r) => r.status === 'again')).toHaveLength(3);

@@ -15,7 +15,9 @@ describe('renderFleetSummary', () => {
     const text = renderFleetSummary(groupReports(reports), PLAIN);
     const lines = text.split('\n');
     expect(lines[0]).toBe('7 hosts: 3 with a cause of 502, 3 healthy, 1 could not be diagnosed');
-    expect(text).toContain('✖ 2 hosts · upstream-port-mismatch · /etc/nginx/conf.d/shop.conf:2 (8000 → 3000)\n    web-4, web-5\n');
+    expect(text).toContain(
+      '✖ 2 hosts · upstream-port-mismatch · /etc/nginx/conf.d/shop.conf:2 (8000 → 3000)\n    web-4, web-5\n',
+    );
     expect(text).toContain('✖ 1 host · nginx-not-running\n    web-6\n');
     expect(text).toContain('✔ 3 healthy\n    web-1, web-2, web-3\n');
     expect(text).toContain('⚠ 1 could not be diagnosed (host-unreachable)\n    web-7\n');

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type FleetGroup, groupReports, groupVerdicts, type HostVerdict } from '../../../src/analyze/fleet.js';
+import {
+  type FleetGroup,
+  groupReports,
+  groupVerdicts,
+  type HostVerdict,
+} from '../../../src/analyze/fleet.js';
 import type { PlanGroup } from '../../../src/remediate/plan-group.js';
 import { limitViolations, type SlackMessage } from '../../../src/slack/blocks.js';
 import { renderGroupOffer } from '../../../src/slack/group-offer.js';
@@ -13,7 +18,12 @@ import {
 import { recordedReport } from '../../support/fleet-reports.js';
 
 const USER = 'U0ALICE';
-const record = { label: 'tag:prod', userId: USER, total: 30, createdAt: new Date(Date.now() - 12_000).toISOString() };
+const record = {
+  label: 'tag:prod',
+  userId: USER,
+  total: 30,
+  createdAt: new Date(Date.now() - 12_000).toISOString(),
+};
 
 const all = (m: SlackMessage) => `${m.text}\n${JSON.stringify(m.blocks)}`;
 
@@ -42,7 +52,12 @@ function hostileVerdict(host: string, i: number): HostVerdict {
     line: i,
     edit: { file: `/etc/nginx/${hostile}.conf`, line: i, before: `a ${hostile} ${i}`.repeat(30), after: 'b' },
     fixSummary: hostile.repeat(30),
-    evidence: Array.from({ length: 6 }, () => ({ source: hostile, file: hostile, line: 1, text: hostile.repeat(40) })),
+    evidence: Array.from({ length: 6 }, () => ({
+      source: hostile,
+      file: hostile,
+      line: 1,
+      text: hostile.repeat(40),
+    })),
   };
 }
 
@@ -115,10 +130,16 @@ describe('sweep messages', () => {
   });
 
   it('a group reply with its canary offer appended stays within limits', () => {
-    const summary = groupVerdicts(Array.from({ length: 1000 }, (_, i) => hostileVerdict(`web-${i}-${'y'.repeat(100)}`, 1)));
+    const summary = groupVerdicts(
+      Array.from({ length: 1000 }, (_, i) => hostileVerdict(`web-${i}-${'y'.repeat(100)}`, 1)),
+    );
     const group = summary.groups[0]!;
     const reply = renderGroupReply(group, 0, { offered: true });
-    const offer = renderGroupOffer({ ...offerOf(group), summary: hostile.repeat(50), unifiedDiff: hostile.repeat(200) });
+    const offer = renderGroupOffer({
+      ...offerOf(group),
+      summary: hostile.repeat(50),
+      unifiedDiff: hostile.repeat(200),
+    });
     const messages = withOffer(reply.message, offer);
     expect(messages).toHaveLength(2);
     for (const m of messages) expect(limitViolations(m)).toEqual([]);

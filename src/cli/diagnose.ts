@@ -1,6 +1,7 @@
 // `upstream-doctor diagnose HOST… [--inventory F] [--json] [--local] [--timeout S]`: collect → analyze →
 // print, for several hosts at once. Exit code: the worst of the hosts' (0 healthy, 1 critical findings, 2
-// could not diagnose). The visits and the reading of their output run in worker threads (the pool the
+// could not diagnose). `--summary` prints the hosts grouped by root cause, file:line and edit instead (as the
+// Slack sweep shows them: src/render/fleet-text.ts), and exits the same. The visits and the reading of their output run in worker threads (the pool the
 // worker uses), so the deadline below fires on time whatever a host printed: the hosts that finished are
 // reported, the others "could not be diagnosed in N s".
 import { availableParallelism, hostname } from 'node:os';
@@ -14,13 +15,17 @@ import { type CliIo, UsageError } from './io.js';
 import { printableJson, visibleText } from '../text/visible.js';
 import { COLOR, PLAIN, renderReport } from '../render/report-text.js';
 import { Progress } from './progress.js';
+import { groupReports } from '../analyze/fleet.js';
+import { renderFleetSummary } from '../render/fleet-text.js';
 
-export const DIAGNOSE_USAGE = `usage: upstream-doctor diagnose HOST… [--inventory FILE] [--json] [--timeout SECONDS]
+export const DIAGNOSE_USAGE = `usage: upstream-doctor diagnose HOST… [--inventory FILE] [--json | --summary] [--timeout SECONDS]
        upstream-doctor diagnose --local [--json] [--timeout SECONDS]
 
   HOST       an inventory name, a glob (web-*), or tag:NAME
   --inventory FILE   the inventory (default: $UPSTREAM_DOCTOR_INVENTORY, else ./hosts.yml)
   --json     print the report as JSON (an array when several hosts are asked)
+  --summary  print the hosts grouped by root cause, file:line and edit (one line per group, its hosts,
+             the shared evidence and fix once), as a Slack fleet sweep shows them; exit code as without it
   --local    diagnose this machine, without SSH
   --timeout SECONDS  deadline of the whole run (default: $DIAGNOSE_TIMEOUT_MS in ms, else 120 s); a host
              not diagnosed by then is reported as "could not be diagnosed in N s" (exit code 2)`;
@@ -52,6 +57,7 @@ export async function diagnose(args: string[], io: CliIo): Promise<number> {
       options: {
         inventory: { type: 'string' },
         json: { type: 'boolean', default: false },
+        summary: { type: 'boolean', default: false },
         local: { type: 'boolean', default: false },
         timeout: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -65,6 +71,7 @@ export async function diagnose(args: string[], io: CliIo): Promise<number> {
     io.stdout.write(`${DIAGNOSE_USAGE}\n`);
     return 0;
   }
+  if (values.json && values.summary) throw new UsageError('--json and --summary: choose one');
   if (values.local && positionals.length > 0)
     throw new UsageError('--local diagnoses this machine: give no HOST with it');
   if (!values.local && positionals.length === 0)
@@ -135,7 +142,10 @@ export async function diagnose(args: string[], io: CliIo): Promise<number> {
     await pool.close();
   }
 
-  if (values.json) {
+  if (values.summary) {
+    const style = io.stdout.isTTY && !io.env.NO_COLOR ? COLOR : PLAIN;
+    io.stdout.write(renderFleetSummary(groupReports(reports), style));
+  } else if (values.json) {
     // One plain host name (or --local) asks for one report; several names, a glob or a tag for an array.
     const single = values.local || (positionals.length === 1 && !/[*?]|^tag:/.test(positionals[0]!));
     io.stdout.write(`${printableJson(single ? reports[0] : reports, 2)}\n`);

@@ -31,6 +31,11 @@ export const alertContextSchema = z.strictObject({
   since: z.iso.datetime({ error: 'expected an ISO 8601 time' }),
 });
 
+/** Sweep ids as sweep.ts makes them: `s-` and 12 base64url characters (a Redis key part). */
+export const sweepIdSchema = text('a sweep id', 20).regex(/^s-[A-Za-z0-9_-]{12}$/, {
+  error: 'expected a sweep id (s-…)',
+});
+
 export const destinationSchema: z.ZodType<Destination> = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('slack'),
@@ -39,6 +44,7 @@ export const destinationSchema: z.ZodType<Destination> = z.discriminatedUnion('k
     userId: text('a Slack user id'),
     confirmsPlan: planIdSchema.optional(),
     alert: alertContextSchema.optional(),
+    sweep: sweepIdSchema.optional(),
   }),
 ]);
 

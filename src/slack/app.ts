@@ -126,6 +126,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     channelHosts: options.channelHosts,
     log,
     botName: options.botName ?? 'upstream-doctor',
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.sweeps ? { sweeps: options.sweeps } : {}),
   });
   options.register?.(app);
 

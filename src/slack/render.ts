@@ -57,7 +57,7 @@ function prose(text: string, max: number): { text: string; truncated: boolean } 
   return { text: untrustedProse(cut.text), truncated: cut.truncated };
 }
 
-function seconds(ms: number): string {
+export function seconds(ms: number): string {
   return ms < 1000 ? `${Math.max(0, Math.round(ms))} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
@@ -66,14 +66,14 @@ function where(file: string | undefined, line: number | undefined): string {
 }
 
 /** Evidence items in a row from the same source and file (three error.log lines) share one code block. */
-interface EvidenceGroup {
+export interface EvidenceGroup {
   source: string;
   file?: string;
   line?: number;
   texts: string[];
 }
 
-function groupEvidence(evidence: readonly Evidence[]): EvidenceGroup[] {
+export function groupEvidence(evidence: readonly Evidence[]): EvidenceGroup[] {
   const groups: EvidenceGroup[] = [];
   for (const e of evidence) {
     const last = groups.at(-1);
@@ -91,7 +91,7 @@ function groupEvidence(evidence: readonly Evidence[]): EvidenceGroup[] {
   return groups;
 }
 
-function evidenceBlock(group: EvidenceGroup): { block: Block; truncated: boolean } {
+export function evidenceBlock(group: EvidenceGroup): { block: Block; truncated: boolean } {
   const label = [inlineCode(group.source), inlineCode(where(group.file, group.line))]
     .filter(Boolean)
     .join(' · ');

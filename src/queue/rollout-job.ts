@@ -127,6 +127,7 @@ async function runRolloutJob(deps: RolloutDeps, job: Job, signal?: AbortSignal):
       return said('failed', `the remediation failed: ${messageOf(err)}`);
     }
   };
+  log.info('rollout started');
   return rollout.run({
     jobId: job.id!,
     groupId: payload.groupId,

@@ -6,7 +6,9 @@
 // then carries `Apply to the other N`, which rolls the rest out in batches. In a second group, a later host
 // whose backend was stopped after its diagnosis fails verification: it is rolled back, the rollout stops
 // after its batch, and the hosts after it are untouched: their files byte-identical (the sha256 of their
-// diagnosis), no SSH login since their diagnosis, no audit entry, their plans still pending.
+// diagnosis), no SSH login since their diagnosis, no audit entry, their plans still pending. In a third, the
+// worker running the rollout is SIGKILLed in the middle of a batch: the other worker takes the rollout over,
+// applies no host twice (each member's cut-short apply is checked and recovered, never redone) and stops.
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -41,6 +43,7 @@ const APPROVER = 'U0ALICE';
 const OTHER_APPROVER = 'U0BOB';
 const FIRST = ['ca-01', 'ca-02', 'ca-03'];
 const SECOND = ['cb-01', 'cb-02', 'cb-03', 'cb-04', 'cb-05'];
+const THIRD = ['cc-01', 'cc-02', 'cc-03'];
 const prefix = testPrefix();
 const hosts = new Map<string, LabHost>();
 let lab: Lab;
@@ -64,7 +67,7 @@ const logins = async (name: string) =>
 
 beforeAll(async () => {
   lab = await Lab.create({ prefix: 'udca' });
-  for (const name of [...FIRST, ...SECOND])
+  for (const name of [...FIRST, ...SECOND, ...THIRD])
     hosts.set(name, (await portMismatch.stage(lab, { name, warm: false })).targetHost!);
   redis = redisForTest();
   dir = await mkdtemp(join(tmpdir(), 'ud-canary-'));
@@ -76,6 +79,10 @@ beforeAll(async () => {
     FOUR_EYES: 'true',
     AUDIT_LOG: join(dir, 'audit.jsonl'),
     ROLLOUT_BATCH: '2',
+    // A killed worker's rollout and host locks are taken over within seconds, not the default half minute.
+    WORKER_LOCK_DURATION_MS: '2000',
+    WORKER_STALLED_INTERVAL_MS: '1000',
+    HOST_LOCK_TTL_MS: '3000',
   };
   ({ bot, worker, events } = await startBotAndWorker(lab.inventoryPath, env));
   secondWorker = spawnCli(['worker', '--inventory', lab.inventoryPath], env);
@@ -300,6 +307,49 @@ describe('canary-first fleet fix through Slack, a bot and two workers as process
     expect((await press(s, 'remediation_apply_rest', OTHER_APPROVER, 'again')).status).toBe(200);
     expect(await answer('again')).toContain('stopped');
     await waitFor(async () => (await audit()).length > entries.length, 10_000, 'the refusal audited');
+    expect(slack.violations).toEqual([]);
+  }, 420_000);
+
+  it('the worker running a batch SIGKILLed mid-apply: the other worker takes the rollout over, applies no host twice, and stops', async () => {
+    const s = await sweep(THIRD);
+    const original = await hosts.get('cc-02')!.readFile(SHOP_CONF);
+    expect((await press(s, 'remediation_apply_canary', APPROVER, 'canary')).status).toBe(200);
+    await slack.waitFor(
+      () => offerText(s).includes('remediation_apply_rest'),
+      120_000,
+      'the canary verified',
+    );
+    expect((await press(s, 'remediation_apply_rest', APPROVER, 'rest')).status).toBe(200);
+    // The first change to a host of the batch is its backup: kill the rollout's worker when the thread shows one.
+    await slack.waitFor(
+      () => ['cc-02', 'cc-03'].some((n) => stepsOf(s, n).some((t) => t.includes('✓ backup:'))),
+      60_000,
+      'a backup in the batch',
+    );
+    const runsIt = (p: CliProcess) =>
+      p.logs.some((l) => l.msg === 'rollout started' && l.groupId === s.groupId && l.stage === 'rest');
+    const victim = [worker, secondWorker].find(runsIt)!;
+    expect(victim).toBeDefined();
+    victim.child.kill('SIGKILL');
+    await victim.exited;
+    const survivor = victim === worker ? secondWorker : worker;
+
+    await slack.waitFor(() => offerText(s).includes('stopped at cc-0'), 120_000, 'the stop on the offer');
+    expect(runsIt(survivor)).toBe(true);
+    expect(offerText(s)).toContain('interrupted (worker lost), not applied again');
+    const entries = await audit();
+    for (const name of ['cc-02', 'cc-03']) {
+      const text = await hosts.get(name)!.readFile(SHOP_CONF);
+      // A whole file, old or new, that nginx accepts; and the host started at most once.
+      expect([original, original.replace('127.0.0.1:8000', '127.0.0.1:3000')]).toContain(text);
+      expect((await hosts.get(name)!.exec(['nginx', '-t'])).code).toBe(0);
+      const own = entries.filter((e) => e.host === name);
+      expect(own.filter((e) => e.action === 'approval').length, name).toBeLessThanOrEqual(1);
+    }
+    const interrupted = entries.filter((e) =>
+      /interrupted \(worker lost\), not applied again/.test(e.result),
+    );
+    expect(interrupted.length).toBeGreaterThanOrEqual(1);
     expect(slack.violations).toEqual([]);
   }, 420_000);
 });

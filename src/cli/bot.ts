@@ -43,9 +43,11 @@ environment (defaults in brackets):
   UPSTREAM_DOCTOR_INVENTORY  hosts.yml, unless --inventory is given; re-read when it changes  [./hosts.yml]
   REDIS_URL                  where the queue is  [redis://127.0.0.1:6379]
   QUEUE_PREFIX, DIAGNOSE_ATTEMPTS, DIAGNOSE_BACKOFF_MS, REDIS_SENTINEL*: as for \`upstream-doctor worker\`
-  APPROVERS                  who may press "Run nginx -t" and "Apply & reload": Slack user ids (U…) and
-                             user-group ids (S…), comma separated  [nobody]
-  FOUR_EYES                  true: whoever asked for the diagnosis may not approve its fix  [false]
+  APPROVERS                  who may press "Run nginx -t", "Apply & reload", "Apply to canary" and
+                             "Apply to the other N": Slack user ids (U…) and user-group ids (S…),
+                             comma separated  [nobody]
+  FOUR_EYES                  true: whoever asked for the diagnosis (or the sweep) may not approve its
+                             fix  [false]
   AUDIT_LOG                  the remediation audit trail, JSON lines (also a Redis stream)  [./audit.jsonl]
   ALERT_WEBHOOK_TOKEN        turns on POST /alerts/alertmanager (Alertmanager's webhook) and POST /alerts/generic
                              ({"host": "web-01", "summary": "…"}): senders must send "Authorization: Bearer
@@ -129,6 +131,7 @@ export async function bot(args: string[], io: CliIo, extras: BotExtras = {}): Pr
         redis,
         prefix: queue.value.QUEUE_PREFIX,
         enqueuer: producer,
+        rollouts: producer,
         client,
         log,
         channelHosts: settings.CHANNEL_HOSTS,

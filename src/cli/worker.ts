@@ -53,6 +53,8 @@ environment (defaults in brackets):
   REMEDIATION                on: reports whose root cause has a config edit offer it as a plan to apply
                              (approved in Slack); off: no plans, remediate jobs refused  [on]
   PLAN_TTL_MS                how long a proposed fix may be applied after its diagnosis  [1800000]
+  ROLLOUT_BATCH              a group's fix after its canary: hosts applied at once, in parallel; the
+                             rollout stops after a batch with a host not fixed  [5]
   REMEDIATION_ROOTS          directories besides the main config's where a fix may write, real paths,
                              comma separated (files elsewhere get the fix text, no buttons)  [none]
   AUDIT_LOG                  the remediation audit trail, JSON lines (also a Redis stream)  [./audit.jsonl]
@@ -150,6 +152,7 @@ export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {
       ...(fromEnv.value ? { client: fromEnv.value.client } : {}),
       planTtlMs: settings.PLAN_TTL_MS,
       roots: settings.REMEDIATION_ROOTS,
+      rolloutBatch: settings.ROLLOUT_BATCH,
       rediagnose: async (host, destination) => {
         await confirmations.requestDiagnosis({ target: host, destination });
       },
@@ -195,6 +198,9 @@ export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {
     notifierFor,
     loadInventory: () => loadInventory({ path: inventoryPath, env: io.env }),
     remediationRunner: extras.remediationRunner ?? remediation?.runner,
+    ...(remediation
+      ? { rollout: { runner: remediation.rollout, memberRunner: remediation.memberRunner } }
+      : {}),
     ...(remediation
       ? { plans: { store: remediation.plans, ttlMs: settings.PLAN_TTL_MS, roots: remediation.roots } }
       : {}),

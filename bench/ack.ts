@@ -108,7 +108,8 @@ async function bench(): Promise<void> {
   const warmup = Number(values.warmup);
   const burst = values.burst === undefined ? undefined : Number(values.burst);
   const rounds = Number(values.rounds);
-  const commands = burst === undefined ? warmup + requests : warmup + burst * rounds;
+  // A burst's commands go to one app; each app's bursts name hosts of their own.
+  const commands = burst === undefined ? warmup + requests : warmup + 2 * burst * rounds;
   const hostCount = values.hosts === undefined ? commands : Number(values.hosts);
   const gapMs = Number(values['gap-ms']);
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

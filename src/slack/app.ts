@@ -20,6 +20,7 @@ import {
   type Logger as BoltLogger,
 } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { AckFirst } from './ack-first.js';
 import { webClientOptions } from './calls.js';
 import { registerSlashCommand, type SlashCommandDeps } from './slash-command.js';
 import { type SeenSignatures, verifySlackRequest } from './verify.js';
@@ -108,7 +109,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     convoStore: false,
   });
 
+  // HTTP mode: the work after an ack waits for the acks still owed (Socket Mode acks over one WebSocket).
+  const ackFirst = receiver instanceof HTTPReceiver ? new AckFirst() : undefined;
   const commands = registerSlashCommand(app, {
+    ...(ackFirst ? { afterAcks: () => ackFirst.turn() } : {}),
     client: options.client,
     enqueuer: options.enqueuer,
     inventory: options.inventory,
@@ -141,7 +145,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 
   const http = receiver;
   const check = verify!;
-  const server = createServer((req, res) => serve(http, req, res, log, check));
+  const server = createServer((req, res) => serve(http, req, res, log, check, ackFirst!));
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.headersTimeout = REQUEST_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
@@ -198,6 +202,7 @@ function serve(
   res: ServerResponse,
   log: Logger,
   verify: Verify,
+  ackFirst: AckFirst,
 ): void {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   if (path === '/healthz' && req.method === 'GET') {
@@ -205,6 +210,8 @@ function serve(
     return;
   }
   if (path === EVENTS_PATH && req.method === 'POST') {
+    ackFirst.received();
+    res.once('close', () => ackFirst.answered());
     void admit(receiver, req, res, log, verify).catch((err: unknown) => {
       log.error({ err }, 'request failed');
       if (!res.headersSent) res.writeHead(500).end();

@@ -4,19 +4,21 @@
 // run, the floor: one OpenSSH `ssh` running the collector's commands on the same host (as bench/diagnose.ts
 // does); the rest is what the bot, the queue, the worker and Slack add. Target: the median within floor +
 // 150 ms. Each run also shows where the time went: the ack, the parent message, the first message in the
-// thread (the worker's progress), the root-cause reply, the parent edited to the verdict; and, as a second
+// thread (the worker's progress), the job queued and picked up (BullMQ's stamps), the root-cause reply, the parent edited to the verdict; and, as a second
 // anchor, the same diagnosis run in this process (collectTarget and the analysis, no bot, queue or Slack).
 //
-// Run as root: `npx tsx bench/slack.ts [--runs 7] [--workers 2] [--json]` (`npm run build` first: the bot
+// Run as root: `npx tsx bench/slack.ts [--runs 7] [--workers 2] [--slack-delay-ms 0] [--json]` (`npm run build` first: the bot
 // and the workers are `bin/upstream-doctor.js`; Redis at REDIS_URL).
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Lab, type LabHost } from '../lab/index.js';
 import { healthy, portMismatch } from '../lab/scenarios/index.js';
 import { reportOf } from '../src/analyze/report.js';
 import { collectTarget } from '../src/collect/from-inventory.js';
 import { loadInventory, selectHosts } from '../src/inventory/index.js';
+import { DIAGNOSE_QUEUE } from '../src/queue/names.js';
 import type { HostSnapshot } from '../src/model/types.js';
 import { sshArgs } from '../test/e2e/scenarios/ssh.js';
 import { type RecordedCall, SlackApiStandIn } from '../test/support/slack-api.js';
@@ -34,11 +36,15 @@ const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '7' },
     workers: { type: 'string', default: '2' },
+    // The stand-in answers every Web API call after this long (Slack's own answers take tens of ms: at 0 the
+    // Slack calls a run waits for one after the other cost almost nothing and hide).
+    'slack-delay-ms': { type: 'string', default: '0' },
     json: { type: 'boolean', default: false },
   },
 });
 const RUNS = Number(values.runs);
 const WORKERS = Number(values.workers);
+const SLACK_DELAY_MS = Number(values['slack-delay-ms']);
 
 interface Started {
   child: ChildProcess;
@@ -95,15 +101,27 @@ function median(xs: number[]): number {
 interface RunTimes {
   ack: number;
   parent: number;
+  /** The job in Redis (its timestamp), and taken by a worker (processedOn): BullMQ's own stamps. */
+  queued: number;
+  pickedUp: number;
   firstInThread: number;
   rootCause: number;
   verdict: number;
 }
 
-const STEPS: (keyof RunTimes)[] = ['ack', 'parent', 'firstInThread', 'rootCause', 'verdict'];
+const STEPS: (keyof RunTimes)[] = [
+  'ack',
+  'parent',
+  'queued',
+  'pickedUp',
+  'firstInThread',
+  'rootCause',
+  'verdict',
+];
 
 /** One signed `/502 host`, timed to each step as the stand-in records the call (its waiters run at once). */
 async function oneRun(
+  queue: Queue,
   slack: SlackApiStandIn,
   events: string,
   host: string,
@@ -113,6 +131,7 @@ async function oneRun(
   const from = slack.calls.length;
   const seen: Partial<RunTimes> = {};
   let parentTs: string | undefined;
+  let verdictText = '';
   const newCalls = (method: string): RecordedCall[] =>
     slack.calls.slice(from).filter((c) => c.method === method && c.status === 200);
   const body = slashCommandBody({
@@ -121,6 +140,7 @@ async function oneRun(
     response_url: slack.responseUrl(`bench-${n}`),
   });
   const t0 = performance.now();
+  const t0Epoch = Date.now();
   const done = slack.waitFor(
     () => {
       const at = performance.now() - t0;
@@ -133,16 +153,28 @@ async function oneRun(
       const replies = newCalls('chat.postMessage').filter((c) => c.args.thread_ts === parentTs);
       if (replies.length > 0) seen.firstInThread ??= at;
       if (replies.some((c) => String(c.args.text ?? '').includes(marker))) seen.rootCause ??= at;
-      if (newCalls('chat.update').some((c) => c.args.ts === parentTs)) seen.verdict ??= at;
-      return seen.verdict !== undefined && seen.rootCause !== undefined;
+      const verdict = newCalls('chat.update').find((c) => c.args.ts === parentTs);
+      if (verdict) {
+        seen.verdict ??= at;
+        verdictText = String(verdict.args.text ?? '');
+      }
+      return seen.verdict !== undefined;
     },
     120_000,
-    `the root cause of ${host} and its verdict`,
+    `the verdict on ${host}`,
   );
   const ack = await postSigned(events, body, { secret: SECRET });
   if (ack.status !== 200) throw new Error(`/502 ${host}: the bot answered ${ack.status}`);
   seen.ack = ack.ms;
   await done;
+  // A loaded machine can make a host answer otherwise than staged: say so rather than time a wrong answer.
+  if (seen.rootCause === undefined)
+    throw new Error(`/502 ${host}: no reply with ${JSON.stringify(marker)}; the verdict: ${verdictText}`);
+  const job = (await queue.getJobs(['completed', 'active', 'failed'], 0, 50)).find(
+    (j) => (j.data as { destination?: { threadTs?: string } }).destination?.threadTs === parentTs,
+  );
+  seen.queued = job ? job.timestamp - t0Epoch : NaN;
+  seen.pickedUp = job?.processedOn ? job.processedOn - t0Epoch : NaN;
   return seen as RunTimes;
 }
 
@@ -150,8 +182,10 @@ async function main(): Promise<void> {
   const lab = await Lab.create({ prefix: 'udbt' });
   const prefix = `bench-slack-${process.pid}`;
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const slack = await SlackApiStandIn.start({ token: TOKEN });
+  const slack = await SlackApiStandIn.start({ token: TOKEN, delayMs: SLACK_DELAY_MS });
   const children: ChildProcess[] = [];
+  let redis: Redis | undefined;
+  let queue: Queue | undefined;
   try {
     const [good, broken] = await Promise.all([
       healthy.stage(lab, { name: 'web-01' }),
@@ -197,11 +231,13 @@ async function main(): Promise<void> {
     children.push(bot.child, ...workers.map((w) => w.child));
     const [listening] = await Promise.all([bot.ready, ...workers.map((w) => w.ready)]);
     const events = `http://127.0.0.1:${Number(listening!.port)}/slack/events`;
+    redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+    queue = new Queue(DIAGNOSE_QUEUE, { connection: redis, prefix });
 
     // One warm-up each (the workers' threads and SSH code loaded, Redis scripts cached), then runs that
     // alternate the bot's path and the floor, so machine noise hits both alike.
     for (const [i, { host, marker }] of hosts.entries())
-      await oneRun(slack, events, host.name, marker, -1 - i);
+      await oneRun(queue, slack, events, host.name, marker, -1 - i);
     const results = [];
     let n = 0;
     for (const { host, marker } of hosts) {
@@ -209,7 +245,7 @@ async function main(): Promise<void> {
       const floor: number[] = [];
       const here: number[] = [];
       for (let r = 0; r < RUNS; r++) {
-        runs.push(await oneRun(slack, events, host.name, marker, n++));
+        runs.push(await oneRun(queue, slack, events, host.name, marker, n++));
         let t0 = performance.now();
         await runSsh([...sshOptions, `root@${host.address}`, scripts.get(host.name)!]);
         floor.push(performance.now() - t0);
@@ -237,11 +273,13 @@ async function main(): Promise<void> {
       });
     }
     if (values.json) {
-      process.stdout.write(`${JSON.stringify({ workers: WORKERS, results }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ workers: WORKERS, slackDelayMs: SLACK_DELAY_MS, results }, null, 2)}\n`,
+      );
       return;
     }
     const lines = [
-      `/502 → root cause in the thread: built bot, ${WORKERS} worker process${WORKERS === 1 ? '' : 'es'}, Redis, SSH to a lab host, the Slack stand-in; median of ${RUNS} runs (ms)`,
+      `/502 → root cause in the thread: built bot, ${WORKERS} worker process${WORKERS === 1 ? '' : 'es'}, Redis, SSH to a lab host, the Slack stand-in; Slack answering in ${SLACK_DELAY_MS} ms; median of ${RUNS} runs (ms)`,
       `${'host'.padEnd(8)} ${'root cause'.padStart(10)} ${'ssh floor'.padStart(10)} ${'over floor'.padStart(10)} ${'in-process'.padStart(10)}   target (floor + ${TARGET_MS} ms)`,
     ];
     for (const r of results)
@@ -257,7 +295,8 @@ async function main(): Promise<void> {
   } finally {
     for (const c of children) c.kill('SIGKILL');
     await slack.close();
-    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+    await queue?.close();
+    redis ??= new Redis(redisUrl, { maxRetriesPerRequest: 3 });
     let cursor = '0';
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);

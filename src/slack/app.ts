@@ -188,8 +188,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
 
 /** Slack's `ssl_check=1` probe (no signature by design): answered 200 here, never passed on. */
 function isSslCheck(req: IncomingMessage, body: Buffer): boolean {
+  // Only a body naming the field is decoded: every command would otherwise be parsed once more here.
   return (
     req.headers['content-type'] === 'application/x-www-form-urlencoded' &&
+    body.includes('ssl_check=') &&
     new URLSearchParams(body.toString('utf8')).get('ssl_check') === '1'
   );
 }

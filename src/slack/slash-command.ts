@@ -1,5 +1,6 @@
 // The `/502` listener: what the bot does with a slash command it receives. It acks FIRST (Slack gives 3 s,
-// and Redis or Slack may be slow), then works: inventory, channel allow-list, parent message, enqueue.
+// and Redis or Slack may be slow), then works: inventory, channel allow-list, parent message, enqueue; the
+// work waits its turn behind the acks of other requests still waiting (`afterAcks`, ack-first.ts).
 // Errors after the ack reach the requester as ephemeral messages through the command's response_url (fresh
 // at that point; the worker's final answer never uses it). The work after the ack is tracked, so the bot
 // can wait for it before it stops (and tests can wait for it before they look).
@@ -55,6 +56,8 @@ export interface SlashCommandDeps {
   limits?: CommandLimits;
   /** Runs fleet sweeps; without it a command over more than THREAD_PER_HOST_MAX hosts is refused. */
   sweeps?: SweepCoordinator;
+  /** Resolves when the work after an ack may start (ack-first.ts: once the acks waiting are sent). */
+  afterAcks?: () => Promise<void>;
 }
 
 /** Hosts of a sweep enqueued at once (each is a few Redis round trips). */
@@ -84,7 +87,8 @@ export function registerSlashCommand(app: App, deps: SlashCommandDeps): SlashCom
     if (request.kind === 'invalid') return ack(ephemeral(renderNotice(request.message)));
     const echo = understood(request.patterns);
     await (echo === undefined ? ack() : ack(ephemeral(renderNotice(echo))));
-    const work = diagnose(command, request.patterns, respond).catch((err: unknown) =>
+    const turn = deps.afterAcks?.() ?? Promise.resolve();
+    const work = turn.then(() => diagnose(command, request.patterns, respond)).catch((err: unknown) =>
       log.error({ err, channel: command.channel_id, user: command.user_id }, 'command failed after ack'),
     );
     inflight.add(work);

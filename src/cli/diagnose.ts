@@ -3,10 +3,11 @@
 // could not diagnose). The visits and the reading of their output run in worker threads (the pool the
 // worker uses), so the deadline below fires on time whatever a host printed: the hosts that finished are
 // reported, the others "could not be diagnosed in N s".
+import { setMaxListeners } from 'node:events';
 import { availableParallelism, hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Report } from '../model/types.js';
-import { exitCodeOf, timedOutReport } from '../analyze/report.js';
+import { exitCodeOf, timedOutReport } from '../analyze/report-outcome.js';
 import { loadInventory, selectHosts } from '../inventory/index.js';
 import { workerEnvSchema } from '../workers/settings.js';
 import { DiagnosisPool, type ThreadDiagnosisJob } from '../workers/diagnosis-pool.js';
@@ -71,6 +72,8 @@ export async function diagnose(args: string[], io: CliIo): Promise<number> {
     throw new UsageError(`name at least one host\n${DIAGNOSE_USAGE}`);
 
   const limitMs = deadlineMs(values.timeout, io.env);
+  // The first thread boots (loads ssh2 and the parsers) while this one reads the inventory.
+  const pool = new DiagnosisPool(1);
 
   type Job = { name: string; address: string; thread: ThreadDiagnosisJob };
   let jobs: Job[];
@@ -81,12 +84,14 @@ export async function diagnose(args: string[], io: CliIo): Promise<number> {
     const loaded = await loadInventory({ path: values.inventory, env: io.env });
     if (!loaded.ok) {
       for (const e of loaded.error) io.stderr.write(`upstream-doctor diagnose: ${visibleText(e)}\n`);
+      await pool.close();
       return 2;
     }
     const inventory = loaded.value;
     const selection = selectHosts(inventory, positionals);
     if (!selection.ok) {
       for (const e of selection.error) io.stderr.write(`upstream-doctor diagnose: ${visibleText(e)}\n`);
+      await pool.close();
       return 2;
     }
     const env = { ...io.env };
@@ -102,9 +107,11 @@ export async function diagnose(args: string[], io: CliIo): Promise<number> {
     jobs.map((j) => j.name),
   );
   // Hosts share threads (their visits wait on the network, not the CPU); one thread per core at most.
-  const pool = new DiagnosisPool(Math.min(jobs.length, availableParallelism()));
+  pool.grow(Math.min(jobs.length, availableParallelism()));
   const started = new Date();
   const deadline = new AbortController();
+  // Every host's job listens for the deadline.
+  setMaxListeners(jobs.length + 10, deadline.signal);
   const timer = setTimeout(() => deadline.abort(new DeadlinePassed()), limitMs);
   let reports: Report[];
   try {

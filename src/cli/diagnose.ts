@@ -8,8 +8,7 @@ import { availableParallelism, hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Report } from '../model/types.js';
 import { exitCodeOf, timedOutReport } from '../analyze/report-outcome.js';
-import { loadInventory, selectHosts } from '../inventory/index.js';
-import { workerEnvSchema } from '../workers/settings.js';
+import type { workerEnvSchema } from '../workers/settings.js';
 import { DiagnosisPool, type ThreadDiagnosisJob } from '../workers/diagnosis-pool.js';
 import { type CliIo, UsageError } from './io.js';
 import { printableJson, visibleText } from '../text/visible.js';
@@ -27,14 +26,18 @@ export const DIAGNOSE_USAGE = `usage: upstream-doctor diagnose HOST… [--invent
              not diagnosed by then is reported as "could not be diagnosed in N s" (exit code 2)`;
 
 /** The run's deadline in ms: --timeout (seconds), else DIAGNOSE_TIMEOUT_MS as the worker reads it. */
-function deadlineMs(flag: string | undefined, env: NodeJS.ProcessEnv): number {
+function deadlineMs(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+  schema: typeof workerEnvSchema,
+): number {
   if (flag !== undefined) {
     const seconds = /^\d+(\.\d+)?$/.test(flag.trim()) ? Number(flag) : NaN;
     if (!(seconds >= 1 && seconds <= 3600))
       throw new UsageError(`--timeout: expected seconds from 1 to 3600 (got ${JSON.stringify(flag)})`);
     return Math.round(seconds * 1000);
   }
-  const fromEnv = workerEnvSchema.shape.DIAGNOSE_TIMEOUT_MS.safeParse(env.DIAGNOSE_TIMEOUT_MS);
+  const fromEnv = schema.shape.DIAGNOSE_TIMEOUT_MS.safeParse(env.DIAGNOSE_TIMEOUT_MS);
   if (!fromEnv.success) throw new UsageError(`DIAGNOSE_TIMEOUT_MS: ${fromEnv.error.issues[0]!.message}`);
   return fromEnv.data;
 }
@@ -71,9 +74,16 @@ export async function diagnose(args: string[], io: CliIo): Promise<number> {
   if (!values.local && positionals.length === 0)
     throw new UsageError(`name at least one host\n${DIAGNOSE_USAGE}`);
 
-  const limitMs = deadlineMs(values.timeout, io.env);
-  // The first thread boots (loads ssh2 and the parsers) while this one reads the inventory.
+  // The first thread boots (loads ssh2 and the parsers) while this one loads zod and yaml (imported only
+  // now, so the thread starts first) and reads the inventory.
   const pool = new DiagnosisPool(1);
+  let limitMs: number;
+  try {
+    limitMs = deadlineMs(values.timeout, io.env, (await import('../workers/settings.js')).workerEnvSchema);
+  } catch (err) {
+    await pool.close();
+    throw err;
+  }
 
   type Job = { name: string; address: string; thread: ThreadDiagnosisJob };
   let jobs: Job[];
@@ -81,6 +91,7 @@ export async function diagnose(args: string[], io: CliIo): Promise<number> {
     const local = { name: hostname(), address: 'localhost' };
     jobs = [{ ...local, thread: { kind: 'local', target: local } }];
   } else {
+    const { loadInventory, selectHosts } = await import('../inventory/index.js');
     const loaded = await loadInventory({ path: values.inventory, env: io.env });
     if (!loaded.ok) {
       for (const e of loaded.error) io.stderr.write(`upstream-doctor diagnose: ${visibleText(e)}\n`);

@@ -4,12 +4,12 @@
 // Slack sweep shows them: src/render/fleet-text.ts), and exits the same. The visits and the reading of their output run in worker threads (the pool the
 // worker uses), so the deadline below fires on time whatever a host printed: the hosts that finished are
 // reported, the others "could not be diagnosed in N s".
+import { setMaxListeners } from 'node:events';
 import { availableParallelism, hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Report } from '../model/types.js';
-import { exitCodeOf, timedOutReport } from '../analyze/report.js';
-import { loadInventory, selectHosts } from '../inventory/index.js';
-import { workerEnvSchema } from '../workers/settings.js';
+import { exitCodeOf, timedOutReport } from '../analyze/report-outcome.js';
+import type { workerEnvSchema } from '../workers/settings.js';
 import { DiagnosisPool, type ThreadDiagnosisJob } from '../workers/diagnosis-pool.js';
 import { type CliIo, UsageError } from './io.js';
 import { printableJson, visibleText } from '../text/visible.js';
@@ -31,14 +31,18 @@ export const DIAGNOSE_USAGE = `usage: upstream-doctor diagnose HOST… [--invent
              not diagnosed by then is reported as "could not be diagnosed in N s" (exit code 2)`;
 
 /** The run's deadline in ms: --timeout (seconds), else DIAGNOSE_TIMEOUT_MS as the worker reads it. */
-function deadlineMs(flag: string | undefined, env: NodeJS.ProcessEnv): number {
+function deadlineMs(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+  schema: typeof workerEnvSchema,
+): number {
   if (flag !== undefined) {
     const seconds = /^\d+(\.\d+)?$/.test(flag.trim()) ? Number(flag) : NaN;
     if (!(seconds >= 1 && seconds <= 3600))
       throw new UsageError(`--timeout: expected seconds from 1 to 3600 (got ${JSON.stringify(flag)})`);
     return Math.round(seconds * 1000);
   }
-  const fromEnv = workerEnvSchema.shape.DIAGNOSE_TIMEOUT_MS.safeParse(env.DIAGNOSE_TIMEOUT_MS);
+  const fromEnv = schema.shape.DIAGNOSE_TIMEOUT_MS.safeParse(env.DIAGNOSE_TIMEOUT_MS);
   if (!fromEnv.success) throw new UsageError(`DIAGNOSE_TIMEOUT_MS: ${fromEnv.error.issues[0]!.message}`);
   return fromEnv.data;
 }
@@ -77,7 +81,16 @@ export async function diagnose(args: string[], io: CliIo): Promise<number> {
   if (!values.local && positionals.length === 0)
     throw new UsageError(`name at least one host\n${DIAGNOSE_USAGE}`);
 
-  const limitMs = deadlineMs(values.timeout, io.env);
+  // The first thread boots (loads ssh2 and the parsers) while this one loads zod and yaml (imported only
+  // now, so the thread starts first) and reads the inventory.
+  const pool = new DiagnosisPool(1);
+  let limitMs: number;
+  try {
+    limitMs = deadlineMs(values.timeout, io.env, (await import('../workers/settings.js')).workerEnvSchema);
+  } catch (err) {
+    await pool.close();
+    throw err;
+  }
 
   type Job = { name: string; address: string; thread: ThreadDiagnosisJob };
   let jobs: Job[];
@@ -85,15 +98,18 @@ export async function diagnose(args: string[], io: CliIo): Promise<number> {
     const local = { name: hostname(), address: 'localhost' };
     jobs = [{ ...local, thread: { kind: 'local', target: local } }];
   } else {
+    const { loadInventory, selectHosts } = await import('../inventory/index.js');
     const loaded = await loadInventory({ path: values.inventory, env: io.env });
     if (!loaded.ok) {
       for (const e of loaded.error) io.stderr.write(`upstream-doctor diagnose: ${visibleText(e)}\n`);
+      await pool.close();
       return 2;
     }
     const inventory = loaded.value;
     const selection = selectHosts(inventory, positionals);
     if (!selection.ok) {
       for (const e of selection.error) io.stderr.write(`upstream-doctor diagnose: ${visibleText(e)}\n`);
+      await pool.close();
       return 2;
     }
     const env = { ...io.env };
@@ -109,9 +125,11 @@ export async function diagnose(args: string[], io: CliIo): Promise<number> {
     jobs.map((j) => j.name),
   );
   // Hosts share threads (their visits wait on the network, not the CPU); one thread per core at most.
-  const pool = new DiagnosisPool(Math.min(jobs.length, availableParallelism()));
+  pool.grow(Math.min(jobs.length, availableParallelism()));
   const started = new Date();
   const deadline = new AbortController();
+  // Every host's job listens for the deadline.
+  setMaxListeners(jobs.length + 10, deadline.signal);
   const timer = setTimeout(() => deadline.abort(new DeadlinePassed()), limitMs);
   let reports: Report[];
   try {

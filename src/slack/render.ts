@@ -3,7 +3,7 @@
 // the host is escaped (mrkdwn.ts); messages are packed within Slack's limits (blocks.ts), and whatever does not
 // fit inline goes into a text file for files.uploadV2. Pure: no I/O.
 import type { Evidence, Finding, Report, Severity } from '../model/types.js';
-import { exitCodeOf } from '../analyze/report.js';
+import { exitCodeOf } from '../analyze/report-outcome.js';
 import { visibleText } from '../text/visible.js';
 import { PLAIN, renderReport as renderTextReport } from '../render/report-text.js';
 import { type Block, blockChars, context, divider, LIMITS, section, type SlackMessage } from './blocks.js';

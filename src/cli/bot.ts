@@ -16,6 +16,10 @@ import type { DiagnosisEnqueuer } from '../slack/enqueuer.js';
 import { InventoryCache } from '../slack/inventory-cache.js';
 import { slackNotifierFactory } from '../slack/notifier.js';
 import { botSettingsFrom } from '../slack/settings.js';
+import { SweepCoordinator, sweepAwareFactory } from '../slack/sweep-notifier.js';
+import { SweepStore } from '../queue/sweep.js';
+import { PlanStore } from '../remediate/plan.js';
+import { PlanGroupStore } from '../remediate/plan-group.js';
 import { RedisSeenSignatures } from '../slack/verify.js';
 import { type CliIo, inventoryOption } from './io.js';
 import { waitForStop } from './stop-signal.js';
@@ -33,12 +37,17 @@ environment (defaults in brackets):
                              the alert webhooks, /healthz and /metrics  [3000]
   SLACK_API_URL              Slack's Web API base  [https://slack.com/api/]
   CHANNEL_HOSTS              per-channel allow-list: "C0123=web-* tag:shop; *=tag:staging"  [every channel, every host]
+  THREAD_PER_HOST_MAX        hosts of one /502 that get a message and a thread each; more become one fleet
+                             sweep (one message, one reply per group of hosts with the same root cause)  [5]
+  SWEEP_MAX_HOSTS            hosts one sweep covers at most; a /502 that selects more is refused  [1000]
   UPSTREAM_DOCTOR_INVENTORY  hosts.yml, unless --inventory is given; re-read when it changes  [./hosts.yml]
   REDIS_URL                  where the queue is  [redis://127.0.0.1:6379]
   QUEUE_PREFIX, DIAGNOSE_ATTEMPTS, DIAGNOSE_BACKOFF_MS, REDIS_SENTINEL*: as for \`upstream-doctor worker\`
-  APPROVERS                  who may press "Run nginx -t" and "Apply & reload": Slack user ids (U…) and
-                             user-group ids (S…), comma separated  [nobody]
-  FOUR_EYES                  true: whoever asked for the diagnosis may not approve its fix  [false]
+  APPROVERS                  who may press "Run nginx -t", "Apply & reload", "Apply to canary" and
+                             "Apply to the other N": Slack user ids (U…) and user-group ids (S…),
+                             comma separated  [nobody]
+  FOUR_EYES                  true: whoever asked for the diagnosis (or the sweep) may not approve its
+                             fix  [false]
   AUDIT_LOG                  the remediation audit trail, JSON lines (also a Redis stream)  [./audit.jsonl]
   ALERT_WEBHOOK_TOKEN        turns on POST /alerts/alertmanager (Alertmanager's webhook) and POST /alerts/generic
                              ({"host": "web-01", "summary": "…"}): senders must send "Authorization: Bearer
@@ -79,7 +88,6 @@ export async function bot(args: string[], io: CliIo, extras: BotExtras = {}): Pr
 
   const log = createLogger({ level: settings.LOG_LEVEL, destination: io.stdout as DestinationStream });
   const client = createWebClient({ token: settings.SLACK_BOT_TOKEN, slackApiUrl: settings.SLACK_API_URL });
-  const notifierFor = slackNotifierFactory({ client, log });
 
   // Redis for the queue and, in HTTP mode, for the signatures already honoured (a replay starts nothing).
   const redis = connectRedis(queue.value, {
@@ -92,6 +100,16 @@ export async function bot(args: string[], io: CliIo, extras: BotExtras = {}): Pr
       log.error({ err: err.message, redis: describeRedis(queue.value) }, 'redis error');
     lastError = err.message;
   });
+  // Sweep hosts answered as they are enqueued (they had just finished) are recorded in their sweep.
+  const sweeps = new SweepCoordinator({
+    client,
+    store: new SweepStore(redis, queue.value.QUEUE_PREFIX),
+    plans: new PlanStore(redis, queue.value.QUEUE_PREFIX),
+    groups: new PlanGroupStore(redis, queue.value.QUEUE_PREFIX),
+    log,
+    owner: `bot:${process.pid}`,
+  });
+  const notifierFor = sweepAwareFactory(slackNotifierFactory({ client, log }), sweeps);
   let enqueuer = extras.enqueuer;
   let register = extras.register;
   let producer: Producer | undefined;
@@ -113,6 +131,7 @@ export async function bot(args: string[], io: CliIo, extras: BotExtras = {}): Pr
         redis,
         prefix: queue.value.QUEUE_PREFIX,
         enqueuer: producer,
+        rollouts: producer,
         client,
         log,
         channelHosts: settings.CHANNEL_HOSTS,
@@ -166,6 +185,8 @@ export async function bot(args: string[], io: CliIo, extras: BotExtras = {}): Pr
       inventory: () => inventory.current(),
       channelHosts: settings.CHANNEL_HOSTS,
       log,
+      limits: { threadPerHostMax: settings.THREAD_PER_HOST_MAX, sweepMaxHosts: settings.SWEEP_MAX_HOSTS },
+      sweeps,
       ...(register ? { register } : {}),
       ...(http ? { http } : {}),
     });

@@ -15,6 +15,11 @@ export interface Destination {
   confirmsPlan?: string;
   /** Set when an alert asked (`userId` then names the alert, never a Slack user): the verdict keeps saying which. */
   alert?: AlertContext;
+  /**
+   * Set on each host's job of a fleet sweep: the sweep's id (sweep.ts). The host's answer is recorded in the
+   * sweep and reported with its group, not posted in a thread of its own; `threadTs` is the sweep's parent.
+   */
+  sweep?: string;
 }
 
 /** The alert that started a diagnosis, as its parent message shows it: already cut to bounded lengths. */

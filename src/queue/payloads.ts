@@ -31,6 +31,11 @@ export const alertContextSchema = z.strictObject({
   since: z.iso.datetime({ error: 'expected an ISO 8601 time' }),
 });
 
+/** Sweep ids as sweep.ts makes them: `s-` and 12 base64url characters (a Redis key part). */
+export const sweepIdSchema = text('a sweep id', 20).regex(/^s-[A-Za-z0-9_-]{12}$/, {
+  error: 'expected a sweep id (s-…)',
+});
+
 export const destinationSchema: z.ZodType<Destination> = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('slack'),
@@ -39,6 +44,7 @@ export const destinationSchema: z.ZodType<Destination> = z.discriminatedUnion('k
     userId: text('a Slack user id'),
     confirmsPlan: planIdSchema.optional(),
     alert: alertContextSchema.optional(),
+    sweep: sweepIdSchema.optional(),
   }),
 ]);
 
@@ -65,6 +71,26 @@ export const remediatePayloadSchema = z.strictObject({
   requestedAt: z.iso.datetime({ error: 'expected an ISO 8601 time' }),
 });
 export type RemediatePayload = z.infer<typeof remediatePayloadSchema>;
+
+/** Group ids (remediate/plan-group.ts makes them): part of a BullMQ job id. */
+export const groupIdSchema = z.string({ error: 'expected a group id' }).regex(/^g-[A-Za-z0-9_-]{12}$/, {
+  error: 'expected a group id (g- and 12 letters, digits, - or _)',
+});
+
+export const ROLLOUT_STAGES_REQUESTED = ['canary', 'rest'] as const;
+export type RolloutStageRequested = (typeof ROLLOUT_STAGES_REQUESTED)[number];
+
+/** A group's canary, or the rest of its hosts in batches: each member applied under its own host's lock. */
+export const rolloutPayloadSchema = z.strictObject({
+  groupId: groupIdSchema,
+  stage: z.enum(ROLLOUT_STAGES_REQUESTED, { error: "expected 'canary' or 'rest'" }),
+  /** The group's thread: each host's steps and the rollout's progress go there. */
+  destination: destinationSchema,
+  /** Who pressed the button (Slack user id): every member's audit entries name them. */
+  requestedBy: text('who asked'),
+  requestedAt: z.iso.datetime({ error: 'expected an ISO 8601 time' }),
+});
+export type RolloutPayload = z.infer<typeof rolloutPayloadSchema>;
 
 /** Checks a payload; the error is one line naming the field ("destination.channel: expected …"). */
 export function parsePayload<T>(schema: z.ZodType<T>, data: unknown): Result<T> {

@@ -22,6 +22,7 @@ import {
   type Logger as BoltLogger,
 } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { AckFirst } from './ack-first.js';
 import { webClientOptions } from './calls.js';
 import { registerSlashCommand, type SlashCommandDeps } from './slash-command.js';
 import { type SeenSignatures, verifySlackRequest } from './verify.js';
@@ -119,13 +120,18 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     convoStore: false,
   });
 
+  // HTTP mode: the work after an ack waits for the acks still owed (Socket Mode acks over one WebSocket).
+  const ackFirst = receiver instanceof HTTPReceiver ? new AckFirst() : undefined;
   const commands = registerSlashCommand(app, {
+    ...(ackFirst ? { afterAcks: () => ackFirst.turn() } : {}),
     client: options.client,
     enqueuer: options.enqueuer,
     inventory: options.inventory,
     channelHosts: options.channelHosts,
     log,
     botName: options.botName ?? 'upstream-doctor',
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.sweeps ? { sweeps: options.sweeps } : {}),
   });
   options.register?.(app);
 
@@ -169,7 +175,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const http = receiver;
   const check = verify!;
   const { server, port } = await listen(
-    createServer((req, res) => serve(http, req, res, log, check, own)),
+    createServer((req, res) => serve(http, req, res, log, check, own, ackFirst!)),
     options,
   );
   log.info({ mode: 'http', port, path: '/slack/events' }, 'bot listening');
@@ -226,8 +232,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
 
 /** Slack's `ssl_check=1` probe (no signature by design): answered 200 here, never passed on. */
 function isSslCheck(req: IncomingMessage, body: Buffer): boolean {
+  // Only a body naming the field is decoded: every command would otherwise be parsed once more here.
   return (
     req.headers['content-type'] === 'application/x-www-form-urlencoded' &&
+    body.includes('ssl_check=') &&
     new URLSearchParams(body.toString('utf8')).get('ssl_check') === '1'
   );
 }
@@ -241,10 +249,13 @@ function serve(
   log: Logger,
   verify: Verify,
   own: BotHttpRoutes['route'] | undefined,
+  ackFirst: AckFirst,
 ): void {
   if (serveHealth(req, res) || own?.(req, res)) return;
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   if (path === EVENTS_PATH && req.method === 'POST') {
+    ackFirst.received();
+    res.once('close', () => ackFirst.answered());
     void admit(receiver, req, res, log, verify).catch((err: unknown) => {
       log.error({ err }, 'request failed');
       if (!res.headersSent) res.writeHead(500).end();

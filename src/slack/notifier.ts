@@ -162,11 +162,16 @@ export class SlackThreadNotifier implements Notifier {
     return this.finish(async () => {
       const confirms = this.destination.confirmsPlan;
       const rendered = renderReport(report, { confirmsPlan: confirms });
-      await this.closeProgress(report.target, report.durationMs);
-      for (const reply of rendered.replies) await this.postInThread(reply);
-      for (const file of rendered.files) await this.upload(file);
-      // The fix's diff and buttons come last in the thread, under the evidence they answer.
-      if (fix) await this.postInThread(renderPlan(fix));
+      // The progress message's last edit goes beside the replies: the root cause does not wait for it.
+      const closing = this.closeProgress(report.target, report.durationMs);
+      try {
+        for (const reply of rendered.replies) await this.postInThread(reply);
+        for (const file of rendered.files) await this.upload(file);
+        // The fix's diff and buttons come last in the thread, under the evidence they answer.
+        if (fix) await this.postInThread(renderPlan(fix));
+      } finally {
+        await closing;
+      }
       await this.showVerdict(this.underAlert(renderVerdict(report, this.destination.userId, confirms)));
     });
   }
@@ -174,8 +179,12 @@ export class SlackThreadNotifier implements Notifier {
   failed(target: string, message: string): Promise<void> {
     return this.finish(async () => {
       const rendered = renderFailed(target, message, this.destination.userId);
-      await this.closeProgress(target, undefined);
-      await this.postInThread(rendered);
+      const closing = this.closeProgress(target, undefined);
+      try {
+        await this.postInThread(rendered);
+      } finally {
+        await closing;
+      }
       await this.showVerdict(this.underAlert(rendered));
     });
   }
@@ -238,7 +247,7 @@ export class SlackThreadNotifier implements Notifier {
     });
   }
 
-  /** The progress message, if any, says the checks are done (best effort). */
+  /** The progress message, if any, says the checks are done (best effort: never throws). */
   private async closeProgress(target: string, durationMs: number | undefined): Promise<void> {
     if (this.progressTs === undefined) return;
     const elapsed = durationMs ?? this.now() - (this.startedAt ?? this.now());

@@ -2,8 +2,9 @@
 // with one line naming it: "SLACK_BOT_TOKEN: is required (the Bot User OAuth Token, xoxb-…)".
 import { z } from 'zod';
 import type { Result } from '../model/result.js';
-import { LOG_LEVELS, parseEnv } from '../queue/settings.js';
 import { DEFAULT_HOST_LABEL } from './alert-payload.js';
+import { LOG_LEVELS, parseEnv, wholeNumber } from '../queue/settings.js';
+import { SWEEP_MAX_HOSTS, THREAD_PER_HOST_MAX } from './command.js';
 import { type ChannelHosts, parseChannelHosts } from './channel-hosts.js';
 
 const required = (what: string) =>
@@ -86,8 +87,18 @@ const botEnvSchema = z
       .enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` })
       .optional()
       .transform((v) => v ?? 'info'),
+    /** Hosts of one command that get a thread each; more become one fleet sweep. */
+    THREAD_PER_HOST_MAX: wholeNumber(1, 20, THREAD_PER_HOST_MAX),
+    /** Hosts one sweep covers at most; a command selecting more is refused. */
+    SWEEP_MAX_HOSTS: wholeNumber(1, 10_000, SWEEP_MAX_HOSTS),
   })
   .superRefine((env, ctx) => {
+    if (env.SWEEP_MAX_HOSTS < env.THREAD_PER_HOST_MAX)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SWEEP_MAX_HOSTS'],
+        message: `must be at least THREAD_PER_HOST_MAX (${env.THREAD_PER_HOST_MAX})`,
+      });
     // Socket Mode authenticates the connection with the app token; HTTP mode must check every request.
     if (env.SLACK_APP_TOKEN === undefined && env.SLACK_SIGNING_SECRET === undefined)
       ctx.addIssue({

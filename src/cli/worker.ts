@@ -13,6 +13,10 @@ import { terminalNotifiers } from '../queue/notifiers/terminal.js';
 import type { RemediationRunner } from '../queue/remediate-job.js';
 import { workerSettingsFrom } from '../workers/settings.js';
 import { slackNotifierFromEnv } from '../slack/notifier.js';
+import { SweepCoordinator, sweepAwareFactory } from '../slack/sweep-notifier.js';
+import { SweepStore } from '../queue/sweep.js';
+import { PlanStore } from '../remediate/plan.js';
+import { PlanGroupStore } from '../remediate/plan-group.js';
 import { Producer } from '../queue/producer.js';
 import { workerRemediationFromEnv, type WorkerRemediation } from '../workers/remediation.js';
 import { startWorkers, type RunningWorkers } from '../workers/index.js';
@@ -49,6 +53,8 @@ environment (defaults in brackets):
   REMEDIATION                on: reports whose root cause has a config edit offer it as a plan to apply
                              (approved in Slack); off: no plans, remediate jobs refused  [on]
   PLAN_TTL_MS                how long a proposed fix may be applied after its diagnosis  [1800000]
+  ROLLOUT_BATCH              a group's fix after its canary: hosts applied at once, in parallel; the
+                             rollout stops after a batch with a host not fixed  [5]
   REMEDIATION_ROOTS          directories besides the main config's where a fix may write, real paths,
                              comma separated (files elsewhere get the fix text, no buttons)  [none]
   AUDIT_LOG                  the remediation audit trail, JSON lines (also a Redis stream)  [./audit.jsonl]
@@ -87,12 +93,27 @@ export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {
     io.stderr.write(`upstream-doctor worker: ${fromEnv.error}\n`);
     return 2;
   }
-  const slack = extras.slack ?? fromEnv.value?.factory;
   const prefix = settings.QUEUE_PREFIX;
   const redis = connectRedis(settings, {
     role: 'worker',
     connectionName: `upstream-doctor-worker-${process.pid}`,
   });
+  // A fleet sweep's hosts are recorded in their sweep; whoever records the last one posts the verdict.
+  const slack =
+    extras.slack ??
+    (fromEnv.value
+      ? sweepAwareFactory(
+          fromEnv.value.factory,
+          new SweepCoordinator({
+            client: fromEnv.value.client,
+            store: new SweepStore(redis, prefix),
+            plans: new PlanStore(redis, prefix),
+            groups: new PlanGroupStore(redis, prefix),
+            log,
+            owner: `worker:${process.pid}`,
+          }),
+        )
+      : undefined);
   let lastRedisError = '';
   redis.on('error', (err: Error) => {
     // ioredis repeats the same error on every reconnect attempt: log each new one once.
@@ -131,6 +152,7 @@ export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {
       ...(fromEnv.value ? { client: fromEnv.value.client } : {}),
       planTtlMs: settings.PLAN_TTL_MS,
       roots: settings.REMEDIATION_ROOTS,
+      rolloutBatch: settings.ROLLOUT_BATCH,
       rediagnose: async (host, destination) => {
         await confirmations.requestDiagnosis({ target: host, destination });
       },
@@ -176,6 +198,9 @@ export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {
     notifierFor,
     loadInventory: () => loadInventory({ path: inventoryPath, env: io.env }),
     remediationRunner: extras.remediationRunner ?? remediation?.runner,
+    ...(remediation
+      ? { rollout: { runner: remediation.rollout, memberRunner: remediation.memberRunner } }
+      : {}),
     ...(remediation
       ? { plans: { store: remediation.plans, ttlMs: settings.PLAN_TTL_MS, roots: remediation.roots } }
       : {}),

@@ -7,8 +7,13 @@ import type { Logger } from 'pino';
 import type { NotifierFactory } from './notifier.js';
 import { FinalFailure } from './errors.js';
 import { RequesterFanout } from './fanout.js';
-import { DIAGNOSE_QUEUE, REMEDIATE_QUEUE } from './names.js';
-import { diagnosePayloadSchema, parsePayload, remediatePayloadSchema } from './payloads.js';
+import { DIAGNOSE_QUEUE, REMEDIATE_QUEUE, ROLLOUT_JOB } from './names.js';
+import {
+  diagnosePayloadSchema,
+  parsePayload,
+  remediatePayloadSchema,
+  rolloutPayloadSchema,
+} from './payloads.js';
 import type { Requesters } from './requesters.js';
 
 export interface LastWordDeps {
@@ -35,6 +40,15 @@ export async function lastWord(deps: LastWordDeps, job: Job | undefined, err: Er
       deps.log,
     );
     await fanout.finish({ kind: 'failed', target: payload.value.target, message });
+  } else if (job.queueName === REMEDIATE_QUEUE && job.name === ROLLOUT_JOB) {
+    const payload = parsePayload(rolloutPayloadSchema, job.data);
+    if (!payload.ok) return;
+    await deps
+      .notifierFor(payload.value.destination)
+      .note(
+        `group ${payload.value.groupId}`,
+        `✗ rollout (${payload.value.stage}): ${message}; check the hosts`,
+      );
   } else if (job.queueName === REMEDIATE_QUEUE) {
     const payload = parsePayload(remediatePayloadSchema, job.data);
     if (!payload.ok) return;

@@ -5,6 +5,9 @@ export const DIAGNOSE_QUEUE = 'diagnose';
 /** Remediation jobs: one per plan id, never retried automatically, under the host's lock. */
 export const REMEDIATE_QUEUE = 'remediate';
 
+/** The name of a group rollout's jobs in the remediate queue (beside single plans' jobs). */
+export const ROLLOUT_JOB = 'rollout';
+
 export type QueueName = typeof DIAGNOSE_QUEUE | typeof REMEDIATE_QUEUE;
 
 /**

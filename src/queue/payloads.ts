@@ -24,6 +24,18 @@ export const planIdSchema = text('a plan id', 100).regex(/^[A-Za-z0-9_-]+$/, {
   error: "expected a plan id (letters, digits, '-', '_')",
 });
 
+/** The alert behind a diagnosis (notifier.ts AlertContext): cut to these lengths before it is queued. */
+export const alertContextSchema = z.strictObject({
+  name: text('an alert name', 200),
+  summary: z.string().max(1000, { error: 'the alert summary is too long' }),
+  since: z.iso.datetime({ error: 'expected an ISO 8601 time' }),
+});
+
+/** Sweep ids as sweep.ts makes them: `s-` and 12 base64url characters (a Redis key part). */
+export const sweepIdSchema = text('a sweep id', 20).regex(/^s-[A-Za-z0-9_-]{12}$/, {
+  error: 'expected a sweep id (s-…)',
+});
+
 export const destinationSchema: z.ZodType<Destination> = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('slack'),
@@ -31,6 +43,8 @@ export const destinationSchema: z.ZodType<Destination> = z.discriminatedUnion('k
     threadTs: text('a Slack message ts'),
     userId: text('a Slack user id'),
     confirmsPlan: planIdSchema.optional(),
+    alert: alertContextSchema.optional(),
+    sweep: sweepIdSchema.optional(),
   }),
 ]);
 
@@ -57,6 +71,26 @@ export const remediatePayloadSchema = z.strictObject({
   requestedAt: z.iso.datetime({ error: 'expected an ISO 8601 time' }),
 });
 export type RemediatePayload = z.infer<typeof remediatePayloadSchema>;
+
+/** Group ids (remediate/plan-group.ts makes them): part of a BullMQ job id. */
+export const groupIdSchema = z.string({ error: 'expected a group id' }).regex(/^g-[A-Za-z0-9_-]{12}$/, {
+  error: 'expected a group id (g- and 12 letters, digits, - or _)',
+});
+
+export const ROLLOUT_STAGES_REQUESTED = ['canary', 'rest'] as const;
+export type RolloutStageRequested = (typeof ROLLOUT_STAGES_REQUESTED)[number];
+
+/** A group's canary, or the rest of its hosts in batches: each member applied under its own host's lock. */
+export const rolloutPayloadSchema = z.strictObject({
+  groupId: groupIdSchema,
+  stage: z.enum(ROLLOUT_STAGES_REQUESTED, { error: "expected 'canary' or 'rest'" }),
+  /** The group's thread: each host's steps and the rollout's progress go there. */
+  destination: destinationSchema,
+  /** Who pressed the button (Slack user id): every member's audit entries name them. */
+  requestedBy: text('who asked'),
+  requestedAt: z.iso.datetime({ error: 'expected an ISO 8601 time' }),
+});
+export type RolloutPayload = z.infer<typeof rolloutPayloadSchema>;
 
 /** Checks a payload; the error is one line naming the field ("destination.channel: expected …"). */
 export function parsePayload<T>(schema: z.ZodType<T>, data: unknown): Result<T> {

@@ -6,21 +6,27 @@
 //
 // requestRemediation: job id `apply-<plan>` and a once-only marker per plan, so pressing Apply ten times
 // enqueues one job; the others learn who asked first.
+//
+// requestRollout: a group's canary or its rest, in the remediate queue as `rollout` jobs with the job id
+// `rollout-<group>-<stage>` (the press already moved the group's rollout by compare-and-set, so one press
+// gets here; the job id makes even a second one a no-op).
 import { randomBytes } from 'node:crypto';
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Destination, NotifierFactory } from './notifier.js';
 import { QueueKeys } from './keys.js';
-import { DEFAULT_PREFIX, DIAGNOSE_QUEUE, REMEDIATE_QUEUE } from './names.js';
+import { DEFAULT_PREFIX, DIAGNOSE_QUEUE, REMEDIATE_QUEUE, ROLLOUT_JOB } from './names.js';
 import type { DiagnosisOutcome } from './outcome.js';
 import {
   diagnosePayloadSchema,
   InvalidPayloadError,
   parsePayload,
   remediatePayloadSchema,
+  rolloutPayloadSchema,
   type DiagnosePayload,
   type RemediatePayload,
   type RemediationAction,
+  type RolloutStageRequested,
 } from './payloads.js';
 import { Requesters } from './requesters.js';
 
@@ -168,6 +174,19 @@ export class Producer {
     }
     await this.remediate.add(REMEDIATE_QUEUE, payload, { jobId, attempts: 1, ...RETENTION });
     return { status: 'queued', jobId };
+  }
+
+  async requestRollout(request: {
+    groupId: string;
+    stage: RolloutStageRequested;
+    destination: Destination;
+    requestedBy: string;
+  }): Promise<{ jobId: string }> {
+    const checked = parsePayload(rolloutPayloadSchema, { ...request, requestedAt: new Date().toISOString() });
+    if (!checked.ok) throw new InvalidPayloadError(checked.error);
+    const jobId = `rollout-${checked.value.groupId}-${checked.value.stage}`;
+    await this.remediate.add(ROLLOUT_JOB, checked.value, { jobId, attempts: 1, ...RETENTION });
+    return { jobId };
   }
 
   /** Closes the queues (not the shared connection). */

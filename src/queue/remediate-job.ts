@@ -6,6 +6,8 @@
 //   run that BullMQ restarts after losing its worker calls `interrupted()` instead of applying again;
 // - at most once per plan id: the job id is derived from the plan id, and the producer refuses a second
 //   request of the same plan (see producer.ts).
+// The run of one plan under its lock (runPlanUnderLock) is also what a group's rollout does for each member
+// (rollout-job.ts), with the same claim: a plan is applied once, by a remediate job or by a rollout.
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -117,48 +119,92 @@ async function runRemediateJob(
     return stop(`the inventory cannot be read: ${loaded.error[0] ?? 'unknown error'}`, 'failed');
   const target = loaded.value.hosts.find((h) => h.name === payload.target);
   if (!target) return stop(`${payload.target} is not in the inventory (${loaded.value.source})`, 'refused');
+  const ran = await runPlanUnderLock(deps, deps.runner, {
+    claimant: `${job.id}@${job.timestamp}`,
+    jobId: job.id!,
+    planId: payload.planId,
+    action: payload.action,
+    target,
+    inventory: loaded.value,
+    requestedBy: payload.requestedBy,
+    notifier,
+    destination: payload.destination,
+    signal: jobSignal,
+  });
+  return ran.ok ? ran.outcome : stop(ran.message, ran.result);
+}
 
-  // `apply` starts at most once per plan. The claim names this job (id and creation time): finding our own
-  // claim means this job already started once and its worker was lost (stalled-job recovery).
+/** One plan run on its host: what a remediate job does, and what a group's rollout does for each member. */
+export interface PlanRun {
+  /** Names this run in the plan's claim: finding the claim ours again means this run started before. */
+  claimant: string;
+  jobId: string;
+  planId: string;
+  action: RemediationAction;
+  target: Target;
+  inventory: Inventory;
+  requestedBy: string;
+  notifier: Notifier;
+  destination: Destination;
+  signal?: AbortSignal;
+}
+
+/** The runner's outcome, or why it never ran (told to nobody yet: the caller says it where it speaks). */
+export type PlanRunResult =
+  { ok: true; outcome: RemediationOutcome } | { ok: false; message: string; result: JobResult };
+
+/**
+ * Runs `runner` for one plan under its host's lock. `apply` starts at most once per plan: the claim names
+ * the run, so a run whose worker was lost and that starts again finds its own claim and calls
+ * `interrupted()` instead of applying again; a claim of another run refuses.
+ */
+export async function runPlanUnderLock(
+  deps: Pick<RemediateDeps, 'redis' | 'prefix' | 'lock' | 'limits' | 'log'>,
+  runner: RemediationRunner,
+  run: PlanRun,
+): Promise<PlanRunResult> {
+  const { target, notifier } = run;
   let interrupted = false;
-  if (payload.action === 'apply') {
+  if (run.action === 'apply') {
     const keys = new QueueKeys(deps.prefix);
-    const me = `${job.id}@${job.timestamp}`;
     const claimed = await deps.redis.set(
-      keys.planClaim(payload.planId),
-      me,
+      keys.planClaim(run.planId),
+      run.claimant,
       'EX',
       CLAIM_RETENTION_SECONDS,
       'NX',
     );
     if (claimed !== 'OK') {
-      const holder = await deps.redis.get(keys.planClaim(payload.planId));
-      if (holder !== me)
-        return stop(`plan ${payload.planId} has already been applied (by job ${holder})`, 'refused');
+      const holder = await deps.redis.get(keys.planClaim(run.planId));
+      if (holder !== run.claimant)
+        return {
+          ok: false,
+          message: `plan ${run.planId} has already been applied (by job ${holder})`,
+          result: 'refused',
+        };
       interrupted = true;
     }
   }
 
-  const log = deps.log.child({ jobId: job.id, planId: payload.planId, target: target.name });
-  const runner = deps.runner;
+  const log = deps.log.child({ jobId: run.jobId, planId: run.planId, target: target.name });
   try {
-    return await withHostLock(
+    const outcome = await withHostLock(
       deps.lock,
       target.name,
-      { ttlMs: deps.limits.hostLockTtlMs, waitMs: deps.limits.hostLockWaitMs, signal: jobSignal },
+      { ttlMs: deps.limits.hostLockTtlMs, waitMs: deps.limits.hostLockWaitMs, signal: run.signal },
       async (lease, lockSignal) => {
         const ctx: RemediationContext = {
-          jobId: job.id!,
-          planId: payload.planId,
-          action: payload.action,
+          jobId: run.jobId,
+          planId: run.planId,
+          action: run.action,
           target,
-          inventory: loaded.value,
-          requestedBy: payload.requestedBy,
+          inventory: run.inventory,
+          requestedBy: run.requestedBy,
           lease,
           stillHeld: () => deps.lock.holds(lease),
-          signal: jobSignal ? AbortSignal.any([lockSignal, jobSignal]) : lockSignal,
+          signal: run.signal ? AbortSignal.any([lockSignal, run.signal]) : lockSignal,
           notifier,
-          destination: payload.destination,
+          destination: run.destination,
           log,
         };
         if (!interrupted) return runner.run(ctx);
@@ -166,15 +212,21 @@ async function runRemediateJob(
         if (runner.interrupted) return runner.interrupted(ctx);
         await notifier.note(
           target.name,
-          `✗ the remediation of plan ${payload.planId} was interrupted (its worker was lost) and was not applied again: check ${target.name}`,
+          `✗ the remediation of plan ${run.planId} was interrupted (its worker was lost) and was not applied again: check ${target.name}`,
         );
-        return { status: 'interrupted', summary: 'interrupted; not applied again' };
+        return { status: 'interrupted' as const, summary: 'interrupted; not applied again' };
       },
     );
+    return { ok: true, outcome };
   } catch (err) {
     if (err instanceof FinalFailure) throw err;
-    if (err instanceof HostLockTimeout) return stop(`${err.message}; nothing was changed`, 'failed');
+    if (err instanceof HostLockTimeout)
+      return { ok: false, message: `${err.message}; nothing was changed`, result: 'failed' };
     log.error({ err }, 'remediation failed');
-    return stop(`the remediation failed: ${messageOf(err)}`, interrupted ? 'interrupted' : 'failed');
+    return {
+      ok: false,
+      message: `the remediation failed: ${messageOf(err)}`,
+      result: interrupted ? 'interrupted' : 'failed',
+    };
   }
 }

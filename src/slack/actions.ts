@@ -23,6 +23,8 @@ import type { ChannelHosts } from './channel-hosts.js';
 import { escapeMrkdwn, inlineCode, mention } from './mrkdwn.js';
 import { ACTION_APPLY, ACTION_DISMISS, ACTION_TEST, renderActedOn } from './plan-message.js';
 import { channelHostProblem, placeProblem, pressPlace } from './press-binding.js';
+import { registerGroupActions, type RolloutEnqueuer } from './group-actions.js';
+import { PlanGroupStore } from '../remediate/plan-group.js';
 import type { Result } from '../model/result.js';
 
 export { ACTION_APPLY, ACTION_DISMISS, ACTION_TEST, renderActedOn, renderPlan } from './plan-message.js';
@@ -292,7 +294,8 @@ export function planOutcomeUpdater(
 
 /**
  * The bot's `register` for the buttons, from its environment (APPROVERS, FOUR_EYES, AUDIT_LOG): a bad setting
- * is one line naming it, for the bot to stop with at start.
+ * is one line naming it, for the bot to stop with at start. With `rollouts`, the group buttons too
+ * (group-actions.ts: `Apply to canary`, `Apply to the other N`), under the same approvers.
  */
 export async function remediationActionsFromEnv(
   env: NodeJS.ProcessEnv,
@@ -304,6 +307,7 @@ export async function remediationActionsFromEnv(
     log: Logger;
     channelHosts: ChannelHosts | null;
     inventory: () => Promise<InventoryResult>;
+    rollouts?: RolloutEnqueuer;
   },
 ): Promise<Result<(app: App) => void>> {
   const settings = approverSettingsFrom(env);
@@ -313,17 +317,34 @@ export async function remediationActionsFromEnv(
   if (unwritable) return { ok: false, error: `AUDIT_LOG: ${unwritable}` };
   const approvers = new Approvers(settings.value, deps.client);
   if (approvers.none) deps.log.warn('APPROVERS is empty: nobody can apply or test proposed fixes');
+  const plans = registerRemediationActions({
+    plans: new PlanStore(deps.redis, deps.prefix),
+    audit,
+    approvers,
+    enqueuer: deps.enqueuer,
+    client: deps.client,
+    log: deps.log,
+    channelHosts: deps.channelHosts,
+    inventory: deps.inventory,
+  });
+  const rollouts = deps.rollouts;
+  const groups = rollouts
+    ? registerGroupActions({
+        groups: new PlanGroupStore(deps.redis, deps.prefix),
+        audit,
+        approvers,
+        rollouts,
+        client: deps.client,
+        log: deps.log,
+        channelHosts: deps.channelHosts,
+        inventory: deps.inventory,
+      })
+    : undefined;
   return {
     ok: true,
-    value: registerRemediationActions({
-      plans: new PlanStore(deps.redis, deps.prefix),
-      audit,
-      approvers,
-      enqueuer: deps.enqueuer,
-      client: deps.client,
-      log: deps.log,
-      channelHosts: deps.channelHosts,
-      inventory: deps.inventory,
-    }),
+    value: (app) => {
+      plans(app);
+      groups?.(app);
+    },
   };
 }

@@ -1,11 +1,15 @@
 // The message that offers one fix for a whole sweep group: the shared diff once, the hosts it covers, and
 // one button, `Apply to canary`, whose value is the group id only (the members and their plans stay in
 // Redis). The canary's outcome then offers `Apply to the other N`. Both are pressed under the same approver
-// rules as a single host's `Apply & reload`.
-import type { PlanGroup } from '../remediate/plan-group.js';
-import type { SlackMessage } from './blocks.js';
+// rules as a single host's `Apply & reload`. As the rollout moves (group-actions.ts at a press, the worker
+// when a stage settles: groupOfferUpdater), the same message shows where it is: the diff and the hosts stay,
+// the buttons give way to the stage, who approved it and its outcome ("rolled out to N of N", "stopped at …").
+import type { Logger } from 'pino';
+import type { PlanGroup, RolloutState } from '../remediate/plan-group.js';
+import type { ActionsBlock, SlackMessage } from './blocks.js';
 import { context, section } from './blocks.js';
-import { codeBlock, cutToEscapedLength, inlineCode, oneLine, untrustedProse } from './mrkdwn.js';
+import { describeSlackError, type WebClient } from './calls.js';
+import { codeBlock, cutToEscapedLength, inlineCode, mention, oneLine, untrustedProse } from './mrkdwn.js';
 import { slackTime } from './plan-message.js';
 
 export const ACTION_APPLY_CANARY = 'remediation_apply_canary';
@@ -14,6 +18,8 @@ const BLOCK_ID = 'group_remediation';
 /** Slack's limit on a section's text; a longer diff is cut (each host's plan keeps its full diff). */
 const MAX_DIFF_CHARS = 2800;
 const MAX_SUMMARY_CHARS = 400;
+/** Escaped characters of the rollout's outcome line (it quotes what a host answered). */
+const MAX_OUTCOME_CHARS = 1500;
 /** Host names listed in the offer before "and N more". */
 const MAX_NAMED_HOSTS = 20;
 
@@ -58,9 +64,94 @@ export function renderGroupOffer(group: PlanGroup): SlackMessage {
           },
         ],
       },
-      context(
-        `Group ${inlineCode(group.id)} · canary ${inlineCode(canary.host)} · valid until ${slackTime(group.expiresAt)}`,
-      ),
+      groupContext(group),
     ],
+  };
+}
+
+function groupContext(group: PlanGroup) {
+  const canary = group.members[0]!;
+  return context(
+    `Group ${inlineCode(group.id)} · canary ${inlineCode(canary.host)} · valid until ${slackTime(group.expiresAt)}`,
+  );
+}
+
+/** `Apply to the other N`, offered once the canary is applied and verified. */
+function restButton(group: PlanGroup): ActionsBlock {
+  const others = group.members.length - 1;
+  return {
+    type: 'actions',
+    block_id: BLOCK_ID,
+    elements: [
+      {
+        type: 'button',
+        action_id: ACTION_APPLY_REST,
+        text: { type: 'plain_text', text: `Apply to the other ${others}` },
+        value: group.id,
+        style: 'primary',
+        confirm: {
+          title: { type: 'plain_text', text: `Apply to the other ${others}?` },
+          text: {
+            type: 'mrkdwn',
+            text: `The fix is applied to the other ${others} hosts in batches, each host backed up, checked with nginx -t, reloaded and verified (restored on any failure). The rollout stops after the first batch with a host that is not fixed; the hosts after it are left untouched.`,
+            verbatim: true,
+          },
+          confirm: { type: 'plain_text', text: `Apply to the other ${others}` },
+          deny: { type: 'plain_text', text: 'Cancel' },
+        },
+      },
+    ],
+  };
+}
+
+/** The rollout's stage as one line for the offer. */
+function stageLine(group: PlanGroup, state: RolloutState): string {
+  const canary = inlineCode(group.members[0]!.host);
+  const who = state.by ? mention(state.by) : 'someone';
+  const others = group.members.length - 1;
+  const outcome = untrustedProse(cutToEscapedLength(oneLine(state.result ?? ''), MAX_OUTCOME_CHARS).text);
+  switch (state.stage) {
+    case 'offered':
+      return 'Not started.';
+    case 'canary':
+      return `:hourglass_flowing_sand: Applying to the canary ${canary} · approved by ${who}; its steps follow in this thread.`;
+    case 'canary-verified':
+      return `:white_check_mark: Canary ${canary} applied and verified · approved by ${who}. The other ${others} wait for your press.`;
+    case 'rest':
+      return `:hourglass_flowing_sand: Rolling out to the other ${others} · approved by ${who}; each host's steps follow in this thread.`;
+    case 'done':
+      return `:white_check_mark: ${outcome || `Rolled out to ${group.members.length} of ${group.members.length} hosts`} · approved by ${who}`;
+    case 'stopped':
+      return `:no_entry: ${outcome || 'Stopped'} · approved by ${who}`;
+  }
+}
+
+/** The offer as the rollout stands: the diff and hosts stay; the stage, and `Apply to the other N` when due. */
+export function renderGroupRollout(group: PlanGroup, state: RolloutState): SlackMessage {
+  const offer = renderGroupOffer(group);
+  const line = stageLine(group, state);
+  const kept = offer.blocks.filter((b) => b.type === 'section');
+  return {
+    text: line,
+    blocks: [
+      ...kept,
+      section(line),
+      ...(state.stage === 'canary-verified' && group.members.length > 1 ? [restButton(group)] : []),
+      groupContext(group),
+    ],
+  };
+}
+
+/** For the worker's rollout: the offer (located at the first press) shows each stage's outcome. */
+export function groupOfferUpdater(
+  client: WebClient,
+  log: Logger,
+): (group: PlanGroup, state: RolloutState) => Promise<void> {
+  return async (group, state) => {
+    if (!state.message) return;
+    const m = renderGroupRollout(group, state);
+    await client.chat
+      .update({ channel: state.message.channel, ts: state.message.ts, text: m.text, blocks: m.blocks })
+      .catch((err: unknown) => log.warn({ err: describeSlackError(err) }, 'group offer not updated'));
   };
 }

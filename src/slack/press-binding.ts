@@ -25,8 +25,8 @@ export function pressPlace(body: BlockButtonAction): PressPlace {
   return { channel, threadTs, messageTs };
 }
 
-/** Why a press in `place` may not act on `plan`, or undefined when it may. */
-export function placeProblem(plan: Plan, place: PressPlace): string | undefined {
+/** Why a press in `place` may not act on `plan` (or a plan group), or undefined when it may. */
+export function placeProblem(plan: Pick<Plan, 'offeredIn'>, place: PressPlace): string | undefined {
   const offered = plan.offeredIn;
   if (!offered) return 'This fix was not offered in Slack: nothing was done.';
   if (place.channel !== offered.channel || place.threadTs !== offered.threadTs)

@@ -2,7 +2,7 @@
 // remediate-job.ts); `upstream-doctor worker` (src/cli/worker.ts) and `npm start` call startWorkers().
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Queue, Worker } from 'bullmq';
+import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { NotifierFactory } from '../queue/notifier.js';
@@ -12,11 +12,12 @@ import { diagnoseProcessor, type DiagnoseLimits } from '../queue/diagnose-job.js
 import { inProcessDiagnoser, type Diagnoser, type ProposeFix } from '../queue/diagnoser.js';
 import { HostLock } from '../queue/host-lock.js';
 import { lastWord } from '../queue/last-word.js';
-import { DIAGNOSE_QUEUE, REMEDIATE_QUEUE, type QueueName } from '../queue/names.js';
+import { DIAGNOSE_QUEUE, REMEDIATE_QUEUE, ROLLOUT_JOB, type QueueName } from '../queue/names.js';
 import type { JobObserver } from '../queue/observer.js';
 import { RETENTION } from '../queue/producer.js';
 import { remediateProcessor, type RemediationRunner } from '../queue/remediate-job.js';
 import { Requesters } from '../queue/requesters.js';
+import { rolloutProcessor, type RolloutRunner } from '../queue/rollout-job.js';
 import type { PlanStore } from '../remediate/plan.js';
 import { DiagnosisPool, threadDiagnoser } from './diagnosis-pool.js';
 
@@ -38,6 +39,8 @@ export interface StartWorkersOptions {
   /** Where the default diagnoser stores the plans it drafts (with remediation on); absent: no plans. */
   plans?: { store: PlanStore; ttlMs?: number; roots?: readonly string[] };
   remediationRunner?: RemediationRunner;
+  /** A group's canary and rest (`rollout` jobs in the remediate queue) and the runner of each member's plan. */
+  rollout?: { runner: RolloutRunner; memberRunner: RemediationRunner };
   limits: DiagnoseLimits;
   /** BullMQ's lock and stalled-job recovery (a killed worker's job is taken over after about lock + interval). */
   recovery?: { lockDurationMs?: number; stalledIntervalMs?: number; maxStalledCount?: number };
@@ -100,7 +103,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     workers.push(new Worker(DIAGNOSE_QUEUE, processor, workerOptions));
   }
   if (wanted.has(REMEDIATE_QUEUE)) {
-    const processor = remediateProcessor({
+    const remediateDeps = {
       redis: connection,
       prefix,
       lock,
@@ -110,7 +113,16 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
       limits: options.limits,
       log,
       observer: options.observer,
+    };
+    const remediate = remediateProcessor(remediateDeps);
+    const rollout = rolloutProcessor({
+      ...remediateDeps,
+      rollout: options.rollout?.runner,
+      memberRunner: options.rollout?.memberRunner,
     });
+    // One queue, two kinds of job: a plan's (`remediate`) and a group's rollout (`rollout`).
+    const processor = (job: Job, token?: string, signal?: AbortSignal) =>
+      job.name === ROLLOUT_JOB ? rollout(job, token, signal) : remediate(job, token, signal);
     workers.push(new Worker(REMEDIATE_QUEUE, processor, workerOptions));
   }
   const lastWordDeps = { requesters, notifierFor: options.notifierFor, log, workerId };

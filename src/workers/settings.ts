@@ -41,6 +41,8 @@ export const workerEnvSchema = queueEnvSchema.extend({
     .enum(['on', 'off', ''], { error: "expected 'on' or 'off'" })
     .optional()
     .transform((v) => (v === 'off' ? 'off' : 'on')),
+  /** Hosts of a group's fix applied at once after its canary (canary-first fleet fix). */
+  ROLLOUT_BATCH: wholeNumber(1, 100, 5),
   /** How long a proposed fix may be applied after its diagnosis (the host may drift after that). */
   PLAN_TTL_MS: wholeNumber(60_000, 24 * 3_600_000, 30 * 60_000),
   /** Directories besides the main config's own where a plan may write (real paths, comma separated). */

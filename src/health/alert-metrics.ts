@@ -3,6 +3,7 @@
 // Served on the bot's /metrics beside its /healthz.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { requestPath } from './request-path.js';
 
 /** What came of one alert (or, for `rejected`, of one request refused with 401, 400 or 413). */
 export const ALERT_RESULTS = [
@@ -49,7 +50,7 @@ export class AlertMetrics {
 
   /** Answers `GET /metrics` (true), or leaves the request to the caller (false). */
   serve(req: IncomingMessage, res: ServerResponse): boolean {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const path = requestPath(req);
     if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
     this.text().then(
       (text) => {

@@ -2,6 +2,7 @@
 // body saying which) and GET /metrics (Prometheus text). Nothing else; no request body is ever read.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { requestPath } from './request-path.js';
 
 export interface HealthStatus {
   ok: boolean;
@@ -23,7 +24,7 @@ export interface HealthServer {
 
 export async function startHealthServer(options: HealthServerOptions): Promise<HealthServer> {
   const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = requestPath(req);
     const send = (status: number, type: string, body: string) => {
       res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
       res.end(req.method === 'HEAD' ? undefined : body);

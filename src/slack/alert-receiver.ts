@@ -18,6 +18,7 @@ import {
   genericEvent,
   parseAlertBody,
 } from './alert-payload.js';
+import { requestPath } from '../health/request-path.js';
 
 export const ALERT_PATHS: Record<AlertRoute, string> = {
   alertmanager: '/alerts/alertmanager',
@@ -128,7 +129,7 @@ export function alertReceiver(options: AlertReceiverOptions): HttpRoute {
 
   return (req, res) => {
     if (token === undefined) return false;
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const path = requestPath(req);
     const route = ROUTE_OF.get(path);
     if (route === undefined) return false;
     if (req.method !== 'POST') {

@@ -26,6 +26,7 @@ import { AckFirst } from './ack-first.js';
 import { webClientOptions } from './calls.js';
 import { registerSlashCommand, type SlashCommandDeps } from './slash-command.js';
 import { type SeenSignatures, verifySlackRequest } from './verify.js';
+import { requestPath } from '../health/request-path.js';
 
 const EVENTS_PATH = '/slack/events';
 /** A request (headers and body) slower than this is cut off: Slack sends small bodies at once. */
@@ -150,11 +151,13 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     // Only the bot's own routes and /healthz: Slack reaches a Socket Mode app over its WebSocket.
     const side = own
       ? await listen(
-          createServer((req, res) => {
-            if (serveHealth(req, res) || own(req, res)) return;
-            req.resume();
-            res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
-          }),
+          createServer(
+            guarded(log, (req, res) => {
+              if (serveHealth(req, res) || own(req, res)) return;
+              req.resume();
+              res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+            }),
+          ),
           options,
         )
       : undefined;
@@ -175,7 +178,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const http = receiver;
   const check = verify!;
   const { server, port } = await listen(
-    createServer((req, res) => serve(http, req, res, log, check, own, ackFirst!)),
+    createServer(guarded(log, (req, res) => serve(http, req, res, log, check, own, ackFirst!))),
     options,
   );
   log.info({ mode: 'http', port, path: '/slack/events' }, 'bot listening');
@@ -204,9 +207,28 @@ async function listen(server: Server, options: BotOptions): Promise<{ server: Se
   return { server, port: (server.address() as AddressInfo).port };
 }
 
+/**
+ * A request listener that cannot take the process down: whatever a request makes it throw is logged and
+ * answered 400 (a throw in a listener is an uncaught exception, and the bot serves a public port).
+ */
+function guarded(
+  log: Logger,
+  listener: (req: IncomingMessage, res: ServerResponse) => void,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    try {
+      listener(req, res);
+    } catch (err) {
+      log.warn({ err }, 'request refused: it made the listener throw');
+      req.resume();
+      if (!res.headersSent && !res.destroyed) res.writeHead(400).end();
+    }
+  };
+}
+
 /** GET /healthz: the bot takes requests. */
 function serveHealth(req: IncomingMessage, res: ServerResponse): boolean {
-  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  const path = requestPath(req);
   if (path !== '/healthz' || req.method !== 'GET') return false;
   res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
   return true;
@@ -252,7 +274,14 @@ function serve(
   ackFirst: AckFirst,
 ): void {
   if (serveHealth(req, res) || own?.(req, res)) return;
-  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  const path = requestPath(req);
+  if (path !== EVENTS_PATH) {
+    // No route of ours or Bolt's (Bolt serves only the events path here). Answered here: a target Bolt's
+    // own URL parsing cannot take (`//[::1`) would be a 500 there; one that is no path at all is a 400.
+    req.resume();
+    res.writeHead(path.startsWith('/') ? 404 : 400, { 'content-type': 'text/plain' }).end('not found\n');
+    return;
+  }
   if (path === EVENTS_PATH && req.method === 'POST') {
     ackFirst.received();
     res.once('close', () => ackFirst.answered());

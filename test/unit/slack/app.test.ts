@@ -1,6 +1,7 @@
 // The bot in-process (HTTP mode) against the Slack stand-in, with a fake enqueuer: what /502 does, what it
 // refuses, and how fast it acks.
 import { createHmac } from 'node:crypto';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import type { Destination } from '../../../src/queue/notifier.js';
@@ -348,6 +349,16 @@ describe('request authenticity', () => {
     // No listener yet (remediation is another issue): Bolt leaves it unacknowledged and answers 404 after 3 s.
     expect(action.status).toBe(404);
   });
+
+  it('a request target that URL cannot parse (`POST http://[`) is answered, and the bot lives on', async () => {
+    // Node's HTTP parser takes this target; `new URL(target, base)` throws on it. Thrown in a request
+    // listener, that would be an uncaught exception: one packet from anyone would stop the bot.
+    for (const target of ['http://[', 'http://[/healthz', '//[::1', '*']) {
+      const answer = await rawRequest(bot.port!, `POST ${target} HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n`);
+      expect(answer).toMatch(/^HTTP\/1\.1 (400|404)/);
+    }
+    expect((await fetch(`http://127.0.0.1:${bot.port}/healthz`)).status).toBe(200);
+  });
 });
 
 describe('CHANNEL_HOSTS', () => {
@@ -408,3 +419,21 @@ describe('register', () => {
     }
   });
 });
+
+/** Sends bytes as they are (fetch would refuse or normalise the target) and returns the status line on. */
+function rawRequest(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(bytes));
+    let got = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      got += chunk;
+      if (got.includes('\r\n')) {
+        socket.destroy();
+        resolve(got);
+      }
+    });
+    socket.on('error', reject);
+    socket.on('close', () => resolve(got));
+  });
+}

@@ -29,9 +29,9 @@ import {
   type Sleep,
   slackErrorCode,
   type WebClient,
-  withRateLimitRetry,
 } from './calls.js';
 import { renderGroupOffer } from './group-offer.js';
+import { postInThread, updateMessage, uploadToThread } from './thread-calls.js';
 import type { NotifierLog } from './notifier.js';
 import type { ThreadFile } from './render.js';
 import { renderGroupReply, renderSweepProgress, renderSweepVerdict, withOffer } from './sweep-render.js';
@@ -251,35 +251,12 @@ export class SweepCoordinator {
   }
 
   private async post(record: SweepRecord, message: SlackMessage): Promise<void> {
-    await withRateLimitRetry(
-      () =>
-        this.client.chat.postMessage({
-          channel: record.channel,
-          thread_ts: record.parentTs,
-          text: message.text,
-          blocks: message.blocks,
-          unfurl_links: false,
-          unfurl_media: false,
-        }),
-      this.retry,
-      this.sleep,
-    );
+    await postInThread(this.client, placeOf(record), message, this.retry, this.sleep);
   }
 
   private async upload(record: SweepRecord, file: ThreadFile): Promise<void> {
     try {
-      await withRateLimitRetry(
-        () =>
-          this.client.filesUploadV2({
-            channel_id: record.channel,
-            thread_ts: record.parentTs,
-            filename: file.filename,
-            title: file.title,
-            content: file.content,
-          }),
-        this.retry,
-        this.sleep,
-      );
+      await uploadToThread(this.client, placeOf(record), file, this.retry, this.sleep);
     } catch (err) {
       // The reply names the first hosts and the count; the file is the rest of the list.
       this.log.warn({ err: describeSlackError(err), sweep: record.id }, 'sweep file not uploaded');
@@ -289,17 +266,7 @@ export class SweepCoordinator {
   /** Edits the parent; when someone deleted it, the message goes into the thread instead. */
   private async update(record: SweepRecord, message: SlackMessage, policy: RetryPolicy): Promise<void> {
     try {
-      await withRateLimitRetry(
-        () =>
-          this.client.chat.update({
-            channel: record.channel,
-            ts: record.parentTs,
-            text: message.text,
-            blocks: message.blocks,
-          }),
-        policy,
-        this.sleep,
-      );
+      await updateMessage(this.client, record.channel, record.parentTs, message, policy, this.sleep);
     } catch (err) {
       const code = slackErrorCode(err);
       if (policy === NO_RETRY || (code !== 'message_not_found' && code !== 'cant_update_message')) throw err;
@@ -307,6 +274,8 @@ export class SweepCoordinator {
     }
   }
 }
+
+const placeOf = (record: SweepRecord) => ({ channel: record.channel, threadTs: record.parentTs });
 
 /** One host's job in a sweep: its answer is recorded, nothing is posted per host. */
 class SweepHostNotifier implements Notifier {

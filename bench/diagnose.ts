@@ -1,42 +1,20 @@
 // How long a diagnosis takes, next to how long plain OpenSSH and parallel-ssh take to run the same raw
 // commands on the same fake hosts: one host (target: within 1.5x of one `ssh`) and 20 hosts at once (target:
 // within 1.5x of `parallel-ssh`). Run as root: `npx tsx bench/diagnose.ts [--hosts 20] [--runs 5]`.
-import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Lab, type LabHost } from '../lab/index.js';
 import { healthy } from '../lab/scenarios/index.js';
 import { loadInventory, selectHosts, type Inventory } from '../src/inventory/index.js';
 import { collectTarget } from '../src/collect/from-inventory.js';
-import { sshArgs } from '../test/e2e/scenarios/ssh.js';
 import { reportOf } from '../src/analyze/report.js';
 import type { HostSnapshot } from '../src/model/types.js';
+import { median, parallelSsh, rawScript, run, sshOptions, timed } from './ssh-baseline.js';
 
 const { values } = parseArgs({
   options: { hosts: { type: 'string', default: '20' }, runs: { type: 'string', default: '5' } },
 });
 const HOSTS = Number(values.hosts);
 const RUNS = Number(values.runs);
-
-function run(cmd: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile(cmd, args, { maxBuffer: 256 * 1024 * 1024 }, (error, _stdout, stderr) =>
-      // parallel-ssh exits non-zero when a remote command did (nginx -t with warnings, systemctl…): that is fine.
-      error && error.code === undefined ? reject(new Error(`${cmd}: ${stderr}`)) : resolve(),
-    );
-  });
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const t0 = performance.now();
-  await fn();
-  return performance.now() - t0;
-}
 
 async function diagnoseAll(inventory: Inventory, names: string[]): Promise<HostSnapshot[]> {
   const selection = selectHosts(inventory, names);
@@ -48,19 +26,6 @@ async function diagnoseAll(inventory: Inventory, names: string[]): Promise<HostS
       return snapshot;
     }),
   );
-}
-
-/** The raw commands a diagnosis ran, as one shell script an operator would paste into `ssh host '…'`. */
-function rawScript(snapshot: HostSnapshot): string {
-  return Object.values(snapshot.results)
-    .map((r) => `${r.command} >/dev/null 2>&1`)
-    .join('\n');
-}
-
-/** OpenSSH's options as the e2e suite uses them (key, the lab's known_hosts, batch mode), without login. */
-function sshOptions(lab: Lab): string[] {
-  const args = sshArgs(lab, 'LOGIN', []);
-  return args.slice(0, args.indexOf('LOGIN'));
 }
 
 async function main(): Promise<void> {
@@ -93,27 +58,11 @@ async function main(): Promise<void> {
 
     // Every host at once.
     const hostsFile = '/tmp/udbench-hosts';
-    writeFileSync(hostsFile, hosts.map((h) => `root@${h.address}`).join('\n') + '\n');
     const many: number[] = [];
     const manyPssh: number[] = [];
     for (let r = 0; r < RUNS; r++) {
       many.push(await timed(() => diagnoseAll(inventory, names)));
-      manyPssh.push(
-        await timed(() =>
-          run('parallel-ssh', [
-            '-h',
-            hostsFile,
-            '-p',
-            String(HOSTS),
-            '-t',
-            '60',
-            ...sshOptions(lab).flatMap((o, i, all) => (o === '-o' ? ['-O', all[i + 1]!] : [])),
-            '-x',
-            `-i ${lab.clientKeyPath} -F /dev/null`,
-            script,
-          ]),
-        ),
-      );
+      manyPssh.push(await timed(() => parallelSsh(lab, hosts, script, hostsFile)));
     }
 
     const row = (label: string, ours: number[], theirs: number[], baseline: string) =>

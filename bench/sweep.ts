@@ -6,7 +6,7 @@
 //   npx tsx bench/sweep.ts [--hosts 30,100] [--workers 1,2] [--runs 3] [--concurrency 16]
 //
 // --concurrency is WORKER_CONCURRENCY of each worker (jobs at once, and diagnosis threads); parallel-ssh
-// runs every host at once (-p N).
+// runs every host at once (-p N). Each worker set first runs one sweep that is not counted (warm threads).
 import { cpus, loadavg } from 'node:os';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -127,6 +127,8 @@ async function main(): Promise<void> {
     for (const w of WORKERS) {
       workers = Array.from({ length: w }, () => spawnCli(['worker', '--inventory', inventoryPath], env));
       await Promise.all(workers.map((p) => p.waitForLog((l) => l.msg === 'workers started', 60_000)));
+      // One sweep not counted: the workers' diagnosis threads load their code on their first job.
+      await sweep(Math.min(...SIZES));
       for (const n of SIZES) {
         const ours: number[] = [];
         const theirs: number[] = [];

@@ -36,6 +36,9 @@ import type { NotifierLog } from './notifier.js';
 import type { ThreadFile } from './render.js';
 import { renderGroupReply, renderSweepProgress, renderSweepVerdict, withOffer } from './sweep-render.js';
 
+/** Longest a progress edit is waited for by the verdict (it is one call without retries). */
+const EDIT_IN_FLIGHT_MS = 15_000;
+
 /** Group replies posted one by one; the groups past these are one more reply and a text file. */
 export const MAX_GROUP_REPLIES = 40;
 
@@ -121,9 +124,12 @@ export class SweepCoordinator {
     const record = await this.store.get(id);
     if (!record || (await this.store.finishing(id))) return;
     const { done } = await this.store.progress(id);
+    await this.store.editing(id, EDIT_IN_FLIGHT_MS);
     try {
       await this.update(record, renderSweepProgress(record, done), NO_RETRY);
+      await this.store.edited(id);
     } catch (err) {
+      await this.store.edited(id);
       const retryAfter = retryAfterOf(err);
       if (retryAfter !== undefined) await this.store.holdEdits(id, retryAfter * 1000);
       this.log.warn({ err: describeSlackError(err), sweep: id }, 'sweep progress not shown');
@@ -169,8 +175,12 @@ export class SweepCoordinator {
       }
       const rest = summary.groups.slice(MAX_GROUP_REPLIES);
       if (rest.length > 0) await this.postRest(record, rest, summary.total);
-      // A progress edit still in flight must land before the verdict, never after it.
-      await this.sleep(Math.min(await this.store.editWaitMs(id), 60_000));
+      // A progress edit still on its way must land before the verdict, never after it.
+      for (
+        const end = Date.now() + EDIT_IN_FLIGHT_MS;
+        Date.now() < end && (await this.store.editInFlight(id));
+      )
+        await this.sleep(50);
       await this.update(record, renderSweepVerdict(record, summary), this.retry);
       await this.store.finalDone(id);
       this.log.info(

@@ -160,7 +160,7 @@ describe('fleet sweep', () => {
     expect(done.every((n) => n > 0)).toBe(true);
     const perHost = Object.fromEntries(await Promise.all(hosts.map(async (h) => [h.name, await logins(h)])));
     expect(perHost).toEqual(Object.fromEntries(hosts.map((h) => [h.name, 1])));
-  });
+  }, 300_000);
 
   it('/502 web-17 afterwards gets its own parent and thread', async () => {
     const mark = slack.calls.length;
@@ -181,7 +181,7 @@ describe('fleet sweep', () => {
       'web-17 verdict',
     );
     expect(slack.replies(CHANNEL, ts).some((m) => textOf(m).includes('No cause for a 502 found'))).toBe(true);
-  });
+  }, 300_000);
 
   it('a worker killed mid-sweep: its hosts count as could not be diagnosed (job-failed), the verdict still comes', async () => {
     // Workers that give a lost worker's job up at once (no takeover): its requesters hear that it failed.
@@ -228,7 +228,7 @@ describe('fleet sweep', () => {
     );
     const failedReply = slack.replies(CHANNEL, ts).find((m) => (m.text ?? '').startsWith('job-failed'));
     expect(failedReply).toBeDefined();
-  });
+  }, 300_000);
 
   it('diagnose tag:shop --summary (the built binary): the same groups, exit code of the worst host', async () => {
     const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
@@ -282,5 +282,5 @@ describe('fleet sweep', () => {
     expect(withGhost.code).toBe(2);
     expect(withGhost.stdout).toContain('⚠ 1 could not be diagnosed (host-unreachable)\n    gone-01\n');
     expect(withGhost.stdout).toContain('✔ 1 healthy\n    web-01\n');
-  });
+  }, 300_000);
 });

@@ -6,7 +6,8 @@
 //   npx tsx bench/sweep.ts [--hosts 30,100] [--workers 1,2] [--runs 3] [--concurrency 16]
 //
 // --concurrency is WORKER_CONCURRENCY of each worker (jobs at once, and diagnosis threads); parallel-ssh
-// runs every host at once (-p N). Each worker set first runs one sweep that is not counted (warm threads).
+// runs every host at once (-p N). Beside them, `diagnose tag:bN --summary` of the built binary (npm run build
+// first): the same diagnoses in one process, without the queue. Each worker set first runs one sweep that is not counted (warm threads).
 import { cpus, loadavg } from 'node:os';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,9 @@ import { cliEnv, spawnCli, type CliProcess } from '../test/support/cli-processes
 import { SlackApiStandIn } from '../test/support/slack-api.js';
 import { postSigned, slashCommandBody } from '../test/support/slack-requests.js';
 import { dropPrefix, redisForTest, REDIS_URL, testPrefix } from '../test/unit/queue/support.js';
-import { median, parallelSsh, rawScript, timed } from './ssh-baseline.js';
+import { median, parallelSsh, rawScript, run, timed } from './ssh-baseline.js';
+
+const BIN = new URL('../bin/upstream-doctor.js', import.meta.url).pathname;
 
 const { values } = parseArgs({
   options: {
@@ -132,16 +135,31 @@ async function main(): Promise<void> {
       for (const n of SIZES) {
         const ours: number[] = [];
         const theirs: number[] = [];
+        const cli: number[] = [];
         for (let r = 0; r < RUNS; r++) {
           ours.push(await timed(() => sweep(n)));
           theirs.push(
             await timed(() => parallelSsh(lab, hosts.slice(0, n), script, join(dir, 'pssh-hosts'))),
           );
+          // The same hosts diagnosed by the built CLI in one process: the diagnoses alone, without the queue.
+          cli.push(
+            await timed(() =>
+              run(process.execPath, [
+                BIN,
+                'diagnose',
+                `tag:b${n}`,
+                '--summary',
+                '--inventory',
+                inventoryPath,
+              ]),
+            ),
+          );
         }
         const a = median(ours);
         const b = median(theirs);
+        const runs = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
         rows.push(
-          `${`${n} hosts, ${w} worker${w === 1 ? '' : 's'}`.padEnd(22)} sweep ${a.toFixed(0).padStart(6)} ms   parallel-ssh ${b.toFixed(0).padStart(6)} ms   ratio ${(a / b).toFixed(2)}x   (runs: ${ours.map((x) => x.toFixed(0)).join(', ')} / ${theirs.map((x) => x.toFixed(0)).join(', ')})`,
+          `${`${n} hosts, ${w} worker${w === 1 ? '' : 's'}`.padEnd(22)} sweep ${a.toFixed(0).padStart(6)} ms   parallel-ssh ${b.toFixed(0).padStart(6)} ms   ratio ${(a / b).toFixed(2)}x   diagnose --summary ${median(cli).toFixed(0).padStart(6)} ms   (runs: ${runs(ours)} / ${runs(theirs)} / ${runs(cli)})`,
         );
         process.stderr.write(`${rows.at(-1)}\n`);
       }

@@ -262,9 +262,4 @@ export class SweepStore {
   async editInFlight(id: string): Promise<boolean> {
     return (await this.redis.exists(this.keys.sweepEditing(id))) === 1;
   }
-
-  /** How long until the next edit may be made (0: now). */
-  async editWaitMs(id: string): Promise<number> {
-    return Math.max(0, await this.redis.pttl(this.keys.sweepEditHold(id)));
-  }
 }

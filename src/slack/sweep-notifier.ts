@@ -137,16 +137,18 @@ export class SweepCoordinator {
     }
   }
 
-  /** One trailing edit of this sweep's parent in this process, once the throttle allows it. */
-  private async later(id: string): Promise<void> {
+  /**
+   * One trailing edit of this sweep's parent in this process, an interval from now (after a 429 it finds the
+   * hold still there and waits another interval).
+   */
+  private later(id: string): void {
     if (this.trailing.has(id)) return;
-    const wait = Math.max(50, await this.store.editWaitMs(id));
     const timer = setTimeout(() => {
       this.trailing.delete(id);
       this.progress(id).catch((err: unknown) =>
         this.log.warn({ err: describeSlackError(err), sweep: id }, 'sweep progress not shown'),
       );
-    }, wait + 20);
+    }, this.interval + 20);
     timer.unref();
     this.trailing.set(id, timer);
   }

@@ -51,6 +51,11 @@ export class QueueKeys {
     return `${this.prefix}:sweep:${id}:edit-hold`;
   }
 
+  /** Set while an edit of the sweep's parent with the progress is on its way to Slack. */
+  sweepEditing(id: string): string {
+    return `${this.prefix}:sweep:${id}:editing`;
+  }
+
   hostLock(host: string): string {
     return `${this.prefix}:host-lock:${host}`;
   }

@@ -249,8 +249,17 @@ export class SweepStore {
     await this.redis.set(this.keys.sweepEditHold(id), '1', 'PX', Math.max(1, ms));
   }
 
-  /** How long until the next edit may be made (0: now). */
-  async editWaitMs(id: string): Promise<number> {
-    return Math.max(0, await this.redis.pttl(this.keys.sweepEditHold(id)));
+  /** Marks a progress edit as on its way (for at most `ms`), so the verdict can wait for it to land. */
+  async editing(id: string, ms: number): Promise<void> {
+    await this.redis.set(this.keys.sweepEditing(id), '1', 'PX', Math.max(1, ms));
+  }
+
+  async edited(id: string): Promise<void> {
+    await this.redis.del(this.keys.sweepEditing(id));
+  }
+
+  /** Whether a progress edit is on its way to Slack right now. */
+  async editInFlight(id: string): Promise<boolean> {
+    return (await this.redis.exists(this.keys.sweepEditing(id))) === 1;
   }
 }

@@ -28,6 +28,7 @@ import { inlineCode, isUserId, mention } from './mrkdwn.js';
 import { withAlert } from './alert-message.js';
 import { renderPlan } from './plan-message.js';
 import { slackClientSettingsFrom } from './settings.js';
+import { postInThread, updateMessage, uploadToThread } from './thread-calls.js';
 import type { Result } from '../model/result.js';
 import {
   renderFailed,
@@ -271,18 +272,7 @@ export class SlackThreadNotifier implements Notifier {
 
   private async upload(file: ThreadFile): Promise<void> {
     try {
-      await withRateLimitRetry(
-        () =>
-          this.client.filesUploadV2({
-            channel_id: this.place.channel,
-            thread_ts: this.place.threadTs,
-            filename: file.filename,
-            title: file.title,
-            content: file.content,
-          }),
-        this.retry,
-        this.sleep,
-      );
+      await uploadToThread(this.client, this.place, file, this.retry, this.sleep);
     } catch (err) {
       // The replies carry the root cause; a missing file is a loss of detail, not of the answer.
       this.log.warn(
@@ -361,36 +351,12 @@ export class SlackThreadNotifier implements Notifier {
     this.log.info({ channel, user: userId }, 'channel unusable: answering in a DM');
   }
 
-  private async post(message: SlackMessage, policy: RetryPolicy): Promise<string> {
-    const answer = await withRateLimitRetry(
-      () =>
-        this.client.chat.postMessage({
-          channel: this.place.channel,
-          thread_ts: this.place.threadTs,
-          text: message.text,
-          blocks: message.blocks,
-          unfurl_links: false,
-          unfurl_media: false,
-        }),
-      policy,
-      this.sleep,
-    );
-    if (!answer.ts) throw new Error('Slack answered chat.postMessage without a ts');
-    return answer.ts;
+  private post(message: SlackMessage, policy: RetryPolicy): Promise<string> {
+    return postInThread(this.client, this.place, message, policy, this.sleep);
   }
 
-  private async update(ts: string, message: SlackMessage, policy: RetryPolicy): Promise<void> {
-    await withRateLimitRetry(
-      () =>
-        this.client.chat.update({
-          channel: this.place.channel,
-          ts,
-          text: message.text,
-          blocks: message.blocks,
-        }),
-      policy,
-      this.sleep,
-    );
+  private update(ts: string, message: SlackMessage, policy: RetryPolicy): Promise<void> {
+    return updateMessage(this.client, this.place.channel, ts, message, policy, this.sleep);
   }
 
   private where(): Record<string, string> {

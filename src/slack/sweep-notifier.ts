@@ -29,12 +29,15 @@ import {
   type Sleep,
   slackErrorCode,
   type WebClient,
-  withRateLimitRetry,
 } from './calls.js';
 import { renderGroupOffer } from './group-offer.js';
+import { postInThread, updateMessage, uploadToThread } from './thread-calls.js';
 import type { NotifierLog } from './notifier.js';
 import type { ThreadFile } from './render.js';
 import { renderGroupReply, renderSweepProgress, renderSweepVerdict, withOffer } from './sweep-render.js';
+
+/** Longest a progress edit is waited for by the verdict (it is one call without retries). */
+const EDIT_IN_FLIGHT_MS = 15_000;
 
 /** Group replies posted one by one; the groups past these are one more reply and a text file. */
 export const MAX_GROUP_REPLIES = 40;
@@ -121,9 +124,12 @@ export class SweepCoordinator {
     const record = await this.store.get(id);
     if (!record || (await this.store.finishing(id))) return;
     const { done } = await this.store.progress(id);
+    await this.store.editing(id, EDIT_IN_FLIGHT_MS);
     try {
       await this.update(record, renderSweepProgress(record, done), NO_RETRY);
+      await this.store.edited(id);
     } catch (err) {
+      await this.store.edited(id);
       const retryAfter = retryAfterOf(err);
       if (retryAfter !== undefined) await this.store.holdEdits(id, retryAfter * 1000);
       this.log.warn({ err: describeSlackError(err), sweep: id }, 'sweep progress not shown');
@@ -131,16 +137,18 @@ export class SweepCoordinator {
     }
   }
 
-  /** One trailing edit of this sweep's parent in this process, once the throttle allows it. */
-  private async later(id: string): Promise<void> {
+  /**
+   * One trailing edit of this sweep's parent in this process, an interval from now (after a 429 it finds the
+   * hold still there and waits another interval).
+   */
+  private later(id: string): void {
     if (this.trailing.has(id)) return;
-    const wait = Math.max(50, await this.store.editWaitMs(id));
     const timer = setTimeout(() => {
       this.trailing.delete(id);
       this.progress(id).catch((err: unknown) =>
         this.log.warn({ err: describeSlackError(err), sweep: id }, 'sweep progress not shown'),
       );
-    }, wait + 20);
+    }, this.interval + 20);
     timer.unref();
     this.trailing.set(id, timer);
   }
@@ -169,8 +177,12 @@ export class SweepCoordinator {
       }
       const rest = summary.groups.slice(MAX_GROUP_REPLIES);
       if (rest.length > 0) await this.postRest(record, rest, summary.total);
-      // A progress edit still in flight must land before the verdict, never after it.
-      await this.sleep(Math.min(await this.store.editWaitMs(id), 60_000));
+      // A progress edit still on its way must land before the verdict, never after it.
+      for (
+        const end = Date.now() + EDIT_IN_FLIGHT_MS;
+        Date.now() < end && (await this.store.editInFlight(id));
+      )
+        await this.sleep(50);
       await this.update(record, renderSweepVerdict(record, summary), this.retry);
       await this.store.finalDone(id);
       this.log.info(
@@ -251,35 +263,12 @@ export class SweepCoordinator {
   }
 
   private async post(record: SweepRecord, message: SlackMessage): Promise<void> {
-    await withRateLimitRetry(
-      () =>
-        this.client.chat.postMessage({
-          channel: record.channel,
-          thread_ts: record.parentTs,
-          text: message.text,
-          blocks: message.blocks,
-          unfurl_links: false,
-          unfurl_media: false,
-        }),
-      this.retry,
-      this.sleep,
-    );
+    await postInThread(this.client, placeOf(record), message, this.retry, this.sleep);
   }
 
   private async upload(record: SweepRecord, file: ThreadFile): Promise<void> {
     try {
-      await withRateLimitRetry(
-        () =>
-          this.client.filesUploadV2({
-            channel_id: record.channel,
-            thread_ts: record.parentTs,
-            filename: file.filename,
-            title: file.title,
-            content: file.content,
-          }),
-        this.retry,
-        this.sleep,
-      );
+      await uploadToThread(this.client, placeOf(record), file, this.retry, this.sleep);
     } catch (err) {
       // The reply names the first hosts and the count; the file is the rest of the list.
       this.log.warn({ err: describeSlackError(err), sweep: record.id }, 'sweep file not uploaded');
@@ -289,17 +278,7 @@ export class SweepCoordinator {
   /** Edits the parent; when someone deleted it, the message goes into the thread instead. */
   private async update(record: SweepRecord, message: SlackMessage, policy: RetryPolicy): Promise<void> {
     try {
-      await withRateLimitRetry(
-        () =>
-          this.client.chat.update({
-            channel: record.channel,
-            ts: record.parentTs,
-            text: message.text,
-            blocks: message.blocks,
-          }),
-        policy,
-        this.sleep,
-      );
+      await updateMessage(this.client, record.channel, record.parentTs, message, policy, this.sleep);
     } catch (err) {
       const code = slackErrorCode(err);
       if (policy === NO_RETRY || (code !== 'message_not_found' && code !== 'cant_update_message')) throw err;
@@ -307,6 +286,8 @@ export class SweepCoordinator {
     }
   }
 }
+
+const placeOf = (record: SweepRecord) => ({ channel: record.channel, threadTs: record.parentTs });
 
 /** One host's job in a sweep: its answer is recorded, nothing is posted per host. */
 class SweepHostNotifier implements Notifier {

@@ -160,7 +160,7 @@ describe('fleet sweep', () => {
     expect(done.every((n) => n > 0)).toBe(true);
     const perHost = Object.fromEntries(await Promise.all(hosts.map(async (h) => [h.name, await logins(h)])));
     expect(perHost).toEqual(Object.fromEntries(hosts.map((h) => [h.name, 1])));
-  });
+  }, 300_000);
 
   it('/502 web-17 afterwards gets its own parent and thread', async () => {
     const mark = slack.calls.length;
@@ -181,7 +181,54 @@ describe('fleet sweep', () => {
       'web-17 verdict',
     );
     expect(slack.replies(CHANNEL, ts).some((m) => textOf(m).includes('No cause for a 502 found'))).toBe(true);
-  });
+  }, 300_000);
+
+  it('a worker killed mid-sweep: its hosts count as could not be diagnosed (job-failed), the verdict still comes', async () => {
+    // Workers that give a lost worker's job up at once (no takeover): its requesters hear that it failed.
+    await Promise.all(workers.map((w) => w.stop()));
+    const fast = {
+      ...cliEnv({ token: TOKEN, secret: SECRET, slackUrl: slack.url, redisUrl: REDIS_URL, prefix }),
+      AUDIT_LOG: join(dir, 'audit.jsonl'),
+      WORKER_LOCK_DURATION_MS: '2000',
+      WORKER_STALLED_INTERVAL_MS: '1000',
+      WORKER_MAX_STALLED_COUNT: '0',
+    };
+    workers = [0, 1].map(() => spawnCli(['worker', '--inventory', inventory], fast));
+    await Promise.all(workers.map((w) => w.waitForLog((l) => l.msg === 'workers started', 60_000)));
+    const mark = slack.calls.length;
+    const started = bot.logs.filter((l) => l.msg === 'sweep started').length;
+    const ack = await postSigned(
+      events,
+      slashCommandBody({ text: 'tag:shop', channel_id: CHANNEL, user_id: USER }),
+      { secret: SECRET },
+    );
+    expect(ack.status).toBe(200);
+    await bot.waitForLog(() => bot.logs.filter((l) => l.msg === 'sweep started').length > started, 10_000);
+    // The first worker dies while it holds some of the sweep's jobs.
+    await new Promise((r) => setTimeout(r, 300));
+    await workers[0]!.stop('SIGKILL');
+    const parent = slack.calls
+      .slice(mark)
+      .find((c) => c.method === 'chat.postMessage' && c.args.thread_ts === undefined)!;
+    const ts = String(parent.answer.ts);
+    await slack.waitFor(
+      () => (slack.messages.get(ts)!.text ?? '').includes('with a cause of 502'),
+      180_000,
+      'the verdict after a worker died',
+    );
+    const text = slack.messages.get(ts)!.text!;
+    const [failing, healthyCount, undiagnosed] = /· (\d+) with a cause of 502, (\d+) healthy, (\d+) could not/
+      .exec(text)!
+      .slice(1)
+      .map(Number) as [number, number, number];
+    expect(failing + healthyCount + undiagnosed, text).toBe(HOSTS);
+    expect(undiagnosed, text).toBeGreaterThan(0);
+    expect(JSON.stringify(slack.messages.get(ts)!.blocks)).toContain(
+      `:warning: *${undiagnosed} could not be diagnosed* (\`job-failed\`)`,
+    );
+    const failedReply = slack.replies(CHANNEL, ts).find((m) => (m.text ?? '').startsWith('job-failed'));
+    expect(failedReply).toBeDefined();
+  }, 300_000);
 
   it('diagnose tag:shop --summary (the built binary): the same groups, exit code of the worst host', async () => {
     const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
@@ -235,5 +282,5 @@ describe('fleet sweep', () => {
     expect(withGhost.code).toBe(2);
     expect(withGhost.stdout).toContain('⚠ 1 could not be diagnosed (host-unreachable)\n    gone-01\n');
     expect(withGhost.stdout).toContain('✔ 1 healthy\n    web-01\n');
-  });
+  }, 300_000);
 });

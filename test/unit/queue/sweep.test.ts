@@ -44,7 +44,7 @@ describe('SweepStore', () => {
       cursor = next;
       keys.push(...found);
     } while (cursor !== '0');
-    expect(keys.length).toBe(5);
+    expect(keys.length).toBe(5); // the sweep, its members, outcomes, edit hold and final claim
     for (const k of keys) expect(await redis.pttl(k), k).toBeGreaterThan(0);
     await redis.del(...keys);
     expect((await store.record(sweep.id, { verdict: failedVerdict('b', 'x') })).status).toBe('unknown');

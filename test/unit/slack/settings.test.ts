@@ -17,6 +17,8 @@ describe('botSettingsFrom', () => {
         PORT: 3000,
         CHANNEL_HOSTS: null,
         LOG_LEVEL: 'info',
+        THREAD_PER_HOST_MAX: 5,
+        SWEEP_MAX_HOSTS: 1000,
       },
     });
   });
@@ -41,6 +43,12 @@ describe('botSettingsFrom', () => {
       [{ ...base, SLACK_API_URL: 'ftp://x/' }, /^SLACK_API_URL: expected an http/],
       [{ ...base, CHANNEL_HOSTS: 'general=web-01' }, /^CHANNEL_HOSTS: expected a channel id/],
       [{ ...base, LOG_LEVEL: 'loud' }, /^LOG_LEVEL: expected one of/],
+      [{ ...base, THREAD_PER_HOST_MAX: '0' }, /^THREAD_PER_HOST_MAX: expected a whole number from 1 to 20/],
+      [{ ...base, SWEEP_MAX_HOSTS: 'many' }, /^SWEEP_MAX_HOSTS: expected a whole number from 1 to 10000/],
+      [
+        { ...base, THREAD_PER_HOST_MAX: '10', SWEEP_MAX_HOSTS: '8' },
+        /^SWEEP_MAX_HOSTS: must be at least THREAD_PER_HOST_MAX \(10\)$/,
+      ],
     ];
     for (const [env, expected] of cases) {
       const r = botSettingsFrom(env);

@@ -47,6 +47,14 @@ function coordinator(owner: string) {
   return { client, c, factory: sweepAwareFactory(slackNotifierFactory({ client }), c) };
 }
 
+const sweepDestination = (parentTs: string, sweep: string): Destination => ({
+  kind: 'slack',
+  channel: CHANNEL,
+  threadTs: parentTs,
+  userId: USER,
+  sweep,
+});
+
 describe('SweepCoordinator', () => {
   it('30 hosts from two processes: counted once each, one verdict, one reply per group, the group offered', async () => {
     const [a, b] = [coordinator('w1'), coordinator('w2')];
@@ -54,13 +62,7 @@ describe('SweepCoordinator', () => {
     const parentTs = parent.ts!;
     const hosts = Array.from({ length: 30 }, (_, i) => `web-${String(i + 1).padStart(2, '0')}`);
     const sweep = await a.c.begin({ channel: CHANNEL, parentTs, userId: USER, label: 'tag:shop' }, hosts);
-    const destination: Destination = {
-      kind: 'slack',
-      channel: CHANNEL,
-      threadTs: parentTs,
-      userId: USER,
-      sweep: sweep.id,
-    };
+    const destination = sweepDestination(parentTs, sweep.id);
     const plans = new PlanStore(redis, prefix);
     const broken = new Set(['web-03', 'web-07', 'web-11', 'web-19']);
 
@@ -143,13 +145,7 @@ describe('SweepCoordinator', () => {
     const { client, c, factory } = coordinator('w3');
     const parentTs = (await client.chat.postMessage({ channel: CHANNEL, text: 'Sweeping' })).ts!;
     const sweep = await c.begin({ channel: CHANNEL, parentTs, userId: USER, label: 'web-*' }, ['a', 'b']);
-    const destination: Destination = {
-      kind: 'slack',
-      channel: CHANNEL,
-      threadTs: parentTs,
-      userId: USER,
-      sweep: sweep.id,
-    };
+    const destination = sweepDestination(parentTs, sweep.id);
     for (const host of ['a', 'b']) {
       const snapshot = snapshotOf('port-mismatch', host);
       const report = reportOf(snapshot);

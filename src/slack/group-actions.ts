@@ -19,12 +19,12 @@ import {
   type RolloutStage,
 } from '../remediate/plan-group.js';
 import type { Approvers } from './actions.js';
-import { section } from './blocks.js';
 import { describeSlackError, type WebClient } from './calls.js';
 import type { ChannelHosts } from './channel-hosts.js';
 import { ACTION_APPLY_CANARY, ACTION_APPLY_REST, renderGroupRollout } from './group-offer.js';
 import { escapeMrkdwn, inlineCode, mention } from './mrkdwn.js';
 import { channelHostProblem, placeProblem, pressPlace } from './press-binding.js';
+import { onPresses, tell } from './press-reply.js';
 
 /** The part of the Producer the group buttons use. */
 export interface RolloutEnqueuer {
@@ -54,33 +54,12 @@ const STAGES: Record<string, { from: RolloutStage; to: RolloutStageRequested }> 
   [ACTION_APPLY_REST]: { from: 'canary-verified', to: 'rest' },
 };
 
-const ephemeral = (text: string) => ({
-  response_type: 'ephemeral' as const,
-  replace_original: false,
-  text,
-  blocks: [section(text)],
-});
-
-async function tell(respond: RespondFn, text: string): Promise<void> {
-  await respond(ephemeral(text)).catch(() => undefined);
-}
-
 /** Adds the two group button listeners (the bot's `register` calls it beside the plan buttons). */
 export function registerGroupActions(deps: GroupActionDeps): (app: App) => void {
-  return (app) => {
-    for (const actionId of [ACTION_APPLY_CANARY, ACTION_APPLY_REST]) {
-      app.action<BlockButtonAction>(actionId, async ({ ack, body, action, respond }) => {
-        await ack();
-        await handleGroupPress(deps, actionId, body, action.value ?? '', respond).catch((err: unknown) => {
-          deps.log.error({ err, actionId }, 'group button failed');
-          return tell(
-            respond,
-            `Something went wrong: ${inlineCode(describeSlackError(err))}; nothing was changed.`,
-          );
-        });
-      });
-    }
-  };
+  return (app) =>
+    onPresses(app, [ACTION_APPLY_CANARY, ACTION_APPLY_REST], deps.log, (actionId, body, value, respond) =>
+      handleGroupPress(deps, actionId, body, value, respond),
+    );
 }
 
 /** Why the rollout is not at `from`, for the presser. */

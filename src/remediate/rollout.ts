@@ -171,11 +171,8 @@ export class GroupRollout implements RolloutRunner {
     outcome: MemberOutcome,
     untouched: GroupMember[],
   ): Promise<RolloutOutcome> {
-    const left =
-      untouched.length === 0
-        ? 'no host left untouched'
-        : `${untouched.length} untouched (${namesOf(untouched)})`;
-    const summary = `stopped at ${at.host}: ${outcome.summary}; ${left}`;
+    const left = untouched.length === 0 ? '' : `; ${untouched.length} untouched (${namesOf(untouched)})`;
+    const summary = `stopped at ${at.host}: ${outcome.summary}${left}`;
     await this.settle(ctx, group, ctx.stage, 'stopped', summary);
     await this.say(ctx, `✗ ${summary}`);
     return { status: 'stopped', summary };

@@ -128,6 +128,14 @@ async function handleGroupPress(
   if (!moved.ok) return refuseGroup(notNow(moved.state.stage, moved.state.by, moved.state.at));
   const { channel, threadTs, messageTs } = place;
   await deps.groups.setMessage(group, { channel, ts: messageTs });
+  // The offer shows the stage before the job exists, so the worker's outcome can never be overwritten by it.
+  const show = async () => {
+    const m = renderGroupRollout(group, await deps.groups.rollout(group.id));
+    await deps.client.chat
+      .update({ channel, ts: messageTs, text: m.text, blocks: m.blocks })
+      .catch((err: unknown) => deps.log.warn({ err: describeSlackError(err) }, 'group offer not updated'));
+  };
+  await show();
   try {
     await deps.rollouts.requestRollout({
       groupId: group.id,
@@ -138,12 +146,9 @@ async function handleGroupPress(
   } catch (err) {
     // Nothing was queued: the stage goes back, so the button can be pressed again.
     await deps.groups.advance(group, stage.to, stage.from, user, 'not queued');
+    await show();
     throw err;
   }
-  const m = renderGroupRollout(group, await deps.groups.rollout(group.id));
-  await deps.client.chat
-    .update({ channel, ts: messageTs, text: m.text, blocks: m.blocks })
-    .catch((err: unknown) => deps.log.warn({ err: describeSlackError(err) }, 'group offer not updated'));
 }
 
 /** The first member host the channel may not reach under CHANNEL_HOSTS, as a refusal; or undefined. */

@@ -11,6 +11,8 @@ COPY package.json package-lock.json ./
 # --ignore-scripts: `prepare` (the build) needs the sources, copied below.
 RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
+# The build bundles the CLI after tsc (scripts/bundle.ts, with esbuild from the dev dependencies).
+COPY scripts/bundle.ts ./scripts/
 COPY src ./src
 COPY lab ./lab
 RUN npm run build

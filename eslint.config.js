@@ -11,6 +11,11 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly' } },
   },
   {
+    // bench/cli-timeline.mjs: preloaded into the built CLI, so plain JS.
+    files: ['bench/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', performance: 'readonly' } },
+  },
+  {
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

@@ -4,8 +4,13 @@
 // that work competes with the next request, as in production. Targets: p99 under 50 ms and within 1.5x of
 // the bare app. Run: `npx tsx bench/ack.ts [--requests 200] [--warmup 20] [--gap-ms 0] [--json]` (Redis at
 // REDIS_URL).
+//
+// `--burst N [--rounds R]`: N commands sent at once (each on its own connection, as Slack's would arrive in
+// an incident), the acks' p50/p99 over R rounds, the bot's and the bare app's bursts taking turns; beside
+// them the CPU time the bot's process spent per command (from /proc, ack and the work after it, until the
+// last parent message is posted). Target: the bot's p99 within 2x of the bare app's.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,6 +34,9 @@ const { values } = parseArgs({
     // Pause between commands: 0 sends the next as soon as the last was acked (the bot's work after each ack
     // then overlaps the next request); a few ms lets that work finish first, as at any human command rate.
     'gap-ms': { type: 'string', default: '0' },
+    // Commands sent all at once (instead of one after the other), and how many such bursts each app gets.
+    burst: { type: 'string' },
+    rounds: { type: 'string', default: '3' },
     json: { type: 'boolean', default: false },
     // Internal: run the bare Bolt app in this process (the benchmark starts it as a child).
     bare: { type: 'boolean', default: false },
@@ -98,7 +106,11 @@ function summary(ms: number[]) {
 async function bench(): Promise<void> {
   const requests = Number(values.requests);
   const warmup = Number(values.warmup);
-  const hostCount = values.hosts === undefined ? warmup + requests : Number(values.hosts);
+  const burst = values.burst === undefined ? undefined : Number(values.burst);
+  const rounds = Number(values.rounds);
+  // A burst's commands go to one app; each app's bursts name hosts of their own.
+  const commands = burst === undefined ? warmup + requests : warmup + 2 * burst * rounds;
+  const hostCount = values.hosts === undefined ? commands : Number(values.hosts);
   const gapMs = Number(values['gap-ms']);
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const prefix = `bench-ack-${process.pid}`;
@@ -130,6 +142,19 @@ async function bench(): Promise<void> {
       bot: `http://127.0.0.1:${ours.port}/slack/events`,
       bare: `http://127.0.0.1:${theirs.port}/slack/events`,
     };
+    if (burst !== undefined) {
+      await bursts({
+        urls,
+        pids: { bot: ours.child.pid!, bare: theirs.child.pid! },
+        slack,
+        burst,
+        rounds,
+        warmup,
+        hostCount,
+        prefix,
+      });
+      return;
+    }
     const times: Record<'bot' | 'bare', number[]> = { bot: [], bare: [] };
     let failures = 0;
     for (let i = 0; i < warmup + requests; i++) {
@@ -176,8 +201,6 @@ async function bench(): Promise<void> {
     };
     if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else {
-      const row = (name: string, s: ReturnType<typeof summary>) =>
-        `${name.padEnd(22)} ${String(s.p50).padStart(8)} ${String(s.p90).padStart(8)} ${String(s.p99).padStart(8)} ${String(s.max).padStart(8)}`;
       process.stdout.write(
         [
           `ack latency of ${requests} signed /502 commands (ms, after ${warmup} warm-up, ${gapMs} ms between commands), ${failures} non-200 answers`,
@@ -205,6 +228,115 @@ async function bench(): Promise<void> {
     await redis.quit();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** CPU time (user + system, every thread) the process has used so far, in ms (/proc, 10 ms ticks). */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start at state; utime and stime are 14th and 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+const TICKS_PER_SECOND = 100;
+
+interface BurstContext {
+  urls: Record<'bot' | 'bare', string>;
+  pids: Record<'bot' | 'bare', number>;
+  slack: SlackApiStandIn;
+  burst: number;
+  rounds: number;
+  warmup: number;
+  hostCount: number;
+  prefix: string;
+}
+
+/**
+ * `--burst`: after a sequential warm-up of both apps, `rounds` bursts of `burst` commands to each app in
+ * turn (bot first in even rounds), every command of a burst sent at once on its own connection. A bot's
+ * burst is over when every parent message is posted: its CPU time is counted from the first send to then.
+ */
+async function bursts(ctx: BurstContext): Promise<void> {
+  const { urls, pids, slack, burst, rounds, warmup, hostCount } = ctx;
+  let sent = 0;
+  let failures = 0;
+  const next = () => {
+    const i = sent++;
+    const host = `web-${String((i % hostCount) + 1).padStart(3, '0')}`;
+    return slashCommandBody({ text: host, response_url: slack.responseUrl(`r${i}`) });
+  };
+  const parents = () => slack.callsTo('chat.postMessage').length;
+  for (let i = 0; i < warmup; i++) {
+    const body = next();
+    for (const which of ['bot', 'bare'] as const) {
+      const r = await postSigned(urls[which], body, { secret: SECRET });
+      if (r.status !== 200) failures += 1;
+    }
+  }
+  await slack.waitFor(() => parents() >= warmup, 30_000, 'warm-up parent messages');
+  const times: Record<'bot' | 'bare', number[]> = { bot: [], bare: [] };
+  const cpu: Record<'bot' | 'bare', number> = { bot: 0, bare: 0 };
+  const wallMs: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const order: ('bot' | 'bare')[] = round % 2 === 0 ? ['bot', 'bare'] : ['bare', 'bot'];
+    for (const which of order) {
+      const bodies = Array.from({ length: burst }, next);
+      const expected = parents() + burst;
+      const before = cpuMs(pids[which]);
+      const started = performance.now();
+      const answers = await Promise.all(bodies.map((b) => postSigned(urls[which], b, { secret: SECRET })));
+      for (const a of answers) {
+        if (a.status !== 200) failures += 1;
+        times[which].push(a.ms);
+      }
+      if (which === 'bot') {
+        await slack.waitFor(() => parents() >= expected, 60_000, 'the burst’s parent messages');
+        wallMs.push(performance.now() - started);
+      } else await new Promise((r) => setTimeout(r, 50));
+      cpu[which] += cpuMs(pids[which]) - before;
+    }
+  }
+  const bot = summary(times.bot);
+  const bareApp = summary(times.bare);
+  const perCommand = (which: 'bot' | 'bare') => Math.round((cpu[which] / (burst * rounds)) * 100) / 100;
+  const result = {
+    burst,
+    rounds,
+    warmup,
+    failures,
+    bot,
+    bare: bareApp,
+    ratio: { p50: ratio(bot.p50, bareApp.p50), p99: ratio(bot.p99, bareApp.p99) },
+    cpuMsPerCommand: { bot: perCommand('bot'), bare: perCommand('bare') },
+    botBurstDoneMs: summary(wallMs),
+    work: {
+      parentMessages: parents(),
+      webApiCalls: slack.calls.length,
+      connections: slack.connections,
+    },
+    targets: { p99Within2xOfBare: bot.p99 <= 2 * bareApp.p99 },
+  };
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(
+    [
+      `ack latency of ${rounds} bursts of ${burst} signed /502 commands sent at once (ms, after ${warmup} sequential warm-up), ${failures} non-200 answers`,
+      `${''.padEnd(22)} ${'p50'.padStart(8)} ${'p90'.padStart(8)} ${'p99'.padStart(8)} ${'max'.padStart(8)} ${'CPU ms/cmd'.padStart(11)}`,
+      `${row('upstream-doctor bot', bot)} ${String(result.cpuMsPerCommand.bot).padStart(11)}`,
+      `${row('bare Bolt app (ack)', bareApp)} ${String(result.cpuMsPerCommand.bare).padStart(11)}`,
+      `ratio bot/bare: p50 ${result.ratio.p50}x, p99 ${result.ratio.p99}x; target p99 within 2x of bare ${result.targets.p99Within2xOfBare ? 'met' : 'MISSED'}`,
+      `bot: a burst's last parent message posted after ${result.botBurstDoneMs.p50} ms (median of ${rounds})`,
+      `Slack Web API: ${result.work.webApiCalls} calls over ${result.work.connections} TCP connections`,
+      '',
+    ].join('\n'),
+  );
+}
+
+const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+
+function row(name: string, s: ReturnType<typeof summary>): string {
+  return `${name.padEnd(22)} ${String(s.p50).padStart(8)} ${String(s.p90).padStart(8)} ${String(s.p99).padStart(8)} ${String(s.max).padStart(8)}`;
 }
 
 if (values.bare) await bare();

@@ -10,6 +10,7 @@ import { runInNewContext } from 'node:vm';
 import { parseDump } from '../src/parsers/nginx/dump.js';
 import { parseFile } from '../src/parsers/nginx/parser.js';
 import { buildTree, findAll } from '../src/parsers/nginx/resolve.js';
+import { generateDump } from './nginx-config.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -17,81 +18,6 @@ const gc = runInNewContext('gc') as () => void;
 const SERVERS = Number(process.argv[2] ?? 10_000);
 const RUNS = 7;
 const WARMUP = 2;
-
-function upstreams(count: number): string {
-  let out = '';
-  for (let i = 0; i < count; i++) {
-    const port = 3000 + (i % 2000);
-    out +=
-      `upstream app_${i} {\n` +
-      `    zone app_${i} 64k;\n` +
-      `    server 10.0.${(i >> 8) & 255}.${i & 255}:${port} max_fails=3 fail_timeout=10s;\n` +
-      `    server 10.1.${(i >> 8) & 255}.${i & 255}:${port} backup;\n` +
-      `    keepalive 32;\n` +
-      `}\n\n`;
-  }
-  return out;
-}
-
-function server(i: number, groups: number): string {
-  const host = `site${i}.example.com`;
-  return `server {
-    listen 80;
-    listen [::]:80;
-    listen 443 ssl http2;
-    server_name ${host} www.${host};
-    ssl_certificate /etc/ssl/certs/${host}.pem;
-    ssl_certificate_key /etc/ssl/private/${host}.key;
-    access_log /var/log/nginx/${host}.access.log main;
-    root /var/www/${host};
-
-    location / {
-        try_files $uri $uri/ @app;   # static first
-    }
-
-    location @app {
-        proxy_pass http://app_${i % groups};
-        proxy_set_header Host $host;
-        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-        proxy_read_timeout 30s;
-    }
-
-    location /api/ {
-        proxy_pass http://127.0.0.1:${8000 + (i % 1000)}/;
-        proxy_http_version 1.1;
-        proxy_set_header Connection "";
-    }
-
-    location ~* \\.(png|jpg|css|js)$ {
-        expires 7d;
-        add_header Cache-Control "public, max-age=604800";
-    }
-
-    location = /healthz {
-        return 200 "ok\\n";
-    }
-}
-
-`;
-}
-
-function generate(servers: number): string {
-  const groups = Math.max(1, Math.floor(servers / 4));
-  const parts: string[] = [
-    'nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\n',
-    'nginx: configuration file /etc/nginx/nginx.conf test is successful\n',
-    '# configuration file /etc/nginx/nginx.conf:\n',
-    'user www-data;\nworker_processes auto;\npid /run/nginx.pid;\nerror_log /var/log/nginx/error.log;\n',
-    'events {\n    worker_connections 4096;\n}\n\nhttp {\n',
-    '    log_format main \'$remote_addr - [$time_local] "$request" $status $upstream_addr\';\n',
-    '    resolver 127.0.0.53 valid=30s;\n    include /etc/nginx/conf.d/*.conf;\n}\n\n',
-    '# configuration file /etc/nginx/conf.d/upstreams.conf:\n',
-    upstreams(groups),
-    '\n# configuration file /etc/nginx/conf.d/servers.conf:\n',
-  ];
-  for (let i = 0; i < servers; i++) parts.push(server(i, groups));
-  return parts.join('');
-}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -130,7 +56,7 @@ function measure<T>(label: string, fn: () => T): T {
 }
 
 const MB = 1024 * 1024;
-const text = generate(SERVERS);
+const text = generateDump(SERVERS);
 const writeTo = process.argv.indexOf('--write');
 if (writeTo > 0) {
   writeFileSync(process.argv[writeTo + 1]!, text);

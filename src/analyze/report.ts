@@ -6,6 +6,10 @@ import { provenEdits } from './prove-edit.js';
 import type { HostFacts } from '../model/host-facts.js';
 import { instanceOf, instanceView } from '../read/instances.js';
 
+// What a report means for the exit code, and the report of a deadline passed: in report-outcome.ts, so that
+// the CLI's main thread (which only waits and prints) does not load the analysis to know them.
+export { exitCodeOf, secondsOf, timedOutReport } from './report-outcome.js';
+
 const REASONS: Record<NonNullable<HostSnapshot['unreachable']>['reason'], string> = {
   refused: 'the SSH port refused the connection',
   timeout: 'the connection timed out',
@@ -71,50 +75,4 @@ export function reportOf(snapshot: HostSnapshot): Report {
   if (snapshot.instances?.length) return { ...about, ...instancesReport(snapshot) };
   // Config edits pass through their proof here: the analyzer re-run on the edited config (prove-edit.ts).
   return { ...about, findings: provenEdits(snapshot, analyze(readSnapshot(snapshot))) };
-}
-
-/** Whole seconds for messages ("in 30 s"; a limit under a second still reads "in 1 s"). */
-export function secondsOf(ms: number): number {
-  return Math.max(1, Math.round(ms / 1000));
-}
-
-/**
- * The report of a host whose diagnosis passed its deadline: the visit was stopped (its connections closed,
- * the thread reading its output ended), so nothing is known about nginx, only that we could not tell.
- */
-export function timedOutReport(
-  target: { name: string; address: string },
-  startedAt: Date,
-  limitMs: number,
-  setting: string,
-): Report {
-  const seconds = secondsOf(limitMs);
-  const title = `${target.name} could not be diagnosed in ${seconds} s`;
-  return {
-    target: target.name,
-    host: target.address,
-    startedAt: startedAt.toISOString(),
-    durationMs: limitMs,
-    findings: [
-      {
-        cause: 'diagnosis-timeout',
-        severity: 'critical',
-        title,
-        detail: `The diagnosis passed its deadline (${setting}) and was stopped: its SSH connections closed, the reading of what the host printed abandoned. Nothing was concluded about nginx.`,
-        evidence: [{ source: 'upstream-doctor', text: `${title}: its deadline (${setting}) passed` }],
-        fix: {
-          summary: `Diagnose ${target.name} again; if it keeps timing out, check that the host answers commands promptly (load, a hung mount) or raise ${setting}`,
-        },
-      },
-    ],
-  };
-}
-
-/** Causes that mean the host could not be diagnosed (exit code 2): the report is incomplete. */
-const UNDIAGNOSED = new Set<string>(['host-unreachable', 'sudo-password-required', 'diagnosis-timeout']);
-
-/** Exit codes of the design: 0 no critical finding, 1 critical findings, 2 the host could not be diagnosed. */
-export function exitCodeOf(report: Report): 0 | 1 | 2 {
-  if (report.findings.some((f) => UNDIAGNOSED.has(f.cause))) return 2;
-  return report.findings.some((f) => f.severity === 'critical') ? 1 : 0;
 }

@@ -34,11 +34,20 @@ const commands: Record<string, () => Promise<Command>> = {
   sudoers: async () => (await import('./sudoers.js')).sudoers,
 };
 
+/** Our package.json's version: the nearest package.json above this module (tsc's dist/src/cli/, the bundle's dist/bundle/). */
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
+  for (let dir = new URL('.', import.meta.url); ; dir = new URL('..', dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as {
+        name?: string;
+        version: string;
+      };
+      if (pkg.name === 'upstream-doctor') return pkg.version;
+    } catch {
+      // no package.json here: look further up
+    }
+    if (dir.pathname === '/') return 'unknown';
+  }
 }
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {

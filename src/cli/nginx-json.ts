@@ -3,13 +3,13 @@
 // payload carries parse errors (it is still printed), 2 for a usage or read error (one line on stderr).
 
 import { readFileSync } from 'node:fs';
-import type { ConfigSource, NginxConfig } from '../model/nginx-config.js';
-import { parseConfig } from '../parsers/nginx/config.js';
+import { Writable } from 'node:stream';
+import type { ConfigSource } from '../model/nginx-config.js';
 import { diskSource } from '../parsers/nginx/disk.js';
-import { isDump, parseDump } from '../parsers/nginx/dump.js';
-import { toCrossplaneJson } from '../parsers/nginx/json.js';
+import { isDump } from '../parsers/nginx/dump.js';
+import { crossplaneJsonOf, crossplaneJsonOfDump } from '../parsers/nginx/json-stream.js';
 import { type CliIo, readAll, UsageError } from './io.js';
-import { printableJsonText, visibleText } from '../text/visible.js';
+import { visibleText } from '../text/visible.js';
 
 export const NGINX_JSON_USAGE = `usage: upstream-doctor nginx-json FILE|- [--indent N]
 
@@ -78,6 +78,34 @@ function diskWithMain(main: string, text: string): ConfigSource {
   return { read: (path) => (path === main ? { text } : diskSource.read(path)), glob: diskSource.glob };
 }
 
+/**
+ * Writes the chunks in order. A real stream gets the bytes, one chunk at a time as it takes them (a reader
+ * that has gone away ends the writing: the exit code says so, see exit.ts); a test's stand-in gets text,
+ * which for this ASCII output is the same bytes.
+ */
+async function writeChunks(out: CliIo['stdout'], chunks: Uint8Array[]): Promise<void> {
+  if (!(out instanceof Writable)) {
+    for (const chunk of chunks)
+      out.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString('latin1'));
+    return;
+  }
+  for (const chunk of chunks) {
+    if (out.destroyed || out.writableEnded) return;
+    if (out.write(chunk)) continue;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        out.off('drain', done);
+        out.off('error', done);
+        out.off('close', done);
+        resolve();
+      };
+      out.on('drain', done);
+      out.on('error', done);
+      out.on('close', done);
+    });
+  }
+}
+
 export async function nginxJson(args: string[], io: CliIo): Promise<number> {
   const options = parseArgs(args);
   if (options === 'help') {
@@ -85,12 +113,10 @@ export async function nginxJson(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
 
-  let config: NginxConfig;
+  let text: string;
   if (options.input === '-') {
-    const text = await readAll(io.stdin);
-    config = isDump(text) ? parseDump(text) : parseConfig('-', diskWithMain('-', text));
+    text = await readAll(io.stdin);
   } else {
-    let text: string;
     try {
       text = readFileSync(options.input, 'utf8');
     } catch (err) {
@@ -99,9 +125,11 @@ export async function nginxJson(args: string[], io: CliIo): Promise<number> {
       );
       return 2;
     }
-    config = isDump(text) ? parseDump(text) : parseConfig(options.input, diskWithMain(options.input, text));
   }
-
-  io.stdout.write(`${printableJsonText(toCrossplaneJson(config.payload, options.indent))}\n`);
-  return config.payload.status === 'ok' ? 0 : 1;
+  // Straight to JSON bytes: no payload objects, no resolved tree (nginx-json prints neither).
+  const json = isDump(text)
+    ? crossplaneJsonOfDump(text, options)
+    : crossplaneJsonOf(options.input, diskWithMain(options.input, text), options);
+  await writeChunks(io.stdout, json.chunks);
+  return json.status === 'ok' ? 0 : 1;
 }

@@ -13,6 +13,10 @@ import { terminalNotifiers } from '../queue/notifiers/terminal.js';
 import type { RemediationRunner } from '../queue/remediate-job.js';
 import { workerSettingsFrom } from '../workers/settings.js';
 import { slackNotifierFromEnv } from '../slack/notifier.js';
+import { SweepCoordinator, sweepAwareFactory } from '../slack/sweep-notifier.js';
+import { SweepStore } from '../queue/sweep.js';
+import { PlanStore } from '../remediate/plan.js';
+import { PlanGroupStore } from '../remediate/plan-group.js';
 import { Producer } from '../queue/producer.js';
 import { workerRemediationFromEnv, type WorkerRemediation } from '../workers/remediation.js';
 import { startWorkers, type RunningWorkers } from '../workers/index.js';
@@ -89,12 +93,27 @@ export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {
     io.stderr.write(`upstream-doctor worker: ${fromEnv.error}\n`);
     return 2;
   }
-  const slack = extras.slack ?? fromEnv.value?.factory;
   const prefix = settings.QUEUE_PREFIX;
   const redis = connectRedis(settings, {
     role: 'worker',
     connectionName: `upstream-doctor-worker-${process.pid}`,
   });
+  // A fleet sweep's hosts are recorded in their sweep; whoever records the last one posts the verdict.
+  const slack =
+    extras.slack ??
+    (fromEnv.value
+      ? sweepAwareFactory(
+          fromEnv.value.factory,
+          new SweepCoordinator({
+            client: fromEnv.value.client,
+            store: new SweepStore(redis, prefix),
+            plans: new PlanStore(redis, prefix),
+            groups: new PlanGroupStore(redis, prefix),
+            log,
+            owner: `worker:${process.pid}`,
+          }),
+        )
+      : undefined);
   let lastRedisError = '';
   redis.on('error', (err: Error) => {
     // ioredis repeats the same error on every reconnect attempt: log each new one once.

@@ -1,6 +1,7 @@
 // Collecting inventory hosts over SSH, following upstreams to the inventory hosts they live on.
 import type { HostSnapshot } from '../model/types.js';
-import { findHostByAddress, type Inventory, type Target } from '../inventory/index.js';
+import type { Inventory, Target } from '../inventory/types.js';
+import { findHostByAddress } from '../inventory/select.js';
 import { SshTransport } from '../transport/ssh.js';
 import { collect } from './collect.js';
 

@@ -14,7 +14,7 @@ import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { NotifierFactory } from './notifier.js';
 import type { HostSnapshot } from '../model/types.js';
-import { exitCodeOf, timedOutReport } from '../analyze/report.js';
+import { exitCodeOf, timedOutReport } from '../analyze/report-outcome.js';
 import type { InventoryResult } from '../inventory/index.js';
 import { JobTimeoutError, withTimeLimit } from './collect.js';
 import type { Diagnoser, Diagnosis } from './diagnoser.js';

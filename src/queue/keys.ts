@@ -26,6 +26,31 @@ export class QueueKeys {
     return `${this.prefix}:diagnosis:${jobId}:delivered:${destinationKey}`;
   }
 
+  /** Hash of one fleet sweep: `meta` (its record, JSON) and `done` (hosts recorded so far). */
+  sweep(id: string): string {
+    return `${this.prefix}:sweep:${id}`;
+  }
+
+  /** Set: the sweep's host names (its M; only these are counted). */
+  sweepMembers(id: string): string {
+    return `${this.prefix}:sweep:${id}:members`;
+  }
+
+  /** Hash: host → that host's outcome in the sweep (JSON), written once. */
+  sweepOutcomes(id: string): string {
+    return `${this.prefix}:sweep:${id}:outcomes`;
+  }
+
+  /** "finishing:<owner>" (a lease) or "done": the sweep's final verdict. */
+  sweepFinal(id: string): string {
+    return `${this.prefix}:sweep:${id}:final`;
+  }
+
+  /** Held while an edit of the sweep's parent may not be made (the throttle, or Slack's Retry-After). */
+  sweepEditHold(id: string): string {
+    return `${this.prefix}:sweep:${id}:edit-hold`;
+  }
+
   hostLock(host: string): string {
     return `${this.prefix}:host-lock:${host}`;
   }

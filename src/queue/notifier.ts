@@ -13,6 +13,23 @@ export interface Destination {
   userId: string;
   /** Set on the diagnosis that confirms an applied fix: the plan's id (`userId` approved it). */
   confirmsPlan?: string;
+  /** Set when an alert asked (`userId` then names the alert, never a Slack user): the verdict keeps saying which. */
+  alert?: AlertContext;
+  /**
+   * Set on each host's job of a fleet sweep: the sweep's id (sweep.ts). The host's answer is recorded in the
+   * sweep and reported with its group, not posted in a thread of its own; `threadTs` is the sweep's parent.
+   */
+  sweep?: string;
+}
+
+/** The alert that started a diagnosis, as its parent message shows it: already cut to bounded lengths. */
+export interface AlertContext {
+  /** The alert's name (Alertmanager's `alertname` label). */
+  name: string;
+  /** Its summary annotation ('' when it has none). */
+  summary: string;
+  /** When it started firing (ISO 8601). */
+  since: string;
 }
 
 export interface ProgressStep {

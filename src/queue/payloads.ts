@@ -24,6 +24,18 @@ export const planIdSchema = text('a plan id', 100).regex(/^[A-Za-z0-9_-]+$/, {
   error: "expected a plan id (letters, digits, '-', '_')",
 });
 
+/** The alert behind a diagnosis (notifier.ts AlertContext): cut to these lengths before it is queued. */
+export const alertContextSchema = z.strictObject({
+  name: text('an alert name', 200),
+  summary: z.string().max(1000, { error: 'the alert summary is too long' }),
+  since: z.iso.datetime({ error: 'expected an ISO 8601 time' }),
+});
+
+/** Sweep ids as sweep.ts makes them: `s-` and 12 base64url characters (a Redis key part). */
+export const sweepIdSchema = text('a sweep id', 20).regex(/^s-[A-Za-z0-9_-]{12}$/, {
+  error: 'expected a sweep id (s-…)',
+});
+
 export const destinationSchema: z.ZodType<Destination> = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('slack'),
@@ -31,6 +43,8 @@ export const destinationSchema: z.ZodType<Destination> = z.discriminatedUnion('k
     threadTs: text('a Slack message ts'),
     userId: text('a Slack user id'),
     confirmsPlan: planIdSchema.optional(),
+    alert: alertContextSchema.optional(),
+    sweep: sweepIdSchema.optional(),
   }),
 ]);
 

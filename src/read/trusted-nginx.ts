@@ -193,7 +193,8 @@ export function programsToExamine(procsText: string): string[] {
   const programs = parseNginxTrust(procsText, '')
     .procs.filter((p) => isRoot(p) && p.exe !== undefined && PLAIN_PATH.test(p.exe))
     .map((p) => p.exe!);
-  return [...new Set(programs)];
+  // NGINX_PATHS_SCRIPT examines the system paths anyway: asked again, each costs the host a dozen processes.
+  return [...new Set(programs)].filter((p) => !SYSTEM_NGINX_PATHS.includes(p));
 }
 
 /** The owners of the nginx-looking processes, for `getent passwd`. */

@@ -2,10 +2,13 @@
 // thread can show the diff and buttons carrying the plan id. The worker calls this where it still holds
 // the snapshot (the file's text for the sha256 comes from it, not from the report). A fix whose file lies
 // outside the allowed trees is stored nowhere: the thread shows it with the reason and no buttons.
-import type { Destination, ProposedFix, WithheldFix } from '../queue/notifier.js';
+import type { ProposedFix, WithheldFix } from '../queue/notifier.js';
 import type { HostSnapshot, Report } from '../model/types.js';
 import type { ProposeFix } from '../queue/diagnose-job.js';
-import { planFromFinding, type Plan, type PlanOptions, type PlanStore, type PlanThread } from './plan.js';
+import { planFromFinding, type Plan, type PlanOptions, type PlanStore } from './plan.js';
+import { requesterOf, threadOf } from './requester.js';
+
+export { requesterOf, threadOf } from './requester.js';
 
 export async function proposePlan(
   store: PlanStore,
@@ -40,16 +43,6 @@ export function draftPlan(
         withheld: built.error,
       }
     : undefined;
-}
-
-/** Who asked, as a plan records it: the Slack user (FOUR_EYES compares it with the approver). */
-export function requesterOf(destination: Destination): string {
-  return destination.userId;
-}
-
-/** The Slack thread a requester's offer lands in. */
-export function threadOf(destination: Destination): PlanThread {
-  return { channel: destination.channel, threadTs: destination.threadTs };
 }
 
 /** The diagnose worker's `proposeFix`: plans stored in `store`, valid `ttlMs`, confined to `roots`. */

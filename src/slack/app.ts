@@ -7,6 +7,8 @@
 // and only then handed to Bolt, which finds the body already read and checks the signature again.
 // Socket Mode: Bolt's SocketModeReceiver, its WebClient pointed at SLACK_API_URL too; no signatures there
 // (the WebSocket is authenticated with the app-level token), so no replay check either.
+// Routes of the bot's own (`http`: the alert webhooks and /metrics, alert-receiver.ts) are served before
+// Bolt's in HTTP mode; in Socket Mode they get a listener of their own on the port, beside /healthz.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -20,6 +22,7 @@ import {
   type Logger as BoltLogger,
 } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { AckFirst } from './ack-first.js';
 import { webClientOptions } from './calls.js';
 import { registerSlashCommand, type SlashCommandDeps } from './slash-command.js';
 import { type SeenSignatures, verifySlackRequest } from './verify.js';
@@ -45,11 +48,20 @@ export interface BotOptions extends Omit<SlashCommandDeps, 'botName'> {
   botName?: string;
   /** Adds listeners before the app starts (the remediation buttons: app.action('remediation_apply', …)). */
   register?: (app: App) => void;
+  /** Routes of the bot's own on its port, in either mode (the alert webhooks, /metrics), and their work. */
+  http?: BotHttpRoutes;
+}
+
+/** Requests the bot answers itself, and the work they start (waited for when the bot stops). */
+export interface BotHttpRoutes {
+  /** True when it answered the request. */
+  route: (req: IncomingMessage, res: ServerResponse) => boolean;
+  idle(): Promise<void>;
 }
 
 export interface RunningBot {
   mode: 'http' | 'socket';
-  /** HTTP mode: the port listened on. */
+  /** The port listened on: HTTP mode, and Socket Mode with routes of its own (`http`). */
   port?: number;
   /** Resolves when the work started by commands so far is done (tests, shutdown). */
   idle(): Promise<void>;
@@ -108,31 +120,52 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     convoStore: false,
   });
 
+  // HTTP mode: the work after an ack waits for the acks still owed (Socket Mode acks over one WebSocket).
+  const ackFirst = receiver instanceof HTTPReceiver ? new AckFirst() : undefined;
   const commands = registerSlashCommand(app, {
+    ...(ackFirst ? { afterAcks: () => ackFirst.turn() } : {}),
     client: options.client,
     enqueuer: options.enqueuer,
     inventory: options.inventory,
     channelHosts: options.channelHosts,
     log,
     botName: options.botName ?? 'upstream-doctor',
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.sweeps ? { sweeps: options.sweeps } : {}),
   });
   options.register?.(app);
 
   // auth.test: a wrong token stops the start with Slack's reason, before any request is taken.
   await app.init();
 
-  const idle = commands.idle;
+  const idle = async () => {
+    await Promise.all([commands.idle(), options.http?.idle()]);
+  };
   const drain = async (graceMs: number) => {
     await Promise.race([idle(), new Promise((r) => setTimeout(r, graceMs).unref())]);
   };
 
+  const own = options.http?.route;
   if (receiver instanceof SocketModeReceiver) {
+    // Only the bot's own routes and /healthz: Slack reaches a Socket Mode app over its WebSocket.
+    const side = own
+      ? await listen(
+          createServer((req, res) => {
+            if (serveHealth(req, res) || own(req, res)) return;
+            req.resume();
+            res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+          }),
+          options,
+        )
+      : undefined;
     await app.start();
-    log.info({ mode: 'socket' }, 'bot connected (Socket Mode)');
+    log.info({ mode: 'socket', ...(side ? { port: side.port } : {}) }, 'bot connected (Socket Mode)');
     return {
       mode: 'socket',
+      ...(side ? { port: side.port } : {}),
       idle,
       stop: async (graceMs = 10_000) => {
+        if (side) await closeServer(side.server);
         await app.stop();
         await drain(graceMs);
       },
@@ -141,17 +174,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 
   const http = receiver;
   const check = verify!;
-  const server = createServer((req, res) => serve(http, req, res, log, check));
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
-  server.headersTimeout = REQUEST_TIMEOUT_MS;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const { server, port } = await listen(
+    createServer((req, res) => serve(http, req, res, log, check, own, ackFirst!)),
+    options,
+  );
   log.info({ mode: 'http', port, path: '/slack/events' }, 'bot listening');
   return {
     mode: 'http',
@@ -162,6 +188,28 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       await drain(graceMs);
     },
   };
+}
+
+/** Listens on the bot's port with its request timeouts. */
+async function listen(server: Server, options: BotOptions): Promise<{ server: Server; port: number }> {
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.headersTimeout = REQUEST_TIMEOUT_MS;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+/** GET /healthz: the bot takes requests. */
+function serveHealth(req: IncomingMessage, res: ServerResponse): boolean {
+  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  if (path !== '/healthz' || req.method !== 'GET') return false;
+  res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+  return true;
 }
 
 /**
@@ -184,8 +232,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
 
 /** Slack's `ssl_check=1` probe (no signature by design): answered 200 here, never passed on. */
 function isSslCheck(req: IncomingMessage, body: Buffer): boolean {
+  // Only a body naming the field is decoded: every command would otherwise be parsed once more here.
   return (
     req.headers['content-type'] === 'application/x-www-form-urlencoded' &&
+    body.includes('ssl_check=') &&
     new URLSearchParams(body.toString('utf8')).get('ssl_check') === '1'
   );
 }
@@ -198,13 +248,14 @@ function serve(
   res: ServerResponse,
   log: Logger,
   verify: Verify,
+  own: BotHttpRoutes['route'] | undefined,
+  ackFirst: AckFirst,
 ): void {
+  if (serveHealth(req, res) || own?.(req, res)) return;
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-  if (path === '/healthz' && req.method === 'GET') {
-    res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-    return;
-  }
   if (path === EVENTS_PATH && req.method === 'POST') {
+    ackFirst.received();
+    res.once('close', () => ackFirst.answered());
     void admit(receiver, req, res, log, verify).catch((err: unknown) => {
       log.error({ err }, 'request failed');
       if (!res.headersSent) res.writeHead(500).end();

@@ -1,7 +1,9 @@
 // Slack Web API errors as the bot acts on them, and a bounded retry for rate limits. Our WebClient is built
 // with `rejectRateLimitedCalls: true`: WebClient's own rate-limit handling would wait any Retry-After (even
 // minutes) up to ten times; here a progress edit can give up at once and a final answer waits, but boundedly.
+// Every client of a process reaches Slack through one pool of kept-alive connections (keep-alive-fetch.ts).
 import { webApi } from '@slack/bolt';
+import { sharedFetch } from './keep-alive-fetch.js';
 
 export type WebClient = webApi.WebClient;
 
@@ -98,6 +100,8 @@ export function webClientOptions(options: Omit<ClientOptions, 'token'>): webApi.
     // Network errors and 5xx: a few quick retries (p-retry); platform errors are never retried by WebClient.
     retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000 },
     timeout: options.timeoutMs ?? 15_000,
+    // Kept-alive connections, at most MAX_SOCKETS to Slack, whatever Node's default dispatcher does.
+    fetch: sharedFetch(),
   };
 }
 

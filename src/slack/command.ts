@@ -11,8 +11,21 @@ import type { ChannelHosts } from './channel-hosts.js';
 import { inventoryForChannel } from './channel-hosts.js';
 import { inlineCode, untrustedProse } from './mrkdwn.js';
 
-/** Hosts one command may start at most (each gets its own parent message and thread). */
-export const MAX_HOSTS_PER_COMMAND = 10;
+/** Hosts that get a parent message and a thread each (THREAD_PER_HOST_MAX); more become one fleet sweep. */
+export const THREAD_PER_HOST_MAX = 5;
+/** Hosts one sweep covers at most (SWEEP_MAX_HOSTS); a command that selects more is refused. */
+export const SWEEP_MAX_HOSTS = 1000;
+
+/** How many hosts a command turns into threads, and how many a sweep may cover (the bot's settings). */
+export interface CommandLimits {
+  threadPerHostMax: number;
+  sweepMaxHosts: number;
+}
+
+export const DEFAULT_LIMITS: CommandLimits = {
+  threadPerHostMax: THREAD_PER_HOST_MAX,
+  sweepMaxHosts: SWEEP_MAX_HOSTS,
+};
 /** Words one command may carry. */
 const MAX_WORDS = 20;
 
@@ -36,14 +49,16 @@ const WORD = /^(tag:[A-Za-z0-9._-]+|[A-Za-z0-9._*?-]+)$/;
 export const USAGE_TEXT =
   'Usage: `/502 HOST [HOST…]` — a name from the inventory, a glob (`web-*`) or `tag:NAME`. Example: `/502 web-01`. `/502 help` says more.';
 
-export function helpText(command = '/502'): string {
+export function helpText(command = '/502', limits: CommandLimits = DEFAULT_LIMITS): string {
   const c = inlineCode(command) ? command : '/502';
+  const n = limits.threadPerHostMax;
   return [
     `*${c}* finds out why nginx answers 502 Bad Gateway on a host.`,
     `• \`${c} web-01\`: diagnose one host`,
-    `• \`${c} web-01 web-02\`, \`${c} web-*\`, \`${c} tag:prod\`: several at once (up to ${MAX_HOSTS_PER_COMMAND})`,
+    `• \`${c} web-01 web-02\`, \`${c} web-*\`, \`${c} tag:prod\`: several at once; up to ${n} get a message and a thread each`,
+    `• more than ${n} (up to ${limits.sweepMaxHosts.toLocaleString('en')}): one fleet sweep, one message counting hosts as they finish and ending with the hosts grouped by root cause, one thread reply per group`,
     `• \`${c} help\`: this text`,
-    'Each host gets a message here and a thread: progress, then the root cause with its evidence (file:line) and the fix, and the message is edited to the verdict. Nothing on the host is changed without a button press by an approver.',
+    'A host of its own gets progress, then the root cause with its evidence (file:line) and the fix, and the message is edited to the verdict. Nothing on a host is changed without a button press by an approver.',
   ].join('\n');
 }
 
@@ -90,7 +105,7 @@ export function parseCommandText(text: string): CommandRequest {
  */
 export function understood(patterns: readonly string[]): string | undefined {
   if (patterns.length < 2) return undefined;
-  return `Diagnosing ${patterns.map((p) => inlineCode(p)).join(', ')} (read as ${patterns.length} names: each host gets its own message and thread).`;
+  return `Diagnosing ${patterns.map((p) => inlineCode(p)).join(', ')} (read as ${patterns.length} names).`;
 }
 
 export type TargetChoice = { ok: true; targets: Target[] } | { ok: false; message: string };
@@ -104,6 +119,7 @@ export function chooseTargets(
   patterns: readonly string[],
   channel: string,
   rules: ChannelHosts | null,
+  limits: CommandLimits = DEFAULT_LIMITS,
 ): TargetChoice {
   const visible = inventoryForChannel(inventory, rules, channel);
   if (rules !== null && visible.hosts.length === 0)
@@ -130,10 +146,10 @@ export function chooseTargets(
   }
   if (problems.length > 0) return { ok: false, message: problems.map((p) => `• ${p}`).join('\n') };
   const targets = [...chosen.values()];
-  if (targets.length > MAX_HOSTS_PER_COMMAND)
+  if (targets.length > limits.sweepMaxHosts)
     return {
       ok: false,
-      message: `That is ${targets.length} hosts; one command diagnoses at most ${MAX_HOSTS_PER_COMMAND}. Narrow the glob or tag.`,
+      message: `That is ${targets.length.toLocaleString('en')} hosts; a sweep covers at most ${limits.sweepMaxHosts.toLocaleString('en')} (\`SWEEP_MAX_HOSTS\`). Narrow the glob or tag.`,
     };
   return { ok: true, targets };
 }

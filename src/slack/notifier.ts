@@ -24,7 +24,8 @@ import {
   type WebClient,
   withRateLimitRetry,
 } from './calls.js';
-import { inlineCode, mention } from './mrkdwn.js';
+import { inlineCode, isUserId, mention } from './mrkdwn.js';
+import { withAlert } from './alert-message.js';
 import { renderPlan } from './plan-message.js';
 import { slackClientSettingsFrom } from './settings.js';
 import type { Result } from '../model/result.js';
@@ -161,21 +162,30 @@ export class SlackThreadNotifier implements Notifier {
     return this.finish(async () => {
       const confirms = this.destination.confirmsPlan;
       const rendered = renderReport(report, { confirmsPlan: confirms });
-      await this.closeProgress(report.target, report.durationMs);
-      for (const reply of rendered.replies) await this.postInThread(reply);
-      for (const file of rendered.files) await this.upload(file);
-      // The fix's diff and buttons come last in the thread, under the evidence they answer.
-      if (fix) await this.postInThread(renderPlan(fix));
-      await this.showVerdict(renderVerdict(report, this.destination.userId, confirms));
+      // The progress message's last edit goes beside the replies: the root cause does not wait for it.
+      const closing = this.closeProgress(report.target, report.durationMs);
+      try {
+        for (const reply of rendered.replies) await this.postInThread(reply);
+        for (const file of rendered.files) await this.upload(file);
+        // The fix's diff and buttons come last in the thread, under the evidence they answer.
+        if (fix) await this.postInThread(renderPlan(fix));
+      } finally {
+        await closing;
+      }
+      await this.showVerdict(this.underAlert(renderVerdict(report, this.destination.userId, confirms)));
     });
   }
 
   failed(target: string, message: string): Promise<void> {
     return this.finish(async () => {
       const rendered = renderFailed(target, message, this.destination.userId);
-      await this.closeProgress(target, undefined);
-      await this.postInThread(rendered);
-      await this.showVerdict(rendered);
+      const closing = this.closeProgress(target, undefined);
+      try {
+        await this.postInThread(rendered);
+      } finally {
+        await closing;
+      }
+      await this.showVerdict(this.underAlert(rendered));
     });
   }
 
@@ -237,7 +247,7 @@ export class SlackThreadNotifier implements Notifier {
     });
   }
 
-  /** The progress message, if any, says the checks are done (best effort). */
+  /** The progress message, if any, says the checks are done (best effort: never throws). */
   private async closeProgress(target: string, durationMs: number | undefined): Promise<void> {
     if (this.progressTs === undefined) return;
     const elapsed = durationMs ?? this.now() - (this.startedAt ?? this.now());
@@ -282,6 +292,11 @@ export class SlackThreadNotifier implements Notifier {
     }
   }
 
+  /** An alert's parent keeps saying which alert fired (alert-message.ts); others are as they are. */
+  private underAlert(message: SlackMessage): SlackMessage {
+    return this.destination.alert ? withAlert(message, this.destination.alert) : message;
+  }
+
   /** Edits the parent to the verdict; in a DM (or when the parent is gone) posts it instead. */
   private async showVerdict(message: SlackMessage): Promise<void> {
     if (this.place.dm) {
@@ -311,6 +326,8 @@ export class SlackThreadNotifier implements Notifier {
   private async moveToDm(cause: unknown): Promise<void> {
     if (this.place.dm) return;
     const { channel, userId } = this.destination;
+    // An alert asked: there is nobody to DM; the next call fails as the last did (ALERT_CHANNEL needs the bot).
+    if (!isUserId(userId)) return;
     const where = isChannelId(channel) ? `<#${channel}>` : inlineCode(channel);
     const why = slackErrorCode(cause) ?? 'error';
     const advice = `:warning: I can't post in ${where} (${why}). Invite me with \`/invite @${this.botName}\` and I'll answer there next time; this diagnosis comes to you here.`;

@@ -3,7 +3,7 @@
 // the host is escaped (mrkdwn.ts); messages are packed within Slack's limits (blocks.ts), and whatever does not
 // fit inline goes into a text file for files.uploadV2. Pure: no I/O.
 import type { Evidence, Finding, Report, Severity } from '../model/types.js';
-import { exitCodeOf } from '../analyze/report.js';
+import { exitCodeOf } from '../analyze/report-outcome.js';
 import { visibleText } from '../text/visible.js';
 import { PLAIN, renderReport as renderTextReport } from '../render/report-text.js';
 import { type Block, blockChars, context, divider, LIMITS, section, type SlackMessage } from './blocks.js';
@@ -57,7 +57,7 @@ function prose(text: string, max: number): { text: string; truncated: boolean } 
   return { text: untrustedProse(cut.text), truncated: cut.truncated };
 }
 
-function seconds(ms: number): string {
+export function seconds(ms: number): string {
   return ms < 1000 ? `${Math.max(0, Math.round(ms))} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
@@ -66,14 +66,14 @@ function where(file: string | undefined, line: number | undefined): string {
 }
 
 /** Evidence items in a row from the same source and file (three error.log lines) share one code block. */
-interface EvidenceGroup {
+export interface EvidenceGroup {
   source: string;
   file?: string;
   line?: number;
   texts: string[];
 }
 
-function groupEvidence(evidence: readonly Evidence[]): EvidenceGroup[] {
+export function groupEvidence(evidence: readonly Evidence[]): EvidenceGroup[] {
   const groups: EvidenceGroup[] = [];
   for (const e of evidence) {
     const last = groups.at(-1);
@@ -91,7 +91,7 @@ function groupEvidence(evidence: readonly Evidence[]): EvidenceGroup[] {
   return groups;
 }
 
-function evidenceBlock(group: EvidenceGroup): { block: Block; truncated: boolean } {
+export function evidenceBlock(group: EvidenceGroup): { block: Block; truncated: boolean } {
   const label = [inlineCode(group.source), inlineCode(where(group.file, group.line))]
     .filter(Boolean)
     .join(' · ');

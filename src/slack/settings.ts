@@ -2,7 +2,9 @@
 // with one line naming it: "SLACK_BOT_TOKEN: is required (the Bot User OAuth Token, xoxb-…)".
 import { z } from 'zod';
 import type { Result } from '../model/result.js';
-import { LOG_LEVELS, parseEnv } from '../queue/settings.js';
+import { DEFAULT_HOST_LABEL } from './alert-payload.js';
+import { LOG_LEVELS, parseEnv, wholeNumber } from '../queue/settings.js';
+import { SWEEP_MAX_HOSTS, THREAD_PER_HOST_MAX } from './command.js';
 import { type ChannelHosts, parseChannelHosts } from './channel-hosts.js';
 
 const required = (what: string) =>
@@ -70,12 +72,33 @@ const botEnvSchema = z
         }
         return parsed.value;
       }),
+    ALERT_WEBHOOK_TOKEN: optional.refine((v) => v === undefined || /^[\x21-\x7e]{16,512}$/.test(v), {
+      error: 'expected at least 16 printable characters without spaces (e.g. openssl rand -hex 32)',
+    }),
+    ALERT_CHANNEL: optional.refine((v) => v === undefined || /^[CG][A-Z0-9]{2,30}$/.test(v), {
+      error: 'expected a channel id (C…, from the channel’s details), not its name',
+    }),
+    ALERT_HOST_LABEL: optional
+      .refine((v) => v === undefined || /^[A-Za-z_][A-Za-z0-9_]{0,99}$/.test(v), {
+        error: 'expected a Prometheus label name (letters, digits, _)',
+      })
+      .transform((v) => v ?? DEFAULT_HOST_LABEL),
     LOG_LEVEL: z
       .enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` })
       .optional()
       .transform((v) => v ?? 'info'),
+    /** Hosts of one command that get a thread each; more become one fleet sweep. */
+    THREAD_PER_HOST_MAX: wholeNumber(1, 20, THREAD_PER_HOST_MAX),
+    /** Hosts one sweep covers at most; a command selecting more is refused. */
+    SWEEP_MAX_HOSTS: wholeNumber(1, 10_000, SWEEP_MAX_HOSTS),
   })
   .superRefine((env, ctx) => {
+    if (env.SWEEP_MAX_HOSTS < env.THREAD_PER_HOST_MAX)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SWEEP_MAX_HOSTS'],
+        message: `must be at least THREAD_PER_HOST_MAX (${env.THREAD_PER_HOST_MAX})`,
+      });
     // Socket Mode authenticates the connection with the app token; HTTP mode must check every request.
     if (env.SLACK_APP_TOKEN === undefined && env.SLACK_SIGNING_SECRET === undefined)
       ctx.addIssue({
@@ -83,6 +106,19 @@ const botEnvSchema = z
         path: ['SLACK_SIGNING_SECRET'],
         message:
           'is required in HTTP mode (Basic Information → Signing Secret); or set SLACK_APP_TOKEN for Socket Mode',
+      });
+    // Alerts need both: where to post, and the token that lets a sender in.
+    if (env.ALERT_WEBHOOK_TOKEN !== undefined && env.ALERT_CHANNEL === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ALERT_CHANNEL'],
+        message: 'is required with ALERT_WEBHOOK_TOKEN (the channel id alerts post their threads in)',
+      });
+    if (env.ALERT_CHANNEL !== undefined && env.ALERT_WEBHOOK_TOKEN === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ALERT_WEBHOOK_TOKEN'],
+        message: 'is required with ALERT_CHANNEL (the bearer token alert senders must send)',
       });
   });
 

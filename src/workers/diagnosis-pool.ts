@@ -8,7 +8,7 @@ import type { Inventory, Target } from '../inventory/index.js';
 import type { Diagnoser } from '../queue/diagnoser.js';
 import type { WithheldFix } from '../queue/notifier.js';
 import type { Plan, PlanOptions, PlanStore } from '../remediate/plan.js';
-import { requesterOf, threadOf } from '../remediate/propose.js';
+import { requesterOf, threadOf } from '../remediate/requester.js';
 import { ThreadPool, type ThreadJobOptions } from './thread-pool.js';
 
 /** What a thread is asked: an inventory host over SSH (its peers from the inventory), or this machine. */
@@ -37,6 +37,11 @@ export class DiagnosisPool {
 
   constructor(size: number) {
     this.pool = new ThreadPool(ENTRY, { size });
+  }
+
+  /** At least `size` threads from now on. */
+  grow(size: number): void {
+    this.pool.grow(size);
   }
 
   run(job: ThreadDiagnosisJob, options: ThreadJobOptions = {}): Promise<ThreadDiagnosis> {

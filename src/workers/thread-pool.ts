@@ -64,6 +64,11 @@ export class ThreadPool<J, R> {
     for (let i = 0; i < Math.max(1, options.size); i++) this.slots.push(this.start());
   }
 
+  /** Starts threads until `size` are up (a pool started small, before its caller knew how many it needs). */
+  grow(size: number): void {
+    while (!this.closed && this.slots.length < size) this.slots.push(this.start());
+  }
+
   /** Runs one job on the least busy thread. Rejects with the signal's reason when it aborts. */
   run(job: J, options: ThreadJobOptions = {}): Promise<R> {
     if (this.closed) return Promise.reject(new Error('the thread pool is closed'));

@@ -8,9 +8,16 @@
 // Like crossplane, each file is parsed once, in the context of its first include, and appended to
 // `config` in the order includes are met (main file first, then breadth-first).
 
-import type { ConfigSource, NginxConfig, Payload, PayloadConfig } from '../../model/nginx-config.js';
+import type {
+  ConfigSource,
+  FileError,
+  NginxConfig,
+  Payload,
+  PayloadConfig,
+  PayloadDirective,
+} from '../../model/nginx-config.js';
 import { compareBytes, compileGlob, hasMagic } from './glob.js';
-import { type IncludeResult, parseFile } from './parser.js';
+import { type IncludeResult, parseFile, type ParseFileOptions } from './parser.js';
 import { buildTree } from './resolve.js';
 
 export interface ParseConfigOptions {
@@ -32,12 +39,24 @@ export function joinPath(prefix: string, name: string): string {
   return prefix.endsWith('/') ? prefix + name : `${prefix}/${name}`;
 }
 
-/** Reads `main` and everything it includes from `source`. Pure given the source; never throws. */
-export function parseConfig(
+/** One file of a config as read: its name, its errors, and whether it could be read at all. */
+export interface FileRead {
+  file: string;
+  errors: FileError[];
+}
+
+/**
+ * Walks `main` and everything it includes, in crossplane's order, reading each file once through `source`
+ * and handing its text to `parse` (with the include follower, and its index in `config`); a file that
+ * cannot be read gets nginx's message and no `parse`. Returns every file in order, and the texts read.
+ * What `parse` builds (payload objects, JSON bytes) is the caller's.
+ */
+export function walkConfig(
   main: string,
   source: ConfigSource,
-  options: ParseConfigOptions = {},
-): NginxConfig {
+  options: ParseConfigOptions,
+  parse: (text: string, file: string, index: number, fileOptions: ParseFileOptions) => FileError[],
+): { files: FileRead[]; sources: Map<string, string> } {
   const prefix = dirname(main);
   const queue: { file: string; ctx: string }[] = [{ file: main, ctx: '' }];
   const indexOf = new Map<string, number>([[main, 0]]);
@@ -76,26 +95,46 @@ export function parseConfig(
     return { indices };
   };
 
-  const payload: Payload = { status: 'ok', errors: [], config: [] };
+  const files: FileRead[] = [];
   for (let i = 0; i < queue.length; i++) {
     const { file, ctx } = queue[i]!;
-    const entry: PayloadConfig = { file, status: 'ok', errors: [], parsed: [] };
     const r = read(file);
-    if ('error' in r) {
-      entry.errors.push({ error: r.error, line: null });
-    } else {
-      const result = parseFile(r.text, file, options.single ? { ctx } : { ctx, onInclude });
-      entry.parsed = result.parsed;
-      entry.errors = result.errors;
-    }
-    if (entry.errors.length > 0) {
-      entry.status = 'failed';
-      payload.status = 'failed';
-      for (const e of entry.errors) payload.errors.push({ file, error: e.error, line: e.line });
-    }
-    payload.config.push(entry);
+    const errors =
+      'error' in r
+        ? [{ error: r.error, line: null }]
+        : parse(r.text, file, i, options.single ? { ctx } : { ctx, onInclude });
+    files.push({ file, errors });
   }
+  return { files, sources };
+}
 
+/** The payload's status and top-level error list of files read. */
+export function payloadStatus(files: readonly FileRead[]): Pick<Payload, 'status' | 'errors'> {
+  const errors: Payload['errors'] = [];
+  for (const { file, errors: own } of files)
+    for (const e of own) errors.push({ file, error: e.error, line: e.line });
+  return { status: errors.length > 0 ? 'failed' : 'ok', errors };
+}
+
+/** Reads `main` and everything it includes from `source`. Pure given the source; never throws. */
+export function parseConfig(
+  main: string,
+  source: ConfigSource,
+  options: ParseConfigOptions = {},
+): NginxConfig {
+  const parsed: PayloadDirective[][] = [];
+  const { files, sources } = walkConfig(main, source, options, (text, file, index, fileOptions) => {
+    const result = parseFile(text, file, fileOptions);
+    parsed[index] = result.parsed;
+    return result.errors;
+  });
+  const config: PayloadConfig[] = files.map(({ file, errors }, i) => ({
+    file,
+    status: errors.length > 0 ? 'failed' : 'ok',
+    errors,
+    parsed: parsed[i] ?? [],
+  }));
+  const payload: Payload = { ...payloadStatus(files), config };
   return { payload, tree: buildTree(payload), sources };
 }
 

@@ -6,7 +6,7 @@
 // Limit: a config file containing a line that looks exactly like a header would be split there; nginx's
 // output format leaves no way to tell.
 
-import type { NginxConfig } from '../../model/nginx-config.js';
+import type { NginxConfig, Payload } from '../../model/nginx-config.js';
 import { memorySource, parseConfig, type ParseConfigOptions } from './config.js';
 
 const HEADER_PREFIX = '# configuration file ';
@@ -65,24 +65,28 @@ export function isDump(text: string): boolean {
   return /^# configuration file .+:\r?$/m.test(text);
 }
 
+/** The dumped files by name; nginx dumps each once, and of a name seen twice the first text counts. */
+export function heldFiles(files: readonly DumpFile[]): Map<string, string> {
+  const held = new Map<string, string>();
+  for (const f of files) if (!held.has(f.file)) held.set(f.file, f.text);
+  return held;
+}
+
+/** The payload of `nginx -T` output without a single file header: one error, no file. */
+export function headerlessPayload(): Payload {
+  return {
+    status: 'failed',
+    errors: [{ file: '', error: 'no "# configuration file" header in nginx -T output', line: null }],
+    config: [],
+  };
+}
+
 /** Parses `nginx -T` output: the first dumped file is the main one. Never throws. */
 export function parseDump(text: string, options: ParseConfigOptions = {}): NginxConfig {
   const { preamble, files } = splitDump(text);
   const main = files[0];
-  if (!main) {
-    return {
-      payload: {
-        status: 'failed',
-        errors: [{ file: '', error: 'no "# configuration file" header in nginx -T output', line: null }],
-        config: [],
-      },
-      tree: [],
-      sources: new Map(),
-      preamble,
-    };
-  }
-  const held = new Map<string, string>();
-  for (const f of files) if (!held.has(f.file)) held.set(f.file, f.text);
+  if (!main) return { payload: headerlessPayload(), tree: [], sources: new Map(), preamble };
+  const held = heldFiles(files);
   const config = parseConfig(main.file, memorySource(held), options);
   return { ...config, sources: held, preamble };
 }

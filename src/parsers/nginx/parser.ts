@@ -7,6 +7,9 @@
 // directives we know (see directives.ts) are reported and left out, and parsing goes on, as crossplane does.
 // Error lines are nginx's: where it stopped reading (crossplane gives the directive's first line).
 // Blocks nest at most MAX_DEPTH deep so that nothing downstream can exhaust the stack on hostile input.
+//
+// What the directives become is the sink's business (`parseInto`): `parseFile` builds crossplane's payload
+// objects; nginx-json's writer (json-stream.ts) writes their JSON bytes straight away and builds nothing.
 
 import type { FileError, PayloadDirective } from '../../model/nginx-config.js';
 import { checkDirective, enterBlock } from './directives.js';
@@ -35,24 +38,12 @@ export interface ParsedFile {
 }
 
 /**
- * An open block. Its directives collect in a scratch array reused by every block at the same depth and are
- * copied out at the `}`, so each block's array is allocated once at its exact size: a config with 10,000
- * server blocks makes hundreds of thousands of arrays, and growing each from empty doubles the heap.
- */
-interface Frame {
-  owner: PayloadDirective | undefined;
-  items: PayloadDirective[];
-  count: number;
-  ctx: string;
-}
-
-/**
  * The first `n` scratch arguments as a new exact-size array. Array literals for the common counts, because
  * V8 learns that what an allocation site makes survives and then allocates it straight in the old
  * generation, sparing the young-generation copies (a big config's payload is hundreds of thousands of
  * these arrays); `slice` results never get that.
  */
-function copyArgs(a: string[], n: number): string[] {
+function copyArgs(a: readonly string[], n: number): string[] {
   switch (n) {
     case 0:
       return [];
@@ -69,42 +60,105 @@ function copyArgs(a: string[], n: number): string[] {
   }
 }
 
-/** crossplane's _prepare_if_args: `if ($a = b)` has the arguments `$a`, `=`, `b`. */
-function prepareIfArgs(args: string[]): void {
-  if (args.length === 0 || !args[0]!.startsWith('(') || !args[args.length - 1]!.endsWith(')')) return;
+/**
+ * What the parser hands each directive to, in the order read. `args[0, argc)` are the directive's arguments
+ * (a scratch array the parser reuses: copy what you keep). A directive with `block` opens a block that
+ * `close()` ends; every block opened is closed, also after an error.
+ */
+export interface DirectiveSink {
+  directive(
+    name: string,
+    line: number,
+    args: readonly string[],
+    argc: number,
+    includes: number[] | undefined,
+    block: boolean,
+  ): void;
+  close(): void;
+}
+
+/**
+ * The payload's directive objects. Each block's directives collect in a scratch array reused by every
+ * block at the same depth and are copied out at the `}`, so each block's array is allocated once at its
+ * exact size: a config with 10,000 server blocks makes hundreds of thousands of arrays, and growing each
+ * from empty doubles the heap.
+ */
+class PayloadBuilder implements DirectiveSink {
+  private readonly owners: (PayloadDirective | undefined)[] = [undefined];
+  private readonly items: PayloadDirective[][] = [[]];
+  private readonly counts: number[] = [0];
+  private depth = 0;
+
+  directive(
+    name: string,
+    line: number,
+    args: readonly string[],
+    argc: number,
+    includes: number[] | undefined,
+    block: boolean,
+  ): void {
+    const stmt: PayloadDirective = { directive: name, line, args: copyArgs(args, argc) };
+    if (includes !== undefined) stmt.includes = includes;
+    const d = this.depth;
+    this.items[d]![this.counts[d]!++] = stmt;
+    if (block) {
+      const inner = ++this.depth;
+      this.owners[inner] = stmt;
+      this.counts[inner] = 0;
+      if (this.items.length === inner) this.items.push([]);
+    }
+  }
+
+  close(): void {
+    const d = this.depth--;
+    this.owners[d]!.block = this.items[d]!.slice(0, this.counts[d]);
+    this.owners[d] = undefined;
+  }
+
+  /** The file's top-level directives. */
+  parsed(): PayloadDirective[] {
+    return this.items[0]!.slice(0, this.counts[0]);
+  }
+}
+
+/**
+ * crossplane's _prepare_if_args on `args[0, argc)`, in place: `if ($a = b)` has the arguments `$a`, `=`,
+ * `b`. Returns the new count.
+ */
+function prepareIfArgs(args: string[], argc: number): number {
+  if (argc === 0 || !args[0]!.startsWith('(') || !args[argc - 1]!.endsWith(')')) return argc;
   args[0] = args[0]!.slice(1).trimStart();
-  args[args.length - 1] = args[args.length - 1]!.slice(0, -1).trimEnd();
+  args[argc - 1] = args[argc - 1]!.slice(0, -1).trimEnd();
   const start = args[0] === '' ? 1 : 0;
-  const end = args.length - (args[args.length - 1] === '' ? 1 : 0);
-  const kept = args.slice(start, end);
-  args.length = 0;
-  args.push(...kept);
+  const end = argc - (args[argc - 1] === '' ? 1 : 0);
+  if (end <= start) return 0;
+  for (let i = start; i < end; i++) args[i - start] = args[i]!;
+  return end - start;
 }
 
 export function parseFile(text: string, file: string, options: ParseFileOptions = {}): ParsedFile {
+  const builder = new PayloadBuilder();
+  const errors = parseInto(text, file, options, builder);
+  return { parsed: builder.parsed(), errors };
+}
+
+/** Reads one file's directives into `sink`; returns the file's errors (crossplane's form). */
+export function parseInto(
+  text: string,
+  file: string,
+  options: ParseFileOptions,
+  sink: DirectiveSink,
+): FileError[] {
   const errors: FileError[] = [];
   const report = (reason: string, line: number): void => {
     errors.push({ error: `${reason} in ${file}:${line}`, line });
   };
-  const frames: Frame[] = [{ owner: undefined, items: [], count: 0, ctx: options.ctx ?? '' }];
-  let depth = 0; // index of the innermost open frame
+  const ctxs: string[] = [options.ctx ?? '']; // the context of each open block, outermost first
+  let depth = 0; // index of the innermost open block
   const args: string[] = []; // scratch for the current directive's arguments
   const lexer = new Lexer(text);
-
-  const open = (owner: PayloadDirective, ctx: string): void => {
-    depth++;
-    const frame = frames[depth];
-    if (frame) {
-      frame.owner = owner;
-      frame.count = 0;
-      frame.ctx = ctx;
-    } else {
-      frames.push({ owner, items: [], count: 0, ctx });
-    }
-  };
   const close = (): void => {
-    const frame = frames[depth]!;
-    frame.owner!.block = frame.items.slice(0, frame.count);
+    sink.close();
     depth--;
   };
 
@@ -179,11 +233,10 @@ export function parseFile(text: string, file: string, options: ParseFileOptions 
       break statements;
     }
 
-    const stmt: PayloadDirective = { directive, line, args: copyArgs(args, argc) };
-    if (directive === 'if') prepareIfArgs(stmt.args);
+    if (directive === 'if') argc = prepareIfArgs(args, argc);
 
-    const frame = frames[depth]!;
-    const problem = checkDirective(frame.ctx, directive, stmt.args.length, terminator);
+    const ctx = ctxs[depth]!;
+    const problem = checkDirective(ctx, directive, argc, terminator);
     if (problem !== undefined) {
       // nginx names the line it had read up to (where the `;` or `{` is), not the directive's first line.
       report(problem, terminatorLine);
@@ -191,25 +244,25 @@ export function parseFile(text: string, file: string, options: ParseFileOptions 
       continue;
     }
 
-    if (directive === 'include' && options.onInclude && stmt.args.length > 0) {
-      const included = options.onInclude(stmt.args[0]!, frame.ctx);
-      stmt.includes = included.indices;
+    let includes: number[] | undefined;
+    if (directive === 'include' && options.onInclude && argc > 0) {
+      const included = options.onInclude(args[0]!, ctx);
+      includes = included.indices;
       if (included.error !== undefined) report(included.error, terminatorLine);
     }
 
-    frame.items[frame.count++] = stmt;
+    const opens = terminator === '{' && depth < MAX_DEPTH;
+    sink.directive(directive, line, args, argc, includes, opens);
     if (terminator === '{') {
-      if (depth >= MAX_DEPTH) {
+      if (!opens) {
         report(`blocks nested deeper than ${MAX_DEPTH} levels`, line);
         break;
       }
-      open(stmt, enterBlock(frame.ctx, directive));
+      ctxs[++depth] = enterBlock(ctx, directive);
     }
   }
 
   // After an error, the blocks still open keep what was read into them.
   while (depth > 0) close();
-  const root = frames[0]!;
-  const parsed = root.items.slice(0, root.count);
-  return { parsed, errors };
+  return errors;
 }

@@ -60,6 +60,9 @@ describe('upstream-doctor bot', () => {
       'PORT',
       'SLACK_API_URL',
       'CHANNEL_HOSTS',
+      'ALERT_WEBHOOK_TOKEN',
+      'ALERT_CHANNEL',
+      'ALERT_HOST_LABEL',
     ])
       expect(t.out()).toContain(name);
   });
@@ -73,6 +76,10 @@ describe('upstream-doctor bot', () => {
       [
         { ...good(), CHANNEL_HOSTS: 'general=web-01' },
         'upstream-doctor bot: CHANNEL_HOSTS: expected a channel id (C…, G…, D…) or *, got "general"\n',
+      ],
+      [
+        { ...good(), ALERT_WEBHOOK_TOKEN: 'a-long-enough-alert-token' },
+        'upstream-doctor bot: ALERT_CHANNEL: is required with ALERT_WEBHOOK_TOKEN (the channel id alerts post their threads in)\n',
       ],
       [
         { ...good(), REDIS_URL: 'http://x' },

@@ -4,7 +4,6 @@ import { parseInventory } from '../../../src/inventory/index.js';
 import { inventoryForChannel, parseChannelHosts } from '../../../src/slack/channel-hosts.js';
 import {
   chooseTargets,
-  MAX_HOSTS_PER_COMMAND,
   parseCommandText,
   understood,
 } from '../../../src/slack/command.js';
@@ -86,7 +85,7 @@ describe('parseCommandText', () => {
   it('echoes a command of several words as it read them; one word needs no echo', () => {
     expect(understood(['web-01'])).toBeUndefined();
     expect(understood(['web-01', 'web-02'])).toBe(
-      'Diagnosing `web-01`, `web-02` (read as 2 names: each host gets its own message and thread).',
+      'Diagnosing `web-01`, `web-02` (read as 2 names).',
     );
   });
 
@@ -112,14 +111,19 @@ describe('chooseTargets', () => {
     expect(message).not.toContain('/srv/hosts.yml');
   });
 
-  it('at most MAX_HOSTS_PER_COMMAND hosts', () => {
+  it('up to SWEEP_MAX_HOSTS hosts (a sweep); more are refused with the count and the limit', () => {
     const many = parseInventory(
-      `hosts:\n${Array.from({ length: MAX_HOSTS_PER_COMMAND + 1 }, (_, i) => `  h${i}: { address: 10.0.1.${i + 1} }`).join('\n')}\n`,
+      `hosts:\n${Array.from({ length: 1201 }, (_, i) => `  h${i}: { address: 10.0.${Math.floor(i / 250)}.${(i % 250) + 1} }`).join('\n')}\n`,
       opts,
     );
     if (!many.ok) throw new Error('inventory');
     const r = chooseTargets(many.value, ['h*'], 'C1', null);
-    expect(r).toEqual({ ok: false, message: expect.stringContaining(`at most ${MAX_HOSTS_PER_COMMAND}`) });
+    expect(r).toEqual({
+      ok: false,
+      message: 'That is 1,201 hosts; a sweep covers at most 1,000 (`SWEEP_MAX_HOSTS`). Narrow the glob or tag.',
+    });
+    const fits = chooseTargets(many.value, ['h*'], 'C1', null, { threadPerHostMax: 5, sweepMaxHosts: 1201 });
+    expect(fits.ok && fits.targets).toHaveLength(1201);
   });
 
   it('with an allow-list: the channel sees its hosts only', () => {

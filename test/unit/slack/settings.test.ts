@@ -59,6 +59,46 @@ describe('botSettingsFrom', () => {
   });
 });
 
+describe('the alert settings', () => {
+  const token = '0123456789abcdef0123';
+  it('are off by default; the host label is instance', () => {
+    const r = botSettingsFrom(base);
+    expect(r.ok && [r.value.ALERT_WEBHOOK_TOKEN, r.value.ALERT_CHANNEL, r.value.ALERT_HOST_LABEL]).toEqual([
+      undefined,
+      undefined,
+      'instance',
+    ]);
+  });
+
+  it('take a token with its channel, and another host label', () => {
+    expect(
+      botSettingsFrom({
+        ...base,
+        ALERT_WEBHOOK_TOKEN: token,
+        ALERT_CHANNEL: 'C0ALERTS',
+        ALERT_HOST_LABEL: 'node',
+      }),
+    ).toMatchObject({
+      ok: true,
+      value: { ALERT_WEBHOOK_TOKEN: token, ALERT_CHANNEL: 'C0ALERTS', ALERT_HOST_LABEL: 'node' },
+    });
+  });
+
+  it.each([
+    [{ ALERT_WEBHOOK_TOKEN: token }, 'ALERT_CHANNEL: is required with ALERT_WEBHOOK_TOKEN'],
+    [{ ALERT_CHANNEL: 'C0ALERTS' }, 'ALERT_WEBHOOK_TOKEN: is required with ALERT_CHANNEL'],
+    [
+      { ALERT_WEBHOOK_TOKEN: 'short', ALERT_CHANNEL: 'C0ALERTS' },
+      'ALERT_WEBHOOK_TOKEN: expected at least 16',
+    ],
+    [{ ALERT_WEBHOOK_TOKEN: token, ALERT_CHANNEL: '#alerts' }, 'ALERT_CHANNEL: expected a channel id'],
+    [{ ALERT_HOST_LABEL: 'in-stance' }, 'ALERT_HOST_LABEL: expected a Prometheus label name'],
+  ])('%o is one line naming the setting', (env, line) => {
+    const r = botSettingsFrom({ ...base, ...env });
+    expect(r.ok ? '' : r.error).toMatch(new RegExp(`^${line}`));
+  });
+});
+
 describe('InventoryCache', () => {
   it('reads once, re-reads when the file changes, explains a missing file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hG-inv-'));

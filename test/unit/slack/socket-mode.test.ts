@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import type { Destination } from '../../../src/queue/notifier.js';
+import { alertReceiver } from '../../../src/slack/alert-receiver.js';
 import { startBot, type RunningBot } from '../../../src/slack/app.js';
 import { createWebClient } from '../../../src/slack/calls.js';
 import { inventoryOf } from '../queue/support.js';
@@ -85,5 +86,58 @@ describe('Socket Mode', () => {
     const ack = socket.received.find((m) => m.envelope_id === 'env-2')!;
     expect(JSON.stringify(ack.payload)).toContain('finds out why nginx answers 502');
     expect(requests).toHaveLength(1);
+  });
+});
+
+describe('Socket Mode with the alert webhooks', () => {
+  const ALERT_TOKEN = 'socket-mode-alert-token-0123';
+  let alertSocket: SocketModeStandIn;
+  let alertSlack: SlackApiStandIn;
+  let alertBot: RunningBot;
+  const received: unknown[] = [];
+  beforeAll(async () => {
+    alertSocket = await SocketModeStandIn.start();
+    alertSlack = await SlackApiStandIn.start({
+      token: TOKEN,
+      socketMode: { appToken: APP_TOKEN, url: alertSocket.url },
+    });
+    const route = alertReceiver({
+      token: ALERT_TOKEN,
+      hostLabel: 'instance',
+      accept: (_route, events) => received.push(...events),
+      log: pino({ level: 'silent' }),
+    });
+    alertBot = await startBot({
+      token: TOKEN,
+      appToken: APP_TOKEN,
+      port: 0,
+      host: '127.0.0.1',
+      slackApiUrl: alertSlack.url,
+      client: createWebClient({ token: TOKEN, slackApiUrl: alertSlack.url }),
+      enqueuer: { requestDiagnosis: () => Promise.reject(new Error('not here')) },
+      inventory: async () => inventory,
+      channelHosts: null,
+      log: pino({ level: 'silent' }),
+      http: { route, idle: async () => undefined },
+    });
+  });
+  afterAll(async () => {
+    await alertBot?.stop(1000);
+    await alertSocket?.close();
+    await alertSlack?.close();
+  });
+
+  it('listens on PORT for the alert routes and /healthz only', async () => {
+    expect(alertBot.mode).toBe('socket');
+    const base = `http://127.0.0.1:${alertBot.port}`;
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const alert = await fetch(`${base}/alerts/generic`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ALERT_TOKEN}` },
+      body: JSON.stringify({ host: 'web-01', summary: 'down' }),
+    });
+    expect(alert.status).toBe(200);
+    expect(received).toMatchObject([{ host: 'web-01', summary: 'down' }]);
+    expect((await fetch(`${base}/slack/events`, { method: 'POST', body: '{}' })).status).toBe(404);
   });
 });

@@ -21,7 +21,12 @@ import {
 import type { Approvers } from './actions.js';
 import { describeSlackError, type WebClient } from './calls.js';
 import type { ChannelHosts } from './channel-hosts.js';
-import { ACTION_APPLY_CANARY, ACTION_APPLY_REST, renderGroupRollout } from './group-offer.js';
+import {
+  ACTION_APPLY_CANARY,
+  ACTION_APPLY_REST,
+  blocksAboveOffer,
+  renderGroupRollout,
+} from './group-offer.js';
 import { escapeMrkdwn, inlineCode, mention } from './mrkdwn.js';
 import { channelHostProblem, placeProblem, pressPlace } from './press-binding.js';
 import { onPresses, tell } from './press-reply.js';
@@ -127,7 +132,7 @@ async function handleGroupPress(
   const moved = await deps.groups.advance(group, stage.from, stage.to, user);
   if (!moved.ok) return refuseGroup(notNow(moved.state.stage, moved.state.by, moved.state.at));
   const { channel, threadTs, messageTs } = place;
-  await deps.groups.setMessage(group, { channel, ts: messageTs });
+  await deps.groups.setMessage(group, { channel, ts: messageTs }, blocksAboveOffer(body.message?.blocks));
   // The offer shows the stage before the job exists, so the worker's outcome can never be overwritten by it.
   const show = async () => {
     const m = renderGroupRollout(group, await deps.groups.rollout(group.id));

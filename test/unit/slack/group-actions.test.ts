@@ -18,6 +18,7 @@ import { createWebClient } from '../../../src/slack/calls.js';
 import { parseChannelHosts } from '../../../src/slack/channel-hosts.js';
 import { registerGroupActions } from '../../../src/slack/group-actions.js';
 import { renderGroupOffer } from '../../../src/slack/group-offer.js';
+import { section } from '../../../src/slack/blocks.js';
 import { RedisSeenSignatures } from '../../../src/slack/verify.js';
 import { SlackApiStandIn } from '../../support/slack-api.js';
 import { blockActionsBody, postSigned } from '../../support/slack-requests.js';
@@ -87,8 +88,15 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** A group of these hosts saved and offered in the thread; the offer's ts. */
-async function offered(hosts: string[], ttlMs = 60_000): Promise<{ group: PlanGroup; ts: string }> {
+/**
+ * A group of these hosts saved and offered in the thread (below `head`, in one message, as the sweep posts
+ * its group reply and the offer when they fit); the offer's ts.
+ */
+async function offered(
+  hosts: string[],
+  ttlMs = 60_000,
+  head: ReturnType<typeof section>[] = [],
+): Promise<{ group: PlanGroup; ts: string }> {
   const group: PlanGroup = {
     id: newGroupId(),
     cause: 'upstream-port-mismatch',
@@ -108,7 +116,7 @@ async function offered(hosts: string[], ttlMs = 60_000): Promise<{ group: PlanGr
     channel: CHANNEL,
     thread_ts: THREAD,
     text: m.text,
-    blocks: m.blocks,
+    blocks: [...head, ...m.blocks],
   });
   return { group, ts: posted.ts! };
 }
@@ -119,7 +127,7 @@ async function press(
   value: string,
   user: string,
   ts: string,
-  o: { expectAnswer?: boolean; threadTs?: string } = {},
+  o: { expectAnswer?: boolean; threadTs?: string; blocks?: unknown[] } = {},
 ): Promise<string> {
   const id = `g${++seq}`;
   const body = blockActionsBody({
@@ -131,6 +139,7 @@ async function press(
     message_ts: ts,
     thread_ts: o.threadTs ?? THREAD,
     response_url: slack.responseUrl(id),
+    ...(o.blocks ? { message_blocks: o.blocks } : {}),
   });
   expect((await postSigned(url, body, { secret: SECRET })).status).toBe(200);
   if (o.expectAnswer === false) return '';
@@ -193,5 +202,21 @@ describe('Apply to canary and Apply to the other N', () => {
     expect(JSON.stringify(slack.messages.get(ts)!.blocks)).not.toContain('remediation_apply_');
     // Pressed again later: the canary is taken.
     expect(await press('canary', group.id, 'U0ALICE', ts)).toMatch(/being applied/);
+  });
+
+  it("the sweep's group reply above the offer in one message stays when the offer shows the stage", async () => {
+    const head = [section('*Group 1 of 2:* `upstream-port-mismatch` on 2 hosts')];
+    const { group, ts } = await offered(['web-01', 'web-02'], 60_000, head);
+    const blocks = slack.messages.get(ts)!.blocks;
+    expect(await press('canary', group.id, 'U0ALICE', ts, { expectAnswer: false, blocks })).toBe('');
+    await slack.waitFor(
+      () => (slack.messages.get(ts)!.text ?? '').includes('Applying to the canary'),
+      10_000,
+      'the offer updated',
+    );
+    const now = slack.messages.get(ts)!;
+    expect(JSON.stringify(now.blocks![0])).toContain('Group 1 of 2');
+    expect(JSON.stringify(now.blocks)).toContain('Proposed fix for 2 hosts');
+    expect((await groups.rollout(group.id)).head).toEqual(head);
   });
 });

@@ -12,6 +12,7 @@ import { DIAGNOSE_QUEUE, REMEDIATE_QUEUE } from '../queue/names.js';
 import { terminalNotifiers } from '../queue/notifiers/terminal.js';
 import type { RemediationRunner } from '../queue/remediate-job.js';
 import { workerSettingsFrom } from '../workers/settings.js';
+import { InventoryCache } from '../slack/inventory-cache.js';
 import { slackNotifierFromEnv } from '../slack/notifier.js';
 import { SweepCoordinator, sweepAwareFactory } from '../slack/sweep-notifier.js';
 import { SweepStore } from '../queue/sweep.js';
@@ -36,7 +37,7 @@ environment (defaults in brackets):
   REDIS_SENTINEL_NAME        the Sentinel master group name (required with REDIS_SENTINELS)
   REDIS_SENTINEL_PASSWORD    password of the Sentinels themselves, if any
   QUEUE_PREFIX               prefix of every Redis key  [upstream-doctor]
-  UPSTREAM_DOCTOR_INVENTORY  hosts.yml, unless --inventory is given; re-read for every job  [./hosts.yml]
+  UPSTREAM_DOCTOR_INVENTORY  hosts.yml, unless --inventory is given; re-read when it changes  [./hosts.yml]
   WORKER_CONCURRENCY         jobs at once per queue  [4]
   WORKER_METRICS_PORT        /healthz and /metrics (0: any free port)  [9464]
   WORKER_METRICS_HOST        address to serve them on  [0.0.0.0]
@@ -191,12 +192,14 @@ export async function worker(args: string[], io: CliIo, extras: WorkerExtras = {
   }
   log.info({ port: health.port }, 'serving /healthz and /metrics');
 
+  const inventoryCache = new InventoryCache({ path: inventoryPath, env: io.env });
   const running = await startWorkers({
     connection: redis,
     prefix,
     concurrency: settings.WORKER_CONCURRENCY,
     notifierFor,
-    loadInventory: () => loadInventory({ path: inventoryPath, env: io.env }),
+    // Per job, as the bot does: one stat() while hosts.yml is unchanged, re-read and parsed when it changed.
+    loadInventory: () => inventoryCache.current(),
     remediationRunner: extras.remediationRunner ?? remediation?.runner,
     ...(remediation
       ? { rollout: { runner: remediation.rollout, memberRunner: remediation.memberRunner } }

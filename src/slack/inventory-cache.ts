@@ -1,5 +1,6 @@
-// The inventory as the bot sees it: read once, re-read when hosts.yml changes (size or mtime), so an edit
-// applies to the next command without a restart and a command costs one stat() otherwise.
+// The inventory as the bot and the workers see it: read once, re-read when hosts.yml changes (size or
+// mtime), so an edit applies to the next command or job without a restart, and each costs one stat() otherwise
+// (a worker no longer parses the whole file before every diagnosis).
 import { stat } from 'node:fs/promises';
 import {
   loadInventory,

@@ -11,32 +11,49 @@
 import { NGINX_COMMANDS } from './directive-table.js';
 import { type Ctx, KNOWN_CONTEXTS, NGINX_FLAGS } from './nginx-flags.js';
 
-/** One command's type flags, read once: its contexts, whether it is a block, the argument counts it takes. */
-interface Shape {
-  contexts: readonly Ctx[];
-  block: boolean;
+/** A command's argument flags: the counts NGX_CONF_TAKEn allows, and FLAG, ANY, 1MORE, 2MORE. */
+interface ArgFlags {
   takes: ReadonlySet<number>;
   args: ReadonlySet<string>;
 }
 
-function shapeOf(flags: string): Shape {
-  const meanings = flags.split('|').map((f) => NGINX_FLAGS.get(f) ?? {});
-  return {
-    contexts: meanings.flatMap((m) => m.contexts ?? []),
-    block: meanings.some((m) => m.block === true),
-    takes: new Set(meanings.flatMap((m) => m.takes ?? [])),
-    args: new Set(meanings.flatMap((m) => (m.args === undefined ? [] : [m.args]))),
-  };
+/**
+ * One command's type flags, read once: its contexts, whether it is a block, and the argument counts it
+ * takes as a table (`fits[n]` for n below its length, `n >= fitsFrom` above), since the parser asks for
+ * every directive it reads.
+ */
+interface Shape {
+  contexts: readonly Ctx[];
+  block: boolean;
+  fits: readonly boolean[];
+  fitsFrom: number;
 }
 
 /** ngx_conf_handler's argument test, in its order: ANY, then FLAG, 1MORE, 2MORE, then the TAKEn bits. */
 const NGX_CONF_MAX_ARGS = 8; // the directive's name counts as one
-function argumentsFit(shape: Shape, nargs: number): boolean {
-  if (shape.args.has('any')) return true;
-  if (shape.args.has('flag')) return nargs === 1;
-  if (shape.args.has('1more')) return nargs >= 1;
-  if (shape.args.has('2more')) return nargs >= 2;
-  return nargs + 1 <= NGX_CONF_MAX_ARGS && shape.takes.has(nargs);
+function argumentsFit(flags: ArgFlags, nargs: number): boolean {
+  if (flags.args.has('any')) return true;
+  if (flags.args.has('flag')) return nargs === 1;
+  if (flags.args.has('1more')) return nargs >= 1;
+  if (flags.args.has('2more')) return nargs >= 2;
+  return nargs + 1 <= NGX_CONF_MAX_ARGS && flags.takes.has(nargs);
+}
+
+/** Past this many arguments, argumentsFit's answer no longer changes with the count. */
+const FITS_TABLE = NGX_CONF_MAX_ARGS + 2;
+
+function shapeOf(flags: string): Shape {
+  const meanings = flags.split('|').map((f) => NGINX_FLAGS.get(f) ?? {});
+  const args: ArgFlags = {
+    takes: new Set(meanings.flatMap((m) => m.takes ?? [])),
+    args: new Set(meanings.flatMap((m) => (m.args === undefined ? [] : [m.args]))),
+  };
+  return {
+    contexts: meanings.flatMap((m) => m.contexts ?? []),
+    block: meanings.some((m) => m.block === true),
+    fits: Array.from({ length: FITS_TABLE }, (_, n) => argumentsFit(args, n)),
+    fitsFrom: argumentsFit(args, FITS_TABLE) ? FITS_TABLE : Infinity,
+  };
 }
 
 /**
@@ -80,6 +97,7 @@ export function checkDirective(
   if (shape === undefined) return `"${directive}" directive is not allowed here`;
   if (!shape.block && terminator !== ';') return `directive "${directive}" is not terminated by ";"`;
   if (shape.block && terminator !== '{') return `directive "${directive}" has no opening "{"`;
-  if (!argumentsFit(shape, nargs)) return `invalid number of arguments in "${directive}" directive`;
+  if (!(nargs < FITS_TABLE ? shape.fits[nargs] : nargs >= shape.fitsFrom))
+    return `invalid number of arguments in "${directive}" directive`;
   return undefined;
 }

@@ -51,6 +51,16 @@ const RBRACE = 125; // }
 const SEMICOLON = 59; // ;
 const RPAREN = 41; // )
 
+/** What a character does inside a word: nothing, end it (whitespace, `;`, `{`), protect the next one, or `$`. */
+const PLAIN_CHAR = 0;
+const ENDS_WORD = 1;
+const ESCAPES_NEXT = 2;
+const VARIABLE = 3;
+const WORD_CHAR = new Uint8Array(128);
+for (const c of [SPACE, TAB, CR, LF, SEMICOLON, LBRACE]) WORD_CHAR[c] = ENDS_WORD;
+WORD_CHAR[BACKSLASH] = ESCAPES_NEXT;
+WORD_CHAR[DOLLAR] = VARIABLE;
+
 const LUA_BLOCK_SUFFIX = '_by_lua_block';
 const MAX_CACHED_LENGTH = 32;
 const WORD_CACHE_MASK = 4095;
@@ -143,16 +153,18 @@ export class Lexer {
     let pos = start;
     while (pos < end) {
       const c = text.charCodeAt(pos);
-      if (c === SPACE || c === TAB || c === CR || c === LF || c === SEMICOLON || c === LBRACE) break;
-      if (c === BACKSLASH) {
+      const kind = c < 128 ? WORD_CHAR[c]! : PLAIN_CHAR;
+      if (kind === PLAIN_CHAR) {
+        pos++;
+      } else if (kind === ENDS_WORD) {
+        break;
+      } else if (kind === ESCAPES_NEXT) {
         if (pos + 1 < end && text.charCodeAt(pos + 1) === LF) this.curLine++;
         pos += 2;
-      } else if (c === DOLLAR) {
-        // nginx: a `{` right after `$` belongs to the variable name (`${name}`), so it is no block start.
+      } else {
+        // `$`. nginx: a `{` right after it belongs to the variable name (`${name}`), so it is no block start.
         pos++;
         while (pos < end && text.charCodeAt(pos) === LBRACE) pos++;
-      } else {
-        pos++;
       }
     }
     if (pos > end) pos = end; // a trailing backslash at end of input

@@ -216,6 +216,38 @@ describe('SlackThreadNotifier', () => {
     expect(slack.messages.get(dmTs)!.text).toContain('port-mismatch: nginx proxies');
   });
 
+  it('an alert asked: the verdict keeps the alert line; an unusable channel is an error, never a DM to "alert …"', async () => {
+    const client = createWebClient({ token: TOKEN, slackApiUrl: slack.url });
+    const alert = { name: 'Nginx502', summary: '<!here> 502s', since: '2026-12-03T09:41:26.739Z' };
+    const parent = await client.chat.postMessage({ channel: 'C0INCIDENT', text: 'Alert Nginx502' });
+    const notifier = slackNotifierFactory({ client })({
+      kind: 'slack',
+      channel: 'C0INCIDENT',
+      threadTs: parent.ts!,
+      userId: 'alert Nginx502',
+      alert,
+    });
+    await notifier.report(portMismatch);
+    const verdict = messageText(slack.messages.get(parent.ts!)!);
+    expect(verdict).toContain('alert `Nginx502` firing since 2026-12-03 09:41:26 UTC');
+    expect(verdict).toContain('&lt;!here&gt; 502s');
+    expect(verdict).toContain('upstream-port-mismatch');
+    expect(verdict).toContain('asked by alert Nginx502');
+
+    const mark = slack.calls.length;
+    const gone = slackNotifierFactory({ client })({
+      kind: 'slack',
+      channel: 'C0GONE',
+      threadTs: '1.000002',
+      userId: 'alert Nginx502',
+      alert,
+    });
+    await expect(gone.report(portMismatch)).rejects.toThrow(/not_in_channel/);
+    const calls = callsSince(mark);
+    expect(calls.some((c) => c.method === 'chat.postEphemeral')).toBe(false);
+    expect(calls.some((c) => c.args.channel === 'alert Nginx502')).toBe(false);
+  });
+
   it('failed(): the thread and the parent say so', async () => {
     const { parentTs, notifier, channel } = await thread();
     await notifier.failed('port-mismatch', 'the visit to port-mismatch took longer than 120 s');

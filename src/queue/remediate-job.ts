@@ -16,7 +16,7 @@ import type { Inventory, InventoryResult, Target } from '../inventory/index.js';
 import { FinalFailure, messageOf } from './errors.js';
 import { HostLockTimeout, withHostLock, type HostLease, type HostLock } from './host-lock.js';
 import { QueueKeys } from './keys.js';
-import { REMEDIATE_QUEUE } from './names.js';
+import { REMEDIATE_QUEUE, type QueueName } from './names.js';
 import { NO_OBSERVER, type JobObserver, type JobResult } from './observer.js';
 import { jobPayload, remediatePayloadSchema, type RemediationAction } from './payloads.js';
 
@@ -82,20 +82,34 @@ const RESULT_OF: Record<RemediationOutcome['status'], JobResult> = {
 
 export function remediateProcessor(deps: RemediateDeps) {
   const observer = deps.observer ?? NO_OBSERVER;
-  return async (job: Job, _token?: string, signal?: AbortSignal): Promise<RemediationOutcome> => {
-    const started = performance.now();
-    let result: JobResult = 'failed';
-    try {
-      const outcome = await runRemediateJob(deps, job, signal);
-      result = RESULT_OF[outcome.status];
-      return outcome;
-    } catch (err) {
-      result = err instanceof FinalFailure ? err.result : 'failed';
-      throw err;
-    } finally {
-      observer.jobDone(REMEDIATE_QUEUE, result, (performance.now() - started) / 1000);
-    }
-  };
+  return (job: Job, _token?: string, signal?: AbortSignal): Promise<RemediationOutcome> =>
+    observeJob(
+      observer,
+      REMEDIATE_QUEUE,
+      (o) => RESULT_OF[o.status],
+      () => runRemediateJob(deps, job, signal),
+    );
+}
+
+/** Runs one attempt of a job and tells the observer how it ended and how long it took. */
+export async function observeJob<T>(
+  observer: JobObserver,
+  queue: QueueName,
+  resultOf: (outcome: T) => JobResult,
+  run: () => Promise<T>,
+): Promise<T> {
+  const started = performance.now();
+  let result: JobResult = 'failed';
+  try {
+    const outcome = await run();
+    result = resultOf(outcome);
+    return outcome;
+  } catch (err) {
+    result = err instanceof FinalFailure ? err.result : 'failed';
+    throw err;
+  } finally {
+    observer.jobDone(queue, result, (performance.now() - started) / 1000);
+  }
 }
 
 async function runRemediateJob(
@@ -135,19 +149,14 @@ async function runRemediateJob(
 }
 
 /** One plan run on its host: what a remediate job does, and what a group's rollout does for each member. */
-export interface PlanRun {
+export type PlanRun = Pick<
+  RemediationContext,
+  'jobId' | 'planId' | 'action' | 'target' | 'inventory' | 'requestedBy' | 'notifier' | 'destination'
+> & {
   /** Names this run in the plan's claim: finding the claim ours again means this run started before. */
   claimant: string;
-  jobId: string;
-  planId: string;
-  action: RemediationAction;
-  target: Target;
-  inventory: Inventory;
-  requestedBy: string;
-  notifier: Notifier;
-  destination: Destination;
   signal?: AbortSignal;
-}
+};
 
 /** The runner's outcome, or why it never ran (told to nobody yet: the caller says it where it speaks). */
 export type PlanRunResult =

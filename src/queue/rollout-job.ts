@@ -14,6 +14,7 @@ import type { Destination, Notifier } from './notifier.js';
 import { NO_OBSERVER, type JobResult } from './observer.js';
 import { jobPayload, rolloutPayloadSchema, type RolloutStageRequested } from './payloads.js';
 import {
+  observeJob,
   runPlanUnderLock,
   type RemediateDeps,
   type RemediationOutcome,
@@ -64,20 +65,13 @@ const RESULT_OF: Record<RolloutOutcome['status'], JobResult> = {
 
 export function rolloutProcessor(deps: RolloutDeps) {
   const observer = deps.observer ?? NO_OBSERVER;
-  return async (job: Job, _token?: string, signal?: AbortSignal): Promise<RolloutOutcome> => {
-    const started = performance.now();
-    let result: JobResult = 'failed';
-    try {
-      const outcome = await runRolloutJob(deps, job, signal);
-      result = RESULT_OF[outcome.status];
-      return outcome;
-    } catch (err) {
-      result = err instanceof FinalFailure ? err.result : 'failed';
-      throw err;
-    } finally {
-      observer.jobDone(REMEDIATE_QUEUE, result, (performance.now() - started) / 1000);
-    }
-  };
+  return (job: Job, _token?: string, signal?: AbortSignal): Promise<RolloutOutcome> =>
+    observeJob(
+      observer,
+      REMEDIATE_QUEUE,
+      (o) => RESULT_OF[o.status],
+      () => runRolloutJob(deps, job, signal),
+    );
 }
 
 async function runRolloutJob(deps: RolloutDeps, job: Job, signal?: AbortSignal): Promise<RolloutOutcome> {

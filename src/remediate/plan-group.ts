@@ -72,6 +72,11 @@ export interface RolloutState {
   result?: string;
   /** The offer message (channel and ts), located at the first press, so the outcome can replace it. */
   message?: PlanMessage;
+  /**
+   * The blocks the offer's message holds above the offer (the sweep posts the group's reply and its offer as
+   * one message when they fit), as Slack showed them at the press: kept when the offer is replaced.
+   */
+  head?: unknown[];
   /** Outcomes by plan id, of the members the rollout has settled so far. */
   members: Record<string, MemberOutcome>;
 }
@@ -132,6 +137,7 @@ export class PlanGroupStore {
         members[field.slice('member:'.length)] = { status: outcome.status, summary: outcome.summary };
     }
     const m = parseJson(h.message ?? '') as Partial<PlanMessage> | undefined;
+    const head = parseJson(h.head ?? '');
     return {
       stage,
       by: h.by,
@@ -140,6 +146,7 @@ export class PlanGroupStore {
       ...(m && typeof m.channel === 'string' && typeof m.ts === 'string'
         ? { message: { channel: m.channel, ts: m.ts } }
         : {}),
+      ...(Array.isArray(head) && head.length > 0 ? { head } : {}),
       members,
     };
   }
@@ -168,12 +175,12 @@ export class PlanGroupStore {
     return { ok: false, state: { stage, by: reply[2] || undefined, at: reply[3] || undefined } };
   }
 
-  /** Where the group's offer is, so the rollout's outcome can replace its buttons. */
-  async setMessage(group: PlanGroup, message: PlanMessage): Promise<void> {
+  /** Where the group's offer is (and what its message holds above it), so the outcome can replace it. */
+  async setMessage(group: PlanGroup, message: PlanMessage, head: unknown[] = []): Promise<void> {
     const key = this.rolloutKey(group.id);
     await this.redis
       .multi()
-      .hset(key, 'message', JSON.stringify(message))
+      .hset(key, 'message', JSON.stringify(message), 'head', JSON.stringify(head))
       .expire(key, retentionSeconds(group))
       .exec();
   }

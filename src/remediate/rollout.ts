@@ -137,7 +137,7 @@ export class GroupRollout implements RolloutRunner {
       if (stage === 'rest') await this.say(ctx, `✓ ${label}: ${namesOf(batch)} applied and verified`);
     }
 
-    if (stage === 'canary') {
+    if (stage === 'canary' && total > 1) {
       const canary = members[0]!;
       const summary = `canary ${canary.host} applied and verified: the other ${total - 1} wait for Apply to the other ${total - 1}`;
       await this.settle(ctx, group, 'canary', 'canary-verified', summary);
@@ -145,7 +145,7 @@ export class GroupRollout implements RolloutRunner {
       return { status: 'canary-verified', summary };
     }
     const summary = `rolled out to ${total} of ${total} hosts`;
-    await this.settle(ctx, group, 'rest', 'done', summary);
+    await this.settle(ctx, group, stage, 'done', summary);
     await this.say(ctx, `✓ ${summary}`);
     return { status: 'done', summary };
   }
@@ -171,11 +171,8 @@ export class GroupRollout implements RolloutRunner {
     outcome: MemberOutcome,
     untouched: GroupMember[],
   ): Promise<RolloutOutcome> {
-    const left =
-      untouched.length === 0
-        ? 'no host left untouched'
-        : `${untouched.length} untouched (${namesOf(untouched)})`;
-    const summary = `stopped at ${at.host}: ${outcome.summary}; ${left}`;
+    const left = untouched.length === 0 ? '' : `; ${untouched.length} untouched (${namesOf(untouched)})`;
+    const summary = `stopped at ${at.host}: ${outcome.summary}${left}`;
     await this.settle(ctx, group, ctx.stage, 'stopped', summary);
     await this.say(ctx, `✗ ${summary}`);
     return { status: 'stopped', summary };

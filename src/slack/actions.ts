@@ -17,12 +17,12 @@ import type { RemediationTicket } from '../queue/producer.js';
 import type { Destination } from '../queue/notifier.js';
 import { isPlanId, PlanStore, type Plan, type PlanState } from '../remediate/plan.js';
 import { planUnavailable } from '../remediate/runner.js';
-import { section } from './blocks.js';
 import { describeSlackError, type WebClient } from './calls.js';
 import type { ChannelHosts } from './channel-hosts.js';
 import { escapeMrkdwn, inlineCode, mention } from './mrkdwn.js';
 import { ACTION_APPLY, ACTION_DISMISS, ACTION_TEST, renderActedOn } from './plan-message.js';
 import { channelHostProblem, placeProblem, pressPlace } from './press-binding.js';
+import { onPresses, tell } from './press-reply.js';
 import { registerGroupActions, type RolloutEnqueuer } from './group-actions.js';
 import { PlanGroupStore } from '../remediate/plan-group.js';
 import type { Result } from '../model/result.js';
@@ -122,33 +122,12 @@ export interface RemediationActionDeps {
   inventory: () => Promise<InventoryResult>;
 }
 
-const ephemeral = (text: string) => ({
-  response_type: 'ephemeral' as const,
-  replace_original: false,
-  text,
-  blocks: [section(text)],
-});
-
 /** Adds the three button listeners (pass it as the bot's `register`). */
 export function registerRemediationActions(deps: RemediationActionDeps): (app: App) => void {
-  return (app) => {
-    for (const actionId of [ACTION_TEST, ACTION_APPLY, ACTION_DISMISS]) {
-      app.action<BlockButtonAction>(actionId, async ({ ack, body, action, respond }) => {
-        await ack();
-        await handlePress(deps, actionId, body, action.value ?? '', respond).catch((err: unknown) => {
-          deps.log.error({ err, actionId }, 'remediation button failed');
-          return tell(
-            respond,
-            `Something went wrong: ${inlineCode(describeSlackError(err))}; nothing was changed.`,
-          );
-        });
-      });
-    }
-  };
-}
-
-async function tell(respond: RespondFn, text: string): Promise<void> {
-  await respond(ephemeral(text)).catch(() => undefined);
+  return (app) =>
+    onPresses(app, [ACTION_TEST, ACTION_APPLY, ACTION_DISMISS], deps.log, (actionId, body, value, respond) =>
+      handlePress(deps, actionId, body, value, respond),
+    );
 }
 
 async function handlePress(

@@ -11,6 +11,8 @@ export interface MrkdwnText {
 export interface SectionBlock {
   type: 'section';
   text: MrkdwnText;
+  /** Names the block, so a later edit of the message can find it among the others. */
+  block_id?: string;
 }
 
 export interface ContextBlock {

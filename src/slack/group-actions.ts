@@ -19,12 +19,17 @@ import {
   type RolloutStage,
 } from '../remediate/plan-group.js';
 import type { Approvers } from './actions.js';
-import { section } from './blocks.js';
 import { describeSlackError, type WebClient } from './calls.js';
 import type { ChannelHosts } from './channel-hosts.js';
-import { ACTION_APPLY_CANARY, ACTION_APPLY_REST, renderGroupRollout } from './group-offer.js';
+import {
+  ACTION_APPLY_CANARY,
+  ACTION_APPLY_REST,
+  blocksAboveOffer,
+  renderGroupRollout,
+} from './group-offer.js';
 import { escapeMrkdwn, inlineCode, mention } from './mrkdwn.js';
 import { channelHostProblem, placeProblem, pressPlace } from './press-binding.js';
+import { onPresses, tell } from './press-reply.js';
 
 /** The part of the Producer the group buttons use. */
 export interface RolloutEnqueuer {
@@ -54,33 +59,12 @@ const STAGES: Record<string, { from: RolloutStage; to: RolloutStageRequested }> 
   [ACTION_APPLY_REST]: { from: 'canary-verified', to: 'rest' },
 };
 
-const ephemeral = (text: string) => ({
-  response_type: 'ephemeral' as const,
-  replace_original: false,
-  text,
-  blocks: [section(text)],
-});
-
-async function tell(respond: RespondFn, text: string): Promise<void> {
-  await respond(ephemeral(text)).catch(() => undefined);
-}
-
 /** Adds the two group button listeners (the bot's `register` calls it beside the plan buttons). */
 export function registerGroupActions(deps: GroupActionDeps): (app: App) => void {
-  return (app) => {
-    for (const actionId of [ACTION_APPLY_CANARY, ACTION_APPLY_REST]) {
-      app.action<BlockButtonAction>(actionId, async ({ ack, body, action, respond }) => {
-        await ack();
-        await handleGroupPress(deps, actionId, body, action.value ?? '', respond).catch((err: unknown) => {
-          deps.log.error({ err, actionId }, 'group button failed');
-          return tell(
-            respond,
-            `Something went wrong: ${inlineCode(describeSlackError(err))}; nothing was changed.`,
-          );
-        });
-      });
-    }
-  };
+  return (app) =>
+    onPresses(app, [ACTION_APPLY_CANARY, ACTION_APPLY_REST], deps.log, (actionId, body, value, respond) =>
+      handleGroupPress(deps, actionId, body, value, respond),
+    );
 }
 
 /** Why the rollout is not at `from`, for the presser. */
@@ -148,7 +132,15 @@ async function handleGroupPress(
   const moved = await deps.groups.advance(group, stage.from, stage.to, user);
   if (!moved.ok) return refuseGroup(notNow(moved.state.stage, moved.state.by, moved.state.at));
   const { channel, threadTs, messageTs } = place;
-  await deps.groups.setMessage(group, { channel, ts: messageTs });
+  await deps.groups.setMessage(group, { channel, ts: messageTs }, blocksAboveOffer(body.message?.blocks));
+  // The offer shows the stage before the job exists, so the worker's outcome can never be overwritten by it.
+  const show = async () => {
+    const m = renderGroupRollout(group, await deps.groups.rollout(group.id));
+    await deps.client.chat
+      .update({ channel, ts: messageTs, text: m.text, blocks: m.blocks })
+      .catch((err: unknown) => deps.log.warn({ err: describeSlackError(err) }, 'group offer not updated'));
+  };
+  await show();
   try {
     await deps.rollouts.requestRollout({
       groupId: group.id,
@@ -159,12 +151,9 @@ async function handleGroupPress(
   } catch (err) {
     // Nothing was queued: the stage goes back, so the button can be pressed again.
     await deps.groups.advance(group, stage.to, stage.from, user, 'not queued');
+    await show();
     throw err;
   }
-  const m = renderGroupRollout(group, await deps.groups.rollout(group.id));
-  await deps.client.chat
-    .update({ channel, ts: messageTs, text: m.text, blocks: m.blocks })
-    .catch((err: unknown) => deps.log.warn({ err: describeSlackError(err) }, 'group offer not updated'));
 }
 
 /** The first member host the channel may not reach under CHANNEL_HOSTS, as a refusal; or undefined. */

@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import type { PlanGroup, RolloutState } from '../remediate/plan-group.js';
 import type { ActionsBlock, SlackMessage } from './blocks.js';
-import { context, section } from './blocks.js';
+import { context, limitViolations, section, type Block } from './blocks.js';
 import { describeSlackError, type WebClient } from './calls.js';
 import { codeBlock, cutToEscapedLength, inlineCode, mention, oneLine, untrustedProse } from './mrkdwn.js';
 import { slackTime } from './plan-message.js';
@@ -15,6 +15,8 @@ import { slackTime } from './plan-message.js';
 export const ACTION_APPLY_CANARY = 'remediation_apply_canary';
 export const ACTION_APPLY_REST = 'remediation_apply_rest';
 const BLOCK_ID = 'group_remediation';
+/** The offer's first block: what comes before it in a message is someone else's (the sweep's group reply). */
+export const OFFER_BLOCK_ID = 'group_offer';
 /** Slack's limit on a section's text; a longer diff is cut (each host's plan keeps its full diff). */
 const MAX_DIFF_CHARS = 2800;
 const MAX_SUMMARY_CHARS = 400;
@@ -38,7 +40,10 @@ export function renderGroupOffer(group: PlanGroup): SlackMessage {
   return {
     text: untrustedProse(`Proposed fix for ${group.members.length} hosts: ${summary}`),
     blocks: [
-      section(`*Proposed fix for ${group.members.length} hosts:* ${untrustedProse(summary)}`),
+      {
+        ...section(`*Proposed fix for ${group.members.length} hosts:* ${untrustedProse(summary)}`),
+        block_id: OFFER_BLOCK_ID,
+      },
       section(codeBlock(diff.text)),
       section(`Hosts: ${hostList(group)}`),
       {
@@ -131,7 +136,7 @@ export function renderGroupRollout(group: PlanGroup, state: RolloutState): Slack
   const offer = renderGroupOffer(group);
   const line = stageLine(group, state);
   const kept = offer.blocks.filter((b) => b.type === 'section');
-  return {
+  const own: SlackMessage = {
     text: line,
     blocks: [
       ...kept,
@@ -140,6 +145,24 @@ export function renderGroupRollout(group: PlanGroup, state: RolloutState): Slack
       groupContext(group),
     ],
   };
+  // What the message held above the offer stays above it, when the whole still fits Block Kit's limits.
+  const whole = { text: own.text, blocks: [...((state.head ?? []) as Block[]), ...own.blocks] };
+  return state.head && limitViolations(whole).length === 0 ? whole : own;
+}
+
+/**
+ * The blocks above the offer in a pressed message (Slack sends the message's blocks with the press), or none
+ * when the offer is the whole message or is not found in it.
+ */
+export function blocksAboveOffer(blocks: unknown): unknown[] {
+  if (!Array.isArray(blocks)) return [];
+  const at = blocks.findIndex(
+    (b: unknown) =>
+      typeof b === 'object' && b !== null && (b as { block_id?: unknown }).block_id === OFFER_BLOCK_ID,
+  );
+  const head = at > 0 ? blocks.slice(0, at) : [];
+  // Our own message, as Slack holds it: within Block Kit's limits, or it is not kept.
+  return limitViolations({ blocks: head }).length === 0 ? head : [];
 }
 
 /** For the worker's rollout: the offer (located at the first press) shows each stage's outcome. */

@@ -9,6 +9,8 @@
 // diagnosis), no SSH login since their diagnosis, no audit entry, their plans still pending. In a third, the
 // worker running the rollout is SIGKILLed in the middle of a batch: the other worker takes the rollout over,
 // applies no host twice (each member's cut-short apply is checked and recovered, never redone) and stops.
+// Last, a member whose plan expired stops the rollout before its batch is touched, and a member whose file
+// changed since its diagnosis is refused by its own sha256: each named, with why, on the offer.
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -44,6 +46,8 @@ const OTHER_APPROVER = 'U0BOB';
 const FIRST = ['ca-01', 'ca-02', 'ca-03'];
 const SECOND = ['cb-01', 'cb-02', 'cb-03', 'cb-04', 'cb-05'];
 const THIRD = ['cc-01', 'cc-02', 'cc-03'];
+const FOURTH = ['cd-01', 'cd-02', 'cd-03'];
+const FIFTH = ['ce-01', 'ce-02'];
 const prefix = testPrefix();
 const hosts = new Map<string, LabHost>();
 let lab: Lab;
@@ -67,7 +71,7 @@ const logins = async (name: string) =>
 
 beforeAll(async () => {
   lab = await Lab.create({ prefix: 'udca' });
-  for (const name of [...FIRST, ...SECOND, ...THIRD])
+  for (const name of [...FIRST, ...SECOND, ...THIRD, ...FOURTH, ...FIFTH])
     hosts.set(name, (await portMismatch.stage(lab, { name, warm: false })).targetHost!);
   redis = redisForTest();
   dir = await mkdtemp(join(tmpdir(), 'ud-canary-'));
@@ -350,6 +354,60 @@ describe('canary-first fleet fix through Slack, a bot and two workers as process
       /interrupted \(worker lost\), not applied again/.test(e.result),
     );
     expect(interrupted.length).toBeGreaterThanOrEqual(1);
+    expect(slack.violations).toEqual([]);
+  }, 420_000);
+
+  it('a member whose plan expired stops the rollout before its batch; one whose file changed is refused by its own sha256', async () => {
+    const plans = new PlanStore(redis, prefix);
+    const d = await sweep(FOURTH);
+    const e = await sweep(FIFTH);
+    const before = new Map(
+      await Promise.all(
+        [...FOURTH, ...FIFTH].map(async (n) => [n, await hosts.get(n)!.readFile(SHOP_CONF)] as const),
+      ),
+    );
+    // cd-02's plan expires (as if its diagnosis were old); someone edits ce-02's file after its diagnosis.
+    const stale = d.plans.get('cd-02')!;
+    const plan = (await plans.get(stale))!;
+    const past = new Date(Date.now() - 1000).toISOString();
+    await redis.set(
+      `${prefix}:remediation:plan:${stale}`,
+      JSON.stringify({ ...plan, expiresAt: past }),
+      'KEEPTTL',
+    );
+    await redis.hset(`${prefix}:remediation:plan:${stale}:state`, 'expiresAtMs', String(Date.parse(past)));
+    const edited = `${before.get('ce-02')}# edited by hand after the diagnosis\n`;
+    await hosts.get('ce-02')!.fs.writeFile(SHOP_CONF, edited);
+
+    for (const s of [d, e]) {
+      expect((await press(s, 'remediation_apply_canary', APPROVER, `canary-${s.groupId}`)).status).toBe(200);
+      await slack.waitFor(
+        () => offerText(s).includes('remediation_apply_rest'),
+        120_000,
+        'the canary verified',
+      );
+      expect((await press(s, 'remediation_apply_rest', APPROVER, `rest-${s.groupId}`)).status).toBe(200);
+    }
+    await slack.waitFor(() => offerText(d).includes('stopped at cd-02'), 120_000, 'the stop at cd-02');
+    await slack.waitFor(() => offerText(e).includes('stopped at ce-02'), 120_000, 'the stop at ce-02');
+    expect(offerText(d)).toContain(`the plan of cd-02 expired at ${past}`);
+    expect(offerText(d)).toContain('1 untouched (cd-03)');
+    expect(offerText(e)).toContain('changed since the diagnosis');
+    const entries = await audit();
+    // The expired member's batch was never touched: both files as diagnosed, no login, only cd-02's refusal.
+    for (const name of ['cd-02', 'cd-03']) {
+      expect(await hosts.get(name)!.readFile(SHOP_CONF), name).toBe(before.get(name));
+      expect((await hosts.get(name)!.request()).status).toBe(502);
+    }
+    expect(entries.filter((x) => x.host === 'cd-02').map((x) => x.action)).toEqual(['refusal']);
+    expect(entries.filter((x) => x.host === 'cd-03')).toEqual([]);
+    // ce-02 keeps the hand edit: nothing was written, and the refusal is its audit entry.
+    expect(await hosts.get('ce-02')!.readFile(SHOP_CONF)).toBe(edited);
+    expect(entries.filter((x) => x.host === 'ce-02').map((x) => x.action)).toEqual([
+      'request',
+      'approval',
+      'refusal',
+    ]);
     expect(slack.violations).toEqual([]);
   }, 420_000);
 });

@@ -61,6 +61,8 @@ export interface BlockAction {
   /** The thread the pressed message is in (Slack sends it as message.thread_ts). */
   thread_ts?: string;
   response_url?: string;
+  /** The pressed message's blocks, as Slack sends them with the press (default none). */
+  message_blocks?: unknown[];
 }
 
 /** The form body of a block_actions interaction: `payload=<JSON>`. */
@@ -86,7 +88,7 @@ export function blockActionsBody(action: BlockAction): string {
       ts: action.message_ts ?? '1.000001',
       ...(action.thread_ts ? { thread_ts: action.thread_ts } : {}),
       text: '',
-      blocks: [],
+      blocks: action.message_blocks ?? [],
     },
     response_url: action.response_url ?? 'https://hooks.slack.com/actions/T0STANDIN/1/stand-in',
     actions: [

@@ -20,6 +20,7 @@ describe('worker settings from the environment', () => {
       LOG_LEVEL: 'info',
       REMEDIATION: 'on',
       PLAN_TTL_MS: 30 * 60_000,
+      ROLLOUT_BATCH: 5,
       REMEDIATION_ROOTS: [],
     });
     const roots = workerSettingsFrom({ REMEDIATION_ROOTS: ' /srv/nginx-sites/, /opt/site ,' });
@@ -47,6 +48,8 @@ describe('worker settings from the environment', () => {
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: expected one of fatal, error/],
     [{ REMEDIATION: 'maybe' }, /^REMEDIATION: expected 'on' or 'off'$/],
     [{ PLAN_TTL_MS: '5' }, /^PLAN_TTL_MS: expected a whole number from 60000 to 86400000 \(got "5"\)$/],
+    [{ ROLLOUT_BATCH: '0' }, /^ROLLOUT_BATCH: expected a whole number from 1 to 100 \(got "0"\)$/],
+    [{ ROLLOUT_BATCH: 'all' }, /^ROLLOUT_BATCH: expected a whole number from 1 to 100 \(got "all"\)$/],
     [
       { REMEDIATION_ROOTS: 'srv/sites' },
       /^REMEDIATION_ROOTS: expected absolute directory paths .*"srv\/sites"/,

@@ -14,6 +14,10 @@ const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' 
  */
 function shownChar(char: string, next: string | undefined): string {
   if (char === '\n') return char;
+  // No run of two backticks is ever written: "```" in a log line could close our code block early, or open
+  // one that swallows the rest of the message. A zero-width space between them keeps them looking the same,
+  // and is counted here, so a text cut to its escaped length stays within it (it once doubled in length).
+  if (char === '`') return next === '`' ? '`\u200b' : char;
   // A backslash at the end of a line is at the end of what visibleText would see (visibleLines).
   const shown = visibleChar(char, next === '\n' ? undefined : next);
   return ENTITY[shown] ?? shown;
@@ -62,8 +66,7 @@ export function untrustedProse(text: string): string {
   return escapeMrkdwn(text)
     .replace(/\n/g, '\\x0a')
     .replace(BROADCAST, '@\u2060$1')
-    .replace(EMOJI_CODE, ':\u200b')
-    .replace(/`(?=`)/g, '`\u200b');
+    .replace(EMOJI_CODE, ':\u200b');
 }
 
 /**
@@ -72,7 +75,7 @@ export function untrustedProse(text: string): string {
  * them looking the same.
  */
 export function codeBlockBody(text: string): string {
-  return escapeMrkdwn(text).replace(/`(?=`)/g, '`\u200b');
+  return escapeMrkdwn(text);
 }
 
 /** A fenced code block of `text` on its own lines (so a backtick at either end cannot join the fence). */
@@ -87,7 +90,7 @@ export function codeBlock(text: string): string {
  */
 export function inlineCode(text: string): string {
   const body = escapeMrkdwn(text)
-    .replace(/`/g, '\u02cb')
+    .replace(/`\u200b?/g, '\u02cb')
     .replace(/[\r\n]+/g, ' ');
   return body.trim().length > 0 ? `\`${body}\`` : '';
 }

@@ -41,6 +41,11 @@ const buttons = (m: { blocks: unknown[] }) =>
     .flatMap((b) => b.elements ?? []);
 
 describe('the group offer through its rollout', () => {
+  it('a canary diff of backtick runs stays within the section limit once defused', () => {
+    const m = renderGroupOffer({ ...group(), unifiedDiff: '`'.repeat(6000) });
+    expect(limitViolations(m)).toEqual([]);
+  });
+
   it('offers Apply to canary, then Apply to the other N only once the canary is verified', () => {
     expect(buttons(renderGroupOffer(group()))).toMatchObject([{ action_id: ACTION_APPLY_CANARY }]);
     for (const stage of ROLLOUT_STAGES) {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   codeBlock,
+  codeBlockBody,
   cutToEscapedLength,
   escapedLength,
   escapeMrkdwn,
@@ -136,6 +137,22 @@ describe('cutToEscapedLength', () => {
           const last = kept.charCodeAt(kept.length - 1);
           const next = s.charCodeAt(kept.length);
           if (last >= 0xd800 && last <= 0xdbff) expect(next >= 0xdc00 && next <= 0xdfff).toBe(false);
+        },
+      ),
+    );
+  });
+});
+
+describe('a cut text in a code block', () => {
+  it('is as long as its escaped length said, backtick runs included', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('`', 'a', '<', '\n', '\u202e'), maxLength: 600 }),
+        fc.integer({ min: 1, max: 500 }),
+        (s, max) => {
+          const cut = cutToEscapedLength(s, max);
+          expect(codeBlockBody(cut.text).length).toBeLessThanOrEqual(Math.max(max, 1));
+          expect(codeBlockBody(cut.text)).not.toContain('``');
         },
       ),
     );

@@ -157,6 +157,7 @@ export async function bot(args: string[], io: CliIo, extras: BotExtras = {}): Pr
       redis,
       prefix: queue.value.QUEUE_PREFIX,
       channel: settings.ALERT_CHANNEL,
+      channelHosts: settings.CHANNEL_HOSTS,
       metrics,
       log,
     });

@@ -5,12 +5,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 import { requestPath } from './request-path.js';
 
-/** What came of one alert (or, for `rejected`, of one request refused with 401, 400 or 413). */
+/** What came of one alert (or, for `rejected`, of one request refused with 401, 400, 413 or 503). */
 export const ALERT_RESULTS = [
   'queued',
   'joined',
   'resolved',
   'unknown-host',
+  /** A host CHANNEL_HOSTS does not give ALERT_CHANNEL: not diagnosed there. */
+  'forbidden-host',
   'rejected',
   /** Parent not posted or diagnosis not queued (Slack or Redis refused). */
   'failed',

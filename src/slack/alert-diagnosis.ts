@@ -31,7 +31,10 @@ import {
 } from './alert-message.js';
 import { type AlertRecord, AlertThreads } from './alert-threads.js';
 import { renderFailed } from './render.js';
+import { type ChannelHosts, inventoryForChannel } from './channel-hosts.js';
 
+/** Alerts in hand at most: each is a parent message (about one a second under Slack's limit) and a job. */
+export const MAX_PENDING_ALERTS = 2000;
 const PARENT_RETRY: RetryPolicy = { retries: 2, maxWaitMs: 10_000 };
 
 export interface AlertDiagnosisOptions {
@@ -42,12 +45,16 @@ export interface AlertDiagnosisOptions {
   prefix: string;
   /** ALERT_CHANNEL: where every alert's thread goes. */
   channel: string;
+  /** CHANNEL_HOSTS: an alert on a host it does not give ALERT_CHANNEL is counted and not diagnosed. */
+  channelHosts?: ChannelHosts | null;
   metrics: AlertMetrics;
   log: Logger;
   /** At most one "fired again" reply per alert in this window (default 30 min). */
   againWindowS?: number;
   /** How long a resolved alert waits for its diagnosis's verdict before it gives up (default 30 min). */
   verdictWaitMs?: number;
+  /** Alerts in hand at most (accepted, not yet handled) before a payload is refused (default 2,000). */
+  maxPending?: number;
   /** How often that wait looks (default 1 s). */
   verdictPollMs?: number;
 }
@@ -62,6 +69,8 @@ export class AlertDiagnoses {
   private readonly waits = new Set<Promise<void>>();
   private readonly stopping = new AbortController();
   private readonly log: Logger;
+  /** Alerts accepted and not yet handled. */
+  private pending = 0;
 
   constructor(private readonly options: AlertDiagnosisOptions) {
     this.threads = new AlertThreads(options.redis, options.prefix);
@@ -71,18 +80,29 @@ export class AlertDiagnoses {
     this.log = options.log.child({ component: 'alerts' });
   }
 
-  /** Starts the work for a payload's alerts (in order) and returns at once; the work is tracked. */
-  accept(route: AlertRoute, events: AlertEvent[]): void {
+  /**
+   * Starts the work for a payload's alerts (in order) and returns at once; the work is tracked. False, and
+   * nothing started, when that would put more than `maxPending` alerts in hand: the sender hears 503 and
+   * sends them again later (Alertmanager retries), instead of the bot holding an unbounded backlog.
+   */
+  accept(route: AlertRoute, events: AlertEvent[]): boolean {
+    if (this.pending + events.length > (this.options.maxPending ?? MAX_PENDING_ALERTS)) return false;
+    this.pending += events.length;
     this.track(
       (async () => {
+        // Not one Redis or Slack call before the webhook's answer, which goes out as this returns.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         for (const event of events) {
-          await this.handle(route, event).catch((err: unknown) => {
-            this.options.metrics.count(route, 'failed');
-            this.log.error({ err, fingerprint: event.fingerprint }, 'alert not handled');
-          });
+          await this.handle(route, event)
+            .catch((err: unknown) => {
+              this.options.metrics.count(route, 'failed');
+              this.log.error({ err, fingerprint: event.fingerprint }, 'alert not handled');
+            })
+            .finally(() => (this.pending -= 1));
         }
       })(),
     );
+    return true;
   }
 
   /** Resolves when the alerts received so far are handled (not the waits for verdicts: see close). */
@@ -128,6 +148,14 @@ export class AlertDiagnoses {
       return;
     }
     const target = match.target.name;
+    // ALERT_CHANNEL sees only what CHANNEL_HOSTS gives it, as a /502 there would: the thread shows the
+    // host's config and evidence, and its buttons would be refused anyway.
+    const rules = this.options.channelHosts ?? null;
+    if (!inventoryForChannel(loaded.value, rules, this.options.channel).hosts.some((h) => h.name === target)) {
+      metrics.count(route, 'forbidden-host');
+      this.log.warn({ ...where, host: target }, 'CHANNEL_HOSTS gives ALERT_CHANNEL no such host: not diagnosed');
+      return;
+    }
     const alert: AlertContext = { name: event.name, summary: event.summary, since: event.since };
     const facts = { ...alert, target };
     const claimed = await this.threads.claim(event.fingerprint, facts);
@@ -261,11 +289,12 @@ export class AlertDiagnoses {
     const deadline = Date.now() + (this.options.verdictWaitMs ?? 30 * 60_000);
     const poll = this.options.verdictPollMs ?? 1000;
     while (Date.now() < deadline && !this.stopping.signal.aborted) {
+      // One listener a wait, removed when the timer fires (a wait of 30 min polls 1,800 times).
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, poll);
-        this.stopping.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), {
-          once: true,
-        });
+        const signal = this.stopping.signal;
+        const stop = () => (clearTimeout(timer), resolve());
+        const timer = setTimeout(() => (signal.removeEventListener('abort', stop), resolve()), poll);
+        signal.addEventListener('abort', stop, { once: true });
       });
       const verdict = await this.verdictIfDelivered(record);
       if (verdict) {

@@ -40,11 +40,16 @@ export const alertmanagerAlertSchema = z.object({
   fingerprint,
 });
 
+/** Alerts one Alertmanager payload may carry: each can be a thread of its own (Alertmanager's max_alerts). */
+export const MAX_ALERTS_PER_PAYLOAD = 500;
+
 /** Alertmanager's webhook body, version 4 (docs/configuration.md of prometheus/alertmanager, webhook_config). */
 export const alertmanagerPayloadSchema = z.object({
   version: z.literal('4', { error: 'expected "4" (the version of Alertmanager’s webhook format)' }),
   status,
-  alerts: z.array(alertmanagerAlertSchema, { error: 'expected a list of alerts' }),
+  alerts: z.array(alertmanagerAlertSchema, { error: 'expected a list of alerts' }).max(MAX_ALERTS_PER_PAYLOAD, {
+    error: `more than ${MAX_ALERTS_PER_PAYLOAD} alerts in one payload (set max_alerts in the webhook_config)`,
+  }),
 });
 export type AlertmanagerPayload = z.infer<typeof alertmanagerPayloadSchema>;
 

@@ -78,8 +78,12 @@ export interface AlertReceiverOptions {
   token: string | undefined;
   /** ALERT_HOST_LABEL: the label of an Alertmanager alert that names its host. */
   hostLabel: string;
-  /** Takes the alerts of a good payload; must return at once (the work happens after the answer). */
-  accept(route: AlertRoute, events: AlertEvent[]): void;
+  /**
+   * Takes the alerts of a good payload; must return at once and start no I/O before it returns (the answer
+   * is written right after: the work happens after it). False: too many in hand already, the sender hears
+   * 503 and retries.
+   */
+  accept(route: AlertRoute, events: AlertEvent[]): boolean;
   /** A request refused (401, 400, 413): counted by the caller. */
   rejected?(route: AlertRoute, status: number, reason: string): void;
   log: Logger;
@@ -153,9 +157,10 @@ export function alertReceiver(options: AlertReceiverOptions): HttpRoute {
       if (!read.ok) return refuse(route, res, read.status, read.reason, read.status === 413);
       const parsed = events(route, read.body);
       if (!parsed.ok) return refuse(route, res, 400, parsed.error);
+      if (!options.accept(route, parsed.value))
+        return refuse(route, res, 503, 'too many alerts waiting to be handled; send them again later');
       answer(res, 200, { ok: true, alerts: parsed.value.length });
       log.info({ route, alerts: parsed.value.length }, 'alert webhook received');
-      options.accept(route, parsed.value);
     });
     return true;
   };

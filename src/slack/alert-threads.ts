@@ -82,11 +82,14 @@ return 0`,
   1,
 );
 
+// Only a firing record lives on a week from its last firing: a claim must keep its short lease (a bot killed
+// between claim and open would otherwise leave a claim that every repeat extends, and the alert would never
+// be diagnosed again), and a resolved one keeps the expiry its resolve gave it.
 const REFRESH = new LuaScript(
   `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 if ARGV[1] ~= '' then redis.call('HSET', KEYS[1], 'verdict', ARGV[1]) end
-if redis.call('HGET', KEYS[1], 'state') ~= 'resolved' then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+if redis.call('HGET', KEYS[1], 'state') == 'firing' then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
 return 1`,
   1,
 );

@@ -15,6 +15,7 @@ import { AlertDiagnoses } from '../../../src/slack/alert-diagnosis.js';
 import { alertLine, renderAlertParent } from '../../../src/slack/alert-message.js';
 import type { AlertEvent } from '../../../src/slack/alert-payload.js';
 import { AlertThreads } from '../../../src/slack/alert-threads.js';
+import { parseChannelHosts } from '../../../src/slack/channel-hosts.js';
 import { limitViolations } from '../../../src/slack/blocks.js';
 import { createWebClient } from '../../../src/slack/calls.js';
 import type { DiagnosisEnqueuer, DiagnosisTicketLike } from '../../../src/slack/enqueuer.js';
@@ -167,6 +168,51 @@ describe('AlertDiagnoses', () => {
     await a.close();
   });
 
+  it('a host CHANNEL_HOSTS does not give ALERT_CHANNEL posts nothing and is counted', async () => {
+    const enqueuer = new RecordingEnqueuer();
+    const metrics = new AlertMetrics({ defaultMetrics: false });
+    const rules = parseChannelHosts(`${CHANNEL}=web-02; *=web-*`);
+    if (!rules.ok) throw new Error(rules.error);
+    const a = new AlertDiagnoses({
+      client: createWebClient({ token: TOKEN, slackApiUrl: slack.url }),
+      enqueuer,
+      inventory: () => Promise.resolve(inventory),
+      redis,
+      prefix,
+      channel: CHANNEL,
+      channelHosts: rules.value,
+      metrics,
+      log: silentLog,
+    });
+    expect(a.accept('alertmanager', [event('f00000000000000c')])).toBe(true);
+    await a.idle();
+    expect(parents()).toHaveLength(0);
+    expect(enqueuer.requests).toHaveLength(0);
+    expect(await metrics.text()).toMatch(/result="forbidden-host"[^\n]* 1/);
+    expect(a.accept('alertmanager', [event('f00000000000000d', { host: 'web-02' })])).toBe(true);
+    await a.idle();
+    expect(enqueuer.requests.map((r) => r.target)).toEqual(['web-02']);
+  });
+
+  it('more alerts in hand than maxPending: refused whole, nothing started', async () => {
+    const enqueuer = new RecordingEnqueuer();
+    const a = new AlertDiagnoses({
+      client: createWebClient({ token: TOKEN, slackApiUrl: slack.url }),
+      enqueuer,
+      inventory: () => Promise.resolve(inventory),
+      redis,
+      prefix,
+      channel: CHANNEL,
+      maxPending: 2,
+      metrics: new AlertMetrics({ defaultMetrics: false }),
+      log: silentLog,
+    });
+    expect(a.accept('generic', [event('f00000000000000e'), event('f00000000000000f'), event('f000000000000010')])).toBe(false);
+    expect(a.accept('generic', [event('f000000000000011', { host: 'web-02' })])).toBe(true);
+    await a.idle();
+    expect(enqueuer.requests.map((r) => r.target)).toEqual(['web-02']);
+  });
+
   it('unknown and missing hosts post nothing', async () => {
     const enqueuer = new RecordingEnqueuer();
     const metrics = new AlertMetrics({ defaultMetrics: false });
@@ -234,6 +280,22 @@ describe('AlertThreads', () => {
     expect(await threads.resolve('f0000000000000fe', '2026-12-03T10:01:00.000Z')).toEqual({
       status: 'unknown',
     });
+  });
+
+  it('a repeat during a claim does not extend it: a claimer that died lets the next delivery try again', async () => {
+    const threads = new AlertThreads(redis, prefix);
+    const facts = { since: '2026-12-03T09:41:26.739Z', name: 'N', summary: '', target: 'web-01' };
+    expect(await threads.claim('f0000000000000fd', facts)).toEqual({ status: 'new' });
+    await threads.refresh('f0000000000000fd');
+    // Still the claim's own lease (2 minutes), not the firing record's week.
+    expect(await redis.pttl(threads.key('f0000000000000fd'))).toBeLessThanOrEqual(120_000);
+    await threads.open(
+      'f0000000000000fd',
+      { channel: CHANNEL, ts: '1.3', jobId: 'j', requester: 'alert N' },
+      facts,
+    );
+    await threads.refresh('f0000000000000fd');
+    expect(await redis.ttl(threads.key('f0000000000000fd'))).toBeGreaterThan(6 * 24 * 3600);
   });
 });
 

@@ -38,8 +38,13 @@ beforeAll(async () => {
   const route = alertReceiver({
     token: TOKEN,
     hostLabel: 'instance',
-    accept: (r, events) =>
-      accepted.push({ route: r, events, answeredFirst: current?.writableEnded === true }),
+    accept: (r, events) => {
+      if (events.some((e) => e.summary === 'refuse me')) return false;
+      // As AlertDiagnoses does: the work starts on a later turn, after the answer was written.
+      const res = current;
+      setImmediate(() => accepted.push({ route: r, events, answeredFirst: res?.writableEnded === true }));
+      return true;
+    },
     rejected: (_r, status) => rejected.push(status),
     log: silentLog,
   });
@@ -110,6 +115,19 @@ describe('the alert routes', () => {
     expect(generic.status).toBe(400);
     expect(accepted).toEqual([]);
     expect(rejected).toEqual([400, 400, 400]);
+  });
+
+  it('more than 500 alerts in one payload: 400 naming max_alerts; too many in hand: 503, retried later', async () => {
+    const many = sample as { alerts: unknown[] };
+    const big = await post(
+      '/alerts/alertmanager',
+      JSON.stringify({ ...many, alerts: Array.from({ length: 501 }, () => many.alerts[0]) }),
+    );
+    expect(big.status).toBe(400);
+    expect(((await big.json()) as { error: string }).error).toMatch(/more than 500 alerts.*max_alerts/);
+    const busy = await post('/alerts/generic', JSON.stringify({ host: 'web-01', summary: 'refuse me' }));
+    expect(busy.status).toBe(503);
+    expect(accepted).toEqual([]);
   });
 
   it('only POST', async () => {

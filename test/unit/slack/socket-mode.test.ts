@@ -104,7 +104,7 @@ describe('Socket Mode with the alert webhooks', () => {
     const route = alertReceiver({
       token: ALERT_TOKEN,
       hostLabel: 'instance',
-      accept: (_route, events) => received.push(...events),
+      accept: (_route, events) => (received.push(...events), true),
       log: pino({ level: 'silent' }),
     });
     alertBot = await startBot({

@@ -151,9 +151,14 @@ export class AlertDiagnoses {
     // ALERT_CHANNEL sees only what CHANNEL_HOSTS gives it, as a /502 there would: the thread shows the
     // host's config and evidence, and its buttons would be refused anyway.
     const rules = this.options.channelHosts ?? null;
-    if (!inventoryForChannel(loaded.value, rules, this.options.channel).hosts.some((h) => h.name === target)) {
+    if (
+      !inventoryForChannel(loaded.value, rules, this.options.channel).hosts.some((h) => h.name === target)
+    ) {
       metrics.count(route, 'forbidden-host');
-      this.log.warn({ ...where, host: target }, 'CHANNEL_HOSTS gives ALERT_CHANNEL no such host: not diagnosed');
+      this.log.warn(
+        { ...where, host: target },
+        'CHANNEL_HOSTS gives ALERT_CHANNEL no such host: not diagnosed',
+      );
       return;
     }
     const alert: AlertContext = { name: event.name, summary: event.summary, since: event.since };

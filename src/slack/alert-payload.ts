@@ -47,9 +47,11 @@ export const MAX_ALERTS_PER_PAYLOAD = 500;
 export const alertmanagerPayloadSchema = z.object({
   version: z.literal('4', { error: 'expected "4" (the version of Alertmanager’s webhook format)' }),
   status,
-  alerts: z.array(alertmanagerAlertSchema, { error: 'expected a list of alerts' }).max(MAX_ALERTS_PER_PAYLOAD, {
-    error: `more than ${MAX_ALERTS_PER_PAYLOAD} alerts in one payload (set max_alerts in the webhook_config)`,
-  }),
+  alerts: z
+    .array(alertmanagerAlertSchema, { error: 'expected a list of alerts' })
+    .max(MAX_ALERTS_PER_PAYLOAD, {
+      error: `more than ${MAX_ALERTS_PER_PAYLOAD} alerts in one payload (set max_alerts in the webhook_config)`,
+    }),
 });
 export type AlertmanagerPayload = z.infer<typeof alertmanagerPayloadSchema>;
 

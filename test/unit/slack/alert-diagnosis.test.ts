@@ -207,7 +207,9 @@ describe('AlertDiagnoses', () => {
       metrics: new AlertMetrics({ defaultMetrics: false }),
       log: silentLog,
     });
-    expect(a.accept('generic', [event('f00000000000000e'), event('f00000000000000f'), event('f000000000000010')])).toBe(false);
+    expect(
+      a.accept('generic', [event('f00000000000000e'), event('f00000000000000f'), event('f000000000000010')]),
+    ).toBe(false);
     expect(a.accept('generic', [event('f000000000000011', { host: 'web-02' })])).toBe(true);
     await a.idle();
     expect(enqueuer.requests.map((r) => r.target)).toEqual(['web-02']);

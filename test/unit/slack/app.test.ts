@@ -354,7 +354,10 @@ describe('request authenticity', () => {
     // Node's HTTP parser takes this target; `new URL(target, base)` throws on it. Thrown in a request
     // listener, that would be an uncaught exception: one packet from anyone would stop the bot.
     for (const target of ['http://[', 'http://[/healthz', '//[::1', '*']) {
-      const answer = await rawRequest(bot.port!, `POST ${target} HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n`);
+      const answer = await rawRequest(
+        bot.port!,
+        `POST ${target} HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n`,
+      );
       expect(answer).toMatch(/^HTTP\/1\.1 (400|404)/);
     }
     expect((await fetch(`http://127.0.0.1:${bot.port}/healthz`)).status).toBe(200);

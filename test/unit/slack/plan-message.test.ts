@@ -27,9 +27,13 @@ describe('the plan message', () => {
     expect(limitViolations(m)).toEqual([]);
   });
 
-  it('a diff of backtick runs (a host user\'s comment) stays within the section limit once defused', () => {
+  it("a diff of backtick runs (a host user's comment) stays within the section limit once defused", () => {
     // Each backtick before another gets a zero-width space: a cut that did not count it let 2,800 become 5,600.
-    for (const diff of ['`'.repeat(6000), `# ${'``x'.repeat(2000)}\n`, `${'`'.repeat(2799)}\n${'`'.repeat(2799)}`]) {
+    for (const diff of [
+      '`'.repeat(6000),
+      `# ${'``x'.repeat(2000)}\n`,
+      `${'`'.repeat(2799)}\n${'`'.repeat(2799)}`,
+    ]) {
       const m = renderPlan({ ...fix, unifiedDiff: diff });
       expect(limitViolations(m)).toEqual([]);
       // Only our own fences are runs of backticks.

@@ -16,6 +16,7 @@ import {
 import { Slots } from './slots.js';
 import { loadCredentials, type Credentials } from './ssh-credentials.js';
 import { classifyConnectError, formatHostPort, oneLine, type ConnectWhere } from './ssh-errors.js';
+import { connectTickBatched } from './tick-socket.js';
 import { TransportError } from './types.js';
 
 const { Client } = ssh2;
@@ -224,7 +225,8 @@ export class SshConnection {
         },
         authHandler: credentials.methods,
       };
-      if (sock) config.sock = sock;
+      // Through a jump host, the forwarded channel; else our own socket, whose writes leave once per tick.
+      config.sock = sock ?? connectTickBatched(target.address, target.port);
       client.connect(config);
     });
   }

@@ -16,7 +16,6 @@ import {
 import { Slots } from './slots.js';
 import { loadCredentials, type Credentials } from './ssh-credentials.js';
 import { classifyConnectError, formatHostPort, oneLine, type ConnectWhere } from './ssh-errors.js';
-import { connectTickBatched } from './tick-socket.js';
 import { TransportError } from './types.js';
 
 const { Client } = ssh2;
@@ -225,8 +224,7 @@ export class SshConnection {
         },
         authHandler: credentials.methods,
       };
-      // Through a jump host, the forwarded channel; else our own socket, whose writes leave once per tick.
-      config.sock = sock ?? connectTickBatched(target.address, target.port);
+      if (sock) config.sock = sock;
       client.connect(config);
     });
   }

@@ -142,7 +142,10 @@ async function main(): Promise<void> {
       // Healthy hosts: anything else is noted with the figures (a finding a loaded machine provoked).
       if (r.code !== 0) {
         const causes = [...r.stdout.matchAll(/"cause": "([^"]+)"/g)].map((m) => m[1]);
-        oddities.push(`exit ${r.code} (${[...new Set(causes)].join(', ')}) ${r.stderr.trim()}`.trim());
+        const which = `bin ${label(BINS.indexOf(bin))} ${names.length} host${names.length === 1 ? '' : 's'}`;
+        oddities.push(
+          `${which}: exit ${r.code} (${[...new Set(causes)].join(', ')}) ${r.stderr.trim()}`.trim(),
+        );
       }
       return r.ms;
     };

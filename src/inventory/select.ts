@@ -9,6 +9,8 @@ import type { Result } from '../model/result.js';
 export type Selection = Result<Target[], string[]>;
 
 const GLOB_CHARS = /[*?]/;
+/** Unknown words of one selection that get "did you mean" (the rest are named without). */
+const SUGGESTED_WORDS = 3;
 
 /**
  * The hosts `patterns` name, in the order asked (a glob or tag adds its hosts in file order), each once.
@@ -23,7 +25,8 @@ export function selectHosts(inventory: Inventory, patterns: readonly string[]): 
   const chosen = new Map<string, Target>();
   const errors: string[] = [];
   for (const pattern of patterns) {
-    const matched = matchPattern(inventory, pattern);
+    // "Did you mean" for the first few unknown words only: each costs a comparison with every name.
+    const matched = matchPattern(inventory, pattern, errors.length < SUGGESTED_WORDS);
     if (typeof matched === 'string') errors.push(matched);
     else for (const target of matched) if (!chosen.has(target.name)) chosen.set(target.name, target);
   }
@@ -31,14 +34,14 @@ export function selectHosts(inventory: Inventory, patterns: readonly string[]): 
 }
 
 /** The hosts one pattern selects, or a message saying why it selects none. */
-function matchPattern(inventory: Inventory, pattern: string): Target[] | string {
+function matchPattern(inventory: Inventory, pattern: string, suggest: boolean): Target[] | string {
   const names = inventory.hosts.map((h) => h.name);
   if (pattern.startsWith('tag:')) {
     const tag = pattern.slice(4);
     const tagged = inventory.hosts.filter((h) => h.tags.includes(tag));
     if (tagged.length > 0) return tagged;
     const tags = [...new Set(inventory.hosts.flatMap((h) => h.tags))].sort();
-    const close = closeWords(tag, tags);
+    const close = suggest ? closeWords(tag, tags) : [];
     const hint =
       close.length > 0
         ? `did you mean ${close.map((t) => `tag:${t}`).join(', ')}?`
@@ -53,7 +56,7 @@ function matchPattern(inventory: Inventory, pattern: string): Target[] | string 
   }
   const exact = inventory.hosts.find((h) => h.name === pattern);
   if (exact) return [exact];
-  const close = closeWords(pattern, names);
+  const close = suggest ? closeWords(pattern, names) : [];
   if (close.length > 0) return `unknown host '${pattern}'; did you mean ${close.join(', ')}?`;
   const listed =
     names.length <= 10 ? names.join(', ') : `${names.slice(0, 10).join(', ')}, … (${names.length} in all)`;

@@ -34,6 +34,12 @@ const errors = (patterns: string[]) => {
 };
 
 describe('selectHosts', () => {
+  it('"did you mean" for the first three unknown words; the others are named without it', () => {
+    const got = errors(['web-1', 'web-2', 'db-1', 'web-3', 'web-4']);
+    expect(got.filter((e) => e.includes('did you mean'))).toHaveLength(3);
+    expect(got[4]).toMatch(/^unknown host 'web-4'; hosts in hosts.yml: /);
+  });
+
   it('selects by name, in the order asked, each host once', () => {
     expect(names(['db-01', 'web-01', 'db-01'])).toEqual(['db-01', 'web-01']);
   });

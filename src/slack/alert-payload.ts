@@ -112,9 +112,11 @@ export function alertmanagerEvents(payload: AlertmanagerPayload, hostLabel: stri
 
 /** The generic route's alert as an AlertEvent (`now`: its since, as the sender says nothing of it). */
 export function genericEvent(alert: GenericAlert, now: Date): AlertEvent {
+  // Apart from Alertmanager's fingerprints (hex): a generic id can never name, or resolve, one of its alerts.
   const fp =
-    alert.id ??
-    `g${createHash('sha256').update(`${alert.host}\n${alert.summary}`).digest('hex').slice(0, 24)}`;
+    alert.id !== undefined
+      ? `generic-${alert.id}`
+      : `g${createHash('sha256').update(`${alert.host}\n${alert.summary}`).digest('hex').slice(0, 24)}`;
   return {
     fingerprint: fp,
     status: alert.status ?? 'firing',

@@ -134,7 +134,7 @@ describe('the generic payload', () => {
       name: 'PagerDuty',
     });
     expect(named.ok && genericEvent(named.value, now)).toMatchObject({
-      fingerprint: 'PD-123',
+      fingerprint: 'generic-PD-123', // never the same key as an Alertmanager fingerprint
       status: 'resolved',
       name: 'PagerDuty',
     });

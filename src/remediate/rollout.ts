@@ -14,7 +14,7 @@
 import type { AuditTrail } from '../audit/trail.js';
 import type { Target } from '../inventory/index.js';
 import type { RemediationOutcome } from '../queue/remediate-job.js';
-import type { RolloutContext, RolloutOutcome, RolloutRunner } from '../queue/rollout-job.js';
+import type { RolloutContext, RolloutEnd, RolloutOutcome, RolloutRunner } from '../queue/rollout-job.js';
 import { isExpired, type PlanStore } from './plan.js';
 import type {
   GroupMember,
@@ -150,6 +150,15 @@ export class GroupRollout implements RolloutRunner {
     return { status: 'done', summary };
   }
 
+  async abandon(end: RolloutEnd): Promise<boolean> {
+    const group = await this.deps.groups.get(end.groupId);
+    if (!group) return false;
+    const moved = await this.deps.groups.advance(group, end.stage, 'stopped', end.requestedBy, end.summary);
+    if (!moved.ok) return false;
+    await this.offerShows(group, end.log);
+    return true;
+  }
+
   /** The member's host and plan as a batch needs them, or why the member may not be applied. */
   private async check(ctx: RolloutContext, m: GroupMember): Promise<Target | string> {
     const target = ctx.inventory.hosts.find((h) => h.name === m.host);
@@ -186,10 +195,12 @@ export class GroupRollout implements RolloutRunner {
     summary: string,
   ): Promise<void> {
     await this.deps.groups.advance(group, from, to, ctx.requestedBy, summary);
+    await this.offerShows(group, ctx.log);
+  }
+
+  private async offerShows(group: PlanGroup, log: RolloutContext['log']): Promise<void> {
     const state = await this.deps.groups.rollout(group.id);
-    await this.deps
-      .onSettled?.(group, state)
-      .catch((err: unknown) => ctx.log.warn({ err }, 'offer not updated'));
+    await this.deps.onSettled?.(group, state).catch((err: unknown) => log.warn({ err }, 'offer not updated'));
   }
 }
 

@@ -14,7 +14,7 @@ import { HostLock } from '../../../src/queue/host-lock.js';
 import { lastWord } from '../../../src/queue/last-word.js';
 import { rolloutProcessor } from '../../../src/queue/rollout-job.js';
 import { Requesters } from '../../../src/queue/requesters.js';
-import { PlanStore } from '../../../src/remediate/plan.js';
+import { PlanStore, type Plan } from '../../../src/remediate/plan.js';
 import {
   newGroupId,
   PlanGroupStore,
@@ -24,7 +24,7 @@ import {
 import { GroupRollout } from '../../../src/remediate/rollout.js';
 import { PlanRunner } from '../../../src/remediate/runner.js';
 import { notesOf, readRecorder, recordingNotifiers, requester } from '../../support/recorder.js';
-import { dropPrefix, redisForTest, silentLog, testPrefix } from './support.js';
+import { dropPrefix, inventoryOf, redisForTest, silentLog, testPrefix } from './support.js';
 
 let redis: Redis;
 let dir: string;
@@ -169,5 +169,74 @@ describe('a rollout job that ends without settling its stage', () => {
     expect(stopped).toBe(false);
     expect(await groups.rollout(g.id)).toMatchObject({ stage: 'canary-verified', result: 'canary verified' });
     expect(settled).toEqual([]);
+  });
+});
+
+function planOf(id: string, host: string, after: string): Plan {
+  const now = Date.now();
+  const before = `    proxy_pass http://shop;${' '.repeat(1200)}# long line`;
+  return {
+    id,
+    host,
+    file: '/etc/nginx/conf.d/shop.conf',
+    realFile: '/etc/nginx/conf.d/shop.conf',
+    line: 2,
+    before,
+    after,
+    unifiedDiff: `-${before}\n+${after}\n`,
+    sha256AtDiagnosis: '0'.repeat(64),
+    cause: 'upstream-port-mismatch',
+    summary: 'Point the upstream at 127.0.0.1:3000',
+    nginx: { binary: '/usr/sbin/nginx', configPath: '/etc/nginx/nginx.conf' },
+    verify: { address: '127.0.0.1', port: 80, path: '/', hostHeader: 'shop.example' },
+    errorLogs: [],
+    requestedBy: 'U0SWEEPER',
+    createdAt: new Date(now).toISOString(),
+    expiresAt: new Date(now + 60_000).toISOString(),
+  };
+}
+
+describe("a member whose edit is not the canary's", () => {
+  it('differs past the cut the sweep groups by: refused before its batch, nothing applied, the group stopped', async () => {
+    // The same first 1,000 characters (all the sweep's grouping sees), then a different tail.
+    const common = `    proxy_pass http://127.0.0.1:3000;${' '.repeat(1100)}`;
+    const g: PlanGroup = { ...group(), members: [] };
+    const hosts = ['web-01', 'web-02', 'web-03'];
+    g.members = hosts.map((host, i) => ({ host, planId: `p-${String(i).padStart(12, 'd')}` }));
+    const tails = ['# ok', '# ok', '; include /tmp/evil.conf;'];
+    for (const [i, m] of g.members.entries()) await plans.save(planOf(m.planId, m.host, common + tails[i]));
+    await groups.save(g);
+    await groups.advance(g, 'offered', 'canary', 'U0APPROVER');
+    await groups.advance(g, 'canary', 'canary-verified', 'U0APPROVER', 'canary verified');
+    await groups.advance(g, 'canary-verified', 'rest', 'U0APPROVER');
+    settled.length = 0;
+    const applied: string[] = [];
+    const memberRunner = {
+      run: async (ctx: { planId: string }) => {
+        applied.push(ctx.planId);
+        return { status: 'applied' as const, summary: 'applied' };
+      },
+    };
+    const process = rolloutProcessor({
+      redis,
+      prefix,
+      lock: new HostLock(redis, prefix),
+      loadInventory: async () => ({ ok: true, value: inventoryOf(hosts) }),
+      notifierFor: recordingNotifiers(redis, prefix),
+      limits: { hostLockTtlMs: 2_000, hostLockWaitMs: 2_000 },
+      log: silentLog,
+      rollout: rolloutRunner(),
+      memberRunner,
+    });
+    const outcome = await process(rolloutJob(g, 'rest'));
+    expect(outcome.status).toBe('stopped');
+    expect(outcome.summary).toContain("the edit of web-03 is not the canary's (its after differs)");
+    expect(outcome.summary).toContain('1 untouched (web-02)');
+    expect(applied).toEqual([]);
+    const state = await groups.rollout(g.id);
+    expect(state.stage).toBe('stopped');
+    expect(state.members[g.members[2]!.planId]?.status).toBe('refused');
+    const refusals = (await audit.readFile()).filter((e) => e.action === 'refusal' && e.host === 'web-03');
+    expect(refusals).toHaveLength(1);
   });
 });

@@ -3,7 +3,9 @@
 // guarantees the conditions it runs under:
 // - under the host's lock (the same lock diagnose jobs take): nothing else runs on the host meanwhile;
 // - never retried: attempts 1, and a plan's `apply` is claimed in Redis (SET NX) before it starts, so a
-//   run that BullMQ restarts after losing its worker calls `interrupted()` instead of applying again;
+//   run that BullMQ restarts after losing its worker calls `interrupted()` instead of applying again; a run
+//   that never obtained the host's lock (nothing was changed) gives its claim back, so the plan may be tried
+//   again;
 // - at most once per plan id: the job id is derived from the plan id, and the producer refuses a second
 //   request of the same plan (see producer.ts).
 // The run of one plan under its lock (runPlanUnderLock) is also what a group's rollout does for each member
@@ -16,6 +18,7 @@ import type { Inventory, InventoryResult, Target } from '../inventory/index.js';
 import { FinalFailure, messageOf } from './errors.js';
 import { HostLockTimeout, withHostLock, type HostLease, type HostLock } from './host-lock.js';
 import { QueueKeys } from './keys.js';
+import { LuaScript } from './lua.js';
 import { REMEDIATE_QUEUE, type QueueName } from './names.js';
 import { NO_OBSERVER, type JobObserver, type JobResult } from './observer.js';
 import { jobPayload, remediatePayloadSchema, type RemediationAction } from './payloads.js';
@@ -71,6 +74,14 @@ export interface RemediateDeps {
 }
 
 const CLAIM_RETENTION_SECONDS = 30 * 24 * 3600;
+
+// KEYS[1] a plan's claim. ARGV[1] the claimant: the claim is removed only while it is still that run's.
+const RELEASE_CLAIM = new LuaScript(
+  `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`,
+  1,
+);
 
 const RESULT_OF: Record<RemediationOutcome['status'], JobResult> = {
   applied: 'applied',
@@ -173,9 +184,10 @@ export async function runPlanUnderLock(
   run: PlanRun,
 ): Promise<PlanRunResult> {
   const { target, notifier } = run;
+  const keys = new QueueKeys(deps.prefix);
   let interrupted = false;
+  let claimedNow = false;
   if (run.action === 'apply') {
-    const keys = new QueueKeys(deps.prefix);
     const claimed = await deps.redis.set(
       keys.planClaim(run.planId),
       run.claimant,
@@ -192,16 +204,18 @@ export async function runPlanUnderLock(
           result: 'refused',
         };
       interrupted = true;
-    }
+    } else claimedNow = true;
   }
 
   const log = deps.log.child({ jobId: run.jobId, planId: run.planId, target: target.name });
+  let entered = false;
   try {
     const outcome = await withHostLock(
       deps.lock,
       target.name,
       { ttlMs: deps.limits.hostLockTtlMs, waitMs: deps.limits.hostLockWaitMs, signal: run.signal },
       async (lease, lockSignal) => {
+        entered = true;
         const ctx: RemediationContext = {
           jobId: run.jobId,
           planId: run.planId,
@@ -228,6 +242,12 @@ export async function runPlanUnderLock(
     );
     return { ok: true, outcome };
   } catch (err) {
+    // The lock was never ours, so the runner never ran: a claim this run took is given back (only while it
+    // is still this run's), so the plan is not burnt for CLAIM_RETENTION_SECONDS by an apply that never began.
+    if (claimedNow && !entered)
+      await RELEASE_CLAIM.run(deps.redis, [keys.planClaim(run.planId)], [run.claimant]).catch((e: unknown) =>
+        log.warn({ err: e }, 'plan claim not released'),
+      );
     if (err instanceof FinalFailure) throw err;
     if (err instanceof HostLockTimeout)
       return { ok: false, message: `${err.message}; nothing was changed`, result: 'failed' };

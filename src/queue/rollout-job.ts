@@ -46,8 +46,24 @@ export interface RolloutOutcome {
   summary: string;
 }
 
+/** A rollout job that ended without its runner settling the stage: which group, at which stage, and why. */
+export interface RolloutEnd {
+  groupId: string;
+  stage: RolloutStageRequested;
+  requestedBy: string;
+  /** One line: why the rollout ended (it becomes the group's outcome on its offer). */
+  summary: string;
+  log: Logger;
+}
+
 export interface RolloutRunner {
   run(ctx: RolloutContext): Promise<RolloutOutcome>;
+  /**
+   * The job is over without run() having settled its stage (the inventory unreadable, an error after the last
+   * attempt, a worker lost too often): the stage becomes `stopped` with `summary`, so the group is not stuck
+   * at `canary`/`rest` until it expires. False when the stage had already moved on (nothing changed).
+   */
+  abandon(end: RolloutEnd): Promise<boolean>;
 }
 
 export interface RolloutDeps extends RemediateDeps {
@@ -78,13 +94,25 @@ async function runRolloutJob(deps: RolloutDeps, job: Job, signal?: AbortSignal):
   const payload = jobPayload(rolloutPayloadSchema, job, REMEDIATE_QUEUE, deps.log);
   const notifier = deps.notifierFor(payload.destination);
   const where = `group ${payload.groupId}`;
+  const { rollout, memberRunner } = deps;
   const stop = async (message: string, result: JobResult): Promise<never> => {
+    const stopped = await rollout
+      ?.abandon({
+        groupId: payload.groupId,
+        stage: payload.stage,
+        requestedBy: payload.requestedBy,
+        summary: `rollout (${payload.stage}) stopped: ${message}`,
+        log: deps.log,
+      })
+      .catch((err: unknown) => {
+        deps.log.warn({ err }, 'rollout not stopped');
+        return false;
+      });
     await notifier
-      .note(where, `✗ ${message}`)
+      .note(where, `✗ ${message}${stopped ? '; the rollout is stopped' : ''}`)
       .catch((err: unknown) => deps.log.warn({ err }, 'not delivered'));
     throw new FinalFailure(message, result);
   };
-  const { rollout, memberRunner } = deps;
   if (!rollout || !memberRunner)
     return stop('this worker cannot remediate (no remediation runner is configured)', 'refused');
   const loaded = await deps.loadInventory();

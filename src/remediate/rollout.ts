@@ -4,7 +4,8 @@
 // applied and verified. Each member is an ordinary apply of its own plan (its own sha256 from its own
 // diagnosis, its own verify request; backup, nginx -t, reload, verify, rollback: apply.ts), run through
 // `applyMember` under that host's lock, audited per host by the PlanRunner. Before a batch starts, each of
-// its members is checked here (still in the inventory, its plan there, for that host, not expired): one that
+// its members is checked here (still in the inventory, its plan there, for that host, not expired, its edit
+// the canary's in full: file, line, before and after, since the approver saw the canary's diff only): one that
 // is not stops the rollout before the batch, naming the host and why. A host the rollout never reached has no
 // audit entry and was never connected to.
 //
@@ -14,8 +15,8 @@
 import type { AuditTrail } from '../audit/trail.js';
 import type { Target } from '../inventory/index.js';
 import type { RemediationOutcome } from '../queue/remediate-job.js';
-import type { RolloutContext, RolloutOutcome, RolloutRunner } from '../queue/rollout-job.js';
-import { isExpired, type PlanStore } from './plan.js';
+import type { RolloutContext, RolloutEnd, RolloutOutcome, RolloutRunner } from '../queue/rollout-job.js';
+import { isExpired, type Plan, type PlanStore } from './plan.js';
 import type {
   GroupMember,
   MemberOutcome,
@@ -94,7 +95,7 @@ export class GroupRollout implements RolloutRunner {
       // Every member of the batch checked before any of them is touched.
       const targets = new Map<string, Target>();
       for (const m of fresh) {
-        const checked = await this.check(ctx, m);
+        const checked = await this.check(ctx, m, group.members[0]);
         if (typeof checked === 'string') {
           const refused = { status: 'refused' as const, summary: checked };
           await this.deps.audit.record({
@@ -150,17 +151,48 @@ export class GroupRollout implements RolloutRunner {
     return { status: 'done', summary };
   }
 
+  async abandon(end: RolloutEnd): Promise<boolean> {
+    const group = await this.deps.groups.get(end.groupId);
+    if (!group) return false;
+    const moved = await this.deps.groups.advance(group, end.stage, 'stopped', end.requestedBy, end.summary);
+    if (!moved.ok) return false;
+    await this.offerShows(group, end.log);
+    return true;
+  }
+
   /** The member's host and plan as a batch needs them, or why the member may not be applied. */
-  private async check(ctx: RolloutContext, m: GroupMember): Promise<Target | string> {
+  private async check(
+    ctx: RolloutContext,
+    m: GroupMember,
+    canary: GroupMember | undefined,
+  ): Promise<Target | string> {
     const target = ctx.inventory.hosts.find((h) => h.name === m.host);
     if (!target) return `${m.host} is no longer in the inventory (${ctx.inventory.source})`;
     const plan = await this.deps.plans.get(m.planId);
     if (!plan) return `the plan ${m.planId} of ${m.host} no longer exists: run the diagnosis again`;
     if (plan.host !== m.host) return `the plan ${m.planId} is for ${plan.host}, not ${m.host}`;
+    if (canary && m.planId !== canary.planId) {
+      const differs = await this.differsFromCanary(plan, canary);
+      if (differs) return differs;
+    }
     const state = await this.deps.plans.state(m.planId);
     if (state?.status === 'pending' && isExpired(plan))
       return `the plan of ${m.host} expired at ${plan.expiresAt}: run the diagnosis again`;
     return target;
+  }
+
+  /**
+   * Why a member's plan is not the canary's edit, or undefined when it is: the approver saw the canary's diff
+   * only, and the sweep groups hosts by their edits cut short (fleet.ts), so two edits that differ past the
+   * cut may share a group. File, line, before and after are compared in full; a member that differs is refused.
+   */
+  private async differsFromCanary(plan: Plan, canary: GroupMember): Promise<string | undefined> {
+    const reference = await this.deps.plans.get(canary.planId);
+    if (!reference)
+      return `the canary's plan ${canary.planId} no longer exists, so ${plan.host}'s edit cannot be checked against the approved diff: run the sweep again`;
+    const fields = (['file', 'line', 'before', 'after'] as const).filter((f) => plan[f] !== reference[f]);
+    if (fields.length === 0) return undefined;
+    return `the edit of ${plan.host} is not the canary's (its ${fields.join(', ')} differ${fields.length === 1 ? 's' : ''}): the approved diff does not stand for it; run the sweep again`;
   }
 
   /** The rollout stops at `at`: it says which host and why, and how many hosts it left untouched. */
@@ -186,10 +218,12 @@ export class GroupRollout implements RolloutRunner {
     summary: string,
   ): Promise<void> {
     await this.deps.groups.advance(group, from, to, ctx.requestedBy, summary);
+    await this.offerShows(group, ctx.log);
+  }
+
+  private async offerShows(group: PlanGroup, log: RolloutContext['log']): Promise<void> {
     const state = await this.deps.groups.rollout(group.id);
-    await this.deps
-      .onSettled?.(group, state)
-      .catch((err: unknown) => ctx.log.warn({ err }, 'offer not updated'));
+    await this.deps.onSettled?.(group, state).catch((err: unknown) => log.warn({ err }, 'offer not updated'));
   }
 }
 

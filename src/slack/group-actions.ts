@@ -28,7 +28,7 @@ import {
   renderGroupRollout,
 } from './group-offer.js';
 import { escapeMrkdwn, inlineCode, mention } from './mrkdwn.js';
-import { channelHostProblem, placeProblem, pressPlace } from './press-binding.js';
+import { channelReach, placeProblem, pressPlace } from './press-binding.js';
 import { onPresses, tell } from './press-reply.js';
 
 /** The part of the Producer the group buttons use. */
@@ -165,8 +165,9 @@ async function memberOutOfReach(
   if (deps.channelHosts === null) return undefined;
   const loaded = await deps.inventory();
   if (!loaded.ok) return 'I cannot read my inventory to check CHANNEL_HOSTS: nothing was done.';
+  const reach = channelReach(loaded.value, deps.channelHosts, channel);
   for (const m of group.members)
-    if (channelHostProblem(loaded.value, deps.channelHosts, channel, m.host))
+    if (reach !== null && !reach.has(m.host))
       return `This channel may no longer touch ${inlineCode(m.host)} (CHANNEL_HOSTS), one of this group's hosts: nothing was done.`;
   return undefined;
 }

@@ -34,6 +34,19 @@ export function placeProblem(plan: Pick<Plan, 'offeredIn'>, place: PressPlace): 
   return undefined;
 }
 
+/**
+ * The names of the hosts `channel` may reach under CHANNEL_HOSTS, or null when there are no rules (every
+ * host): computed once per press, so a group press checks its 1,000 members by lookup, not 1,000 filterings.
+ */
+export function channelReach(
+  inventory: Inventory,
+  rules: ChannelHosts | null,
+  channel: string,
+): ReadonlySet<string> | null {
+  if (rules === null) return null;
+  return new Set(inventoryForChannel(inventory, rules, channel).hosts.map((h) => h.name));
+}
+
 /** Why `channel` may not act on `host` under CHANNEL_HOSTS (as for /502), or undefined when it may. */
 export function channelHostProblem(
   inventory: Inventory,
@@ -41,9 +54,8 @@ export function channelHostProblem(
   channel: string,
   host: string,
 ): string | undefined {
-  if (rules === null) return undefined;
-  const visible = inventoryForChannel(inventory, rules, channel);
-  return visible.hosts.some((h) => h.name === host)
+  const reach = channelReach(inventory, rules, channel);
+  return reach === null || reach.has(host)
     ? undefined
     : 'This channel may no longer touch that host (CHANNEL_HOSTS): nothing was done.';
 }

@@ -125,7 +125,13 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
       job.name === ROLLOUT_JOB ? rollout(job, token, signal) : remediate(job, token, signal);
     workers.push(new Worker(REMEDIATE_QUEUE, processor, workerOptions));
   }
-  const lastWordDeps = { requesters, notifierFor: options.notifierFor, log, workerId };
+  const lastWordDeps = {
+    requesters,
+    notifierFor: options.notifierFor,
+    log,
+    workerId,
+    ...(options.rollout?.runner ? { rollout: options.rollout.runner } : {}),
+  };
   for (const w of workers) {
     w.on('failed', (job, err) => {
       log.info({ jobId: job?.id, queue: w.name, err: err.message }, 'job attempt failed');

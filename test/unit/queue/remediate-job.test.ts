@@ -6,7 +6,11 @@ import type { Redis } from 'ioredis';
 import { FinalFailure } from '../../../src/queue/errors.js';
 import { HostLock } from '../../../src/queue/host-lock.js';
 import { lastWord } from '../../../src/queue/last-word.js';
-import { remediateProcessor, type RemediationRunner } from '../../../src/queue/remediate-job.js';
+import {
+  remediateProcessor,
+  runPlanUnderLock,
+  type RemediationRunner,
+} from '../../../src/queue/remediate-job.js';
 import { Requesters } from '../../../src/queue/requesters.js';
 import { answersOf, notesOf, readRecorder, recordingNotifiers, requester } from '../../support/recorder.js';
 import { dropPrefix, inventoryOf, redisForTest, silentLog, testPrefix } from './support.js';
@@ -108,6 +112,75 @@ describe('remediate processor', () => {
       'the remediation failed: disk full',
     );
     expect(await redis.exists(`${prefix}:host-lock:web-01`)).toBe(0);
+  });
+});
+
+describe('a plan whose host lock was never obtained', () => {
+  it('gives its claim back (nothing was changed), so the plan can be applied later, once', async () => {
+    const lock = new HostLock(redis, prefix);
+    const held = await lock.tryAcquire('web-01', 10_000);
+    expect(held).toBeDefined();
+    let runs = 0;
+    const runner: RemediationRunner = { run: async () => ({ status: 'applied', summary: String(++runs) }) };
+    const process = remediateProcessor({
+      redis,
+      prefix,
+      lock,
+      loadInventory: async () => ({ ok: true, value: inventoryOf(['web-01']) }),
+      notifierFor: recordingNotifiers(redis, prefix),
+      runner,
+      limits: { hostLockTtlMs: 2_000, hostLockWaitMs: 100 },
+      log: silentLog,
+    });
+    await expect(process(jobWith(payload('p5'), 'apply-p5', 'remediate', 1))).rejects.toThrow(
+      'nothing was changed',
+    );
+    expect(runs).toBe(0);
+    expect(await redis.exists(`${prefix}:plan:p5:claimed`)).toBe(0);
+    await lock.release(held!);
+    // Tried again (a rollout member, a new job): applied, and only once however many runs race for it.
+    const member = (claimant: string) =>
+      runPlanUnderLock(
+        { redis, prefix, lock, limits: { hostLockTtlMs: 2_000, hostLockWaitMs: 2_000 }, log: silentLog },
+        runner,
+        {
+          claimant,
+          jobId: claimant,
+          planId: 'p5',
+          action: 'apply',
+          target: inventoryOf(['web-01']).hosts[0]!,
+          inventory: inventoryOf(['web-01']),
+          requestedBy: 'U1',
+          notifier: recordingNotifiers(redis, prefix)(requester('plan-p5')),
+          destination: requester('plan-p5'),
+        },
+      );
+    const results = await Promise.all(['r1', 'r2', 'r3'].map(member));
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok && r.message.includes('has already been applied'))).toHaveLength(2);
+    expect(runs).toBe(1);
+  });
+
+  it('a claim found ours again (a restarted run) is kept even when the lock times out', async () => {
+    const lock = new HostLock(redis, prefix);
+    await redis.set(`${prefix}:plan:p6:claimed`, 'apply-p6@1');
+    const held = await lock.tryAcquire('web-01', 10_000);
+    const process = remediateProcessor({
+      redis,
+      prefix,
+      lock,
+      loadInventory: async () => ({ ok: true, value: inventoryOf(['web-01']) }),
+      notifierFor: recordingNotifiers(redis, prefix),
+      runner: { run: async () => ({ status: 'applied', summary: '' }) },
+      limits: { hostLockTtlMs: 2_000, hostLockWaitMs: 100 },
+      log: silentLog,
+    });
+    await expect(process(jobWith(payload('p6'), 'apply-p6', 'remediate', 1))).rejects.toThrow(
+      'nothing was changed',
+    );
+    await lock.release(held!);
+    // It may have started applying before its worker was lost: it is never applied afresh.
+    expect(await redis.get(`${prefix}:plan:p6:claimed`)).toBe('apply-p6@1');
   });
 });
 

@@ -7,7 +7,7 @@
 export interface ProcTimes {
   /** The host's clock when the script ran, epoch seconds with their fraction. */
   now: number;
-  /** Seconds since boot, as /proc/uptime said at (nearly) the same moment. */
+  /** Seconds since boot, as /proc/uptime said just before the clock was read (so boot comes out late, if anything). */
   uptime: number;
   /** Start of each pid that answered, epoch seconds with their fraction. */
   startedAt: Map<number, number>;

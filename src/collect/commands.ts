@@ -63,9 +63,14 @@ export function frontendFirewallCommands(ufwConf: string, processes: string): Co
  * When the given processes (nginx's workers) started, to the clock tick (parsers/proc-times.ts): the clock,
  * the tick, /proc/uptime, then each pid's /proc/PID/stat. Unprivileged (/proc/PID/stat is readable by anyone
  * unless /proc is mounted with hidepid, and then the answer is missing and ps's whole seconds stand in).
+ * The uptime is read first and the clock right after it, nothing in between: a start is now − uptime +
+ * starttime, so every moment between the two readings on a loaded host moves the starts later (a change
+ * after a reload can then go unseen for that long), never earlier (a reload mistaken for a config changed
+ * after it: config-not-reloaded on a healthy host, as a loaded machine showed when the clock came first).
  */
 export const PROC_TIMES_SCRIPT =
-  'date +%s.%N; getconf CLK_TCK; cat /proc/uptime; for p do cat "/proc/$p/stat" || :; done 2>/dev/null';
+  't=$(getconf CLK_TCK); u=$(cat /proc/uptime); d=$(date +%s.%N); printf "%s\\n%s\\n%s\\n" "$d" "$t" "$u"; ' +
+  'for p do cat "/proc/$p/stat" || :; done 2>/dev/null';
 export const PROC_TIMES_ARGV0 = 'ud-proc-times';
 /** The youngest workers are the ones that tell; a master has at most a few dozen. */
 const PROC_TIMES_MAX_PIDS = 64;

@@ -65,8 +65,9 @@ return {'recorded', done, total}`,
 
 const RENEW = new LuaScript(
   `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
+local held = redis.call('GET', KEYS[1])
+if held and held ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return 1`,
   1,
 );
@@ -259,7 +260,8 @@ export class SweepStore {
     return { state: state === 'done' ? 'done' : 'finishing', leftMs: Math.max(0, left) };
   }
 
-  /** Extends this owner's claim of the final verdict (false: it lapsed or someone else holds it). */
+  /** Extends this owner's claim of the final verdict, or takes it back when it lapsed and is free (false:
+   * someone else holds it now, or the verdict is done). */
   async renewFinal(id: string, owner: string, leaseMs: number): Promise<boolean> {
     return (
       Number(await RENEW.run(this.redis, [this.keys.sweepFinal(id)], [`finishing:${owner}`, leaseMs])) === 1

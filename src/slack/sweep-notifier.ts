@@ -232,6 +232,9 @@ export class SweepCoordinator {
     const posted = await this.store.posted(id);
     const once = async (part: string, send: () => Promise<void>): Promise<void> => {
       if (posted.has(part)) return;
+      // A lease that lapsed (a long Retry-After) may be someone else's now: never post beside them.
+      if (!(await this.store.renewFinal(id, this.owner, this.finalLeaseMs)))
+        throw new Error(`sweep ${id}: the final claim lapsed, another process writes the verdict`);
       await send();
       await this.store.markPosted(id, part);
     };

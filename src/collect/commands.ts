@@ -63,14 +63,14 @@ export function frontendFirewallCommands(ufwConf: string, processes: string): Co
  * When the given processes (nginx's workers) started, to the clock tick (parsers/proc-times.ts): the clock,
  * the tick, /proc/uptime, then each pid's /proc/PID/stat. Unprivileged (/proc/PID/stat is readable by anyone
  * unless /proc is mounted with hidepid, and then the answer is missing and ps's whole seconds stand in).
- * /proc/uptime is read BEFORE the clock (and printed after it): boot = clock − uptime can then only come out
- * late, never early, so a start is never placed before it happened. On a loaded host the programs between
- * the two readings take a noticeable time (seconds at load 100), and read the other way round that time
- * moved every start earlier: a config written just before a start looked edited after it (a healthy host
- * reported config-not-reloaded).
+ * The uptime is read first and the clock right after it, nothing in between: a start is now − uptime +
+ * starttime, so every moment between the two readings on a loaded host moves the starts later (a change
+ * after a reload can then go unseen for that long), never earlier (a reload mistaken for a config changed
+ * after it: config-not-reloaded on a healthy host, as a loaded machine showed when the clock came first).
  */
 export const PROC_TIMES_SCRIPT =
-  'u=$(cat /proc/uptime); date +%s.%N; getconf CLK_TCK; echo "$u"; for p do cat "/proc/$p/stat" || :; done 2>/dev/null';
+  't=$(getconf CLK_TCK); u=$(cat /proc/uptime); d=$(date +%s.%N); printf "%s\\n%s\\n%s\\n" "$d" "$t" "$u"; ' +
+  'for p do cat "/proc/$p/stat" || :; done 2>/dev/null';
 export const PROC_TIMES_ARGV0 = 'ud-proc-times';
 /** The youngest workers are the ones that tell; a master has at most a few dozen. */
 const PROC_TIMES_MAX_PIDS = 64;

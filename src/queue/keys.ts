@@ -51,6 +51,17 @@ export class QueueKeys {
     return `${this.prefix}:sweep:${id}:edit-hold`;
   }
 
+  /** Hash: which parts of the verdict were posted ("<group>:<message>", "<group>:file", "rest") and each
+   * offered group's PlanGroup id ("<group>:offer"), so a verdict written again after a failure resumes. */
+  sweepPosted(id: string): string {
+    return `${this.prefix}:sweep:${id}:posted`;
+  }
+
+  /** Counter: progress edits of the sweep's parent that Slack answered (the verdict checks it after its own). */
+  sweepEditsLanded(id: string): string {
+    return `${this.prefix}:sweep:${id}:edits-landed`;
+  }
+
   /** Set while an edit of the sweep's parent with the progress is on its way to Slack. */
   sweepEditing(id: string): string {
     return `${this.prefix}:sweep:${id}:editing`;

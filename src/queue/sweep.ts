@@ -63,6 +63,30 @@ return {'recorded', done, total}`,
   3,
 );
 
+const RENEW = new LuaScript(
+  `
+local held = redis.call('GET', KEYS[1])
+if held and held ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1`,
+  1,
+);
+
+const RELEASE = new LuaScript(
+  `
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 1`,
+  1,
+);
+
+const START_EDIT = new LuaScript(
+  `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('SET', KEYS[2], '1', 'PX', ARGV[1])
+return 1`,
+  2,
+);
+
 const bounded = (max: number) => z.string().max(max);
 const evidenceSchema = z.object({
   source: bounded(1000),
@@ -226,12 +250,44 @@ export class SweepStore {
     );
   }
 
+  /** The final claim: being written (by whom), done, or free; and how long the lease has left. */
+  async finalState(id: string): Promise<{ state: 'finishing' | 'done' | 'free'; leftMs: number }> {
+    const [state, left] = await Promise.all([
+      this.redis.get(this.keys.sweepFinal(id)),
+      this.redis.pttl(this.keys.sweepFinal(id)),
+    ]);
+    if (state === null) return { state: 'free', leftMs: 0 };
+    return { state: state === 'done' ? 'done' : 'finishing', leftMs: Math.max(0, left) };
+  }
+
+  /** Extends this owner's claim of the final verdict, or takes it back when it lapsed and is free (false:
+   * someone else holds it now, or the verdict is done). */
+  async renewFinal(id: string, owner: string, leaseMs: number): Promise<boolean> {
+    return (
+      Number(await RENEW.run(this.redis, [this.keys.sweepFinal(id)], [`finishing:${owner}`, leaseMs])) === 1
+    );
+  }
+
+  /** What of the verdict was posted already (see QueueKeys.sweepPosted). */
+  async posted(id: string): Promise<Map<string, string>> {
+    return new Map(Object.entries(await this.redis.hgetall(this.keys.sweepPosted(id))));
+  }
+
+  async markPosted(id: string, part: string, value = '1'): Promise<void> {
+    await this.redis
+      .multi()
+      .hset(this.keys.sweepPosted(id), part, value)
+      .expire(this.keys.sweepPosted(id), this.ttlSeconds)
+      .exec();
+  }
+
   async finalDone(id: string): Promise<void> {
     await this.redis.set(this.keys.sweepFinal(id), 'done', 'EX', this.ttlSeconds);
   }
 
-  async releaseFinal(id: string): Promise<void> {
-    await this.redis.del(this.keys.sweepFinal(id));
+  /** Gives the claim up, when it is still this owner's (a lapsed one may be someone else's by now). */
+  async releaseFinal(id: string, owner: string): Promise<void> {
+    await RELEASE.run(this.redis, [this.keys.sweepFinal(id)], [`finishing:${owner}`]);
   }
 
   /** Whether the final verdict is being written or was written (progress edits then stop). */
@@ -249,13 +305,36 @@ export class SweepStore {
     await this.redis.set(this.keys.sweepEditHold(id), '1', 'PX', Math.max(1, ms));
   }
 
-  /** Marks a progress edit as on its way (for at most `ms`), so the verdict can wait for it to land. */
-  async editing(id: string, ms: number): Promise<void> {
-    await this.redis.set(this.keys.sweepEditing(id), '1', 'PX', Math.max(1, ms));
+  /**
+   * Marks a progress edit as on its way (for at most `ms`), so the verdict can wait for it to land; false,
+   * and nothing marked, once the verdict is claimed. One step: the verdict claims, then waits for the mark,
+   * so an edit either sees the claim or is waited for.
+   */
+  async startEdit(id: string, ms: number): Promise<boolean> {
+    return (
+      Number(
+        await START_EDIT.run(
+          this.redis,
+          [this.keys.sweepFinal(id), this.keys.sweepEditing(id)],
+          [Math.max(1, ms)],
+        ),
+      ) === 1
+    );
   }
 
+  /** The progress edit came back: no longer on its way, and counted as landed. */
   async edited(id: string): Promise<void> {
-    await this.redis.del(this.keys.sweepEditing(id));
+    await this.redis
+      .multi()
+      .del(this.keys.sweepEditing(id))
+      .incr(this.keys.sweepEditsLanded(id))
+      .expire(this.keys.sweepEditsLanded(id), this.ttlSeconds)
+      .exec();
+  }
+
+  /** How many progress edits came back so far. */
+  async editsLanded(id: string): Promise<number> {
+    return Number((await this.redis.get(this.keys.sweepEditsLanded(id))) ?? 0);
   }
 
   /** Whether a progress edit is on its way to Slack right now. */

@@ -10,7 +10,20 @@
 //   group (its hosts, the shared evidence once, and, when every host of the group stored a plan for the same
 //   edit in this thread, the group's `Apply to canary` offer), then edits the parent to the verdict. A failed
 //   job is recorded by its last word (src/queue/last-word.ts) like any answer: "could not be diagnosed".
-import { editChange, failedVerdict, groupVerdicts, verdictOf, type FleetGroup } from '../analyze/fleet.js';
+// - the verdict is never lost: a failed attempt is tried again; each part posted is remembered in the sweep
+//   (and each offered group's PlanGroup id), so a retry or a takeover posts only the rest; whoever records a
+//   host "again" with the sweep complete (BullMQ re-running the stalled job of a finisher that died) waits
+//   for the verdict and takes over when the claim is given up or lapses;
+// - a progress edit never stays over the verdict: it is marked in one step with the check of the claim (the
+//   verdict waits for it), and one that outlasted that wait and landed after it is followed by the verdict.
+import {
+  editChange,
+  failedVerdict,
+  groupVerdicts,
+  verdictOf,
+  type FleetGroup,
+  type FleetSummary,
+} from '../analyze/fleet.js';
 import type { Destination, Notifier, NotifierFactory, ProposedFix } from '../queue/notifier.js';
 import type { SweepOutcome, SweepRecord, SweepStore } from '../queue/sweep.js';
 import { newGroupId, type PlanGroup, type PlanGroupStore } from '../remediate/plan-group.js';
@@ -39,6 +52,9 @@ import { renderGroupReply, renderSweepProgress, renderSweepVerdict, withOffer } 
 /** Longest a progress edit is waited for by the verdict (it is one call without retries). */
 const EDIT_IN_FLIGHT_MS = 15_000;
 
+/** Waits before the verdict is tried again after a failure (Slack 5xx, a timeout, a Redis blip). */
+const FINAL_RETRY_DELAYS_MS = [2000, 10_000, 30_000];
+
 /** Group replies posted one by one; the groups past these are one more reply and a text file. */
 export const MAX_GROUP_REPLIES = 40;
 
@@ -59,6 +75,10 @@ export interface SweepCoordinatorOptions {
   owner?: string;
   /** How long a claim of the final verdict holds before another process may take over (default 120 s). */
   finalLeaseMs?: number;
+  /** Waits before each new attempt of a verdict that failed (default 2 s, 10 s, 30 s; within the lease). */
+  finalRetryDelaysMs?: readonly number[];
+  /** Longest the verdict waits for a progress edit on its way (default 15 s). */
+  editInFlightMs?: number;
 }
 
 const SILENT: NotifierLog = { warn: () => undefined, info: () => undefined };
@@ -75,6 +95,8 @@ export class SweepCoordinator {
   private readonly sleep: Sleep;
   private readonly owner: string;
   private readonly finalLeaseMs: number;
+  private readonly finalRetryDelays: readonly number[];
+  private readonly editInFlightMs: number;
   /** One trailing progress edit per sweep in this process. */
   private readonly trailing = new Map<string, NodeJS.Timeout>();
 
@@ -87,6 +109,8 @@ export class SweepCoordinator {
     this.sleep = options.sleep ?? realSleep;
     this.owner = options.owner ?? `pid-${process.pid}`;
     this.finalLeaseMs = options.finalLeaseMs ?? 120_000;
+    this.finalRetryDelays = options.finalRetryDelaysMs ?? FINAL_RETRY_DELAYS_MS;
+    this.editInFlightMs = options.editInFlightMs ?? EDIT_IN_FLIGHT_MS;
   }
 
   /** Stores a new sweep over `hosts`; its parent message is already posted (`parentTs`). */
@@ -122,12 +146,12 @@ export class SweepCoordinator {
   private async progress(id: string): Promise<void> {
     if (!(await this.store.claimEdit(id, this.interval))) return this.later(id);
     const record = await this.store.get(id);
-    if (!record || (await this.store.finishing(id))) return;
+    if (!record) return;
     const { done } = await this.store.progress(id);
-    await this.store.editing(id, EDIT_IN_FLIGHT_MS);
+    // Marked in one step with the check of the final claim: the verdict either stops it or waits for it.
+    if (!(await this.store.startEdit(id, this.editInFlightMs))) return;
     try {
       await this.update(record, renderSweepProgress(record, done), NO_RETRY);
-      await this.store.edited(id);
     } catch (err) {
       await this.store.edited(id);
       const retryAfter = retryAfterOf(err);
@@ -135,6 +159,9 @@ export class SweepCoordinator {
       this.log.warn({ err: describeSlackError(err), sweep: id }, 'sweep progress not shown');
       return this.later(id);
     }
+    await this.store.edited(id);
+    // It outlasted its mark and landed after the verdict: the verdict again (the finisher checks too).
+    if ((await this.store.finalState(id)).state === 'done') await this.resendVerdict(record);
   }
 
   /**
@@ -153,45 +180,102 @@ export class SweepCoordinator {
     this.trailing.set(id, timer);
   }
 
-  /** The verdict, once: one reply per group, then the parent. */
+  /**
+   * The verdict, once. Whoever cannot claim it waits until it is written, and takes over when the claim is
+   * given up or its lease lapses (its process died: BullMQ runs the stalled job again, whose answer records
+   * as "again" and lands here). A failed attempt is tried again after `finalRetryDelaysMs`; what was posted
+   * stays posted (the sweep remembers it), so a retry or a takeover posts only the rest.
+   */
   private async finish(id: string): Promise<void> {
-    if (!(await this.store.claimFinal(id, this.owner, this.finalLeaseMs))) return;
+    if (!(await this.claimOrWait(id))) return;
     const pending = this.trailing.get(id);
     if (pending) clearTimeout(pending);
     this.trailing.delete(id);
-    try {
-      const record = await this.store.get(id);
-      if (!record) return;
-      const outcomes = await this.store.outcomes(id);
-      const byHost = new Map(outcomes.map((o) => [o.verdict.host, o]));
-      const summary = groupVerdicts(outcomes.map((o) => o.verdict));
-      const shown = summary.groups.slice(0, MAX_GROUP_REPLIES);
-      for (const [i, group] of shown.entries()) {
-        const offer = await this.offerFor(record, group, byHost);
-        const reply = renderGroupReply(group, i, { offered: offer.group !== undefined, noOffer: offer.why });
-        const messages = offer.group
-          ? withOffer(reply.message, renderGroupOffer(offer.group))
-          : [reply.message];
-        for (const m of messages) await this.post(record, m);
-        if (reply.file) await this.upload(record, reply.file);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.writeVerdict(id);
+      } catch (err) {
+        const delay = this.finalRetryDelays[attempt];
+        const ours =
+          delay !== undefined &&
+          (await this.store.renewFinal(id, this.owner, this.finalLeaseMs).catch(() => false));
+        if (!ours) {
+          await this.store.releaseFinal(id, this.owner).catch(() => undefined);
+          throw err;
+        }
+        this.log.warn(
+          { err: describeSlackError(err), sweep: id, attempt: attempt + 1, retryInMs: delay },
+          'sweep verdict not written: trying again',
+        );
+        await this.sleep(delay);
       }
-      const rest = summary.groups.slice(MAX_GROUP_REPLIES);
-      if (rest.length > 0) await this.postRest(record, rest, summary.total);
-      // A progress edit still on its way must land before the verdict, never after it.
-      for (
-        const end = Date.now() + EDIT_IN_FLIGHT_MS;
-        Date.now() < end && (await this.store.editInFlight(id));
-      )
-        await this.sleep(50);
-      await this.update(record, renderSweepVerdict(record, summary), this.retry);
-      await this.store.finalDone(id);
-      this.log.info(
-        { sweep: id, hosts: summary.total, groups: summary.groups.length },
-        'sweep verdict posted',
-      );
+    }
+  }
+
+  /** True once this process holds the final claim; false when the verdict is written by someone else. */
+  private async claimOrWait(id: string): Promise<boolean> {
+    for (;;) {
+      if (await this.store.claimFinal(id, this.owner, this.finalLeaseMs)) return true;
+      const { state, leftMs } = await this.store.finalState(id);
+      if (state === 'done') return false;
+      if (state === 'finishing') await this.sleep(Math.max(20, Math.min(leftMs, 250)));
+    }
+  }
+
+  /** One reply per group (the parts not posted yet), then the parent. */
+  private async writeVerdict(id: string): Promise<void> {
+    const record = await this.store.get(id);
+    if (!record) return;
+    const outcomes = await this.store.outcomes(id);
+    const byHost = new Map(outcomes.map((o) => [o.verdict.host, o]));
+    const summary = groupVerdicts(outcomes.map((o) => o.verdict));
+    const posted = await this.store.posted(id);
+    const once = async (part: string, send: () => Promise<void>): Promise<void> => {
+      if (posted.has(part)) return;
+      // A lease that lapsed (a long Retry-After) may be someone else's now: never post beside them.
+      if (!(await this.store.renewFinal(id, this.owner, this.finalLeaseMs)))
+        throw new Error(`sweep ${id}: the final claim lapsed, another process writes the verdict`);
+      await send();
+      await this.store.markPosted(id, part);
+    };
+    const shown = summary.groups.slice(0, MAX_GROUP_REPLIES);
+    for (const [i, group] of shown.entries()) {
+      const offer = await this.offerFor(record, group, byHost, posted.get(`${i}:offer`));
+      if (offer.group && posted.get(`${i}:offer`) !== offer.group.id)
+        await this.store.markPosted(id, `${i}:offer`, offer.group.id);
+      const reply = renderGroupReply(group, i, { offered: offer.group !== undefined, noOffer: offer.why });
+      const messages = offer.group
+        ? withOffer(reply.message, renderGroupOffer(offer.group))
+        : [reply.message];
+      for (const [j, m] of messages.entries()) await once(`${i}:${j}`, () => this.post(record, m));
+      const file = reply.file;
+      if (file) await once(`${i}:file`, () => this.upload(record, file));
+    }
+    const rest = summary.groups.slice(MAX_GROUP_REPLIES);
+    if (rest.length > 0) await once('rest', () => this.postRest(record, rest, summary.total));
+    // A progress edit still on its way must land before the verdict, never after it.
+    for (
+      const end = Date.now() + this.editInFlightMs;
+      Date.now() < end && (await this.store.editInFlight(id));
+    )
+      await this.sleep(50);
+    const verdict = renderSweepVerdict(record, summary);
+    const landed = await this.store.editsLanded(id);
+    await this.update(record, verdict, this.retry);
+    await this.store.finalDone(id);
+    // One that outlasted the wait may have landed over it: the verdict again (that edit checks too).
+    if ((await this.store.editsLanded(id)) !== landed) await this.resendVerdict(record, summary);
+    this.log.info({ sweep: id, hosts: summary.total, groups: summary.groups.length }, 'sweep verdict posted');
+  }
+
+  /** The verdict edit once more, over a progress edit that landed after it. */
+  private async resendVerdict(record: SweepRecord, known?: FleetSummary): Promise<void> {
+    try {
+      const summary = known ?? groupVerdicts((await this.store.outcomes(record.id)).map((o) => o.verdict));
+      const message = renderSweepVerdict(record, summary);
+      await updateMessage(this.client, record.channel, record.parentTs, message, this.retry, this.sleep);
     } catch (err) {
-      await this.store.releaseFinal(id).catch(() => undefined);
-      throw err;
+      this.log.warn({ err: describeSlackError(err), sweep: record.id }, 'sweep verdict not shown again');
     }
   }
 
@@ -220,9 +304,13 @@ export class SweepCoordinator {
     record: SweepRecord,
     group: FleetGroup,
     byHost: Map<string, SweepOutcome>,
+    /** The PlanGroup an earlier attempt of this verdict saved for this group: offered again as it is. */
+    savedId?: string,
   ): Promise<Offer> {
     const { groups, plans } = this.options;
     if (group.status !== 'failing' || !group.edit || !groups) return {};
+    const saved = savedId === undefined ? undefined : await groups.get(savedId);
+    if (saved) return { group: saved };
     const fixes = group.hosts.map((h) => byHost.get(h)?.fix);
     const withheld = fixes.find((f): f is ProposedFix & { withheld: string } => f?.withheld !== undefined);
     if (withheld) return { why: `no Apply to canary: the fix is withheld (${withheld.withheld})` };

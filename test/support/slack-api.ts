@@ -43,7 +43,8 @@ export interface Upload {
 }
 
 /** A scripted answer for the next call(s) of a method. */
-type Scripted = { kind: 'error'; error: string } | { kind: 'rate-limit'; retryAfter: number };
+type Scripted =
+  { kind: 'error'; error: string } | { kind: 'rate-limit'; retryAfter: number } | { kind: 'pass' };
 
 export interface StandInOptions {
   /** The bot token calls must carry (any token is accepted when unset). */
@@ -69,6 +70,7 @@ export class SlackApiStandIn {
   /** Every message whose blocks broke Block Kit's limits (answered invalid_blocks), with the reasons. */
   readonly violations: { method: string; problems: string[] }[] = [];
   private readonly scripted = new Map<string, Scripted[]>();
+  private readonly delays = new Map<string, number[]>();
   private readonly expiredResponseUrls = new Set<string>();
   private readonly started = Date.now();
   private seq = 0;
@@ -103,8 +105,9 @@ export class SlackApiStandIn {
     return `${this.base}/api/`;
   }
 
-  /** The next `times` calls of `method` answer `{ ok: false, error }`. */
-  failNext(method: string, error: string, times = 1): void {
+  /** The next `times` calls of `method` (after `after` that answer as usual) answer `{ ok: false, error }`. */
+  failNext(method: string, error: string, times = 1, after = 0): void {
+    this.script(method, { kind: 'pass' }, after);
     this.script(method, { kind: 'error', error }, times);
   }
 
@@ -113,9 +116,15 @@ export class SlackApiStandIn {
     this.script(method, { kind: 'rate-limit', retryAfter }, times);
   }
 
+  /** The next call of `method` is answered (and takes effect) only `ms` later: a slow call in flight. */
+  delayNext(method: string, ms: number): void {
+    this.delays.set(method, [...(this.delays.get(method) ?? []), ms]);
+  }
+
   /** Forgets scripted answers not used yet. */
   clearScripted(): void {
     this.scripted.clear();
+    this.delays.clear();
   }
 
   callsTo(method: string): RecordedCall[] {
@@ -179,6 +188,8 @@ export class SlackApiStandIn {
         ? args.token
         : undefined;
 
+    const delay = this.delays.get(method)?.shift();
+    if (delay !== undefined) await new Promise((r) => setTimeout(r, delay));
     const scripted = this.scripted.get(method)?.shift();
     let status = 200;
     let answer: Args;

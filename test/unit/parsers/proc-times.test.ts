@@ -2,7 +2,7 @@
 // date, getconf, /proc), on a process whose name is built to break a naive reading of /proc/PID/stat
 // (spaces, a ")" and digits in comm), and the parser's answer held to what the kernel and ps say.
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,10 +12,22 @@ import { parseProcTimes } from '../../../src/parsers/proc-times.js';
 const dir = mkdtempSync(join(tmpdir(), 'ud-proc-times-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function procTimes(pids: number[]): string {
+function procTimes(pids: number[], env: NodeJS.ProcessEnv = process.env): string {
   return execFileSync('sh', ['-c', PROC_TIMES_SCRIPT, PROC_TIMES_ARGV0, ...pids.map(String)], {
     encoding: 'utf8',
+    env,
   });
+}
+
+/** A PATH on which date, getconf and cat each take 300 ms to start, as on a host under heavy load. */
+function slowPath(): string {
+  const bin = join(dir, 'slow-bin');
+  mkdirSync(bin, { recursive: true });
+  for (const tool of ['date', 'getconf', 'cat']) {
+    const real = execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim();
+    writeFileSync(join(bin, tool), `#!/bin/sh\nsleep 0.3\nexec ${real} "$@"\n`, { mode: 0o755 });
+  }
+  return `${bin}:${process.env.PATH ?? ''}`;
 }
 
 describe('parseProcTimes (the real script, this machine)', () => {
@@ -38,6 +50,19 @@ describe('parseProcTimes (the real script, this machine)', () => {
       );
       expect(Math.abs(times.now - etimes - started)).toBeLessThanOrEqual(1.01);
       expect(times.startedAt.has(999_999_999)).toBe(false);
+    } finally {
+      child.kill();
+    }
+  });
+
+  it('on a loaded host (every command slow to start) a start is never put before the real one', async () => {
+    const before = Date.now() / 1000;
+    const child = spawn('/bin/sleep', ['30'], { stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 100));
+    try {
+      const times = parseProcTimes(procTimes([child.pid!], { ...process.env, PATH: slowPath() }))!;
+      // Earlier than the real start would make a config written just before it look changed after it.
+      expect(times.startedAt.get(child.pid!)!).toBeGreaterThan(before - 0.05);
     } finally {
       child.kill();
     }

@@ -58,4 +58,36 @@ describe('SweepStore', () => {
     await redis.hset(`${prefix}:sweep:${sweep.id}:outcomes`, 'a', '{"verdict":{"host":1}}');
     expect(await store.outcomes(sweep.id)).toEqual([]);
   });
+
+  it('the final claim: renewed or taken back only by its owner, released only by it; no edit starts once claimed', async () => {
+    const store = new SweepStore(redis, prefix);
+    const sweep = await store.create(about, ['a']);
+    expect(await store.startEdit(sweep.id, 5000)).toBe(true);
+    expect(await store.editInFlight(sweep.id)).toBe(true);
+    await store.edited(sweep.id);
+    expect(await store.editInFlight(sweep.id)).toBe(false);
+    expect(await store.editsLanded(sweep.id)).toBe(1);
+    expect(await store.claimFinal(sweep.id, 'w1', 5000)).toBe(true);
+    expect(await store.startEdit(sweep.id, 5000)).toBe(false);
+    expect(await store.editInFlight(sweep.id)).toBe(false);
+    expect(await store.renewFinal(sweep.id, 'w2', 5000)).toBe(false);
+    await store.releaseFinal(sweep.id, 'w2');
+    expect((await store.finalState(sweep.id)).state).toBe('finishing');
+    expect(await store.renewFinal(sweep.id, 'w1', 5000)).toBe(true);
+    await store.releaseFinal(sweep.id, 'w1');
+    expect((await store.finalState(sweep.id)).state).toBe('free');
+    // Lapsed and free: its owner takes it back; once done, nobody renews it.
+    expect(await store.renewFinal(sweep.id, 'w1', 5000)).toBe(true);
+    await store.finalDone(sweep.id);
+    expect(await store.renewFinal(sweep.id, 'w1', 5000)).toBe(false);
+    expect((await store.finalState(sweep.id)).state).toBe('done');
+    await store.markPosted(sweep.id, '0:0');
+    await store.markPosted(sweep.id, '0:offer', 'g-x');
+    expect(await store.posted(sweep.id)).toEqual(
+      new Map([
+        ['0:0', '1'],
+        ['0:offer', 'g-x'],
+      ]),
+    );
+  });
 });

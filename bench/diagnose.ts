@@ -21,8 +21,7 @@ import { Lab, type LabHost } from '../lab/index.js';
 import { healthy } from '../lab/scenarios/index.js';
 import { loadInventory, selectHosts } from '../src/inventory/index.js';
 import { collectTarget } from '../src/collect/from-inventory.js';
-import { sshArgs } from '../test/e2e/scenarios/ssh.js';
-import type { HostSnapshot } from '../src/model/types.js';
+import { median, parallelSshArgs, rawScript, sshOptions } from './ssh-baseline.js';
 
 const { values } = parseArgs({
   options: {
@@ -90,24 +89,6 @@ function treeRssKb(pid: number): number {
   return total;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-/** The raw commands a diagnosis ran, as one shell script an operator would paste into `ssh host '…'`. */
-function rawScript(snapshot: HostSnapshot): string {
-  return Object.values(snapshot.results)
-    .map((r) => `${r.command} >/dev/null 2>&1`)
-    .join('\n');
-}
-
-/** OpenSSH's options as the e2e suite uses them (key, the lab's known_hosts, batch mode), without login. */
-function sshOptions(lab: Lab): string[] {
-  const args = sshArgs(lab, 'LOGIN', []);
-  return args.slice(0, args.indexOf('LOGIN'));
-}
-
 async function main(): Promise<void> {
   const lab = await Lab.create({ prefix: values.prefix });
   const hostsFile = `/tmp/${values.prefix}-${process.pid}-hosts`;
@@ -149,18 +130,7 @@ async function main(): Promise<void> {
       }
       return r.ms;
     };
-    const psshArgs = (n: number) => [
-      '-h',
-      hostsFile,
-      '-p',
-      String(n),
-      '-t',
-      '60',
-      ...sshOptions(lab).flatMap((o, i, all) => (o === '-o' ? ['-O', all[i + 1]!] : [])),
-      '-x',
-      `-i ${lab.clientKeyPath} -F /dev/null`,
-      script,
-    ];
+    const psshArgs = (n: number) => parallelSshArgs(lab, hostsFile, n, script);
     const oddities: string[] = [];
     const label = (i: number) => (BINS.length === 1 ? '' : `#${i + 1}`);
     const lines = [

@@ -40,19 +40,24 @@ export function sshOptions(lab: Lab): string[] {
   return args.slice(0, args.indexOf('LOGIN'));
 }
 
-/** `script` on every host at once with parallel-ssh (as root, the lab's key). */
-export function parallelSsh(lab: Lab, hosts: LabHost[], script: string, hostsFile: string): Promise<void> {
-  writeFileSync(hostsFile, hosts.map((h) => `root@${h.address}`).join('\n') + '\n');
-  return run('parallel-ssh', [
+/** parallel-ssh's arguments: `script` on the hosts of `hostsFile`, `at` at once (as root, the lab's key). */
+export function parallelSshArgs(lab: Lab, hostsFile: string, at: number, script: string): string[] {
+  return [
     '-h',
     hostsFile,
     '-p',
-    String(hosts.length),
+    String(at),
     '-t',
     '60',
     ...sshOptions(lab).flatMap((o, i, all) => (o === '-o' ? ['-O', all[i + 1]!] : [])),
     '-x',
     `-i ${lab.clientKeyPath} -F /dev/null`,
     script,
-  ]);
+  ];
+}
+
+/** `script` on every host at once with parallel-ssh (as root, the lab's key). */
+export function parallelSsh(lab: Lab, hosts: LabHost[], script: string, hostsFile: string): Promise<void> {
+  writeFileSync(hostsFile, hosts.map((h) => `root@${h.address}`).join('\n') + '\n');
+  return run('parallel-ssh', parallelSshArgs(lab, hostsFile, hosts.length, script));
 }

@@ -22,7 +22,7 @@ import type { ChannelHosts } from './channel-hosts.js';
 import { escapeMrkdwn, inlineCode, mention } from './mrkdwn.js';
 import { ACTION_APPLY, ACTION_DISMISS, ACTION_TEST, renderActedOn } from './plan-message.js';
 import { channelHostProblem, placeProblem, pressPlace } from './press-binding.js';
-import { onPresses, tell } from './press-reply.js';
+import { malformedValue, onPresses, tell } from './press-reply.js';
 import { registerGroupActions, type RolloutEnqueuer } from './group-actions.js';
 import { PlanGroupStore } from '../remediate/plan-group.js';
 import type { Result } from '../model/result.js';
@@ -139,14 +139,12 @@ async function handlePress(
 ): Promise<void> {
   const user = body.user.id;
   if (!isPlanId(value)) {
-    // Printable ASCII only, and short: the trail is read in terminals.
-    const shown = value.replace(/[^\x20-\x7e]/g, '?').slice(0, 40);
     await deps.audit.record({
       action: 'refusal',
       user,
       host: '?',
       planId: '?',
-      result: `${actionId}: malformed button value (${value.length} characters: ${JSON.stringify(shown)})`,
+      result: `${actionId}: ${malformedValue(value)}`,
     });
     return tell(respond, 'This button does not carry a plan: nothing was done.');
   }

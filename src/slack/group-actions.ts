@@ -29,7 +29,7 @@ import {
 } from './group-offer.js';
 import { escapeMrkdwn, inlineCode, mention } from './mrkdwn.js';
 import { channelReach, placeProblem, pressPlace } from './press-binding.js';
-import { onPresses, tell } from './press-reply.js';
+import { malformedValue, onPresses, tell } from './press-reply.js';
 
 /** The part of the Producer the group buttons use. */
 export interface RolloutEnqueuer {
@@ -100,10 +100,7 @@ async function handleGroupPress(
     return tell(respond, why);
   };
   if (!isGroupId(value)) {
-    const shown = value.replace(/[^\x20-\x7e]/g, '?').slice(0, 40);
-    return refuse(
-      `malformed button value (${value.length} characters: ${JSON.stringify(shown)}): nothing was done`,
-    );
+    return refuse(`${malformedValue(value)}: nothing was done`);
   }
   const group = await deps.groups.get(value);
   if (!group) return refuse('This group no longer exists (groups are kept 7 days): run the sweep again.');

@@ -15,6 +15,15 @@ export const ephemeral = (text: string) => ({
   blocks: [section(text)],
 });
 
+/**
+ * A button value that is not one of ours, as the refusal and the audit trail name it: its length and its
+ * start, printable ASCII only (the trail is read in terminals).
+ */
+export function malformedValue(value: string): string {
+  const shown = value.replace(/[^\x20-\x7e]/g, '?').slice(0, 40);
+  return `malformed button value (${value.length} characters: ${JSON.stringify(shown)})`;
+}
+
 /** One line to the presser only; a response_url that fails is not worth failing the press for. */
 export async function tell(respond: RespondFn, text: string): Promise<void> {
   await respond(ephemeral(text)).catch(() => undefined);

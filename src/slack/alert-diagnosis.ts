@@ -227,7 +227,13 @@ export class AlertDiagnoses {
     const verdict = await this.verdictIfDelivered(record);
     await this.threads.refresh(event.fingerprint, verdict ? JSON.stringify(verdict) : undefined);
     if (record.ts === undefined || record.channel === undefined) return;
-    if (!(await this.threads.againOnce(event.fingerprint, this.options.againWindowS ?? 1800))) return;
+    if (!(await this.threads.againOnce(event.fingerprint, this.options.againWindowS ?? 1800))) {
+      this.log.info(
+        { fingerprint: event.fingerprint },
+        'alert fired again: replied within the window already',
+      );
+      return;
+    }
     const reply = renderFiredAgain(
       { name: record.name, summary: record.summary, since: record.since },
       new Date().toISOString(),

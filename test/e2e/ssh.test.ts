@@ -3,11 +3,11 @@
 // the jump host and the "firewalled" address live in a network namespace made here and removed afterwards.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:net';
+import { createServer, Socket, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Target } from '../../src/inventory/types.js';
 import { SshTransport, type SshOptions } from '../../src/transport/ssh.js';
 import { TransportError } from '../../src/transport/types.js';
@@ -478,6 +478,27 @@ describe('jump host', () => {
     const addresses = await transport.run({ id: 'ip', argv: ['ip', '-4', '-o', 'addr', 'show'] });
     expect(addresses.stdout).toContain(NS_SIDE);
     expect(addresses.stdout).not.toContain(HOST_SIDE);
+  });
+
+  it('turns Nagle off on its TCP connection, to the jump host as to a host reached directly', async () => {
+    // sshd sets TCP_NODELAY only for sessions with a terminal: with Nagle on at our end too, a channel's last
+    // small packets waited for a delayed ACK, about 40 ms a command (bench/diagnose.ts's channel figure).
+    const noDelay = vi.spyOn(Socket.prototype, 'setNoDelay');
+    try {
+      const direct = await connected();
+      const jumped = new SshTransport(viaJump(), { home: dir });
+      cleanups.push(() => jumped.close());
+      await jumped.connect();
+      const peers = (noDelay.mock.contexts as Socket[])
+        .filter((_, i) => noDelay.mock.calls[i]![0] === true)
+        .map((socket: Socket) => `${socket.remoteAddress}:${socket.remotePort}`);
+      expect(peers).toContain(`127.0.0.1:${server.port}`);
+      expect(peers).toContain(`${NS_SIDE}:${jump.port}`);
+      expect((await direct.run({ id: 'id', argv: ['id', '-un'] })).stdout).toBe('root\n');
+      expect((await jumped.run({ id: 'id', argv: ['id', '-un'] })).stdout).toBe('root\n');
+    } finally {
+      noDelay.mockRestore();
+    }
   });
 
   it("refuses when the jump host's key is unknown, and says it was the jump host", async () => {

@@ -53,6 +53,8 @@ await build({
     main: 'src/cli/main.ts',
     exit: 'src/cli/exit.ts',
     'diagnosis-thread': 'src/workers/diagnosis-thread.ts',
+    // Its own entry so that bin/upstream-doctor.js can start the first thread before main.js loads.
+    'diagnosis-pool': 'src/workers/diagnosis-pool.ts',
   },
   outdir,
   bundle: true,

@@ -5,7 +5,7 @@
 // per cause. Pure: the Slack sweep (src/slack/sweep-render.ts) and `diagnose --summary`
 // (src/render/fleet-text.ts) both render these groups. Everything here stays host text: callers escape it.
 import type { ConfigEdit, Evidence, Report } from '../model/types.js';
-import { exitCodeOf } from './report.js';
+import { exitCodeOf } from './report-outcome.js';
 
 /** Sizes one host's verdict keeps (a sweep stores up to SWEEP_MAX_HOSTS of them in Redis). */
 export const VERDICT_LIMITS = {

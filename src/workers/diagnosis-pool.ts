@@ -9,7 +9,7 @@ import type { Diagnoser } from '../queue/diagnoser.js';
 import type { WithheldFix } from '../queue/notifier.js';
 import type { Plan, PlanOptions, PlanStore } from '../remediate/plan.js';
 import { requesterOf, threadOf } from '../remediate/requester.js';
-import { ThreadPool, type ThreadJobOptions } from './thread-pool.js';
+import { startEarly, ThreadPool, type ThreadJobOptions } from './thread-pool.js';
 
 /** What a thread is asked: an inventory host over SSH (its peers from the inventory), or this machine. */
 export type ThreadDiagnosisJob = (
@@ -31,6 +31,11 @@ const ENTRY = new URL(
   import.meta.url.endsWith('.ts') ? './diagnosis-thread.ts' : './diagnosis-thread.js',
   import.meta.url,
 );
+
+/** The first diagnosis thread, started before the CLI loads the rest of itself (bin/upstream-doctor.js). */
+export function startDiagnosisThreadEarly(): void {
+  startEarly(ENTRY);
+}
 
 export class DiagnosisPool {
   private readonly pool: ThreadPool<ThreadDiagnosisJob, ThreadDiagnosis>;

@@ -43,6 +43,41 @@ export interface ThreadPoolOptions {
   maxHeapMb?: number;
 }
 
+const DEFAULT_HEAP_MB = 1024;
+
+/**
+ * Threads started before their pool (startEarly), by entry and heap limit: the pool made later takes them.
+ * Each is unref'd, so one never taken (a usage error, `--help`) never keeps the process alive.
+ */
+const early = new Map<string, Worker[]>();
+const earlyKey = (entry: URL, maxHeapMb: number) => `${maxHeapMb} ${entry.href}`;
+
+/**
+ * Starts a thread on `entry` now, for a pool not made yet: a one-host CLI run waits on its thread's start
+ * (node booting a worker, then the entry loading ssh2 and the parsers), and started before the CLI's own
+ * modules load, that start runs beside them on the other core. One that fails before it is taken is dropped.
+ */
+export function startEarly(entry: URL, maxHeapMb = DEFAULT_HEAP_MB): Worker {
+  const key = earlyKey(entry, maxHeapMb);
+  const worker = spawn(entry, maxHeapMb);
+  worker.unref();
+  const drop = () =>
+    early.set(
+      key,
+      (early.get(key) ?? []).filter((w) => w !== worker),
+    );
+  worker.once('error', drop);
+  worker.once('exit', drop);
+  early.set(key, [...(early.get(key) ?? []), worker]);
+  return worker;
+}
+
+function takeEarly(entry: URL, maxHeapMb: number): Worker | undefined {
+  const worker = early.get(earlyKey(entry, maxHeapMb))?.shift();
+  worker?.removeAllListeners('error').removeAllListeners('exit');
+  return worker;
+}
+
 /** How to start a thread on `entry`: directly when built, through tsx's loader when running from source. */
 function spawn(entry: URL, maxHeapMb: number): Worker {
   const resourceLimits = { maxOldGenerationSizeMb: maxHeapMb };
@@ -106,7 +141,8 @@ export class ThreadPool<J, R> {
   }
 
   private start(): Slot<R> {
-    const worker = spawn(this.entry, this.options.maxHeapMb ?? 1024);
+    const heapMb = this.options.maxHeapMb ?? DEFAULT_HEAP_MB;
+    const worker = takeEarly(this.entry, heapMb) ?? spawn(this.entry, heapMb);
     const slot: Slot<R> = { worker, pending: new Map() };
     worker.on('message', (m: ThreadMessage<R>) => {
       const p = slot.pending.get(m.id);

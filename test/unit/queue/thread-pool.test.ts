@@ -1,9 +1,11 @@
 // The thread pool that keeps host output off the worker's main thread: a job that spins (the backtracking
 // include glob of issue 12, on a real thread) ends at its deadline, the main thread's HTTP server answers
 // all the while, and the pool replaces the terminated thread so the next job runs.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHealthServer, type HealthServer } from '../../../src/health/server.js';
-import { ThreadLost, ThreadPool } from '../../../src/workers/thread-pool.js';
+import { startEarly, ThreadLost, ThreadPool } from '../../../src/workers/thread-pool.js';
 import type { SpinJob } from '../../support/spin-thread.js';
 
 const ENTRY = new URL('../../support/spin-thread.ts', import.meta.url);
@@ -80,5 +82,37 @@ describe('ThreadPool', () => {
     await pool.close();
     await closing;
     await expect(pool.run({ kind: 'echo', text: 'x' })).rejects.toThrow('closed');
+  });
+
+  it('takes a thread started early (the CLI starts it before loading itself) instead of starting one', async () => {
+    const early = startEarly(ENTRY);
+    pool = new ThreadPool<SpinJob, string>(ENTRY, { size: 1 });
+    expect(await pool.run({ kind: 'thread' })).toBe(String(early.threadId));
+  });
+
+  it('does not take an early thread that ended before the pool was made, nor one for another heap limit', async () => {
+    const ended = startEarly(ENTRY);
+    await new Promise((resolve) => ended.once('online', resolve));
+    await ended.terminate();
+    const otherLimit = startEarly(ENTRY, 256);
+    pool = new ThreadPool<SpinJob, string>(ENTRY, { size: 1 });
+    const used = await pool.run({ kind: 'thread' });
+    expect(used).not.toBe(String(ended.threadId));
+    expect(used).not.toBe(String(otherLimit.threadId));
+    await otherLimit.terminate();
+  });
+});
+
+describe('an early thread nobody takes', () => {
+  it('does not keep the process alive (a usage error or --help exits at once)', async () => {
+    const program = `import { startEarly } from ${JSON.stringify(new URL('../../../src/workers/thread-pool.ts', import.meta.url).href)};
+startEarly(new URL(${JSON.stringify(ENTRY.href)}));
+process.stdout.write('started\\n');`;
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', program],
+      { timeout: 20_000 },
+    );
+    expect(stdout).toBe('started\n');
   });
 });

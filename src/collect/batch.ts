@@ -1,39 +1,57 @@
 // Quick unprivileged commands (date, ps, cat of a small file, id…) run one after another in ONE SSH channel:
-// each command of its own costs the host an sshd session, a shell and `timeout`, which is most of the cost
+// each command of its own costs the host an sshd session, a shell and its process, which is most of the cost
 // of a diagnosis when 20 hosts are visited at once. The script is a constant; the commands reach it as
 // positional arguments (id, argument count, argv…) and run without any shell parsing of their words.
 //
-// Framing is in bytes, end to end. Each command's output streams through dd(1) straight to the channel,
-// never through a shell variable (command substitution drops NUL bytes, and `${#var}` counts characters
-// in a UTF-8 locale but bytes in C), and dd's count of the bytes it copied goes into a trailer after the
-// output: `\n<id> <exit code> <bytes>\n`. The split reads the trailers from the end of the raw bytes
-// (RunResult.stdoutBytes, never the decoded text, where a multibyte character is one unit but several
-// bytes), so nothing a command prints, whatever its encoding, can forge another command's answer; each
-// answer is decoded on its own, as when the command runs alone.
+// Framing is in bytes, end to end, and costs the host nothing but the commands themselves: each command
+// writes straight to the channel, and after it the script prints a trailer `\n<boundary> <id> <exit code>\n`.
+// The boundary is 128 random bits drawn for each batch and handed to the script on its stdin: never in its
+// argv, so no other user of the host can read it from /proc while the batch runs (an argv is public), and no
+// output (a process title ps prints, a socket path ss prints, a file) can forge a trailer it cannot know.
+// The split works on the raw bytes (RunResult.stdoutBytes, never the decoded text), and each answer is
+// decoded on its own, as when the command runs alone. (The previous framing counted each command's bytes
+// with dd(1) through two subshells: three or four processes more per command, a third of a host's work.)
+import { randomBytes } from 'node:crypto';
 import type { CommandResult } from '../model/types.js';
 import type { CommandSpec, RunResult } from '../transport/types.js';
 import { quoteArgv } from '../transport/quote.js';
 
 /**
- * `eval` only ever sees `"${1}" "${2}"…`, built from numbers: the words themselves are never parsed.
- * fd 3 is the channel: dd writes the output there, while the command substitution collects only the exit
- * code (fd 4) and dd's statistics, whose last line starts with the number of bytes copied (whatever the
- * locale or the dd; LC_ALL=C for its words all the same). The command itself gets neither fd.
+ * `eval` only ever sees `"${1}" "${2}"…`, built from numbers: the words themselves are never parsed. The
+ * command runs from the script's own shell, with no subshell (dash would fork one and then the program:
+ * twice the processes), which is safe because a batched command is always a program, never one of the
+ * shell's builtins (batchable() below). The boundary is the first line of stdin; the commands get /dev/null.
  */
-const BATCH_SCRIPT = `nl='
-'
-exec 3>&1
+const BATCH_SCRIPT = `IFS= read -r b || exit 97
 while [ "$#" -gt 0 ]; do
   id=$1; n=$2; shift 2
   cmd=; i=1
   while [ "$i" -le "$n" ]; do cmd="$cmd \\"\\\${$i}\\""; i=$((i+1)); done
-  meta=$( { { eval "$cmd" 2>&1 </dev/null 3>&- 4>&-; echo "$?" >&4; } | LC_ALL=C dd bs=65536 2>&4 >&3 3>&- 4>&-; } 4>&1 )
+  eval "$cmd" </dev/null 2>&1
+  rc=$?
   shift "$n"
-  rc=\${meta%%"$nl"*}; last=\${meta##*"$nl"}
-  printf '\\n%s %s %s\\n' "$id" "$rc" "\${last%% *}"
+  printf '\\n%s %s %s\\n' "$b" "$id" "$rc"
 done`;
 
 export const BATCH_ID = 'batch';
+
+/** dash's and bash's builtins and keywords: a batched command named like one would run in the script's shell. */
+const SHELL_WORDS = new Set(
+  (
+    '. : [ [[ alias bg bind break builtin caller case cd chdir command compgen complete continue declare dirs ' +
+    'disown do done echo elif else enable esac eval exec exit export false fc fg fi for function getopts ' +
+    'hash help history if in jobs kill let local logout mapfile popd printf pushd pwd read readarray ' +
+    'readonly return select set shift shopt source suspend test then time times trap true type typeset ' +
+    'ulimit umask unalias unset until wait while { } !'
+  ).split(' '),
+);
+
+/** A batch to run: its spec, and what splitting its answer needs. */
+export interface Batch {
+  spec: CommandSpec;
+  specs: CommandSpec[];
+  boundary: string;
+}
 
 /**
  * Whether a spec may join a batch: quick by nature, not as another user, no input; privileged only when
@@ -42,14 +60,17 @@ export const BATCH_ID = 'batch';
 export function batchable(spec: CommandSpec, sudoForPrivileged: boolean): boolean {
   return (
     spec.quick === true &&
+    spec.argv.length > 0 &&
+    !SHELL_WORDS.has(spec.argv[0]!) &&
     (!spec.privileged || !sudoForPrivileged) &&
     spec.runAs === undefined &&
     spec.stdin === undefined
   );
 }
 
-export function batchSpec(specs: CommandSpec[]): CommandSpec {
-  return {
+/** The batch of `specs`; `boundary` (tests only) replaces the random one. */
+export function batchOf(specs: CommandSpec[], boundary = randomBytes(16).toString('hex')): Batch {
+  const spec: CommandSpec = {
     id: BATCH_ID,
     privileged: specs.some((s) => s.privileged),
     argv: [
@@ -59,6 +80,7 @@ export function batchSpec(specs: CommandSpec[]): CommandSpec {
       'ud-batch',
       ...specs.flatMap((s) => [s.id, String(s.argv.length), ...s.argv]),
     ],
+    stdin: `${boundary}\n`,
     timeoutMs: Math.min(
       30_000,
       specs.reduce((sum, s) => sum + (s.timeoutMs ?? 10_000), 0),
@@ -66,44 +88,42 @@ export function batchSpec(specs: CommandSpec[]): CommandSpec {
     maxBytes: specs.reduce((sum, s) => sum + (s.maxBytes ?? 8 * 1024 * 1024), 0),
     rawStdout: true,
   };
+  return { spec, specs, boundary };
 }
 
-const NEWLINE = 0x0a;
-const TRAILER = /^ (\d+) (\d+)$/;
+const TRAILER_END = /^(\d+)\n/;
 
 /**
  * The batch's output → one result per command (stdout and stderr together in stdout), or undefined when
  * the batch did not run to its end or its frames do not tile its bytes exactly (then each command is run
- * on its own). Frames are read from the end: the last line is the last command's trailer, the bytes it
- * counts come just before it, and the previous frame ends where they begin.
+ * on its own). Frames are read in order: a command's answer runs up to the next `\n<boundary> `, which must
+ * be followed by that command's id and an exit code, and the last trailer must end the bytes.
  */
-export function splitBatch(specs: CommandSpec[], result: RunResult): CommandResult[] | undefined {
+export function splitBatch(batch: Batch, result: RunResult): CommandResult[] | undefined {
   const bytes = result.stdoutBytes;
   if (result.exitCode !== 0 || result.truncated || bytes === undefined) return undefined;
+  const mark = Buffer.from(`\n${batch.boundary} `, 'latin1');
   const out: CommandResult[] = [];
-  let end = bytes.length;
-  for (let k = specs.length - 1; k >= 0; k--) {
-    const spec = specs[k]!;
-    if (end < 1 || bytes[end - 1] !== NEWLINE) return undefined;
-    const start = bytes.lastIndexOf(NEWLINE, end - 2);
-    if (start === -1) return undefined;
-    const id = Buffer.from(spec.id, 'utf8');
-    const trailer = bytes.subarray(start + 1, end - 1);
-    const counts = trailer.subarray(0, id.length).equals(id)
-      ? TRAILER.exec(trailer.subarray(id.length).toString('latin1'))
-      : null;
-    if (!counts) return undefined;
-    const length = Number(counts[2]);
-    if (length > start) return undefined;
+  let start = 0;
+  for (const spec of batch.specs) {
+    const at = bytes.indexOf(mark, start);
+    if (at === -1) return undefined;
+    const id = Buffer.from(`${spec.id} `, 'utf8');
+    const afterMark = at + mark.length;
+    if (!bytes.subarray(afterMark, afterMark + id.length).equals(id)) return undefined;
+    const tail = TRAILER_END.exec(
+      bytes.subarray(afterMark + id.length, afterMark + id.length + 5).toString('latin1'),
+    );
+    if (!tail) return undefined;
     out.push({
       id: spec.id,
       command: quoteArgv(spec.argv),
-      stdout: bytes.subarray(start - length, start).toString('utf8'),
+      stdout: bytes.subarray(start, at).toString('utf8'),
       stderr: '',
-      exitCode: Number(counts[1]),
+      exitCode: Number(tail[1]),
       durationMs: result.durationMs,
     });
-    end = start - length;
+    start = afterMark + id.length + tail[0].length;
   }
-  return end === 0 ? out.reverse() : undefined;
+  return start === bytes.length ? out : undefined;
 }

@@ -35,7 +35,7 @@ import {
 } from './commands.js';
 import { configFromSnapshot, mainConfigPath, missingConfigFiles } from '../read/config-files.js';
 import { isInstanceResult } from '../read/instances.js';
-import { batchable, batchSpec, splitBatch } from './batch.js';
+import { batchable, batchOf, splitBatch } from './batch.js';
 
 export interface PeerHost {
   /** Inventory name of the upstream host. */
@@ -105,7 +105,8 @@ class Visit {
 
   /** Several quick commands in one channel; each on its own if the batch did not come back whole. */
   private async runBatch(specs: CommandSpec[]): Promise<CommandResult[]> {
-    const split = splitBatch(specs, await this.transport.run(batchSpec(specs)));
+    const batch = batchOf(specs);
+    const split = splitBatch(batch, await this.transport.run(batch.spec));
     return split ?? Promise.all(specs.map((s) => this.transport.run(s)));
   }
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { batchSpec, splitBatch } from '../../../src/collect/batch.js';
+import { batchable, batchOf, splitBatch, type Batch } from '../../../src/collect/batch.js';
 import { LocalTransport } from '../../../src/transport/local.js';
 import type { CommandSpec, RunResult } from '../../../src/transport/types.js';
 
@@ -18,7 +18,8 @@ const dir = mkdtempSync(join(tmpdir(), 'ud-batch-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function runBatch(specs: CommandSpec[]) {
-  return splitBatch(specs, await local.run(batchSpec(specs)));
+  const batch = batchOf(specs);
+  return splitBatch(batch, await local.run(batch.spec));
 }
 
 /** A command that prints exactly these bytes (argv cannot carry NUL, so they come from a file). */
@@ -43,7 +44,7 @@ async function alone(specs: CommandSpec[]) {
 function runUnder(shell: string, spec: CommandSpec): Promise<RunResult> {
   const [, ...args] = spec.argv;
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       shell,
       args,
       { encoding: 'buffer', env: { PATH: process.env.PATH, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' } },
@@ -59,6 +60,7 @@ function runUnder(shell: string, spec: CommandSpec): Promise<RunResult> {
         });
       },
     );
+    child.stdin!.end(spec.stdin);
   });
 }
 
@@ -79,10 +81,10 @@ const hostile = (): CommandSpec[] => [
 describe('command batches', () => {
   it('gives each command its own output and exit code, stderr joined', async () => {
     const results = await runBatch([
-      quick('echo', ['printf', '%s|%s', 'a b', "it's $HOME `x`"]),
+      quick('echo', ['/usr/bin/printf', '%s|%s', 'a b', "it's $HOME `x`"]),
       quick('fails', ['sh', '-c', 'echo oops >&2; exit 3']),
       quick('missing', ['no-such-command-ud']),
-      quick('empty', ['true']),
+      quick('empty', ['/bin/true']),
     ]);
     expect(results?.map((r) => [r.id, r.exitCode, r.stdout])).toEqual([
       ['echo', 0, "a b|it's $HOME `x`"],
@@ -107,10 +109,11 @@ describe('command batches', () => {
     const specs = hostile();
     const expected = await alone(specs);
     for (const shell of ['dash', 'bash']) {
-      const result = await runUnder(shell, batchSpec(specs));
+      const batch = batchOf(specs);
+      const result = await runUnder(shell, batch.spec);
       expect(result.exitCode, shell).toBe(0);
       expect(
-        splitBatch(specs, result)?.map((r) => [r.id, r.exitCode, r.stdout]),
+        splitBatch(batch, result)?.map((r) => [r.id, r.exitCode, r.stdout]),
         shell,
       ).toEqual(expected);
     }
@@ -151,7 +154,7 @@ describe('command batches', () => {
         ),
         async (words) => {
           const results = await runBatch([
-            quick('a', ['printf', '%s\\n', ...words]),
+            quick('a', ['/usr/bin/printf', '%s\\n', ...words]),
             quick('b', ['echo', 'done']),
           ]);
           expect(results?.[0]!.stdout).toBe(words.length === 0 ? '\n' : words.map((w) => `${w}\n`).join(''));
@@ -163,21 +166,56 @@ describe('command batches', () => {
   });
 
   it('a batch cut anywhere, or that did not finish, is not split (the collector then runs each alone)', async () => {
-    const specs = hostile();
-    const whole = await local.run(batchSpec(specs));
+    const batch: Batch = batchOf(hostile());
+    const whole = await local.run(batch.spec);
     const bytes = whole.stdoutBytes!;
-    expect(splitBatch(specs, whole)).toHaveLength(specs.length);
+    expect(splitBatch(batch, whole)).toHaveLength(batch.specs.length);
     for (let cut = 0; cut < bytes.length; cut++) {
       const stdoutBytes = bytes.subarray(0, cut);
-      expect(splitBatch(specs, { ...whole, stdoutBytes }), `cut at ${cut}`).toBeUndefined();
+      expect(splitBatch(batch, { ...whole, stdoutBytes }), `cut at ${cut}`).toBeUndefined();
     }
-    expect(splitBatch(specs, { ...whole, exitCode: null })).toBeUndefined();
-    expect(splitBatch(specs, { ...whole, truncated: true })).toBeUndefined();
+    expect(splitBatch(batch, { ...whole, exitCode: null })).toBeUndefined();
+    expect(splitBatch(batch, { ...whole, truncated: true })).toBeUndefined();
     expect(
-      splitBatch(specs, { ...whole, stdoutBytes: Buffer.concat([Buffer.from('x'), bytes]) }),
+      splitBatch(batch, { ...whole, stdoutBytes: Buffer.concat([bytes, Buffer.from('x')]) }),
     ).toBeUndefined();
+    // Another batch's boundary frames nothing here.
+    expect(splitBatch({ ...batch, boundary: batchOf([]).boundary }, whole)).toBeUndefined();
+    // Without its boundary on stdin the script runs nothing.
+    const blind = await local.run({ ...batch.spec, stdin: '' });
+    expect(blind.exitCode).toBe(97);
+    expect(blind.stdout).toBe('');
     // The decoded text alone is no frame: without the bytes there is nothing to split.
     const { stdoutBytes: _bytes, ...text } = whole;
-    expect(splitBatch(specs, text)).toBeUndefined();
+    expect(splitBatch(batch, text)).toBeUndefined();
+  });
+
+  it('the boundary is drawn for each batch and never in an argv another user of the host could read', async () => {
+    const batch = batchOf([
+      // Prints the batch shell's own argv, as any process on the host could read it from /proc.
+      quick('argv', ['sh', '-c', 'cat /proc/$PPID/cmdline']),
+      printing('after', 'x\n'),
+    ]);
+    expect(batch.boundary).toMatch(/^[0-9a-f]{32}$/);
+    expect(batchOf([]).boundary).not.toBe(batch.boundary);
+    expect(batch.spec.argv.join('\0')).not.toContain(batch.boundary);
+    const results = splitBatch(batch, await local.run(batch.spec));
+    expect(results?.[0]!.stdout).toContain('ud-batch');
+    expect(results?.[0]!.stdout).not.toContain(batch.boundary);
+    expect(results?.[1]!.stdout).toBe('x\n');
+  });
+
+  it("output holding a trailer of its own batch's shape, with a made-up boundary, stays inside its answer", async () => {
+    const guess = `\n${'0'.repeat(32)} second 0\n`;
+    const batch = batchOf([printing('first', guess), printing('second', 'real\n')]);
+    expect(splitBatch(batch, await local.run(batch.spec))?.map((r) => r.stdout)).toEqual([guess, 'real\n']);
+  });
+
+  it("never batches a command named like one of the shell's builtins (it would run in the script's shell)", () => {
+    for (const word of ['exit', 'exec', 'set', 'cd', 'eval', '.', 'printf', 'true', 'kill'])
+      expect(batchable(quick('x', [word, 'arg']), false), word).toBe(false);
+    expect(batchable(quick('x', ['/usr/bin/printf', 'a']), false)).toBe(true);
+    expect(batchable(quick('x', ['ps', '-e']), false)).toBe(true);
+    expect(batchable(quick('x', []), false)).toBe(false);
   });
 });

@@ -10,8 +10,8 @@ import { isLoopback } from '../analyze/listeners.js';
 import { parentDirs } from '../analyze/checks/unix-sockets.js';
 import { parseGetentAhosts, parseIpAddr, parseRealpaths } from '../parsers/host-basics.js';
 import { parseSsUnix } from '../parsers/ss.js';
-import { parsePs } from '../parsers/ps.js';
-import { ownersToName, programsToExamine, trustedNginx } from '../read/trusted-nginx.js';
+import { masterCommandLine, parsePs } from '../parsers/ps.js';
+import { ownersToName, procPids, programsToExamine, trustedNginx } from '../read/trusted-nginx.js';
 import { findAll } from '../parsers/nginx/resolve.js';
 import {
   BASE_COMMANDS,
@@ -89,8 +89,9 @@ class Visit {
     snapshot.results = this.results;
   }
 
-  async run(specs: CommandSpec[]): Promise<void> {
-    const fresh = specs.filter((s) => !(s.id in this.results));
+  /** Runs the specs not answered yet (`again`: all of them, their answers replacing the old). */
+  async run(specs: CommandSpec[], again = false): Promise<void> {
+    const fresh = again ? specs : specs.filter((s) => !(s.id in this.results));
     const joins = (s: CommandSpec) => batchable(s, this.transport.sudoForPrivileged);
     const quick = fresh.filter(joins);
     const together = quick.length >= 2;
@@ -101,6 +102,11 @@ class Visit {
     );
     const done = [...(await batch), ...(await singles)];
     for (const r of done) this.results[r.id] = r;
+  }
+
+  /** Asks again, with other arguments, a command already answered: the new answer replaces the old. */
+  rerun(spec: CommandSpec): Promise<void> {
+    return this.run([spec], true);
   }
 
   /** Several quick commands in one channel; each on its own if the batch did not come back whole. */
@@ -142,10 +148,15 @@ export async function collect(
         ...frontendFirewallCommands(visit.stdout('ufw-conf'), visit.stdout('ps')),
       ]);
     } else {
-      // Pipelined: nginx's questions need only ps, so they start as soon as ps answers, while the rest
-      // of the base commands are still running on their channels.
-      // ps is queued first so it gets a channel before the others.
-      const first = BASE_COMMANDS.filter((c) => c.id === 'ps' || c.id === 'ufw-conf');
+      // Pipelined: nginx's questions need only ps and the kernel's answers about nginx's processes and
+      // files, so they start as soon as those answer, while the rest of the base commands still run on
+      // their channels. Those are queued first so they get a channel before the others. The two scripts
+      // need nothing from ps in the usual case (collectNginxes asks again when they do), so they run now.
+      const first = [
+        ...BASE_COMMANDS.filter((c) => c.id === 'ps' || c.id === 'ufw-conf'),
+        nginxProcsCommand([]),
+        nginxPathsCommand([]),
+      ];
       const firstDone = visit.run(first);
       const rest = visit.run(BASE_COMMANDS.filter((c) => !first.includes(c)));
       await firstDone;
@@ -175,23 +186,35 @@ async function collectNginxes(
   progress: (step: string) => void,
   baseRead: Promise<void>,
 ): Promise<Endpoint[]> {
-  // Which nginx root may run is the kernel's answer about the processes ps shows, never ps's text.
-  const titled = parsePs(visit.stdout('ps')).filter((p) => p.args.includes('nginx'));
-  await visit.run([nginxProcsCommand(titled.map((p) => p.pid))]);
+  // Which nginx root may run is the kernel's answer about nginx's processes, never ps's text. The first
+  // answer covers every process whose comm starts with "nginx"; one that ps titles as nginx's (a renamed
+  // binary such as openresty's, or an impostor) and that answer lacks is asked about now, by pid.
+  const answered = new Set(procPids(visit.stdout('nginx-procs')));
+  const titled = parsePs(visit.stdout('ps')).filter(
+    (p) => (p.args.startsWith('nginx:') || masterCommandLine(p.args) !== undefined) && !answered.has(p.pid),
+  );
+  // (Not when the script failed: sudo refused it, say. Asked again, it would only fail again.)
+  const answeredOk = visit.results['nginx-procs']?.exitCode === 0;
+  if (answeredOk && titled.length > 0) await visit.rerun(nginxProcsCommand(titled.map((p) => p.pid)));
   const procs = visit.stdout('nginx-procs');
+  // The system paths were examined already; a root master running another program has it examined too.
+  const programs = programsToExamine(procs);
+  if (visit.results['nginx-paths']?.exitCode === 0 && programs.length > 0)
+    await visit.rerun(nginxPathsCommand(programs));
+  // The owners' names are for later rounds (the worker user's probes), not for choosing the binary.
   const owners = ownersToName(procs);
-  await visit.run([
-    nginxPathsCommand(programsToExamine(procs)),
-    ...(owners.length > 0 ? [passwdCommand(owners)] : []),
-  ]);
-  const others = trustedNginx(visit.snapshot).otherInstances.map((master) => {
+  const users = visit.run(owners.length > 0 ? [passwdCommand(owners)] : []);
+  const otherMasters = trustedNginx(visit.snapshot).otherInstances;
+  // A further instance's visit is seeded with the host's answers, the owners' names among them.
+  if (otherMasters.length > 0) await users;
+  const others = otherMasters.map((master) => {
     const seed = Object.fromEntries(Object.entries(visit.results).filter(([id]) => !isInstanceResult(id)));
     const view = { ...visit.snapshot, results: {}, instanceMaster: master };
     return { master, seed, visit: new Visit(visit.transport, view, seed) };
   });
   const endpoints = await Promise.all([
-    collectNginx(visit, progress, true, baseRead),
-    ...others.map((o) => collectNginx(o.visit, () => undefined, false, baseRead)),
+    collectNginx(visit, progress, true, baseRead, users),
+    ...others.map((o) => collectNginx(o.visit, () => undefined, false, baseRead, users)),
   ]);
   if (others.length > 0)
     visit.snapshot.instances = others.map((o) => ({
@@ -207,6 +230,7 @@ async function collectNginx(
   progress: (step: string) => void,
   first: boolean,
   baseRead: Promise<void>,
+  named: Promise<void>,
 ): Promise<Endpoint[]> {
   const trusted = trustedNginx(visit.snapshot);
   const prefix = trusted.prefix;
@@ -245,7 +269,8 @@ async function collectNginx(
       endpoints.filter((e) => e.kind === 'tcp' && e.host && !e.host.includes(':')).map((e) => e.host!),
     ),
   ].filter((h) => SAFE_HOSTNAME.test(h) && !/^\d+(\.\d+){3}$/.test(h));
-  const user = trusted.processes.workerUser ?? findAll(tree, 'user')[0]?.args[0];
+  await named; // nginx-users: the worker user's name, for its probes
+  const user = trustedNginx(visit.snapshot).processes.workerUser ?? findAll(tree, 'user')[0]?.args[0];
   const configFiles = [...(config?.sources.keys() ?? [])].filter((p) => SAFE_PATH.test(p));
   const statPaths = [...new Set([...configFiles, ...sockets, ...sockets.flatMap(parentDirs)])];
   const main = mainConfigPath(visit.snapshot);

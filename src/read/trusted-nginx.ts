@@ -188,13 +188,30 @@ function elsewhereOf(ps: ProcessInfo[], scan: NginxTrustScan): UntrustedNginx[] 
     }));
 }
 
-/** The root processes' programs the paths script must examine (plain absolute paths only). */
+/**
+ * The programs of this namespace's root masters the paths script must examine: plain absolute paths of
+ * files named nginx, the only ones a master can be trusted to run (untrustedFileReason), so a root process
+ * of any other kind (a perl titled "nginx✓") costs no further round.
+ */
 export function programsToExamine(procsText: string): string[] {
   const programs = parseNginxTrust(procsText, '')
-    .procs.filter((p) => isRoot(p) && p.exe !== undefined && PLAIN_PATH.test(p.exe))
+    .procs.filter(
+      (p) =>
+        isRoot(p) &&
+        !p.nestedPid &&
+        looksLikeMaster(p) &&
+        p.exe !== undefined &&
+        PLAIN_PATH.test(p.exe) &&
+        p.exe.endsWith('/nginx'),
+    )
     .map((p) => p.exe!);
   // NGINX_PATHS_SCRIPT examines the system paths anyway: asked again, each costs the host a dozen processes.
   return [...new Set(programs)].filter((p) => !SYSTEM_NGINX_PATHS.includes(p));
+}
+
+/** The pids the processes script answered about. */
+export function procPids(procsText: string): number[] {
+  return parseNginxTrust(procsText, '').procs.map((p) => p.pid);
 }
 
 /** The owners of the nginx-looking processes, for `getent passwd`. */

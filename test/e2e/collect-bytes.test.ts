@@ -9,6 +9,7 @@ import { loadInventory, selectHosts } from '../../src/inventory/index.js';
 import { Lab, type LabHost } from '../../lab/index.js';
 import { healthy } from '../../lab/scenarios/index.js';
 import { parseSsUnix } from '../../src/parsers/ss.js';
+import { procPids, trustedNginx } from '../../src/read/trusted-nginx.js';
 import { SshTransport } from '../../src/transport/ssh.js';
 import type { CommandSpec, RunResult, Transport } from '../../src/transport/types.js';
 
@@ -59,15 +60,22 @@ afterAll(async () => {
   await lab?.teardown();
 });
 
+/** One visit of bytes-01 over a Recording transport. */
+async function visit() {
+  const loaded = await loadInventory({ path: lab.inventoryPath });
+  if (!loaded.ok) throw new Error(loaded.error.join('\n'));
+  const selection = selectHosts(loaded.value, ['bytes-01']);
+  if (!selection.ok) throw new Error(selection.error.join('\n'));
+  const target = selection.value[0]!;
+  const transport = new Recording(new SshTransport(target));
+  return { transport, snapshot: await collect(transport, target) };
+}
+
+const asked = (ids: string[], id: string) => ids.filter((i) => i === id).length;
+
 describe('collecting in one channel from a host with hostile names', () => {
   it('batches, and reads the listeners ss really shows', async () => {
-    const loaded = await loadInventory({ path: lab.inventoryPath });
-    if (!loaded.ok) throw new Error(loaded.error.join('\n'));
-    const selection = selectHosts(loaded.value, ['bytes-01']);
-    if (!selection.ok) throw new Error(selection.error.join('\n'));
-    const target = selection.value[0]!;
-    const transport = new Recording(new SshTransport(target));
-    const snapshot = await collect(transport, target);
+    const { transport, snapshot } = await visit();
 
     // The quick commands went in batches: none of them ran on a channel of its own (no fallback).
     expect(transport.ids).toContain(BATCH_ID);
@@ -83,5 +91,44 @@ describe('collecting in one channel from a host with hostile names', () => {
     expect(batched.map(key).sort()).toEqual(shown.map(key).sort());
     expect(batched.find((l) => l.path === FORGED)?.processes.map((p) => p.name)).toEqual(['nginx✓ü✓ü']);
     expect(batched.some((l) => l.path === '/run/forged.sock')).toBe(false);
+  });
+
+  it("asks the kernel about nginx's processes once, and again by pid for one that ps titles as a master but whose comm is not nginx", async () => {
+    // The usual host: the first answer (every comm starting with "nginx") and the system paths suffice.
+    const usual = await visit();
+    expect(asked(usual.transport.ids, 'nginx-procs')).toBe(1);
+    expect(asked(usual.transport.ids, 'nginx-paths')).toBe(1);
+    expect(trustedNginx(usual.snapshot).binary).toBe('/usr/sbin/nginx');
+
+    // A local user's process titled as a master, its comm renamed (as openresty's binary keeps its own).
+    const title = 'nginx: master process /tmp/renamed/nginx -c /tmp/renamed/evil.conf';
+    await host.execOk(
+      [
+        'sh',
+        '-c',
+        'setsid perl -e \'$0 = $ARGV[0]; open my $c, ">", "/proc/self/comm"; print $c "renamed"; close $c; sleep 600\' "$1" </dev/null >/dev/null 2>&1 &',
+        'sh',
+        title,
+      ],
+      { user: 'nobody' },
+    );
+    let pid = 0;
+    for (let i = 0; i < 50 && pid === 0; i++) {
+      const ps = await host.execOk(['ps', '-eo', 'pid=,comm=,args=']);
+      const line = ps.stdout.split('\n').find((l) => l.includes(title) && /^\s*\d+ renamed /.test(l));
+      pid = line ? Number(line.trim().split(/\s+/)[0]) : 0;
+      if (pid === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(pid).toBeGreaterThan(0);
+    try {
+      const renamed = await visit();
+      expect(asked(renamed.transport.ids, 'nginx-procs')).toBe(2);
+      expect(procPids(renamed.snapshot.results['nginx-procs']!.stdout)).toContain(pid);
+      const trusted = trustedNginx(renamed.snapshot);
+      expect(trusted.binary).toBe('/usr/sbin/nginx');
+      expect(trusted.untrusted.map((u) => u.pid)).toContain(pid);
+    } finally {
+      await host.exec(['kill', String(pid)]);
+    }
   });
 });

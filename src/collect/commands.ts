@@ -141,7 +141,7 @@ export const NGINX_PROCS_SCRIPT =
   'for d in /proc/[0-9]*; do p=${d#/proc/}; { read -r c <$d/comm; } || continue; ' +
   'case $c in nginx*) ;; *) case " $* " in *" $p "*) ;; *) continue;; esac;; esac; ' +
   "printf 'proc\\0%s\\0' $p; grep -E '^(PPid|Uid|NSpid):' $d/status | tr '\\t\\n' '  '; printf '\\0'; " +
-  "readlink -e -z $d/exe || printf '\\0'; stat -L -c %d.%i $d/exe | tr -d '\\n'; printf '\\0'; " +
+  "readlink -e -z $d/exe || printf '\\0'; stat -L --printf %d.%i $d/exe; printf '\\0'; " +
   "head -c 4096 $d/cmdline | tr '\\0' '\\n'; printf '\\0'; done 2>/dev/null";
 export const NGINX_PROCS_ARGV0 = 'ud-nginx-procs';
 /** At most this many pids from ps go to the script (a flood of fake titles cannot hide the comm scan). */
@@ -158,14 +158,17 @@ export function nginxProcsCommand(pids: number[]): CommandSpec {
  * The nginx binaries we might run, examined as root: what `command -v nginx` finds (`which`), and for the
  * fixed system paths, that one and the root masters' programs (arguments), each `path` asked with its real
  * path, then a `stat` of that file and of every directory above it (owner, group, mode, device.inode, type),
- * so a file anyone but root could write or swap is never trusted. NUL-framed like NGINX_PROCS_SCRIPT.
+ * so a file anyone but root could write or swap is never trusted. NUL-framed like NGINX_PROCS_SCRIPT. Each
+ * path once (`command -v` most often finds /usr/sbin/nginx again), and one stat for a file and all its
+ * directories: the host runs a process a path, not a dozen (a path stat cannot read has no record at all).
  */
 export const NGINX_PATHS_SCRIPT =
-  "s() { printf 'stat\\0%s\\0' \"$1\"; stat -c '%u %g %a %d.%i %F' -- \"$1\" | tr -d '\\n'; printf '\\0'; }; " +
-  'w=$(command -v nginx); printf \'which\\0%s\\0\' "$w"; ' +
-  'for f in /usr/sbin/nginx /usr/local/nginx/sbin/nginx $w "$@"; do r=$(readlink -e -- "$f") || continue; ' +
-  'printf \'path\\0%s\\0%s\\0\' "$f" "$r"; ' +
-  'while [ -n "$r" ]; do s "$r"; r=${r%/*}; done; s /; done 2>/dev/null';
+  'd() { r=$1; set --; while [ -n "$r" ]; do set -- "$@" "$r"; r=${r%/*}; done; ' +
+  'stat --printf \'stat\\0%n\\0%u %g %a %d.%i %F\\0\' -- "$@" /; }; ' +
+  'w=$(command -v nginx); printf \'which\\0%s\\0\' "$w"; k=" "; ' +
+  'for f in /usr/sbin/nginx /usr/local/nginx/sbin/nginx $w "$@"; do case $k in *" $f "*) continue;; esac; ' +
+  'k="$k$f "; r=$(readlink -e -- "$f") || continue; printf \'path\\0%s\\0%s\\0\' "$f" "$r"; d "$r"; ' +
+  'done 2>/dev/null';
 export const NGINX_PATHS_ARGV0 = 'ud-nginx-paths';
 
 export function nginxPathsCommand(programs: string[]): CommandSpec {

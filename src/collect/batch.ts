@@ -4,7 +4,9 @@
 // positional arguments (id, argument count, argv…) and run without any shell parsing of their words.
 //
 // Framing is in bytes, end to end, and costs the host nothing but the commands themselves: each command
-// writes straight to the channel, and after it the script prints a trailer `\n<boundary> <id> <exit code>\n`.
+// writes straight to the channel, its stdout and its stderr apart (each answer is what the command gives
+// alone), and after it the script prints a trailer on both: `\n<boundary> <id> <exit code>\n` on stdout,
+// `\n<boundary> <id>\n` on stderr.
 // The boundary is 128 random bits drawn for each batch and handed to the script on its stdin: never in its
 // argv, so no other user of the host can read it from /proc while the batch runs (an argv is public), and no
 // output (a process title ps prints, a socket path ss prints, a file) can forge a trailer it cannot know.
@@ -27,10 +29,11 @@ while [ "$#" -gt 0 ]; do
   id=$1; n=$2; shift 2
   cmd=; i=1
   while [ "$i" -le "$n" ]; do cmd="$cmd \\"\\\${$i}\\""; i=$((i+1)); done
-  eval "$cmd" </dev/null 2>&1
+  eval "$cmd" </dev/null
   rc=$?
   shift "$n"
   printf '\\n%s %s %s\\n' "$b" "$id" "$rc"
+  printf '\\n%s %s\\n' "$b" "$id" >&2
 done`;
 
 export const BATCH_ID = 'batch';
@@ -94,14 +97,33 @@ export function batchOf(specs: CommandSpec[], boundary = randomBytes(16).toStrin
 const TRAILER_END = /^(\d+)\n/;
 
 /**
- * The batch's output → one result per command (stdout and stderr together in stdout), or undefined when
- * the batch did not run to its end or its frames do not tile its bytes exactly (then each command is run
- * on its own). Frames are read in order: a command's answer runs up to the next `\n<boundary> `, which must
- * be followed by that command's id and an exit code, and the last trailer must end the bytes.
+ * The batch's stderr → each command's, or undefined when the frames do not tile it exactly. Text is enough:
+ * the boundary is ASCII, and a decoder never takes an ASCII byte into the bytes before it.
+ */
+function splitStderr(batch: Batch, stderr: string): string[] | undefined {
+  const out: string[] = [];
+  let start = 0;
+  for (const spec of batch.specs) {
+    const trailer = `\n${batch.boundary} ${spec.id}\n`;
+    const at = stderr.indexOf(`\n${batch.boundary} `, start);
+    if (at === -1 || !stderr.startsWith(trailer, at)) return undefined;
+    out.push(stderr.slice(start, at));
+    start = at + trailer.length;
+  }
+  return start === stderr.length ? out : undefined;
+}
+
+/**
+ * The batch's output → one result per command, or undefined when the batch did not run to its end or its
+ * frames do not tile its bytes exactly (then each command is run on its own). Frames are read in order: a
+ * command's answer runs up to the next `\n<boundary> `, which must be followed by that command's id and an
+ * exit code, and the last trailer must end the bytes; its stderr likewise.
  */
 export function splitBatch(batch: Batch, result: RunResult): CommandResult[] | undefined {
   const bytes = result.stdoutBytes;
   if (result.exitCode !== 0 || result.truncated || bytes === undefined) return undefined;
+  const stderrs = splitStderr(batch, result.stderr);
+  if (!stderrs) return undefined;
   const mark = Buffer.from(`\n${batch.boundary} `, 'latin1');
   const out: CommandResult[] = [];
   let start = 0;
@@ -119,7 +141,7 @@ export function splitBatch(batch: Batch, result: RunResult): CommandResult[] | u
       id: spec.id,
       command: quoteArgv(spec.argv),
       stdout: bytes.subarray(start, at).toString('utf8'),
-      stderr: '',
+      stderr: stderrs[out.length]!,
       exitCode: Number(tail[1]),
       durationMs: result.durationMs,
     });

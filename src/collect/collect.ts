@@ -201,20 +201,23 @@ async function collectNginxes(
   const programs = programsToExamine(procs);
   if (visit.results['nginx-paths']?.exitCode === 0 && programs.length > 0)
     await visit.rerun(nginxPathsCommand(programs));
-  // The owners' names are for later rounds (the worker user's probes), not for choosing the binary.
+  // The owners' names are for later rounds (the worker user's probes), not for choosing the binary: they
+  // are asked beside nginx -T. A further instance's visit is seeded with the host's answers, those among them.
   const owners = ownersToName(procs);
-  const users = visit.run(owners.length > 0 ? [passwdCommand(owners)] : []);
+  let users = owners.length > 0 ? [passwdCommand(owners)] : [];
   const otherMasters = trustedNginx(visit.snapshot).otherInstances;
-  // A further instance's visit is seeded with the host's answers, the owners' names among them.
-  if (otherMasters.length > 0) await users;
+  if (otherMasters.length > 0) {
+    await visit.run(users);
+    users = [];
+  }
   const others = otherMasters.map((master) => {
     const seed = Object.fromEntries(Object.entries(visit.results).filter(([id]) => !isInstanceResult(id)));
     const view = { ...visit.snapshot, results: {}, instanceMaster: master };
     return { master, seed, visit: new Visit(visit.transport, view, seed) };
   });
   const endpoints = await Promise.all([
-    collectNginx(visit, progress, true, baseRead, users),
-    ...others.map((o) => collectNginx(o.visit, () => undefined, false, baseRead, users)),
+    collectNginx(visit, progress, baseRead, { firewall: true, users }),
+    ...others.map((o) => collectNginx(o.visit, () => undefined, baseRead)),
   ]);
   if (others.length > 0)
     visit.snapshot.instances = others.map((o) => ({
@@ -224,13 +227,15 @@ async function collectNginxes(
   return endpoints.flat();
 }
 
-/** One nginx instance's config and everything it points at; returns its upstream endpoints. */
+/**
+ * One nginx instance's config and everything it points at; returns its upstream endpoints. `host`: what the
+ * first instance's visit asks for the whole host besides (the firewall frontends, the owners' names).
+ */
 async function collectNginx(
   visit: Visit,
   progress: (step: string) => void,
-  first: boolean,
   baseRead: Promise<void>,
-  named: Promise<void>,
+  host: { firewall: boolean; users: CommandSpec[] } = { firewall: false, users: [] },
 ): Promise<Endpoint[]> {
   const trusted = trustedNginx(visit.snapshot);
   const prefix = trusted.prefix;
@@ -240,7 +245,8 @@ async function collectNginx(
     ...(trusted.processes.workers.length > 0
       ? [procTimesCommand(trusted.processes.workers.map((w) => w.pid))]
       : []),
-    ...(first ? frontendFirewallCommands(visit.stdout('ufw-conf'), visit.stdout('ps')) : []),
+    ...(host.firewall ? frontendFirewallCommands(visit.stdout('ufw-conf'), visit.stdout('ps')) : []),
+    ...host.users,
   ]);
 
   // nginx -T prints nothing when the config is invalid: read the files ourselves, following includes.
@@ -269,7 +275,6 @@ async function collectNginx(
       endpoints.filter((e) => e.kind === 'tcp' && e.host && !e.host.includes(':')).map((e) => e.host!),
     ),
   ].filter((h) => SAFE_HOSTNAME.test(h) && !/^\d+(\.\d+){3}$/.test(h));
-  await named; // nginx-users: the worker user's name, for its probes
   const user = trustedNginx(visit.snapshot).processes.workerUser ?? findAll(tree, 'user')[0]?.args[0];
   const configFiles = [...(config?.sources.keys() ?? [])].filter((p) => SAFE_PATH.test(p));
   const statPaths = [...new Set([...configFiles, ...sockets, ...sockets.flatMap(parentDirs)])];

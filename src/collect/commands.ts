@@ -9,10 +9,10 @@ export const ERROR_LOG_TAIL_BYTES = 256 * 1024;
 const OUTPUT_CAP = 8 * 1024 * 1024;
 const SHORT = 10_000;
 
-/** Quick, unprivileged, output read with stderr joined: may share one channel (batch.ts). */
+/** Quick and bounded (no DNS, no connect, no config test), unprivileged: may share one channel (batch.ts). */
 const quick = (id: string, argv: string[]): CommandSpec => ({ ...spec(id, argv), quick: true });
 
-/** Privileged, but quick and read with stderr joined: batched where no sudo is in the way. */
+/** Privileged, quick and bounded: batched where no sudo is in the way (sudoers allows each on its own). */
 const quickRoot = (id: string, argv: string[]): CommandSpec => ({ ...spec(id, argv, true), quick: true });
 
 const spec = (id: string, argv: string[], privileged = false, timeoutMs = SHORT): CommandSpec => ({
@@ -92,7 +92,7 @@ export function nginxCommands(binary: string, configPath?: string, prefix?: stri
 }
 
 export function statCommand(paths: string[]): CommandSpec {
-  return spec('stat', ['stat', '-L', '-c', STAT_FORMAT, '--', ...paths], true);
+  return quickRoot('stat', ['stat', '-L', '-c', STAT_FORMAT, '--', ...paths]);
 }
 
 /** The real-path scripts below: `readlink MODE` of each path argument, NUL-framed. */
@@ -110,7 +110,7 @@ export const REALPATH_SCRIPT = resolveScript('-e');
 export const REALPATH_ARGV0 = 'ud-realpath';
 
 export function realpathCommand(paths: string[]): CommandSpec {
-  return spec('realpath', ['sh', '-c', REALPATH_SCRIPT, REALPATH_ARGV0, ...paths], true);
+  return quickRoot('realpath', ['sh', '-c', REALPATH_SCRIPT, REALPATH_ARGV0, ...paths]);
 }
 
 /**
@@ -123,7 +123,7 @@ export const SOCKET_PATHS_SCRIPT = resolveScript('-f');
 export const SOCKET_PATHS_ARGV0 = 'ud-socket-paths';
 
 export function socketPathsCommand(id: 'socket-paths' | 'listener-paths', paths: string[]): CommandSpec {
-  return spec(id, ['sh', '-c', SOCKET_PATHS_SCRIPT, SOCKET_PATHS_ARGV0, ...paths], true);
+  return quickRoot(id, ['sh', '-c', SOCKET_PATHS_SCRIPT, SOCKET_PATHS_ARGV0, ...paths]);
 }
 
 /**
@@ -151,7 +151,7 @@ export function nginxProcsCommand(pids: number[]): CommandSpec {
   const args = [...new Set(pids.filter((p) => Number.isSafeInteger(p) && p > 0))]
     .slice(0, NGINX_PROCS_MAX_PIDS)
     .map(String);
-  return spec('nginx-procs', ['sh', '-c', NGINX_PROCS_SCRIPT, NGINX_PROCS_ARGV0, ...args], true);
+  return quickRoot('nginx-procs', ['sh', '-c', NGINX_PROCS_SCRIPT, NGINX_PROCS_ARGV0, ...args]);
 }
 
 /**
@@ -172,7 +172,7 @@ export const NGINX_PATHS_SCRIPT =
 export const NGINX_PATHS_ARGV0 = 'ud-nginx-paths';
 
 export function nginxPathsCommand(programs: string[]): CommandSpec {
-  return spec('nginx-paths', ['sh', '-c', NGINX_PATHS_SCRIPT, NGINX_PATHS_ARGV0, ...programs], true);
+  return quickRoot('nginx-paths', ['sh', '-c', NGINX_PATHS_SCRIPT, NGINX_PATHS_ARGV0, ...programs]);
 }
 
 /** The names of the owners of nginx's processes (uids from NGINX_PROCS_SCRIPT). */
@@ -181,11 +181,11 @@ export function passwdCommand(uids: number[]): CommandSpec {
 }
 
 export function catCommand(id: string, path: string): CommandSpec {
-  return spec(id, ['cat', '--', path], true);
+  return quickRoot(id, ['cat', '--', path]);
 }
 
 export function errorLogCommand(id: string, path: string): CommandSpec {
-  return spec(id, ['tail', '-c', String(ERROR_LOG_TAIL_BYTES), '--', path], true);
+  return quickRoot(id, ['tail', '-c', String(ERROR_LOG_TAIL_BYTES), '--', path]);
 }
 
 export function idCommand(user: string): CommandSpec {
@@ -197,7 +197,7 @@ export function getentCommand(host: string): CommandSpec {
 }
 
 export function systemctlShowCommand(units: string[]): CommandSpec {
-  return spec('systemctl-show', [
+  return quick('systemctl-show', [
     'systemctl',
     'show',
     '--no-pager',
@@ -258,5 +258,5 @@ export function unixProbeCommand(path: string, user: string): CommandSpec {
 
 /** The entries of a directory, one full path a line (to expand an include glob when nginx -T failed). */
 export function listDirCommand(dir: string): CommandSpec {
-  return spec(`ls:${dir}`, ['find', dir, '-maxdepth', '1', '-mindepth', '1'], true);
+  return quickRoot(`ls:${dir}`, ['find', dir, '-maxdepth', '1', '-mindepth', '1']);
 }

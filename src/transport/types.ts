@@ -19,8 +19,8 @@ export interface CommandSpec {
   /** Keep at most this many bytes of stdout (and of stderr); the result is then marked truncated. */
   maxBytes?: number;
   /**
-   * A short, read-only, unprivileged command (date, ps, id…): the collector may run several such in one
-   * channel (src/collect/batch.ts), with stderr joined to stdout.
+   * A short, bounded, read-only command (date, ps, stat…): the collector may run several such in one channel
+   * (src/collect/batch.ts; each keeps its own stdout, stderr and exit code), privileged ones only without sudo.
    */
   quick?: boolean;
   /** Bytes for the command's standard input. */

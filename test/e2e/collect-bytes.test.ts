@@ -26,9 +26,10 @@ sleep 600;
 let lab: Lab;
 let host: LabHost;
 
-/** The real SSH transport, remembering which commands went over it (one channel each). */
+/** The real SSH transport, remembering which commands went over it: each channel, and each command asked. */
 class Recording implements Transport {
   readonly ids: string[] = [];
+  readonly asked: string[] = [];
   constructor(private readonly inner: SshTransport) {}
   get description() {
     return this.inner.description;
@@ -41,6 +42,10 @@ class Recording implements Transport {
   }
   run(spec: CommandSpec): Promise<RunResult> {
     this.ids.push(spec.id);
+    if (spec.id !== BATCH_ID) this.asked.push(spec.id);
+    // A batch's argv after `sh -c SCRIPT ud-batch`: id, argument count, the arguments; again.
+    for (let i = 4; spec.id === BATCH_ID && i < spec.argv.length; i += 2 + Number(spec.argv[i + 1]))
+      this.asked.push(spec.argv[i]!);
     return this.inner.run(spec);
   }
   close() {
@@ -71,7 +76,7 @@ async function visit() {
   return { transport, snapshot: await collect(transport, target) };
 }
 
-const asked = (ids: string[], id: string) => ids.filter((i) => i === id).length;
+const times = (ids: string[], id: string) => ids.filter((i) => i === id).length;
 
 describe('collecting in one channel from a host with hostile names', () => {
   it('batches, and reads the listeners ss really shows', async () => {
@@ -96,8 +101,13 @@ describe('collecting in one channel from a host with hostile names', () => {
   it("asks the kernel about nginx's processes once, and again by pid for one that ps titles as a master but whose comm is not nginx", async () => {
     // The usual host: the first answer (every comm starting with "nginx") and the system paths suffice.
     const usual = await visit();
-    expect(asked(usual.transport.ids, 'nginx-procs')).toBe(1);
-    expect(asked(usual.transport.ids, 'nginx-paths')).toBe(1);
+    expect(times(usual.transport.asked, 'nginx-procs')).toBe(1);
+    expect(times(usual.transport.asked, 'nginx-paths')).toBe(1);
+    // Logged in as root, the privileged quick ones share channels too, each with its own stderr.
+    for (const id of ['nginx-procs', 'nginx-paths', 'stat', 'realpath', 'error-log:/var/log/nginx/error.log'])
+      expect(usual.transport.ids, id).not.toContain(id);
+    expect(usual.snapshot.results['nginx-V']!.stderr).toMatch(/^nginx version: /);
+    expect(usual.snapshot.results['nginx-V']!.stdout).toBe('');
     expect(trustedNginx(usual.snapshot).binary).toBe('/usr/sbin/nginx');
 
     // A local user's process titled as a master, its comm renamed (as openresty's binary keeps its own).
@@ -122,7 +132,7 @@ describe('collecting in one channel from a host with hostile names', () => {
     expect(pid).toBeGreaterThan(0);
     try {
       const renamed = await visit();
-      expect(asked(renamed.transport.ids, 'nginx-procs')).toBe(2);
+      expect(times(renamed.transport.asked, 'nginx-procs')).toBe(2);
       expect(procPids(renamed.snapshot.results['nginx-procs']!.stdout)).toContain(pid);
       const trusted = trustedNginx(renamed.snapshot);
       expect(trusted.binary).toBe('/usr/sbin/nginx');

@@ -30,12 +30,12 @@ function printing(id: string, bytes: Buffer | string): CommandSpec {
   return quick(id, ['cat', '--', file]);
 }
 
-/** What each command answers when it runs alone, in the collector's batch shape (stderr joined). */
+/** What each command answers when it runs alone. */
 async function alone(specs: CommandSpec[]) {
   return Promise.all(
     specs.map(async (s) => {
-      const r = await local.run({ ...s, argv: ['sh', '-c', '"$@" 2>&1', 'sh', ...s.argv] });
-      return [s.id, r.exitCode, r.stdout];
+      const r = await local.run(s);
+      return [s.id, r.exitCode, r.stdout, r.stderr];
     }),
   );
 }
@@ -47,14 +47,14 @@ function runUnder(shell: string, spec: CommandSpec): Promise<RunResult> {
     const child = execFile(
       shell,
       args,
-      { encoding: 'buffer', env: { PATH: process.env.PATH, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' } },
-      (error, stdout) => {
+      { encoding: 'buffer', env: { PATH: process.env.PATH, HOME: dir, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' } },
+      (error, stdout, stderr) => {
         resolve({
           id: spec.id,
           command: shell,
           stdout: stdout.toString('utf8'),
           stdoutBytes: stdout,
-          stderr: '',
+          stderr: stderr.toString('utf8'),
           exitCode: error ? 1 : 0,
           durationMs: 0,
         });
@@ -79,25 +79,25 @@ const hostile = (): CommandSpec[] => [
 ];
 
 describe('command batches', () => {
-  it('gives each command its own output and exit code, stderr joined', async () => {
+  it('gives each command its own output, its own stderr and its exit code', async () => {
     const results = await runBatch([
       quick('echo', ['/usr/bin/printf', '%s|%s', 'a b', "it's $HOME `x`"]),
       quick('fails', ['sh', '-c', 'echo oops >&2; exit 3']),
       quick('missing', ['no-such-command-ud']),
       quick('empty', ['/bin/true']),
     ]);
-    expect(results?.map((r) => [r.id, r.exitCode, r.stdout])).toEqual([
-      ['echo', 0, "a b|it's $HOME `x`"],
-      ['fails', 3, 'oops\n'],
-      ['missing', 127, expect.stringContaining('no-such-command-ud')],
-      ['empty', 0, ''],
+    expect(results?.map((r) => [r.id, r.exitCode, r.stdout, r.stderr])).toEqual([
+      ['echo', 0, "a b|it's $HOME `x`", ''],
+      ['fails', 3, '', 'oops\n'],
+      ['missing', 127, '', expect.stringContaining('no-such-command-ud')],
+      ['empty', 0, '', ''],
     ]);
   });
 
   it('answers with the bytes each command prints alone: multibyte, not UTF-8, NUL, newlines anywhere', async () => {
     const specs = hostile();
     const results = await runBatch(specs);
-    expect(results?.map((r) => [r.id, r.exitCode, r.stdout])).toEqual(await alone(specs));
+    expect(results?.map((r) => [r.id, r.exitCode, r.stdout, r.stderr])).toEqual(await alone(specs));
     // Spelled out, so that "alone" cannot be wrong the same way: NULs kept, invalid UTF-8 is U+FFFD.
     expect(results?.[1]!.stdout).toBe(ssLike);
     expect(results?.[2]!.stdout).toBe('\ufffd\n\ufffd\ufffd\ufffd');
@@ -113,7 +113,7 @@ describe('command batches', () => {
       const result = await runUnder(shell, batch.spec);
       expect(result.exitCode, shell).toBe(0);
       expect(
-        splitBatch(batch, result)?.map((r) => [r.id, r.exitCode, r.stdout]),
+        splitBatch(batch, result)?.map((r) => [r.id, r.exitCode, r.stdout, r.stderr]),
         shell,
       ).toEqual(expected);
     }
@@ -179,6 +179,9 @@ describe('command batches', () => {
     expect(
       splitBatch(batch, { ...whole, stdoutBytes: Buffer.concat([bytes, Buffer.from('x')]) }),
     ).toBeUndefined();
+    // Nor a stderr cut short, or with more after its last trailer.
+    expect(splitBatch(batch, { ...whole, stderr: whole.stderr.slice(0, -1) })).toBeUndefined();
+    expect(splitBatch(batch, { ...whole, stderr: `${whole.stderr}x` })).toBeUndefined();
     // Another batch's boundary frames nothing here.
     expect(splitBatch({ ...batch, boundary: batchOf([]).boundary }, whole)).toBeUndefined();
     // Without its boundary on stdin the script runs nothing.

@@ -19,6 +19,14 @@ import { classifyConnectError, formatHostPort, oneLine, type ConnectWhere } from
 import { TransportError } from './types.js';
 
 const { Client } = ssh2;
+
+/**
+ * Logins under way at once in this thread, each with all its hops: with 100 hosts a thread started together,
+ * every handshake waited on the others' CPU (ours and the hosts'), and those that lost the race hit the
+ * 10 s connect limit and were reported unreachable. Waiting here, a login's clock has not started.
+ */
+export const LOGINS_AT_ONCE = 32;
+const LOGINS = new Slots(LOGINS_AT_ONCE);
 export type SshClient = InstanceType<typeof Client>;
 
 export interface ConnectionOptions {
@@ -89,7 +97,10 @@ export class SshConnection {
   }
 
   private async open(): Promise<void> {
+    const release = await LOGINS.acquire();
     try {
+      // Closed while it waited for its turn: no login at all.
+      if (this.lostBecause !== undefined) throw new TransportError('other', this.lostBecause);
       this.connected = await this.openHop(this.target);
       this.connected.on('close', () => this.drop(`the connection to ${this.description} closed`));
     } catch (error) {
@@ -100,6 +111,8 @@ export class SshConnection {
         'other',
         `SSH to ${this.description} failed: ${oneLine(String((error as Error).message ?? error))}`,
       );
+    } finally {
+      release();
     }
     // close() was called while we were connecting: do not leave the new connection open behind its back.
     if (this.lostBecause !== undefined) this.closeClients();

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Target } from '../../src/inventory/types.js';
 import { SshTransport, type SshOptions } from '../../src/transport/ssh.js';
 import { TransportError } from '../../src/transport/types.js';
+import { LOGINS_AT_ONCE } from '../../src/transport/ssh-connection.js';
 import { dieWithParent, freePort, generateKey, startSshd, type KeyPair, type Sshd } from './support/sshd.js';
 
 const run = promisify(execFile);
@@ -458,6 +459,26 @@ describe('connection failures', () => {
     const error = await connectError({ port }, { readyTimeoutMs: 800 });
     expect(error.reason).toBe('timeout');
     expect(error.message).toContain(`127.0.0.1:${port}`);
+  });
+
+  it('logs in to at most LOGINS_AT_ONCE hosts at a time; the others wait with their clock not started', async () => {
+    // A server that never answers: each login holds its turn until its own readyTimeout, then the next starts.
+    let open = 0;
+    let most = 0;
+    const silent: Server = createServer((socket) => {
+      most = Math.max(most, ++open);
+      socket.on('close', () => open--);
+      socket.resume();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => silent.close(resolve)));
+    const port = (silent.address() as { port: number }).port;
+    const errors = await Promise.all(
+      Array.from({ length: LOGINS_AT_ONCE + 8 }, () => connectError({ port }, { readyTimeoutMs: 800 })),
+    );
+    // Every one timed out on its own clock (a login that waited its turn did not lose its 800 ms waiting).
+    expect(errors.map((e) => e.reason)).toEqual(errors.map(() => 'timeout'));
+    expect(most).toBe(LOGINS_AT_ONCE);
   });
 });
 

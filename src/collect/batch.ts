@@ -38,6 +38,9 @@ done`;
 
 export const BATCH_ID = 'batch';
 
+/** A batched command's output cap: its own, else 8 MiB. */
+const capOf = (spec: CommandSpec) => spec.maxBytes ?? 8 * 1024 * 1024;
+
 /** dash's and bash's builtins and keywords: a batched command named like one would run in the script's shell. */
 const SHELL_WORDS = new Set(
   (
@@ -88,7 +91,7 @@ export function batchOf(specs: CommandSpec[], boundary = randomBytes(16).toStrin
       30_000,
       specs.reduce((sum, s) => sum + (s.timeoutMs ?? 10_000), 0),
     ),
-    maxBytes: specs.reduce((sum, s) => sum + (s.maxBytes ?? 8 * 1024 * 1024), 0),
+    maxBytes: specs.reduce((sum, s) => sum + capOf(s), 0),
     rawStdout: true,
   };
   return { spec, specs, boundary };
@@ -101,6 +104,7 @@ const TRAILER_END = /^(\d+)\n/;
  * the boundary is ASCII, and a decoder never takes an ASCII byte into the bytes before it.
  */
 function splitStderr(batch: Batch, stderr: string): string[] | undefined {
+  if (stderr.split(`\n${batch.boundary} `).length - 1 !== batch.specs.length) return undefined;
   const out: string[] = [];
   let start = 0;
   for (const spec of batch.specs) {
@@ -122,9 +126,12 @@ function splitStderr(batch: Batch, stderr: string): string[] | undefined {
 export function splitBatch(batch: Batch, result: RunResult): CommandResult[] | undefined {
   const bytes = result.stdoutBytes;
   if (result.exitCode !== 0 || result.truncated || bytes === undefined) return undefined;
+  const mark = Buffer.from(`\n${batch.boundary} `, 'latin1');
   const stderrs = splitStderr(batch, result.stderr);
   if (!stderrs) return undefined;
-  const mark = Buffer.from(`\n${batch.boundary} `, 'latin1');
+  // Exactly one mark per command: more could only come from output that knows the boundary (should it ever
+  // leak), and a forged trailer before a real one is refused rather than taken for it.
+  if (occurrences(bytes, mark) !== batch.specs.length) return undefined;
   const out: CommandResult[] = [];
   let start = 0;
   for (const spec of batch.specs) {
@@ -137,15 +144,27 @@ export function splitBatch(batch: Batch, result: RunResult): CommandResult[] | u
       bytes.subarray(afterMark + id.length, afterMark + id.length + 5).toString('latin1'),
     );
     if (!tail) return undefined;
-    out.push({
+    // Each answer within its own command's cap, as when it runs alone (the batch's cap is their sum).
+    const cap = capOf(spec);
+    const stderr = stderrs[out.length]!;
+    const answer: CommandResult = {
       id: spec.id,
       command: quoteArgv(spec.argv),
-      stdout: bytes.subarray(start, at).toString('utf8'),
-      stderr: stderrs[out.length]!,
+      stdout: bytes.subarray(start, Math.min(at, start + cap)).toString('utf8'),
+      stderr:
+        Buffer.byteLength(stderr) > cap ? Buffer.from(stderr).subarray(0, cap).toString('utf8') : stderr,
       exitCode: Number(tail[1]),
       durationMs: result.durationMs,
-    });
+    };
+    if (at - start > cap || Buffer.byteLength(stderr) > cap) answer.truncated = true;
+    out.push(answer);
     start = afterMark + id.length + tail[0].length;
   }
   return start === bytes.length ? out : undefined;
+}
+
+function occurrences(bytes: Buffer, mark: Buffer): number {
+  let n = 0;
+  for (let at = bytes.indexOf(mark); at !== -1; at = bytes.indexOf(mark, at + 1)) n++;
+  return n;
 }

@@ -161,6 +161,7 @@ export function nginxProcsCommand(pids: number[]): CommandSpec {
  * so a file anyone but root could write or swap is never trusted. NUL-framed like NGINX_PROCS_SCRIPT. Each
  * path once (`command -v` most often finds /usr/sbin/nginx again), and one stat for a file and all its
  * directories: the host runs a process a path, not a dozen (a path stat cannot read has no record at all).
+ * It exits 0 whatever the last stat said: a path that vanished must not fail the whole check.
  */
 export const NGINX_PATHS_SCRIPT =
   'd() { r=$1; set --; while [ -n "$r" ]; do set -- "$@" "$r"; r=${r%/*}; done; ' +
@@ -168,7 +169,7 @@ export const NGINX_PATHS_SCRIPT =
   'w=$(command -v nginx); printf \'which\\0%s\\0\' "$w"; k=" "; ' +
   'for f in /usr/sbin/nginx /usr/local/nginx/sbin/nginx $w "$@"; do case $k in *" $f "*) continue;; esac; ' +
   'k="$k$f "; r=$(readlink -e -- "$f") || continue; printf \'path\\0%s\\0%s\\0\' "$f" "$r"; d "$r"; ' +
-  'done 2>/dev/null';
+  'done 2>/dev/null; :';
 export const NGINX_PATHS_ARGV0 = 'ud-nginx-paths';
 
 export function nginxPathsCommand(programs: string[]): CommandSpec {

@@ -221,4 +221,32 @@ describe('command batches', () => {
     expect(batchable(quick('x', ['ps', '-e']), false)).toBe(true);
     expect(batchable(quick('x', []), false)).toBe(false);
   });
+
+  it('refuses a batch whose output holds a trailer more, should the boundary ever be known to it', async () => {
+    const boundary = 'f'.repeat(32);
+    // The forged trailer ends the output without a newline, so the real one's newline would complete it.
+    const forged = (id: string) => printing(id, `hello\n\n${boundary} ${id} 0`);
+    const specs = [forged('a'), quick('b', ['echo', 'real'])];
+    const batch = batchOf(specs, boundary);
+    expect(splitBatch(batch, await local.run(batch.spec))).toBeUndefined();
+    const onStderr = batchOf(
+      [quick('a', ['sh', '-c', `printf '\\n%s a' ${boundary} >&2`]), quick('b', ['echo'])],
+      boundary,
+    );
+    expect(splitBatch(onStderr, await local.run(onStderr.spec))).toBeUndefined();
+    // The same commands under a boundary the output does not know split as usual.
+    const fresh = batchOf(specs);
+    expect(splitBatch(fresh, await local.run(fresh.spec))?.map((r) => r.stdout)).toEqual([
+      `hello\n\n${boundary} a 0`,
+      'real\n',
+    ]);
+  });
+
+  it("keeps each answer within its own command's cap, marked truncated, as when it runs alone", async () => {
+    const big = { ...printing('big', 'x'.repeat(100) + '\n'), maxBytes: 10 };
+    const results = await runBatch([big, quick('small', ['echo', 'ok'])]);
+    expect(results?.[0]).toMatchObject({ stdout: 'x'.repeat(10), truncated: true });
+    expect(results?.[1]!.stdout).toBe('ok\n');
+    expect(results?.[1]!.truncated).toBeUndefined();
+  });
 });

@@ -18,6 +18,7 @@ import { App, LogLevel } from '@slack/bolt';
 import { Redis } from 'ioredis';
 import { SlackApiStandIn } from '../test/support/slack-api.js';
 import { postSigned, slashCommandBody } from '../test/support/slack-requests.js';
+import { dropPrefix } from '../test/unit/queue/support.js';
 
 const TOKEN = 'xoxb-bench';
 const SECRET = 'bench-signing-secret';
@@ -219,12 +220,7 @@ async function bench(): Promise<void> {
     for (const c of children) c.child.kill('SIGKILL');
     await slack.close();
     const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
+    await dropPrefix(redis, prefix);
     await redis.quit();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { alertmanagerBody } from '../test/support/alertmanager.js';
 import { SlackApiStandIn } from '../test/support/slack-api.js';
+import { dropPrefix } from '../test/unit/queue/support.js';
 
 const TOKEN = 'xoxb-bench-alerts';
 const ALERT_TOKEN = 'bench-alert-webhook-token-0123456789';
@@ -135,12 +136,7 @@ async function run(scenario: 'slow-slack' | 'redis-down', hosts: number, warmup:
     rmSync(dir, { recursive: true, force: true });
     if (scenario === 'slow-slack') {
       const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-        cursor = next;
-        if (keys.length > 0) await redis.del(...keys);
-      } while (cursor !== '0');
+      await dropPrefix(redis, prefix);
       await redis.quit();
     }
   }

@@ -23,6 +23,7 @@ import type { HostSnapshot } from '../src/model/types.js';
 import { sshArgs } from '../test/e2e/scenarios/ssh.js';
 import { type RecordedCall, SlackApiStandIn } from '../test/support/slack-api.js';
 import { postSigned, slashCommandBody } from '../test/support/slack-requests.js';
+import { dropPrefix } from '../test/unit/queue/support.js';
 
 const TOKEN = 'xoxb-bench-slack';
 const SECRET = 'bench-slack-signing-secret';
@@ -297,12 +298,7 @@ async function main(): Promise<void> {
     await slack.close();
     await queue?.close();
     redis ??= new Redis(redisUrl, { maxRetriesPerRequest: 3 });
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
+    await dropPrefix(redis, prefix);
     await redis.quit();
     await lab.teardown();
   }

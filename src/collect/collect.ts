@@ -275,6 +275,7 @@ async function collectNginx(
       endpoints.filter((e) => e.kind === 'tcp' && e.host && !e.host.includes(':')).map((e) => e.host!),
     ),
   ].filter((h) => SAFE_HOSTNAME.test(h) && !/^\d+(\.\d+){3}$/.test(h));
+  // Read again, not from `trusted`: the owners' names came only with nginx -T's round.
   const user = trustedNginx(visit.snapshot).processes.workerUser ?? findAll(tree, 'user')[0]?.args[0];
   const configFiles = [...(config?.sources.keys() ?? [])].filter((p) => SAFE_PATH.test(p));
   const statPaths = [...new Set([...configFiles, ...sockets, ...sockets.flatMap(parentDirs)])];
